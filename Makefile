@@ -1,0 +1,43 @@
+# One entry point for people and CI. `make test` installs what it needs (idempotently), checks formatting,
+# builds, and runs every test against a real local control plane and the Northflank simulator.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+CONFIGURATION ?= Release
+RESULTS_DIR ?= $(CURDIR)/artifacts/test-results
+export NSO_CACHE_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/northflank-sandbox-operator
+export NSO_TOOLS_BIN := $(NSO_CACHE_DIR)/bin
+export DOTNET_CLI_TELEMETRY_OPTOUT := 1
+export DOTNET_NOLOGO := 1
+
+.PHONY: help tools build format format-check test unit-test integration-test clean
+
+help:
+	@echo "make test    install tools, check format, build, run all tests (the CI command)"
+	@echo "make tools   install etcd, kube-apiserver, kubectl, helm and npm packages into $(NSO_CACHE_DIR)"
+	@echo "make build   build the solution"
+	@echo "make format  apply dotnet format"
+
+tools:
+	bash tests/infra/install-tools.sh >/dev/null
+
+build:
+	dotnet build Operator.sln -c $(CONFIGURATION) -warnaserror
+
+format:
+	dotnet format Operator.sln
+
+format-check:
+	dotnet format Operator.sln --verify-no-changes --no-restore
+
+test: tools
+	dotnet restore Operator.sln
+	$(MAKE) format-check
+	$(MAKE) build
+	rm -rf "$(RESULTS_DIR)"
+	status=0; dotnet test Operator.sln -c $(CONFIGURATION) --no-build \
+	  --logger "trx" --logger "console;verbosity=normal" --results-directory "$(RESULTS_DIR)" || status=$$?; \
+	  bash tests/infra/trx-summary.sh "$(RESULTS_DIR)"; exit $$status
+
+clean:
+	rm -rf artifacts
+	dotnet clean Operator.sln >/dev/null

@@ -1,0 +1,66 @@
+namespace SandboxOperator.Northflank;
+
+/// <summary>
+/// The part of Northflank's REST API the operator uses. One instance speaks for one API token; every call is
+/// charged to that token's request budget. Implementations translate HTTP errors into
+/// <see cref="NorthflankApiException"/> and never put the token into an exception, a log line or a trace.
+/// </summary>
+public interface INorthflankApi
+{
+    /// <summary>GET a service; null when Northflank answers 404.</summary>
+    Task<ServiceDetails?> GetServiceAsync(string projectId, string serviceId, RequestPriority priority, CancellationToken ct);
+
+    /// <summary>Every service of a project, following pagination (100 a page).</summary>
+    Task<IReadOnlyList<ServiceSummary>> ListServicesAsync(string projectId, RequestPriority priority, CancellationToken ct);
+
+    /// <summary>PUT: create the deployment service, or update the one with the same name. Idempotent by name.</summary>
+    Task<ServiceDetails> PutDeploymentServiceAsync(string projectId, DeploymentServiceRequest request, CancellationToken ct);
+
+    /// <summary>DELETE a service; succeeds when it is already gone (404).</summary>
+    Task DeleteServiceAsync(string projectId, string serviceId, bool deleteChildObjects, CancellationToken ct);
+
+    Task PauseServiceAsync(string projectId, string serviceId, CancellationToken ct);
+
+    Task ResumeServiceAsync(string projectId, string serviceId, int? instances, CancellationToken ct);
+
+    Task ScaleServiceAsync(string projectId, string serviceId, ScaleRequest request, CancellationToken ct);
+
+    Task<IReadOnlyList<ServicePort>> GetPortsAsync(string projectId, string serviceId, RequestPriority priority, CancellationToken ct);
+
+    Task<IReadOnlyList<ServicePort>> UpdatePortsAsync(string projectId, string serviceId, IReadOnlyList<PortRequest> ports, CancellationToken ct);
+
+    Task<IReadOnlyDictionary<string, string>> GetRuntimeEnvironmentAsync(string projectId, string serviceId, CancellationToken ct);
+
+    Task SetRuntimeEnvironmentAsync(string projectId, string serviceId, IReadOnlyDictionary<string, string> variables, CancellationToken ct);
+
+    Task<VolumeDetails> CreateVolumeAsync(string projectId, VolumeRequest request, CancellationToken ct);
+
+    /// <summary>GET a volume; null when Northflank answers 404.</summary>
+    Task<VolumeDetails?> GetVolumeAsync(string projectId, string volumeId, RequestPriority priority, CancellationToken ct);
+
+    Task<IReadOnlyList<VolumeDetails>> ListVolumesAsync(string projectId, RequestPriority priority, CancellationToken ct);
+
+    /// <summary>DELETE a volume; succeeds when it is already gone (404).</summary>
+    Task DeleteVolumeAsync(string projectId, string volumeId, CancellationToken ct);
+
+    Task AttachVolumeAsync(string projectId, string volumeId, string serviceId, CancellationToken ct);
+
+    Task DetachVolumeAsync(string projectId, string volumeId, string serviceId, CancellationToken ct);
+}
+
+/// <summary>Hands out one <see cref="INorthflankApi"/> per API token, sharing that token's request budget.</summary>
+public interface INorthflankApiFactory
+{
+    INorthflankApi ForToken(NorthflankToken token);
+}
+
+/// <summary>
+/// Which requests go first when a token's budget is short: user intent (create, update, delete) before the
+/// operator's own periodic observation. Writes are <see cref="Write"/> implicitly.
+/// </summary>
+public enum RequestPriority
+{
+    Write = 0,
+    Observe = 1,
+    Background = 2,
+}

