@@ -1,0 +1,97 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+
+namespace SandboxOperator.Api.V1Alpha1;
+
+[Description("The sandbox as it should be on Northflank.")]
+public sealed class SandboxSpec
+{
+    [JsonPropertyName("projectId")]
+    [Description("Northflank project that holds the sandbox's service. Defaults to the operator's configured project. Cannot change once the service exists.")]
+    [RegularExpression(NorthflankNames.Pattern)]
+    [MaxLength(NorthflankNames.MaxLength)]
+    public string? ProjectId { get; set; }
+
+    [JsonPropertyName("image")]
+    [Description("Container image to run, e.g. ghcr.io/acme/agent:1.4 or python:3.12-slim.")]
+    [Required]
+    [MinLength(1)]
+    [MaxLength(512)]
+    public string Image { get; set; } = "";
+
+    [JsonPropertyName("command")]
+    [Description("Overrides the image's command (CMD). Passed to Northflank as one string, as its customCommand.")]
+    [MaxLength(4096)]
+    public string? Command { get; set; }
+
+    [JsonPropertyName("entrypoint")]
+    [Description("Overrides the image's entrypoint (ENTRYPOINT). Passed to Northflank as one string, as its customEntrypoint.")]
+    [MaxLength(4096)]
+    public string? Entrypoint { get; set; }
+
+    [JsonPropertyName("plan")]
+    [Description("Northflank deployment plan (CPU and memory), e.g. nf-compute-10, nf-compute-20, nf-compute-50.")]
+    [DefaultValue("nf-compute-20")]
+    [RegularExpression("^[a-z0-9][a-z0-9-]*$")]
+    [MaxLength(64)]
+    public string Plan { get; set; } = "nf-compute-20";
+
+    [JsonPropertyName("operatingMode")]
+    [Description("Running keeps one instance up; Paused scales it to zero, keeping its volume and configuration (billed for storage only).")]
+    [DefaultValue(OperatingModes.Running)]
+    [AllowedValues(OperatingModes.Running, OperatingModes.Paused)]
+    public string OperatingMode { get; set; } = OperatingModes.Running;
+
+    [JsonPropertyName("env")]
+    [Description("Environment variables, given literally or read from a Secret or ConfigMap key in the Sandbox's namespace, as in a Pod. Sent to Northflank as the service's runtime environment.")]
+    [MaxLength(200)]
+    public IList<SandboxEnvVar>? Env { get; set; }
+
+    [JsonPropertyName("ephemeralStorageMB")]
+    [Description("Size of the container's ephemeral disk in MB. Northflank's default when unset.")]
+    [Range(1024, 102400)]
+    public int? EphemeralStorageMB { get; set; }
+
+    [JsonPropertyName("volume")]
+    [Description("A persistent volume mounted into the sandbox. Cannot be added, removed or changed once created.")]
+    public SandboxVolume? Volume { get; set; }
+
+    [JsonPropertyName("ports")]
+    [Description("Ports the container listens on. Public ports get a URL in status.endpoints.")]
+    [MaxLength(20)]
+    public IList<SandboxPort>? Ports { get; set; }
+
+    [JsonPropertyName("lifecycle")]
+    [Description("When the sandbox ends by itself, and what happens then.")]
+    public SandboxLifecycle? Lifecycle { get; set; }
+
+    [JsonPropertyName("deletionPolicy")]
+    [Description("What happens on Northflank when the Sandbox is deleted: Delete removes the service and its volume; Orphan leaves them.")]
+    [DefaultValue(DeletionPolicies.Delete)]
+    [AllowedValues(DeletionPolicies.Delete, DeletionPolicies.Orphan)]
+    public string DeletionPolicy { get; set; } = DeletionPolicies.Delete;
+
+    [JsonPropertyName("credentialsSecretRef")]
+    [Description("Secret in the Sandbox's namespace holding the Northflank API token. Defaults to the operator's configured Secret.")]
+    public SecretKeySelector? CredentialsSecretRef { get; set; }
+}
+
+public static class OperatingModes
+{
+    public const string Running = "Running";
+    public const string Paused = "Paused";
+}
+
+public static class DeletionPolicies
+{
+    public const string Delete = "Delete";
+    public const string Orphan = "Orphan";
+}
+
+/// <summary>Northflank's rules for names and ids (lowercase letters, digits, dashes; a letter first).</summary>
+public static class NorthflankNames
+{
+    public const string Pattern = "^[a-z][a-z0-9-]*[a-z0-9]$";
+    public const int MaxLength = 39;
+}

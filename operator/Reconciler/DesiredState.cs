@@ -1,0 +1,99 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Northflank;
+
+namespace SandboxOperator.Reconciler;
+
+/// <summary>The Northflank objects a Sandbox's spec asks for, with a fingerprint that changes when they do.</summary>
+public sealed record DesiredState(
+    string ProjectId,
+    string ServiceName,
+    DeploymentServiceRequest Service,
+    VolumeRequest? Volume,
+    bool Paused,
+    DateTimeOffset? ExpiresAt,
+    bool Expired,
+    string SpecHash)
+{
+    public static DesiredState Build(Sandbox sandbox, ResolvedInputs inputs, string clusterId, DateTimeOffset now)
+    {
+        var spec = sandbox.Spec;
+        var serviceName = SandboxNaming.ServiceName(sandbox);
+        var tags = SandboxNaming.OwnershipTags(sandbox, clusterId);
+        var expiresAt = ExpiryOf(sandbox);
+        var expired = expiresAt is { } at && at <= now;
+        var paused = spec.OperatingMode == OperatingModes.Paused || (expired && spec.Lifecycle?.ShutdownPolicy == ShutdownPolicies.Pause);
+
+        var service = new DeploymentServiceRequest
+        {
+            Name = serviceName,
+            Description = $"Sandbox {sandbox.Metadata.NamespaceProperty}/{sandbox.Metadata.Name}, managed by the Northflank Sandbox Operator",
+            Tags = tags,
+            Billing = new BillingSpec { DeploymentPlan = spec.Plan },
+            Deployment = new DeploymentSpec
+            {
+                Instances = 1,
+                External = new ExternalImage { ImagePath = spec.Image },
+                Docker = DockerOf(spec),
+                Storage = spec.EphemeralStorageMB is { } mb ? new StorageSpec { EphemeralStorage = new EphemeralStorage { StorageSize = mb } } : null,
+            },
+            Ports = (spec.Ports ?? []).Select(p => new PortRequest { Name = p.Name, InternalPort = p.Port, Public = p.Public, Protocol = WireProtocol(p.Protocol) }).ToList(),
+            RuntimeEnvironment = inputs.Environment,
+        };
+
+        var volume = spec.Volume is { } v
+            ? new VolumeRequest
+            {
+                Name = SandboxNaming.VolumeName(sandbox),
+                Tags = tags,
+                Mounts = [new VolumeMount { ContainerMountPath = v.MountPath }],
+                Spec = new VolumeSpec { AccessMode = v.AccessMode, StorageClassName = v.StorageClass, StorageSize = v.SizeMB },
+                AttachedObjects = [new AttachedObject { Id = serviceName }],
+            }
+            : null;
+
+        return new DesiredState(inputs.ProjectId, serviceName, service, volume, paused, expiresAt, expired, Fingerprint(service, inputs));
+    }
+
+    public static DateTimeOffset? ExpiryOf(Sandbox sandbox)
+    {
+        var lifecycle = sandbox.Spec.Lifecycle;
+        if (lifecycle?.ShutdownTime is { } time)
+        {
+            return time;
+        }
+
+        return lifecycle?.ShutdownAfter is { } after && SpecValidator.TryParseDuration(after, out var duration) && sandbox.Metadata.CreationTimestamp is { } created
+            ? new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) + duration
+            : null;
+    }
+
+    /// <summary>Northflank spells HTTP/2 with a slash; Kubernetes-style enums cannot.</summary>
+    public static string WireProtocol(string protocol) => protocol == PortProtocols.Http2 ? "HTTP/2" : protocol;
+
+    private static DockerSpec? DockerOf(SandboxSpec spec) => (spec.Entrypoint, spec.Command) switch
+    {
+        (null, null) => new DockerSpec { ConfigType = "default" },
+        (null, { } command) => new DockerSpec { ConfigType = "customCommand", CustomCommand = command },
+        ({ } entrypoint, null) => new DockerSpec { ConfigType = "customEntrypoint", CustomEntrypoint = entrypoint },
+        ({ } entrypoint, { } command) => new DockerSpec { ConfigType = "customEntrypointCustomCommand", CustomEntrypoint = entrypoint, CustomCommand = command },
+    };
+
+    /// <summary>
+    /// Hashes the request with the environment's values left out: referenced Secrets and ConfigMaps count by
+    /// resourceVersion, so no secret value (not even its hash) reaches the status.
+    /// </summary>
+    private static string Fingerprint(DeploymentServiceRequest service, ResolvedInputs inputs)
+    {
+        var shape = new
+        {
+            service = service with { RuntimeEnvironment = null, Description = null },
+            environment = inputs.EnvironmentSources.Order(StringComparer.Ordinal),
+        };
+        var literal = JsonSerializer.SerializeToUtf8Bytes(shape);
+        var hash = SHA256.HashData(literal);
+        return Convert.ToHexStringLower(hash)[..16];
+    }
+}

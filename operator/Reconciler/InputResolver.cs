@@ -1,0 +1,102 @@
+using System.Text;
+using k8s.Models;
+using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Northflank;
+
+namespace SandboxOperator.Reconciler;
+
+/// <summary>
+/// Resolves the credentials, project and environment a Sandbox refers to. Messages name Secrets and keys, never
+/// values. Referenced objects enter the spec fingerprint by resourceVersion, so a changed Secret re-applies.
+/// </summary>
+public sealed class InputResolver(IReferenceReader references, ReconcilerOptions options)
+{
+    public async Task<ResolvedInputs> ResolveAsync(Sandbox sandbox, CancellationToken ct)
+    {
+        var ns = sandbox.Metadata.NamespaceProperty;
+        var versions = new List<string>();
+        var projectId = sandbox.Status?.ProjectId ?? sandbox.Spec.ProjectId ?? options.DefaultProjectId
+            ?? throw new InvalidInputException(SyncedReasons.InvalidSpec, "spec.projectId is not set and the operator has no default project");
+        if (sandbox.Status?.ProjectId is { } created && sandbox.Spec.ProjectId is { } wanted && created != wanted)
+        {
+            throw new InvalidInputException(SyncedReasons.InvalidSpec, $"spec.projectId cannot change from {created} to {wanted} once the service exists; create a new Sandbox instead");
+        }
+
+        var token = await ResolveTokenAsync(sandbox, ct);
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var variable in sandbox.Spec.Env ?? [])
+        {
+            var value = await ResolveEnvAsync(ns, variable, versions, ct);
+            if (value is not null)
+            {
+                env[variable.Name] = value;
+            }
+        }
+
+        return new ResolvedInputs(token, projectId, env, versions);
+    }
+
+    /// <summary>The token from the Sandbox's own Secret, else from the operator's default Secret.</summary>
+    public async Task<NorthflankToken> ResolveTokenAsync(Sandbox sandbox, CancellationToken ct)
+    {
+        var (ns, name, key) = sandbox.Spec.CredentialsSecretRef is { } own
+            ? (sandbox.Metadata.NamespaceProperty, own.Name, own.Key)
+            : (options.DefaultCredentialsNamespace ?? sandbox.Metadata.NamespaceProperty, options.DefaultCredentialsSecretName, options.DefaultCredentialsSecretKey);
+        var secret = await references.GetSecretAsync(ns, name, ct)
+            ?? throw new InvalidInputException(SyncedReasons.CredentialsNotFound, $"credentials Secret {ns}/{name} not found");
+        var value = ReadSecretKey(secret, key)
+            ?? throw new InvalidInputException(SyncedReasons.CredentialsNotFound, $"credentials Secret {ns}/{name} has no key {key}");
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw new InvalidInputException(SyncedReasons.CredentialsNotFound, $"credentials Secret {ns}/{name} key {key} is empty");
+        }
+
+        return new NorthflankToken(value);
+    }
+
+    private async Task<string?> ResolveEnvAsync(string ns, SandboxEnvVar variable, List<string> versions, CancellationToken ct)
+    {
+        if (variable.ValueFrom is null)
+        {
+            versions.Add($"{variable.Name}=literal:{variable.Value}");
+            return variable.Value ?? "";
+        }
+
+        if (variable.ValueFrom.SecretKeyRef is { } secretRef)
+        {
+            var secret = await references.GetSecretAsync(ns, secretRef.Name, ct);
+            versions.Add($"{variable.Name}=Secret/{secretRef.Name}/{secretRef.Key}@{secret?.Metadata.ResourceVersion ?? "absent"}");
+            return secret is not null && ReadSecretKey(secret, secretRef.Key) is { } value
+                ? value
+                : Missing(secretRef, "Secret", secret is null, variable.Name);
+        }
+
+        var configRef = variable.ValueFrom.ConfigMapKeyRef!;
+        var configMap = await references.GetConfigMapAsync(ns, configRef.Name, ct);
+        versions.Add($"{variable.Name}=ConfigMap/{configRef.Name}/{configRef.Key}@{configMap?.Metadata.ResourceVersion ?? "absent"}");
+        return configMap?.Data is { } data && data.TryGetValue(configRef.Key, out var text)
+            ? text
+            : Missing(configRef, "ConfigMap", configMap is null, variable.Name);
+    }
+
+    private static string? Missing(KeySelector reference, string kind, bool objectMissing, string variable)
+    {
+        if (reference.Optional == true)
+        {
+            return null;
+        }
+
+        var what = objectMissing ? $"{kind} {reference.Name} not found" : $"{kind} {reference.Name} has no key {reference.Key}";
+        throw new InvalidInputException(SyncedReasons.ReferenceNotFound, $"env {variable}: {what}");
+    }
+
+    private static string? ReadSecretKey(V1Secret secret, string key)
+    {
+        if (secret.Data is { } data && data.TryGetValue(key, out var bytes))
+        {
+            return Encoding.UTF8.GetString(bytes);
+        }
+
+        return secret.StringData is { } stringData && stringData.TryGetValue(key, out var text) ? text : null;
+    }
+}

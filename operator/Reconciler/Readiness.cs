@@ -1,0 +1,73 @@
+using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Northflank;
+
+namespace SandboxOperator.Reconciler;
+
+/// <summary>A condition's verdict before it is stamped with generation and time.</summary>
+public sealed record ConditionVerdict(string Status, string Reason, string Message)
+{
+    public static ConditionVerdict True(string reason, string message) => new("True", reason, message);
+
+    public static ConditionVerdict False(string reason, string message) => new("False", reason, message);
+
+    public bool IsTrue => Status == "True";
+}
+
+/// <summary>
+/// Ready is True only when Northflank matches this generation's spec: running with its deployment COMPLETED, or
+/// paused as asked. Pure, so each reason can be tested from an observation alone.
+/// </summary>
+public static class Readiness
+{
+    /// <param name="actions">What this reconcile changed: a change means Northflank is not there yet.</param>
+    public static ConditionVerdict Evaluate(DesiredState desired, ServiceDetails? service, IReadOnlyList<NorthflankAction> actions)
+    {
+        if (service is null || actions.OfType<ApplyService>().Any(a => a.Create))
+        {
+            return ConditionVerdict.False(ReadyReasons.Creating, "creating the Northflank service");
+        }
+
+        if (actions.OfType<PauseService>().Any())
+        {
+            return ConditionVerdict.False(ReadyReasons.Pausing, "pausing the service");
+        }
+
+        if (actions.OfType<ResumeService>().Any())
+        {
+            return ConditionVerdict.False(ReadyReasons.Resuming, "resuming the service");
+        }
+
+        var deployment = service.Status?.Deployment;
+        var state = deployment?.Status ?? DeploymentStates.Pending;
+        if (state == DeploymentStates.Failed)
+        {
+            return ConditionVerdict.False(ReadyReasons.DeploymentFailed, $"Northflank deployment failed{(deployment?.Reason is { } r ? $" ({r})" : "")}; fix the spec (image, command, plan) to retry");
+        }
+
+        var settled = state == DeploymentStates.Completed && !actions.OfType<ApplyService>().Any();
+        if (desired.Paused)
+        {
+            if (!service.ServicePaused || !settled)
+            {
+                return ConditionVerdict.False(ReadyReasons.Pausing, "waiting for the service to scale to zero");
+            }
+
+            return desired.Expired
+                ? ConditionVerdict.False(ReadyReasons.Expired, $"expired at {desired.ExpiresAt:O}; paused as spec.lifecycle.shutdownPolicy asks")
+                : ConditionVerdict.True(ReadyReasons.Paused, "paused as asked");
+        }
+
+        if (service.ServicePaused)
+        {
+            return ConditionVerdict.False(ReadyReasons.Resuming, "waiting for the service to resume");
+        }
+
+        return settled
+            ? ConditionVerdict.True(ReadyReasons.Available, "running; deployment COMPLETED")
+            : ConditionVerdict.False(ReadyReasons.Deploying, $"deployment {state}");
+    }
+
+    /// <summary>True while Northflank is still moving towards the spec, so the next look should come soon.</summary>
+    public static bool InProgress(ConditionVerdict ready) =>
+        ready.Reason is ReadyReasons.Creating or ReadyReasons.Deploying or ReadyReasons.Pausing or ReadyReasons.Resuming;
+}

@@ -1,0 +1,130 @@
+using Microsoft.Extensions.Logging;
+using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Northflank;
+
+namespace SandboxOperator.Reconciler;
+
+/// <summary>
+/// Deletes what a Sandbox created on Northflank (deletionPolicy Delete) and says when all of it is confirmed gone,
+/// which is when the finalizer may be removed. Only objects this Sandbox owns (by tag) or adopted are deleted.
+/// Returns null when done, else when to look again; transient Northflank failures are thrown for backoff.
+/// </summary>
+public sealed class SandboxCleanup(
+    INorthflankApiFactory northflank,
+    InputResolver inputs,
+    CredentialMemory credentials,
+    ISandboxStatusWriter statusWriter,
+    ISandboxEventSink events,
+    ReconcilerOptions options,
+    TimeProvider time,
+    ILogger<SandboxCleanup> logger)
+{
+    public async Task<TimeSpan?> FinalizeAsync(Sandbox sandbox, CancellationToken ct)
+    {
+        if (sandbox.Spec.DeletionPolicy == DeletionPolicies.Orphan)
+        {
+            events.Normal(sandbox, "Orphaned", $"left service {sandbox.Status?.ServiceId ?? SandboxNaming.ServiceName(sandbox)} on Northflank (deletionPolicy Orphan)");
+            return null;
+        }
+
+        var projectId = sandbox.Status?.ProjectId ?? sandbox.Spec.ProjectId ?? options.DefaultProjectId;
+        if (projectId is null)
+        {
+            return null; // Never got as far as a project, so nothing can exist on Northflank.
+        }
+
+        var token = await TokenAsync(sandbox, ct);
+        if (token is null)
+        {
+            return await BlockedAsync(sandbox, SyncedReasons.CredentialsNotFound, "cannot delete the Northflank service: no credentials (restore the credentials Secret, or remove the finalizer to orphan it)", ct);
+        }
+
+        var api = northflank.ForToken(token);
+        try
+        {
+            var serviceGone = await DeleteServiceAsync(api, sandbox, projectId, ct);
+            var volumeGone = await DeleteVolumeAsync(api, sandbox, projectId, ct);
+            if (serviceGone && volumeGone)
+            {
+                events.Normal(sandbox, "Deleted", $"deleted Northflank service {SandboxNaming.ServiceName(sandbox)}{(sandbox.Spec.Volume is null ? "" : " and its volume")}");
+                credentials.Forget(sandbox);
+                return null;
+            }
+
+            return options.ProgressPollInterval;
+        }
+        catch (NorthflankApiException e) when (!e.IsTransient)
+        {
+            return await BlockedAsync(sandbox, SyncedReasons.DeleteFailed, $"Northflank refused the delete ({(int?)e.Status}): {e.Message}", ct);
+        }
+    }
+
+    /// <returns>True when the service is confirmed gone.</returns>
+    private async Task<bool> DeleteServiceAsync(INorthflankApi api, Sandbox sandbox, string projectId, CancellationToken ct)
+    {
+        var id = sandbox.Status?.ServiceId ?? SandboxNaming.ServiceName(sandbox);
+        var recorded = sandbox.Status?.ServiceId is not null || SandboxNaming.AdoptedServiceId(sandbox) is not null;
+        if (!recorded)
+        {
+            // The service may exist without status saying so (a crash after create): delete it only if it is ours.
+            var found = await api.GetServiceAsync(projectId, id, RequestPriority.Write, ct);
+            if (found is null || !SandboxNaming.IsOwnedBy(found.Tags, sandbox, options.ClusterId))
+            {
+                return true;
+            }
+        }
+
+        await api.DeleteServiceAsync(projectId, id, deleteChildObjects: true, ct);
+        return await api.GetServiceAsync(projectId, id, RequestPriority.Write, ct) is null;
+    }
+
+    private async Task<bool> DeleteVolumeAsync(INorthflankApi api, Sandbox sandbox, string projectId, CancellationToken ct)
+    {
+        if (sandbox.Status?.VolumeId is null && sandbox.Spec.Volume is null)
+        {
+            return true;
+        }
+
+        // delete_child_objects removed an attached volume with the service; check, and delete one left detached.
+        var id = sandbox.Status?.VolumeId ?? SandboxNaming.VolumeName(sandbox);
+        var volume = await api.GetVolumeAsync(projectId, id, RequestPriority.Write, ct);
+        if (volume is null)
+        {
+            return true;
+        }
+
+        if (!SandboxNaming.IsOwnedBy(volume.Tags, sandbox, options.ClusterId))
+        {
+            return true;
+        }
+
+        await api.DeleteVolumeAsync(projectId, id, ct);
+        return await api.GetVolumeAsync(projectId, id, RequestPriority.Write, ct) is null;
+    }
+
+    private async Task<NorthflankToken?> TokenAsync(Sandbox sandbox, CancellationToken ct)
+    {
+        try
+        {
+            var token = await inputs.ResolveTokenAsync(sandbox, ct);
+            credentials.Remember(sandbox, token);
+            return token;
+        }
+        catch (InvalidInputException)
+        {
+            return credentials.Recall(sandbox);
+        }
+    }
+
+    private async Task<TimeSpan?> BlockedAsync(Sandbox sandbox, string reason, string message, CancellationToken ct)
+    {
+        logger.LogWarning("Sandbox {Namespace}/{Name} cleanup blocked: {Reason}: {Message}", sandbox.Metadata.NamespaceProperty, sandbox.Metadata.Name, reason, message);
+        events.Warning(sandbox, reason, message);
+        var status = sandbox.Status ?? new SandboxStatus();
+        var verdict = ConditionVerdict.False(reason, message);
+        status.Conditions = Conditions.With(status.Conditions, ConditionTypes.Synced, verdict, sandbox.Metadata.Generation, time.GetUtcNow());
+        status.Conditions = Conditions.With(status.Conditions, ConditionTypes.Ready, ConditionVerdict.False(ReadyReasons.Deleting, message), sandbox.Metadata.Generation, time.GetUtcNow());
+        await statusWriter.WriteStatusAsync(sandbox, status, ct);
+        return options.InvalidInputRetryInterval;
+    }
+}

@@ -1,0 +1,70 @@
+using System.Security.Cryptography;
+using System.Text;
+using SandboxOperator.Api.V1Alpha1;
+
+namespace SandboxOperator.Reconciler;
+
+/// <summary>
+/// Deterministic Northflank names and ownership tags. Northflank derives a service's id from its name, so a name
+/// computed from the Sandbox's uid lets a restarted operator find the service it created before it could record
+/// the id in status, and the create-or-update call can be repeated without ever making a second service.
+/// </summary>
+public static class SandboxNaming
+{
+    public const string ManagedByTag = "managed-by=sandbox-operator";
+    private const string ClusterTagPrefix = "cluster=";
+    private const string UidTagPrefix = "sandbox-uid=";
+    private const int NamePartLength = 23;
+
+    /// <summary>The service adopted by the annotation, else <c>sbx-&lt;name&gt;-&lt;hash of uid&gt;</c> (at most 36 characters).</summary>
+    public static string ServiceName(Sandbox sandbox)
+    {
+        var adopted = AdoptedServiceId(sandbox);
+        if (adopted is not null)
+        {
+            return adopted;
+        }
+
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sandbox.Metadata.Uid ?? $"{sandbox.Metadata.NamespaceProperty}/{sandbox.Metadata.Name}")))[..8];
+        var slug = Slug(sandbox.Metadata.Name ?? "sandbox", NamePartLength);
+        return slug.Length == 0 ? $"sbx-{hash}" : $"sbx-{slug}-{hash}";
+    }
+
+    /// <summary>The volume's name: the service's name (at most 36 characters) plus <c>-v</c>.</summary>
+    public static string VolumeName(Sandbox sandbox) => $"{Slug(ServiceName(sandbox), NorthflankNames.MaxLength - 2)}-v";
+
+    public static string? AdoptedServiceId(Sandbox sandbox) =>
+        sandbox.Metadata.Annotations is { } annotations && annotations.TryGetValue(SandboxAnnotations.ExternalName, out var id) && !string.IsNullOrWhiteSpace(id)
+            ? id.Trim()
+            : null;
+
+    public static IReadOnlyList<string> OwnershipTags(Sandbox sandbox, string clusterId) =>
+        [ManagedByTag, ClusterTagPrefix + clusterId, UidTagPrefix + sandbox.Metadata.Uid];
+
+    /// <summary>True when the service's tags say this Sandbox (by uid) in this cluster created it.</summary>
+    public static bool IsOwnedBy(IReadOnlyList<string>? tags, Sandbox sandbox, string clusterId) =>
+        tags is not null && tags.Contains(UidTagPrefix + sandbox.Metadata.Uid) && tags.Contains(ClusterTagPrefix + clusterId);
+
+    private static string Slug(string value, int maxLength)
+    {
+        var builder = new StringBuilder(value.Length);
+        foreach (var c in value.ToLowerInvariant())
+        {
+            var next = c is (>= 'a' and <= 'z') or (>= '0' and <= '9') ? c : '-';
+            if (next == '-' && (builder.Length == 0 || builder[^1] == '-'))
+            {
+                continue;
+            }
+
+            builder.Append(next);
+        }
+
+        var slug = builder.ToString();
+        if (slug.Length > maxLength)
+        {
+            slug = slug[..maxLength];
+        }
+
+        return slug.Trim('-');
+    }
+}

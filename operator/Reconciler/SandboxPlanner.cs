@@ -1,0 +1,99 @@
+using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Northflank;
+
+namespace SandboxOperator.Reconciler;
+
+/// <summary>The decision of one reconcile: the actions to take, or why none can be taken.</summary>
+public sealed record ReconcilePlan(IReadOnlyList<NorthflankAction> Actions, string? Conflict = null);
+
+/// <summary>
+/// Decides, from the spec and what Northflank holds, what to change: a pure function with no I/O, so every
+/// decision can be tested without HTTP. The service is always applied whole with one create-or-update call, which
+/// keeps the number of calls per change at one however many fields changed.
+/// </summary>
+public static class SandboxPlanner
+{
+    public static ReconcilePlan Plan(Sandbox sandbox, DesiredState desired, Observation observed, string clusterId)
+    {
+        if (desired.Expired && sandbox.Spec.Lifecycle?.ShutdownPolicy == ShutdownPolicies.Delete)
+        {
+            return new ReconcilePlan([new DeleteExpiredSandbox()]);
+        }
+
+        var actions = new List<NorthflankAction>();
+        var service = observed.Service;
+        if (service is null)
+        {
+            actions.Add(new ApplyService(Create: true, "service does not exist"));
+        }
+        else
+        {
+            var adopted = SandboxNaming.AdoptedServiceId(sandbox) is not null;
+            if (!adopted && !SandboxNaming.IsOwnedBy(service.Tags, sandbox, clusterId))
+            {
+                return new ReconcilePlan([], $"a service named {service.Name} already exists in project {desired.ProjectId} and was not created by this Sandbox; " +
+                    $"rename the Sandbox, or set annotation {SandboxAnnotations.ExternalName}={service.Name} to take it over");
+            }
+
+            var why = WhyUpdate(sandbox, desired, service);
+            if (why is not null)
+            {
+                actions.Add(new ApplyService(Create: false, why));
+            }
+        }
+
+        if (desired.Volume is not null && observed.Volume is null)
+        {
+            actions.Add(new CreateVolume());
+        }
+
+        var paused = service?.ServicePaused ?? false;
+        if (desired.Paused && !paused)
+        {
+            actions.Add(new PauseService());
+        }
+        else if (!desired.Paused && paused)
+        {
+            actions.Add(new ResumeService());
+        }
+
+        return new ReconcilePlan(actions);
+    }
+
+    /// <summary>Null when the service matches the spec; else what differs (spec change or drift on Northflank).</summary>
+    public static string? WhyUpdate(Sandbox sandbox, DesiredState desired, ServiceDetails service)
+    {
+        if (sandbox.Status?.AppliedSpecHash != desired.SpecHash)
+        {
+            return "spec changed";
+        }
+
+        var want = desired.Service;
+        var drift = new List<string>();
+        if (service.Deployment?.External?.ImagePath is { } image && image != want.Deployment.External.ImagePath)
+        {
+            drift.Add("image");
+        }
+
+        if (service.Billing?.DeploymentPlan is { } plan && plan != want.Billing.DeploymentPlan)
+        {
+            drift.Add("plan");
+        }
+
+        if (!service.ServicePaused && service.Deployment is { } deployment && deployment.Instances != want.Deployment.Instances)
+        {
+            drift.Add("instances");
+        }
+
+        if (service.Ports is { } ports && !SamePorts(ports, want.Ports ?? []))
+        {
+            drift.Add("ports");
+        }
+
+        return drift.Count == 0 ? null : $"drift on Northflank ({string.Join(", ", drift)})";
+    }
+
+    private static bool SamePorts(IReadOnlyList<ServicePort> actual, IReadOnlyList<PortRequest> wanted) =>
+        actual.Count == wanted.Count && wanted.All(w => actual.Any(a =>
+            a.Name == w.Name && a.InternalPort == w.InternalPort && a.Protocol == w.Protocol && a.Public == (w.Public ?? false)));
+}

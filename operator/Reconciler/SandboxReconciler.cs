@@ -1,0 +1,259 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Northflank;
+
+namespace SandboxOperator.Reconciler;
+
+/// <summary>
+/// One reconcile of a Sandbox, Crossplane-style: resolve inputs, observe Northflank, plan, execute, and write what
+/// was seen into status. Problems only a change can fix (bad spec, missing Secret, Northflank 4xx) end in
+/// Synced=False and a slow retry; transient ones (5xx, timeouts, 429) are thrown for the work queue's backoff.
+/// Returns when to look again (null: only when something changes).
+/// </summary>
+public sealed class SandboxReconciler(
+    INorthflankApiFactory northflank,
+    InputResolver inputs,
+    CredentialMemory credentials,
+    ISandboxStatusWriter statusWriter,
+    ISandboxEventSink events,
+    ReconcilerOptions options,
+    TimeProvider time,
+    ILogger<SandboxReconciler> logger)
+{
+    private readonly ActionExecutor executor = new(options.ClusterId);
+
+    // Status written but perhaps not yet back through the watch: (resourceVersion it replaced, status written).
+    private readonly ConcurrentDictionary<string, (string? ReplacedVersion, SandboxStatus Status)> written = new();
+
+    public async Task<TimeSpan?> ReconcileAsync(Sandbox sandbox, CancellationToken ct)
+    {
+        sandbox = WithNewestStatus(sandbox);
+        var now = time.GetUtcNow();
+        var problems = SpecValidator.Validate(sandbox);
+        if (problems.Count > 0)
+        {
+            return await RejectAsync(sandbox, SyncedReasons.InvalidSpec, string.Join("; ", problems), ct);
+        }
+
+        DesiredState desired;
+        INorthflankApi api;
+        try
+        {
+            var resolved = await inputs.ResolveAsync(sandbox, ct);
+            credentials.Remember(sandbox, resolved.Token);
+            desired = DesiredState.Build(sandbox, resolved, options.ClusterId, now);
+            api = northflank.ForToken(resolved.Token);
+        }
+        catch (InvalidInputException e)
+        {
+            return await RejectAsync(sandbox, e.Reason, e.Message, ct);
+        }
+
+        try
+        {
+            return await ApplyAsync(sandbox, desired, api, now, ct);
+        }
+        catch (InvalidInputException e)
+        {
+            return await RejectAsync(sandbox, e.Reason, e.Message, ct);
+        }
+        catch (NorthflankApiException e) when (!e.IsTransient)
+        {
+            var reason = e.Status is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden ? SyncedReasons.Unauthorized : SyncedReasons.NorthflankRejected;
+            return await RejectAsync(sandbox, reason, $"Northflank answered {(int?)e.Status}: {e.Message}", ct);
+        }
+        catch (NorthflankApiException e)
+        {
+            await ReportTransientAsync(sandbox, e, ct);
+            throw;
+        }
+    }
+
+    private async Task<TimeSpan?> ApplyAsync(Sandbox sandbox, DesiredState desired, INorthflankApi api, DateTimeOffset now, CancellationToken ct)
+    {
+        var observed = await ObserveAsync(api, sandbox, desired, ct);
+        var plan = SandboxPlanner.Plan(sandbox, desired, observed, options.ClusterId);
+        if (plan.Conflict is not null)
+        {
+            return await RejectAsync(sandbox, SyncedReasons.NameConflict, plan.Conflict, ct);
+        }
+
+        if (plan.Actions is [DeleteExpiredSandbox expiry])
+        {
+            events.Normal(sandbox, expiry.EventReason, $"shutdown time {desired.ExpiresAt:O} reached; deleting the Sandbox (shutdownPolicy Delete)");
+            await statusWriter.DeleteSandboxAsync(sandbox, ct);
+            return null;
+        }
+
+        observed = await executor.ExecuteAsync(api, sandbox, desired, observed, plan.Actions, ct);
+        foreach (var action in plan.Actions)
+        {
+            events.Normal(sandbox, action.EventReason, Describe(action, desired));
+        }
+
+        var ports = observed.Service?.Ports;
+        if (Endpoints.NeedsDns(ports, sandbox.Spec) && observed.Service is not null)
+        {
+            ports = await api.GetPortsAsync(desired.ProjectId, desired.ServiceName, RequestPriority.Observe, ct);
+        }
+
+        var ready = Readiness.Evaluate(desired, observed.Service, plan.Actions);
+        var previousReady = Conditions.Find(sandbox.Status?.Conditions, ConditionTypes.Ready);
+        if (ready.Reason == ReadyReasons.DeploymentFailed && previousReady?.Reason != ReadyReasons.DeploymentFailed)
+        {
+            events.Warning(sandbox, ReadyReasons.DeploymentFailed, ready.Message);
+        }
+        else if (ready.IsTrue && previousReady?.Status != "True")
+        {
+            events.Normal(sandbox, ready.Reason, ready.Message);
+        }
+
+        var status = BuildStatus(sandbox, desired, observed, ports, ready, now);
+        await WriteStatusAsync(sandbox, status, ct);
+        return NextLook(ready, desired, now);
+    }
+
+    /// <summary>The service by its deterministic id, and the volume when the spec wants one and status has none yet.</summary>
+    private static async Task<Observation> ObserveAsync(INorthflankApi api, Sandbox sandbox, DesiredState desired, CancellationToken ct)
+    {
+        var service = await api.GetServiceAsync(desired.ProjectId, desired.ServiceName, RequestPriority.Observe, ct);
+        VolumeDetails? volume = null;
+        if (desired.Volume is not null)
+        {
+            volume = sandbox.Status?.VolumeId is { } known
+                ? new VolumeDetails { Id = known, Name = known }
+                : await api.GetVolumeAsync(desired.ProjectId, desired.Volume.Name, RequestPriority.Observe, ct);
+        }
+
+        return new Observation(service, volume);
+    }
+
+    private SandboxStatus BuildStatus(Sandbox sandbox, DesiredState desired, Observation observed, IReadOnlyList<Northflank.ServicePort>? ports, ConditionVerdict ready, DateTimeOffset now)
+    {
+        var generation = sandbox.Metadata.Generation;
+        var conditions = Conditions.With(sandbox.Status?.Conditions, ConditionTypes.Ready, ready, generation, now);
+        conditions = Conditions.With(conditions, ConditionTypes.Synced, ConditionVerdict.True(SyncedReasons.Synced, "spec applied to Northflank"), generation, now);
+        var endpoints = Endpoints.From(sandbox.Spec, ports);
+        var service = observed.Service;
+        return new SandboxStatus
+        {
+            ObservedGeneration = generation,
+            Conditions = conditions,
+            ProjectId = desired.ProjectId,
+            ServiceId = service?.Id,
+            VolumeId = observed.Volume?.Id,
+            DeploymentStatus = service?.Status?.Deployment?.Status,
+            OperatingMode = service is null ? null : service.ServicePaused ? OperatingModes.Paused : OperatingModes.Running,
+            Endpoints = endpoints.Count == 0 ? null : endpoints,
+            Url = endpoints.FirstOrDefault(e => e.Url is not null)?.Url,
+            ExpiresAt = desired.ExpiresAt,
+            AppliedSpecHash = desired.SpecHash,
+        };
+    }
+
+    private TimeSpan? NextLook(ConditionVerdict ready, DesiredState desired, DateTimeOffset now)
+    {
+        var next = Readiness.InProgress(ready) ? options.ProgressPollInterval : options.DriftCheckInterval;
+        if (desired.ExpiresAt is { } expiry && !desired.Expired)
+        {
+            // Land exactly at expiry rather than polling for it.
+            var untilExpiry = expiry - now;
+            next = untilExpiry < next ? untilExpiry : next;
+        }
+
+        return next;
+    }
+
+    /// <summary>Synced=False with the cause, a Warning event, and a slow retry: only a change can fix this.</summary>
+    private async Task<TimeSpan?> RejectAsync(Sandbox sandbox, string reason, string message, CancellationToken ct)
+    {
+        logger.LogWarning("Sandbox {Namespace}/{Name} not synced: {Reason}: {Message}", sandbox.Metadata.NamespaceProperty, sandbox.Metadata.Name, reason, message);
+        events.Warning(sandbox, reason, message);
+        var status = CopyStatus(sandbox.Status);
+        var generation = sandbox.Metadata.Generation;
+        var now = time.GetUtcNow();
+        var verdict = ConditionVerdict.False(reason, message);
+        status.Conditions = Conditions.With(Conditions.With(status.Conditions, ConditionTypes.Ready, verdict, generation, now), ConditionTypes.Synced, verdict, generation, now);
+        status.ObservedGeneration = generation;
+        await WriteStatusAsync(sandbox, status, ct);
+        return options.InvalidInputRetryInterval;
+    }
+
+    /// <summary>Northflank is unavailable: say so in Synced, except for throttling, which the budget absorbs.</summary>
+    private async Task ReportTransientAsync(Sandbox sandbox, NorthflankApiException error, CancellationToken ct)
+    {
+        logger.LogInformation("Sandbox {Namespace}/{Name}: Northflank transient failure {Status}; backing off", sandbox.Metadata.NamespaceProperty, sandbox.Metadata.Name, (int?)error.Status);
+        if (error.Status == System.Net.HttpStatusCode.TooManyRequests)
+        {
+            return;
+        }
+
+        var status = CopyStatus(sandbox.Status);
+        var verdict = ConditionVerdict.False(SyncedReasons.NorthflankUnavailable, $"Northflank did not answer ({(error.Status is { } s ? ((int)s).ToString(System.Globalization.CultureInfo.InvariantCulture) : "no response")}): retrying with backoff");
+        status.Conditions = Conditions.With(status.Conditions, ConditionTypes.Synced, verdict, sandbox.Metadata.Generation, time.GetUtcNow());
+        try
+        {
+            await WriteStatusAsync(sandbox, status, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogDebug("status write after a transient failure failed: {Type}", e.GetType().Name);
+        }
+    }
+
+    private async Task WriteStatusAsync(Sandbox sandbox, SandboxStatus status, CancellationToken ct)
+    {
+        if (Same(sandbox.Status, status))
+        {
+            return;
+        }
+
+        var replaced = sandbox.Metadata.ResourceVersion;
+        await statusWriter.WriteStatusAsync(sandbox, status, ct);
+        written[Uid(sandbox)] = (replaced, status);
+    }
+
+    /// <summary>
+    /// The informer cache may still hold the object as it was before our last status write; use what we wrote,
+    /// or the next reconcile would act on a stale applied-spec hash and repeat work.
+    /// </summary>
+    private Sandbox WithNewestStatus(Sandbox sandbox)
+    {
+        if (written.TryGetValue(Uid(sandbox), out var last) && last.ReplacedVersion == sandbox.Metadata.ResourceVersion)
+        {
+            sandbox.Status = last.Status;
+        }
+
+        return sandbox;
+    }
+
+    /// <summary>Drops what is remembered of a Sandbox that is gone from the cluster.</summary>
+    public void Forget(Sandbox sandbox)
+    {
+        written.TryRemove(Uid(sandbox), out _);
+        credentials.Forget(sandbox);
+    }
+
+    private static bool Same(SandboxStatus? a, SandboxStatus? b)
+    {
+        static string Canonical(SandboxStatus? s) => s is null ? "" : JsonSerializer.Serialize(s);
+        return Canonical(a) == Canonical(b);
+    }
+
+    private static SandboxStatus CopyStatus(SandboxStatus? status) =>
+        status is null ? new SandboxStatus() : JsonSerializer.Deserialize<SandboxStatus>(JsonSerializer.Serialize(status))!;
+
+    private static string Uid(Sandbox sandbox) => sandbox.Metadata.Uid ?? $"{sandbox.Metadata.NamespaceProperty}/{sandbox.Metadata.Name}";
+
+    private static string Describe(NorthflankAction action, DesiredState desired) => action switch
+    {
+        ApplyService { Create: true } => $"created Northflank service {desired.ServiceName} in project {desired.ProjectId}",
+        ApplyService update => $"updated Northflank service {desired.ServiceName}: {update.Why}",
+        CreateVolume => $"created volume {desired.Volume?.Name}",
+        PauseService => $"paused service {desired.ServiceName}",
+        ResumeService => $"resumed service {desired.ServiceName}",
+        _ => action.EventReason,
+    };
+}
