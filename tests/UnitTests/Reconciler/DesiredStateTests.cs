@@ -1,0 +1,82 @@
+using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Northflank;
+using SandboxOperator.Reconciler;
+
+namespace UnitTests.Reconciler;
+
+public class DesiredStateTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 23, 11, 0, 0, TimeSpan.Zero);
+
+    internal static ResolvedInputs Inputs(IReadOnlyDictionary<string, string>? env = null, IReadOnlyList<string>? sources = null) =>
+        new(new NorthflankToken("test-token"), "default-project", env ?? new Dictionary<string, string>(), sources ?? []);
+
+    [Test]
+    public void Request_carries_image_plan_ports_command_and_ownership()
+    {
+        var sandbox = SandboxFactory.New(configure: s =>
+        {
+            s.Plan = "nf-compute-50";
+            s.Command = "python -m http.server 8080";
+            s.Ports = [new SandboxPort { Name = "web", Port = 8080, Protocol = PortProtocols.Http2, Public = true }];
+        });
+
+        var desired = DesiredState.Build(sandbox, Inputs(), "prod", Now);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(desired.Service.Deployment.External.ImagePath, Is.EqualTo("python:3.12-slim"));
+            Assert.That(desired.Service.Billing.DeploymentPlan, Is.EqualTo("nf-compute-50"));
+            Assert.That(desired.Service.Deployment.Docker!.ConfigType, Is.EqualTo("customCommand"));
+            Assert.That(desired.Service.Ports!.Single().Protocol, Is.EqualTo("HTTP/2"));
+            Assert.That(SandboxNaming.IsOwnedBy(desired.Service.Tags, sandbox, "prod"), Is.True);
+        });
+    }
+
+    [Test]
+    public void Fingerprint_follows_spec_and_secret_versions_but_never_holds_a_value()
+    {
+        var sandbox = SandboxFactory.New();
+        var env = new Dictionary<string, string> { ["API_KEY"] = "s3cr3t-value" };
+        var baseline = DesiredState.Build(sandbox, Inputs(env, ["API_KEY=Secret/keys/api@1"]), "prod", Now);
+        var rotated = DesiredState.Build(sandbox, Inputs(new Dictionary<string, string> { ["API_KEY"] = "new-value" }, ["API_KEY=Secret/keys/api@2"]), "prod", Now);
+        var sameAgain = DesiredState.Build(sandbox, Inputs(env, ["API_KEY=Secret/keys/api@1"]), "prod", Now);
+        sandbox.Spec.Image = "python:3.13-slim";
+        var newImage = DesiredState.Build(sandbox, Inputs(env, ["API_KEY=Secret/keys/api@1"]), "prod", Now);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(sameAgain.SpecHash, Is.EqualTo(baseline.SpecHash));
+            Assert.That(rotated.SpecHash, Is.Not.EqualTo(baseline.SpecHash));
+            Assert.That(newImage.SpecHash, Is.Not.EqualTo(baseline.SpecHash));
+            Assert.That(baseline.SpecHash, Does.Not.Contain("s3cr3t"));
+        });
+    }
+
+    [Test]
+    public void Expiry_from_shutdownAfter_counts_from_creation_and_pauses_under_Pause()
+    {
+        var sandbox = SandboxFactory.New(configure: s => s.Lifecycle = new SandboxLifecycle { ShutdownAfter = "30m", ShutdownPolicy = ShutdownPolicies.Pause });
+
+        var before = DesiredState.Build(sandbox, Inputs(), "prod", sandbox.Metadata.CreationTimestamp!.Value.AddMinutes(29));
+        var after = DesiredState.Build(sandbox, Inputs(), "prod", sandbox.Metadata.CreationTimestamp!.Value.AddMinutes(31));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(before.ExpiresAt, Is.EqualTo(new DateTimeOffset(2026, 11, 23, 10, 30, 0, TimeSpan.Zero)));
+            Assert.That(before.Expired || before.Paused, Is.False);
+            Assert.That(after.Expired && after.Paused, Is.True);
+        });
+    }
+
+    [Test]
+    public void Volume_is_attached_to_the_service_by_name()
+    {
+        var sandbox = SandboxFactory.New(configure: s => s.Volume = new SandboxVolume { SizeMB = 5120, MountPath = "/data" });
+
+        var desired = DesiredState.Build(sandbox, Inputs(), "prod", Now);
+
+        Assert.That(desired.Volume!.AttachedObjects!.Single().Id, Is.EqualTo(desired.ServiceName));
+        Assert.That(desired.Volume.Spec.StorageSize, Is.EqualTo(5120));
+    }
+}
