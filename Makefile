@@ -9,12 +9,13 @@ export NSO_TOOLS_BIN := $(NSO_CACHE_DIR)/bin
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: help tools build format format-check test unit-test integration-test clean
+.PHONY: help tools build crds format format-check test clean
 
 help:
 	@echo "make test    install tools, check format, build, run all tests (the CI command)"
 	@echo "make tools   install etcd, kube-apiserver, kubectl, helm and npm packages into $(NSO_CACHE_DIR)"
 	@echo "make build   build the solution"
+	@echo "make crds    regenerate crds/ from the C# API types"
 	@echo "make format  apply dotnet format"
 
 tools:
@@ -22,6 +23,9 @@ tools:
 
 build:
 	dotnet build Operator.sln -c $(CONFIGURATION) -warnaserror
+
+crds:
+	dotnet run --project operator -c $(CONFIGURATION) -- crds > crds/sandbox.northflank.com_sandboxes.yaml
 
 format:
 	dotnet format Operator.sln

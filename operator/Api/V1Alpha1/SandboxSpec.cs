@@ -46,6 +46,7 @@ public sealed class SandboxSpec
     [JsonPropertyName("env")]
     [Description("Environment variables, given literally or read from a Secret or ConfigMap key in the Sandbox's namespace, as in a Pod. Sent to Northflank as the service's runtime environment.")]
     [MaxLength(200)]
+    [ListMapKey("name")]
     public IList<SandboxEnvVar>? Env { get; set; }
 
     [JsonPropertyName("ephemeralStorageMB")]
@@ -60,6 +61,7 @@ public sealed class SandboxSpec
     [JsonPropertyName("ports")]
     [Description("Ports the container listens on. Public ports get a URL in status.endpoints.")]
     [MaxLength(20)]
+    [ListMapKey("name")]
     public IList<SandboxPort>? Ports { get; set; }
 
     [JsonPropertyName("lifecycle")]
