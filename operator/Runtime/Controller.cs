@@ -1,0 +1,413 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SandboxOperator.Telemetry;
+
+namespace SandboxOperator.Runtime;
+
+/// <summary>Decides whether an update event of the primary type enqueues its key.</summary>
+public delegate bool UpdatePredicate<in TEntity>(TEntity oldObject, TEntity newObject);
+
+/// <summary>Ready-made update predicates. The default enqueues every update whose resourceVersion changed.</summary>
+public static class Predicates
+{
+    /// <summary>Only spec changes (metadata.generation), plus deletion starting and finalizer/label/annotation changes.</summary>
+    public static bool GenerationOrMetadataChanged<TEntity>(TEntity oldObject, TEntity newObject)
+        where TEntity : IKubernetesObject<V1ObjectMeta>
+    {
+        var o = oldObject.Metadata;
+        var n = newObject.Metadata;
+        return o.Generation != n.Generation
+            || o.DeletionTimestamp != n.DeletionTimestamp
+            || !SequenceEqual(o.Finalizers, n.Finalizers)
+            || !DictionaryEqual(o.Labels, n.Labels)
+            || !DictionaryEqual(o.Annotations, n.Annotations);
+    }
+
+    private static bool SequenceEqual(IList<string>? a, IList<string>? b) =>
+        (a ?? []).SequenceEqual(b ?? [], StringComparer.Ordinal);
+
+    private static bool DictionaryEqual(IDictionary<string, string>? a, IDictionary<string, string>? b)
+    {
+        a ??= new Dictionary<string, string>();
+        b ??= new Dictionary<string, string>();
+        return a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var v) && v == kv.Value);
+    }
+}
+
+public sealed record ControllerOptions
+{
+    /// <summary>Concurrent reconciles (never two for the same key).</summary>
+    public int Workers { get; init; } = 2;
+
+    /// <summary>Namespaces to watch (primary and secondaries); empty = all.</summary>
+    public IReadOnlyList<string> Namespaces { get; init; } = [];
+
+    public TimeSpan QueueBaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    public TimeSpan QueueMaxDelay { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long in-flight reconciles may run on after a stop before they are cancelled.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    public InformerOptions Informer { get; init; } = new();
+}
+
+/// <summary>What the host needs from any controller, whatever its entity type.</summary>
+public interface IRunnableController
+{
+    string Name { get; }
+
+    IReadOnlyList<IInformer> Informers { get; }
+
+    /// <summary>Runs informers, waits for their caches, then runs workers until <paramref name="ct"/> is cancelled;
+    /// then drains in-flight reconciles (bounded by <see cref="ControllerOptions.ShutdownTimeout"/>).</summary>
+    Task RunAsync(CancellationToken ct);
+}
+
+/// <summary>
+/// Reconciles one entity type: an informer feeds a work queue with keys; workers take the newest cached object
+/// and call the registered <see cref="IEntityController{TEntity}"/> / <see cref="IEntityFinalizer{TEntity}"/>
+/// (resolved from a fresh DI scope per reconcile).
+/// </summary>
+public sealed class Controller<TEntity> : IRunnableController
+    where TEntity : IKubernetesObject<V1ObjectMeta>
+{
+    private readonly IEntityClient<TEntity> _client;
+    private readonly IServiceScopeFactory _scopes;
+    private readonly ControllerOptions _options;
+    private readonly UpdatePredicate<TEntity>? _updatePredicate;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ControllerTelemetry _telemetry;
+    private readonly List<IInformer> _informers = [];
+    private readonly ConcurrentDictionary<ObjectKey, TEntity> _tombstones = new();
+
+    public Controller(
+        string name,
+        IListWatch<TEntity> listWatch,
+        IEntityClient<TEntity> client,
+        IServiceScopeFactory scopes,
+        ControllerOptions? options = null,
+        UpdatePredicate<TEntity>? updatePredicate = null,
+        TimeProvider? time = null,
+        ILoggerFactory? loggerFactory = null,
+        ControllerTelemetry? telemetry = null)
+    {
+        Name = name;
+        _client = client;
+        _scopes = scopes;
+        _options = options ?? new ControllerOptions();
+        _updatePredicate = updatePredicate;
+        _time = time ?? TimeProvider.System;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = _loggerFactory.CreateLogger($"SandboxOperator.Runtime.Controller.{name}");
+        _telemetry = telemetry ?? ControllerTelemetry.Shared;
+        Queue = new WorkQueue<ObjectKey>(
+            new WorkQueueOptions { Name = name, BaseDelay = _options.QueueBaseDelay, MaxDelay = _options.QueueMaxDelay },
+            _time,
+            _telemetry);
+        Informer = new Informer<TEntity>(listWatch, InformerOptionsFor(_options), _time, _loggerFactory.CreateLogger($"SandboxOperator.Runtime.Informer.{name}"));
+        Informer.AddEventHandler(OnPrimaryEvent);
+        _informers.Add(Informer);
+    }
+
+    public string Name { get; }
+
+    public Informer<TEntity> Informer { get; }
+
+    public WorkQueue<ObjectKey> Queue { get; }
+
+    public IReadOnlyList<IInformer> Informers => _informers;
+
+    /// <summary>
+    /// Also watch <typeparamref name="TSecondary"/>; every add/update/delete of one is mapped to primary keys to
+    /// enqueue (e.g. a Secret to the Sandboxes that reference it). The mapper gets the primary cache for lookups.
+    /// </summary>
+    public Informer<TSecondary> Watch<TSecondary>(
+        IListWatch<TSecondary> listWatch,
+        Func<TSecondary, IReadOnlyEntityStore<TEntity>, IEnumerable<ObjectKey>> mapper)
+        where TSecondary : IKubernetesObject<V1ObjectMeta>
+    {
+        var kind = EntityMetadata.For<TSecondary>().Kind;
+        var informer = new Informer<TSecondary>(listWatch, InformerOptionsFor(_options), _time, _loggerFactory.CreateLogger($"SandboxOperator.Runtime.Informer.{Name}.{kind}"));
+        informer.AddEventHandler(ev =>
+        {
+            var keys = new HashSet<ObjectKey>(mapper(ev.Object, Informer.Store));
+            if (ev.OldObject is not null)
+            {
+                keys.UnionWith(mapper(ev.OldObject, Informer.Store));
+            }
+
+            foreach (var key in keys)
+            {
+                Queue.Add(key);
+            }
+        });
+        _informers.Add(informer);
+        return informer;
+    }
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        using var informerCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var informerTasks = _informers.Select(i => i.RunAsync(informerCts.Token)).ToList();
+        using var reconcileCts = new CancellationTokenSource();
+        var workers = new List<Task>();
+        try
+        {
+            _logger.LogInformation("Starting controller {Controller}; waiting for caches to sync", Name);
+            await Task.WhenAll(_informers.Select(i => i.WaitForSyncAsync(ct)));
+            _logger.LogInformation("Caches synced; starting {Workers} workers for {Controller}", _options.Workers, Name);
+            for (var i = 0; i < Math.Max(1, _options.Workers); i++)
+            {
+                workers.Add(Task.Run(() => WorkerAsync(reconcileCts.Token), CancellationToken.None));
+            }
+
+            await Task.Delay(Timeout.InfiniteTimeSpan, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        finally
+        {
+            _logger.LogInformation("Stopping controller {Controller}", Name);
+            var drained = await Queue.ShutDownWithDrainAsync(_options.ShutdownTimeout, CancellationToken.None);
+            if (!drained)
+            {
+                _logger.LogWarning("Reconciles of {Controller} did not finish within {Timeout}; cancelling them", Name, _options.ShutdownTimeout);
+            }
+
+            await reconcileCts.CancelAsync();
+            await informerCts.CancelAsync();
+            await Task.WhenAll(workers.Concat(informerTasks).Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+            _logger.LogInformation("Controller {Controller} stopped", Name);
+        }
+    }
+
+    private async Task WorkerAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            ObjectKey key;
+            try
+            {
+                (key, var shuttingDown) = await Queue.GetAsync(ct);
+                if (shuttingDown)
+                {
+                    return;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            try
+            {
+                await ProcessAsync(key, ct);
+            }
+            finally
+            {
+                Queue.Done(key);
+            }
+        }
+    }
+
+    /// <summary>One reconcile of one key, with its span, log scope, metrics and requeue decision.</summary>
+    internal async Task ProcessAsync(ObjectKey key, CancellationToken ct)
+    {
+        using var logScope = _logger.BeginScope(new Dictionary<string, object?>
+        {
+            ["controller"] = Name,
+            ["namespace"] = key.Namespace,
+            ["name"] = key.Name,
+            ["object"] = key.ToString(),
+        });
+        using var activity = _telemetry.StartReconcile(Name, key.Namespace, key.Name);
+        var started = _time.GetTimestamp();
+        string result;
+        try
+        {
+            result = await ProcessCoreAsync(key, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            result = ControllerTelemetry.ResultRequeue;
+        }
+        catch (Exception ex)
+        {
+            result = HandleFailure(key, ex, retryAfter: null);
+        }
+
+        activity?.SetTag("result", result);
+        if (result == ControllerTelemetry.ResultError)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error);
+        }
+
+        _telemetry.RecordReconcile(Name, result, _time.GetElapsedTime(started));
+    }
+
+    private async Task<string> ProcessCoreAsync(ObjectKey key, CancellationToken ct)
+    {
+        if (!Informer.Store.TryGet(key, out var cached))
+        {
+            if (_tombstones.TryRemove(key, out var last))
+            {
+                await using var deletedScope = _scopes.CreateAsyncScope();
+                var deletedController = deletedScope.ServiceProvider.GetRequiredService<IEntityController<TEntity>>();
+                _logger.LogDebug("{Key} is gone; calling DeletedAsync", key);
+                await deletedController.DeletedAsync(Clone(last), ct);
+            }
+
+            Queue.Forget(key);
+            return ControllerTelemetry.ResultSuccess;
+        }
+
+        // Hand the user code its own copy: the cached object is shared with the informer.
+        var entity = Clone(cached);
+        await using var scope = _scopes.CreateAsyncScope();
+        var finalizers = scope.ServiceProvider.GetServices<IEntityFinalizer<TEntity>>().ToList();
+
+        if (entity.Metadata.DeletionTimestamp is not null)
+        {
+            var pending = finalizers.Where(f => entity.Metadata.Finalizers?.Contains(f.Identifier) == true).ToList();
+            foreach (var finalizer in pending)
+            {
+                _logger.LogDebug("Finalizing {Key} with {Finalizer}", key, finalizer.Identifier);
+                var finalized = await finalizer.FinalizeAsync(entity, ct);
+                if (!finalized.IsSuccess || finalized.RequeueAfter is not null)
+                {
+                    return Apply(key, finalized);
+                }
+
+                entity = await RemoveFinalizerAsync(entity, finalizer.Identifier, ct);
+            }
+
+            Queue.Forget(key);
+            return ControllerTelemetry.ResultSuccess;
+        }
+
+        var missing = finalizers.Select(f => f.Identifier)
+            .Where(id => entity.Metadata.Finalizers?.Contains(id) != true)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        if (missing.Count > 0)
+        {
+            // The finalizer must be in place before the controller creates anything outside the cluster.
+            _logger.LogDebug("Adding finalizers {Finalizers} to {Key}", string.Join(",", missing), key);
+            entity = await _client.PatchAsync(key.Name, key.Namespace, FinalizerPatches.Add(entity, missing), ct);
+        }
+
+        var controller = scope.ServiceProvider.GetRequiredService<IEntityController<TEntity>>();
+        var result = await controller.ReconcileAsync(entity, ct);
+        return Apply(key, result);
+    }
+
+    private async Task<TEntity> RemoveFinalizerAsync(TEntity entity, string identifier, CancellationToken ct)
+    {
+        var patch = FinalizerPatches.Remove(entity, identifier);
+        if (patch is null)
+        {
+            return entity;
+        }
+
+        var key = ObjectKey.Of(entity);
+        try
+        {
+            return await _client.PatchAsync(key.Name, key.Namespace, patch, ct);
+        }
+        catch (Exception ex) when (KubernetesErrors.IsNotFound(ex))
+        {
+            return entity;
+        }
+        catch (Exception ex) when (KubernetesErrors.StatusCode(ex) == HttpStatusCode.UnprocessableEntity)
+        {
+            // The test op failed: someone changed the finalizers meanwhile. Same as a conflict: retry on fresh data.
+            throw new ConflictException("Finalizers changed concurrently.", ex);
+        }
+    }
+
+    private string Apply(ObjectKey key, ReconcileResult result)
+    {
+        if (!result.IsSuccess)
+        {
+            return HandleFailure(key, result.Error!, result.RetryAfter);
+        }
+
+        Queue.Forget(key);
+        if (result.RequeueAfter is { } after)
+        {
+            Queue.AddAfter(key, after);
+            return ControllerTelemetry.ResultRequeue;
+        }
+
+        return ControllerTelemetry.ResultSuccess;
+    }
+
+    private string HandleFailure(ObjectKey key, Exception error, TimeSpan? retryAfter)
+    {
+        if (error is ConflictException || KubernetesErrors.IsConflict(error))
+        {
+            var conflictDelay = Queue.AddRateLimited(key, retryAfter);
+            _logger.LogDebug("Conflict reconciling {Key}; retrying in {Delay}", key, conflictDelay);
+            return ControllerTelemetry.ResultRequeue;
+        }
+
+        var delay = Queue.AddRateLimited(key, retryAfter);
+        // Type and message only: objects and inner state may carry secrets.
+        _logger.LogWarning("Reconcile of {Key} failed, retrying in {Delay}: {ErrorType}: {Message}", key, delay, error.GetType().Name, error.Message);
+        return ControllerTelemetry.ResultError;
+    }
+
+    private void OnPrimaryEvent(InformerEvent<TEntity> ev)
+    {
+        var key = ObjectKey.Of(ev.Object);
+        switch (ev.Type)
+        {
+            case InformerEventType.Deleted:
+                _tombstones[key] = ev.Object;
+                Queue.Add(key);
+                break;
+            case InformerEventType.Updated when ev.OldObject is not null && _updatePredicate is not null
+                && ev.Object.Metadata.DeletionTimestamp is null
+                && !_updatePredicate(ev.OldObject, ev.Object):
+                break;
+            default:
+                Queue.Add(key);
+                break;
+        }
+    }
+
+    private static InformerOptions InformerOptionsFor(ControllerOptions options) =>
+        options.Informer with { Namespaces = options.Namespaces.Count > 0 ? options.Namespaces : options.Informer.Namespaces };
+
+    private static TEntity Clone(TEntity entity) =>
+        KubernetesJson.Deserialize<TEntity>(KubernetesJson.Serialize(entity));
+}
+
+/// <summary>A write lost a race with another writer; the runtime retries quietly with backoff.</summary>
+public sealed class ConflictException : Exception
+{
+    public ConflictException()
+    {
+    }
+
+    public ConflictException(string message)
+        : base(message)
+    {
+    }
+
+    public ConflictException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+}

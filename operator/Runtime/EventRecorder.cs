@@ -1,0 +1,226 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace SandboxOperator.Runtime;
+
+public enum EventType
+{
+    Normal,
+    Warning,
+}
+
+/// <summary>Writes core/v1 Events about objects. Never throws: a lost event is logged, not fatal.</summary>
+public interface IEventRecorder
+{
+    /// <param name="reason">CamelCase, machine-readable (e.g. "ServiceCreated").</param>
+    /// <param name="message">Human-readable; must not contain secrets.</param>
+    Task RecordAsync(IKubernetesObject<V1ObjectMeta> involvedObject, EventType type, string reason, string message, CancellationToken ct = default);
+}
+
+/// <summary>Where events go; the API server in production, a fake in tests.</summary>
+public interface IEventSink
+{
+    Task CreateAsync(Corev1Event ev, CancellationToken ct);
+
+    Task PatchAsync(string @namespace, string name, V1Patch patch, CancellationToken ct);
+}
+
+public sealed class KubernetesEventSink(IKubernetes kubernetes) : IEventSink
+{
+    public Task CreateAsync(Corev1Event ev, CancellationToken ct) =>
+        kubernetes.CoreV1.CreateNamespacedEventAsync(ev, ev.Metadata.NamespaceProperty, cancellationToken: ct);
+
+    public Task PatchAsync(string @namespace, string name, V1Patch patch, CancellationToken ct) =>
+        kubernetes.CoreV1.PatchNamespacedEventAsync(patch, name, @namespace, cancellationToken: ct);
+}
+
+public sealed record EventRecorderOptions
+{
+    public string ReportingComponent { get; init; } = "northflank-sandbox-operator";
+
+    /// <summary>Usually the pod name; defaults to the machine name.</summary>
+    public string? ReportingInstance { get; init; }
+
+    /// <summary>Identical events (object, type, reason, message) within this window update one Event's count.</summary>
+    public TimeSpan AggregationWindow { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Repeats within this interval after a write are only counted; the next write carries the count.</summary>
+    public TimeSpan MinUpdateInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Namespace for events about cluster-scoped objects.</summary>
+    public string ClusterScopedNamespace { get; init; } = "default";
+
+    public int MaxMessageLength { get; init; } = 1024;
+}
+
+/// <summary>
+/// Records Events with client-go-like aggregation: the first occurrence creates an Event; identical ones within
+/// <see cref="EventRecorderOptions.AggregationWindow"/> bump its count and lastTimestamp, written at most once per
+/// <see cref="EventRecorderOptions.MinUpdateInterval"/>, so a failing loop cannot flood the API server.
+/// </summary>
+public sealed class EventRecorder : IEventRecorder
+{
+    private const int MaxCacheEntries = 4096;
+    private readonly IEventSink _sink;
+    private readonly EventRecorderOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<(string Object, EventType Type, string Reason, string Message), Entry> _seen = [];
+
+    public EventRecorder(IEventSink sink, EventRecorderOptions? options = null, TimeProvider? time = null, ILogger<EventRecorder>? logger = null)
+    {
+        _sink = sink;
+        _options = options ?? new EventRecorderOptions();
+        _time = time ?? TimeProvider.System;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    public async Task RecordAsync(IKubernetesObject<V1ObjectMeta> involvedObject, EventType type, string reason, string message, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(involvedObject);
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        message ??= string.Empty;
+        if (message.Length > _options.MaxMessageLength)
+        {
+            message = message[.._options.MaxMessageLength];
+        }
+
+        var meta = involvedObject.Metadata;
+        var ns = string.IsNullOrEmpty(meta.NamespaceProperty) ? _options.ClusterScopedNamespace : meta.NamespaceProperty;
+        var objectId = $"{involvedObject.Kind}/{meta.Uid ?? ObjectKey.Of(involvedObject).ToString()}";
+        var now = _time.GetUtcNow();
+        var cacheKey = (objectId, type, reason, message);
+
+        Entry entry;
+        int count;
+        bool create;
+        lock (_lock)
+        {
+            if (_seen.TryGetValue(cacheKey, out var existing) && now - existing.LastSeen < _options.AggregationWindow)
+            {
+                existing.Count++;
+                existing.LastSeen = now;
+                if (now - existing.LastWritten < _options.MinUpdateInterval)
+                {
+                    return;
+                }
+
+                existing.LastWritten = now;
+                entry = existing;
+                create = false;
+            }
+            else
+            {
+                Prune(now);
+                entry = new Entry(EventName(meta.Name, now), ns, now) { Count = 1, LastSeen = now, LastWritten = now };
+                _seen[cacheKey] = entry;
+                create = true;
+            }
+
+            count = entry.Count;
+        }
+
+        try
+        {
+            if (!create)
+            {
+                try
+                {
+                    var patch = new JsonObject
+                    {
+                        ["count"] = count,
+                        ["lastTimestamp"] = now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+                    };
+                    await _sink.PatchAsync(entry.Namespace, entry.Name, new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), ct);
+                    return;
+                }
+                catch (Exception ex) when (KubernetesErrors.IsNotFound(ex))
+                {
+                    // The Event expired (events have a TTL): start a new one carrying the count.
+                }
+            }
+
+            await _sink.CreateAsync(BuildEvent(involvedObject, entry, ns, type, reason, message, count, now), ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            _logger.LogWarning("Could not record event {Reason} for {Kind} {Key}: {ErrorType}: {Message}", reason, involvedObject.Kind, ObjectKey.Of(involvedObject), ex.GetType().Name, ex.Message);
+        }
+    }
+
+    private Corev1Event BuildEvent(IKubernetesObject<V1ObjectMeta> obj, Entry entry, string ns, EventType type, string reason, string message, int count, DateTimeOffset now)
+    {
+        var meta = obj.Metadata;
+        var instance = _options.ReportingInstance ?? Environment.MachineName;
+        return new Corev1Event
+        {
+            Metadata = new V1ObjectMeta { Name = entry.Name, NamespaceProperty = ns },
+            InvolvedObject = new V1ObjectReference
+            {
+                ApiVersion = obj.ApiVersion,
+                Kind = obj.Kind,
+                Name = meta.Name,
+                NamespaceProperty = meta.NamespaceProperty,
+                Uid = meta.Uid,
+                ResourceVersion = meta.ResourceVersion,
+            },
+            Type = type.ToString(),
+            Reason = reason,
+            Message = message,
+            Count = count,
+            FirstTimestamp = entry.FirstSeen.UtcDateTime,
+            LastTimestamp = now.UtcDateTime,
+            Source = new V1EventSource { Component = _options.ReportingComponent, Host = instance },
+            ReportingComponent = _options.ReportingComponent,
+            ReportingInstance = instance,
+        };
+    }
+
+    private static string EventName(string objectName, DateTimeOffset now) =>
+        $"{objectName}.{(now.UtcTicks * 100) + Random.Shared.Next(100):x}";
+
+    private void Prune(DateTimeOffset now)
+    {
+        if (_seen.Count < MaxCacheEntries)
+        {
+            return;
+        }
+
+        foreach (var (key, value) in _seen.ToList())
+        {
+            if (now - value.LastSeen >= _options.AggregationWindow)
+            {
+                _seen.Remove(key);
+            }
+        }
+
+        if (_seen.Count >= MaxCacheEntries)
+        {
+            _seen.Clear();
+        }
+    }
+
+    private sealed class Entry(string name, string @namespace, DateTimeOffset firstSeen)
+    {
+        public string Name { get; } = name;
+
+        public string Namespace { get; } = @namespace;
+
+        public DateTimeOffset FirstSeen { get; } = firstSeen;
+
+        public int Count { get; set; }
+
+        public DateTimeOffset LastSeen { get; set; }
+
+        public DateTimeOffset LastWritten { get; set; }
+    }
+}

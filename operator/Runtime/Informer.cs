@@ -1,0 +1,272 @@
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace SandboxOperator.Runtime;
+
+public enum InformerEventType
+{
+    Added,
+    Updated,
+    Deleted,
+}
+
+/// <summary>A cache change. <see cref="OldObject"/> is set for updates.</summary>
+public readonly record struct InformerEvent<TEntity>(InformerEventType Type, TEntity Object, TEntity? OldObject);
+
+public sealed record InformerOptions
+{
+    /// <summary>Namespaces to watch, one list/watch each; empty = all namespaces (or a cluster-scoped type).</summary>
+    public IReadOnlyList<string> Namespaces { get; init; } = [];
+
+    /// <summary>First delay after a failed list or watch; doubles per consecutive failure.</summary>
+    public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(800);
+
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>Common view of informers of any type, for health and start-up.</summary>
+public interface IInformer
+{
+    string Name { get; }
+
+    bool HasSynced { get; }
+
+    /// <summary>When a watch last delivered an event or a list completed.</summary>
+    DateTimeOffset? LastSuccessfulWatch { get; }
+
+    Task WaitForSyncAsync(CancellationToken ct);
+
+    Task RunAsync(CancellationToken ct);
+}
+
+/// <summary>
+/// Keeps an <see cref="EntityStore{TEntity}"/> in step with the API server: list, then watch from the list's
+/// resourceVersion; re-watch from the last seen resourceVersion when a watch ends or fails; re-list on
+/// 410 Gone and diff the fresh list against the cache, emitting deletes for objects that vanished meanwhile.
+/// Failing attempts back off exponentially. Handlers run on the reflector's loop and must be quick (enqueue only).
+/// </summary>
+public sealed class Informer<TEntity> : IInformer
+    where TEntity : IKubernetesObject<V1ObjectMeta>
+{
+    private readonly IListWatch<TEntity> _listWatch;
+    private readonly InformerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly List<Action<InformerEvent<TEntity>>> _handlers = [];
+    private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _handlerLock = new();
+    private int _pendingNamespaces;
+    private long _lastSuccessTicks;
+
+    public Informer(IListWatch<TEntity> listWatch, InformerOptions? options = null, TimeProvider? time = null, ILogger? logger = null)
+    {
+        _listWatch = listWatch;
+        _options = options ?? new InformerOptions();
+        _time = time ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        Name = EntityMetadata.For<TEntity>().Kind;
+        _pendingNamespaces = Math.Max(1, _options.Namespaces.Count);
+    }
+
+    public string Name { get; }
+
+    public EntityStore<TEntity> Store { get; } = new();
+
+    public bool HasSynced => _synced.Task.IsCompleted;
+
+    public DateTimeOffset? LastSuccessfulWatch
+    {
+        get
+        {
+            var ticks = Interlocked.Read(ref _lastSuccessTicks);
+            return ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
+        }
+    }
+
+    public void AddEventHandler(Action<InformerEvent<TEntity>> handler)
+    {
+        lock (_handlerLock)
+        {
+            _handlers.Add(handler);
+        }
+    }
+
+    public Task WaitForSyncAsync(CancellationToken ct) => _synced.Task.WaitAsync(ct);
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var namespaces = _options.Namespaces.Count == 0 ? [null] : _options.Namespaces.Distinct(StringComparer.Ordinal).Select(n => (string?)n).ToList();
+        _pendingNamespaces = namespaces.Count;
+        await Task.WhenAll(namespaces.Select(ns => Task.Run(() => ReflectAsync(ns, ct), CancellationToken.None)));
+    }
+
+    /// <summary>List-then-watch loop for one namespace (or all), until cancelled.</summary>
+    internal async Task ReflectAsync(string? @namespace, CancellationToken ct)
+    {
+        string? resourceVersion = null;
+        var failures = 0;
+        var scope = @namespace ?? "*";
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                if (resourceVersion is null)
+                {
+                    var list = await _listWatch.ListAsync(@namespace, ct);
+                    Replace(@namespace, list.Items);
+                    resourceVersion = list.ResourceVersion;
+                    MarkSuccess();
+                    MarkNamespaceSynced();
+                    failures = 0;
+                    _logger.LogDebug("Listed {Count} {Kind} in {Namespace} at resourceVersion {ResourceVersion}", list.Items.Count, Name, scope, resourceVersion);
+                }
+
+                var watchStarted = _time.GetTimestamp();
+                var events = 0;
+                await foreach (var ev in _listWatch.WatchAsync(@namespace, resourceVersion, ct))
+                {
+                    events++;
+                    var rv = ev.Object?.Metadata?.ResourceVersion;
+                    switch (ev.Type)
+                    {
+                        case WatchEventType.Added:
+                        case WatchEventType.Modified:
+                            Apply(ev.Object!);
+                            break;
+                        case WatchEventType.Deleted:
+                            Delete(ev.Object!);
+                            break;
+                        case WatchEventType.Bookmark:
+                        default:
+                            break;
+                    }
+
+                    if (!string.IsNullOrEmpty(rv))
+                    {
+                        resourceVersion = rv;
+                    }
+
+                    failures = 0;
+                    MarkSuccess();
+                }
+
+                // The server closed the watch (timeout); resume from the last resourceVersion seen.
+                _logger.LogDebug("Watch of {Kind} in {Namespace} ended at {ResourceVersion}; re-watching", Name, scope, resourceVersion);
+                if (events == 0 && _time.GetElapsedTime(watchStarted) < TimeSpan.FromSeconds(1))
+                {
+                    // A watch that closes at once with nothing in it is a failure in disguise: do not spin.
+                    failures++;
+                    await BackoffAsync(failures, ct);
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (KubernetesErrors.IsGone(ex))
+            {
+                _logger.LogInformation("Resource version of {Kind} in {Namespace} expired; re-listing", Name, scope);
+                var relistAfterGone = resourceVersion is null;
+                resourceVersion = null;
+                if (relistAfterGone)
+                {
+                    // The list itself failed with 410: do not spin.
+                    failures++;
+                    await BackoffAsync(failures, ct);
+                }
+            }
+            catch (Exception ex)
+            {
+                failures++;
+                _logger.LogWarning("List/watch of {Kind} in {Namespace} failed ({Failures} in a row): {ErrorType}: {Message}", Name, scope, failures, ex.GetType().Name, ex.Message);
+                await BackoffAsync(failures, ct);
+            }
+        }
+    }
+
+    private async Task BackoffAsync(int failures, CancellationToken ct)
+    {
+        var delay = Backoff.Exponential(_options.InitialBackoff, _options.MaxBackoff, failures - 1, 0.2);
+        try
+        {
+            await Task.Delay(delay, _time, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            // Loop condition ends the reflector.
+        }
+    }
+
+    private void MarkSuccess() => Interlocked.Exchange(ref _lastSuccessTicks, _time.GetUtcNow().UtcTicks);
+
+    private void MarkNamespaceSynced()
+    {
+        if (!_synced.Task.IsCompleted && Interlocked.Decrement(ref _pendingNamespaces) <= 0)
+        {
+            _synced.TrySetResult();
+        }
+    }
+
+    /// <summary>Replaces one namespace's slice of the cache with a fresh list, emitting the differences.</summary>
+    internal void Replace(string? @namespace, IReadOnlyList<TEntity> items)
+    {
+        var fresh = new HashSet<ObjectKey>();
+        foreach (var item in items)
+        {
+            fresh.Add(ObjectKey.Of(item));
+            Apply(item);
+        }
+
+        foreach (var key in Store.Keys(@namespace))
+        {
+            if (!fresh.Contains(key) && Store.TryRemove(key, out var gone))
+            {
+                Dispatch(new InformerEvent<TEntity>(InformerEventType.Deleted, gone, default));
+            }
+        }
+    }
+
+    private void Apply(TEntity item)
+    {
+        var previous = Store.Upsert(item);
+        if (previous is null)
+        {
+            Dispatch(new InformerEvent<TEntity>(InformerEventType.Added, item, default));
+        }
+        else if (previous.Metadata?.ResourceVersion != item.Metadata?.ResourceVersion)
+        {
+            Dispatch(new InformerEvent<TEntity>(InformerEventType.Updated, item, previous));
+        }
+    }
+
+    private void Delete(TEntity item)
+    {
+        var key = ObjectKey.Of(item);
+        // Prefer the watch's final state (it may carry a deletionTimestamp); fall back to what was cached.
+        Store.TryRemove(key, out _);
+        Dispatch(new InformerEvent<TEntity>(InformerEventType.Deleted, item, default));
+    }
+
+    private void Dispatch(InformerEvent<TEntity> ev)
+    {
+        Action<InformerEvent<TEntity>>[] handlers;
+        lock (_handlerLock)
+        {
+            handlers = [.. _handlers];
+        }
+
+        foreach (var handler in handlers)
+        {
+            try
+            {
+                handler(ev);
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError("Event handler for {Kind} failed: {ErrorType}: {Message}", Name, ex.GetType().Name, ex.Message);
+            }
+        }
+    }
+}

@@ -1,0 +1,183 @@
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using SandboxOperator.Telemetry;
+
+namespace SandboxOperator.Runtime;
+
+public sealed record OperatorRuntimeOptions
+{
+    public LeaderElectionOptions LeaderElection { get; init; } = new();
+
+    public EventRecorderOptions Events { get; init; } = new();
+}
+
+/// <summary>A controller the host builds once it may run (after winning leader election).</summary>
+public interface IControllerRegistration
+{
+    string Name { get; }
+
+    IRunnableController Build(IServiceProvider services);
+}
+
+public static class OperatorRuntimeServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the runtime: <see cref="OperatorHost"/>, <see cref="OperatorHealth"/>, <see cref="IEventRecorder"/>,
+    /// <see cref="ControllerTelemetry"/>, <see cref="TimeProvider"/> and, unless already registered, an
+    /// <see cref="IKubernetes"/> from the in-cluster config or the default kubeconfig.
+    /// </summary>
+    public static OperatorRuntimeBuilder AddOperatorRuntime(this IServiceCollection services, OperatorRuntimeOptions? options = null)
+    {
+        var opts = options ?? new OperatorRuntimeOptions();
+        services.TryAddSingleton(opts);
+        services.TryAddSingleton<IKubernetes>(_ => new Kubernetes(
+            KubernetesClientConfiguration.IsInCluster()
+                ? KubernetesClientConfiguration.InClusterConfig()
+                : KubernetesClientConfiguration.BuildConfigFromConfigFile()));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(ControllerTelemetry.Shared);
+        services.TryAddSingleton<OperatorHealth>();
+        services.TryAddSingleton<IEventSink>(sp => new KubernetesEventSink(sp.GetRequiredService<IKubernetes>()));
+        services.TryAddSingleton<IEventRecorder>(sp => new EventRecorder(
+            sp.GetRequiredService<IEventSink>(),
+            sp.GetRequiredService<OperatorRuntimeOptions>().Events,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<EventRecorder>>()));
+        services.AddHostedService<OperatorHost>();
+        return new OperatorRuntimeBuilder(services);
+    }
+}
+
+public sealed class OperatorRuntimeBuilder(IServiceCollection services)
+{
+    public IServiceCollection Services { get; } = services;
+
+    /// <summary>
+    /// Reconcile <typeparamref name="TEntity"/> with <typeparamref name="TController"/> (scoped: one instance per
+    /// reconcile). Configure finalizers, secondary watches, workers and predicates on the <see cref="ControllerBuilder{TEntity}"/>.
+    /// </summary>
+    public OperatorRuntimeBuilder AddController<TEntity, TController>(Action<ControllerBuilder<TEntity>>? configure = null)
+        where TEntity : IKubernetesObject<V1ObjectMeta>
+        where TController : class, IEntityController<TEntity>
+    {
+        Services.TryAddScoped<IEntityController<TEntity>, TController>();
+        Services.TryAddSingleton<IEntityClient<TEntity>>(sp => new EntityClient<TEntity>(sp.GetRequiredService<IKubernetes>()));
+        var builder = new ControllerBuilder<TEntity>(Services);
+        configure?.Invoke(builder);
+        Services.AddSingleton<IControllerRegistration>(builder);
+        return this;
+    }
+}
+
+/// <summary>How one controller is put together; also its <see cref="IControllerRegistration"/>.</summary>
+public sealed class ControllerBuilder<TEntity> : IControllerRegistration
+    where TEntity : IKubernetesObject<V1ObjectMeta>
+{
+    private readonly IServiceCollection _services;
+    private readonly List<Action<IServiceProvider, Controller<TEntity>>> _secondaries = [];
+    private Func<IServiceProvider, IListWatch<TEntity>>? _listWatch;
+    private UpdatePredicate<TEntity>? _predicate;
+
+    internal ControllerBuilder(IServiceCollection services)
+    {
+        _services = services;
+        Name = EntityMetadata.For<TEntity>().Kind.ToLowerInvariant();
+    }
+
+    public string Name { get; private set; }
+
+    public ControllerOptions Options { get; private set; } = new();
+
+    public ControllerBuilder<TEntity> WithName(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        Name = name;
+        return this;
+    }
+
+    /// <summary>Adds a finalizer (scoped). Its identifier is added before the first reconcile.</summary>
+    public ControllerBuilder<TEntity> WithFinalizer<TFinalizer>()
+        where TFinalizer : class, IEntityFinalizer<TEntity>
+    {
+        _services.TryAddEnumerable(ServiceDescriptor.Scoped<IEntityFinalizer<TEntity>, TFinalizer>());
+        return this;
+    }
+
+    public ControllerBuilder<TEntity> WithWorkers(int workers)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
+        Options = Options with { Workers = workers };
+        return this;
+    }
+
+    /// <summary>Watch only these namespaces (primary and secondaries); default all.</summary>
+    public ControllerBuilder<TEntity> InNamespaces(params string[] namespaces)
+    {
+        Options = Options with { Namespaces = namespaces };
+        return this;
+    }
+
+    public ControllerBuilder<TEntity> Configure(Func<ControllerOptions, ControllerOptions> configure)
+    {
+        Options = configure(Options);
+        return this;
+    }
+
+    /// <summary>Filters update events of the primary type (e.g. <see cref="Predicates.GenerationOrMetadataChanged{TEntity}"/>).
+    /// Adds, deletes and deletion-started updates always pass.</summary>
+    public ControllerBuilder<TEntity> WithUpdatePredicate(UpdatePredicate<TEntity> predicate)
+    {
+        _predicate = predicate;
+        return this;
+    }
+
+    /// <summary>Overrides how the primary type is listed and watched (default: <see cref="EntityClient{TEntity}"/>).</summary>
+    public ControllerBuilder<TEntity> WithListWatch(Func<IServiceProvider, IListWatch<TEntity>> listWatch)
+    {
+        _listWatch = listWatch;
+        return this;
+    }
+
+    /// <summary>Watches <typeparamref name="TSecondary"/> and enqueues the primary keys the mapper returns for each change.</summary>
+    public ControllerBuilder<TEntity> Watches<TSecondary>(
+        Func<IServiceProvider, IListWatch<TSecondary>> listWatch,
+        Func<TSecondary, IReadOnlyEntityStore<TEntity>, IEnumerable<ObjectKey>> mapper)
+        where TSecondary : IKubernetesObject<V1ObjectMeta>
+    {
+        _secondaries.Add((sp, controller) => controller.Watch(listWatch(sp), mapper));
+        return this;
+    }
+
+    /// <summary>Watches Secrets (optionally narrowed by a label selector) and maps them to primary keys.</summary>
+    public ControllerBuilder<TEntity> WatchesSecrets(
+        Func<V1Secret, IReadOnlyEntityStore<TEntity>, IEnumerable<ObjectKey>> mapper,
+        ListWatchOptions? options = null) =>
+        Watches(sp => ListWatches.Secrets(sp.GetRequiredService<IKubernetes>(), options), mapper);
+
+    public IRunnableController Build(IServiceProvider services)
+    {
+        var client = services.GetRequiredService<IEntityClient<TEntity>>();
+        var listWatch = _listWatch?.Invoke(services)
+            ?? client as IListWatch<TEntity>
+            ?? throw new InvalidOperationException($"No list/watch for {typeof(TEntity).Name}; call WithListWatch.");
+        var controller = new Controller<TEntity>(
+            Name,
+            listWatch,
+            client,
+            services.GetRequiredService<IServiceScopeFactory>(),
+            Options,
+            _predicate,
+            services.GetService<TimeProvider>(),
+            services.GetService<ILoggerFactory>(),
+            services.GetService<ControllerTelemetry>());
+        foreach (var secondary in _secondaries)
+        {
+            secondary(services, controller);
+        }
+
+        return controller;
+    }
+}

@@ -1,0 +1,367 @@
+using SandboxOperator.Telemetry;
+
+namespace SandboxOperator.Runtime;
+
+public sealed record WorkQueueOptions
+{
+    /// <summary>Name used in metrics (the controller's name).</summary>
+    public string Name { get; init; } = "default";
+
+    /// <summary>Backoff after the first failure of an item; doubles per further failure.</summary>
+    public TimeSpan BaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Relative jitter of the backoff, 0..1 (0.1 = ±10 %).</summary>
+    public double Jitter { get; init; } = 0.1;
+}
+
+/// <summary>
+/// A work queue with client-go's guarantees: an item is never handed to two workers at once; adds of an item
+/// already waiting collapse; an add while the item is being processed marks it dirty and it is queued again on
+/// <see cref="Done"/>; delayed adds keep the earliest due time; failures back off exponentially per item until
+/// <see cref="Forget"/>. Time comes from a <see cref="TimeProvider"/> so tests can drive it.
+/// </summary>
+public sealed class WorkQueue<TItem> : IDisposable
+    where TItem : notnull
+{
+    private readonly Lock _lock = new();
+    private readonly LinkedList<TItem> _queue = new();
+    private readonly HashSet<TItem> _dirty = [];
+    private readonly HashSet<TItem> _processing = [];
+    private readonly Dictionary<TItem, long> _enqueuedAt = [];
+    private readonly Dictionary<TItem, (DateTimeOffset Due, ITimer Timer)> _delayed = [];
+    private readonly Dictionary<TItem, int> _failures = [];
+    private readonly LinkedList<TaskCompletionSource<(TItem Item, bool ShuttingDown)>> _waiters = new();
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TimeProvider _time;
+    private readonly WorkQueueOptions _options;
+    private readonly ControllerTelemetry _telemetry;
+    private readonly IDisposable _depthRegistration;
+    private bool _shuttingDown;
+
+    public WorkQueue(WorkQueueOptions? options = null, TimeProvider? time = null, ControllerTelemetry? telemetry = null)
+    {
+        _options = options ?? new WorkQueueOptions();
+        _time = time ?? TimeProvider.System;
+        _telemetry = telemetry ?? ControllerTelemetry.Shared;
+        _depthRegistration = _telemetry.RegisterQueue(_options.Name, () => Count);
+    }
+
+    /// <summary>Items waiting to be handed out (not the delayed or in-process ones).</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _queue.Count;
+            }
+        }
+    }
+
+    /// <summary>Items waiting for their delay to pass.</summary>
+    public int DelayedCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _delayed.Count;
+            }
+        }
+    }
+
+    public int ProcessingCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _processing.Count;
+            }
+        }
+    }
+
+    public bool IsShuttingDown
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _shuttingDown;
+            }
+        }
+    }
+
+    /// <summary>Marks an item as needing processing. No-op when it is already waiting or the queue shuts down.</summary>
+    public void Add(TItem item)
+    {
+        lock (_lock)
+        {
+            if (_shuttingDown || !_dirty.Add(item))
+            {
+                return;
+            }
+
+            _enqueuedAt[item] = _time.GetTimestamp();
+            if (_processing.Contains(item))
+            {
+                // Re-queued by Done.
+                return;
+            }
+
+            _queue.AddLast(item);
+            DispatchLocked();
+        }
+    }
+
+    /// <summary>Adds the item once <paramref name="delay"/> has passed; of several pending delays the earliest wins.</summary>
+    public void AddAfter(TItem item, TimeSpan delay)
+    {
+        if (delay <= TimeSpan.Zero)
+        {
+            Add(item);
+            return;
+        }
+
+        lock (_lock)
+        {
+            if (_shuttingDown)
+            {
+                return;
+            }
+
+            var due = _time.GetUtcNow() + delay;
+            if (_delayed.TryGetValue(item, out var existing))
+            {
+                if (existing.Due <= due)
+                {
+                    return;
+                }
+
+                existing.Timer.Dispose();
+            }
+
+            var timer = _time.CreateTimer(_ => FireDelayed(item, due), null, delay, Timeout.InfiniteTimeSpan);
+            _delayed[item] = (due, timer);
+        }
+    }
+
+    /// <summary>
+    /// Adds the item after its backoff (which grows with each call until <see cref="Forget"/>), but never sooner
+    /// than <paramref name="minDelay"/> (e.g. a Retry-After).
+    /// </summary>
+    /// <returns>The delay applied.</returns>
+    public TimeSpan AddRateLimited(TItem item, TimeSpan? minDelay = null)
+    {
+        var delay = NextBackoff(item);
+        if (minDelay is { } floor && floor > delay)
+        {
+            delay = floor;
+        }
+
+        AddAfter(item, delay);
+        return delay;
+    }
+
+    /// <summary>The backoff for the item's next failure; counts the failure.</summary>
+    internal TimeSpan NextBackoff(TItem item)
+    {
+        int attempt;
+        lock (_lock)
+        {
+            _failures.TryGetValue(item, out attempt);
+            _failures[item] = attempt + 1;
+        }
+
+        return Backoff.Exponential(_options.BaseDelay, _options.MaxDelay, attempt, _options.Jitter);
+    }
+
+    /// <summary>Clears the item's failure count, so its next failure starts from the base delay.</summary>
+    public void Forget(TItem item)
+    {
+        lock (_lock)
+        {
+            _failures.Remove(item);
+        }
+    }
+
+    public int NumRequeues(TItem item)
+    {
+        lock (_lock)
+        {
+            return _failures.GetValueOrDefault(item);
+        }
+    }
+
+    /// <summary>
+    /// Waits for an item and marks it as processing; the caller must call <see cref="Done"/> for it.
+    /// Returns <c>ShuttingDown = true</c> once the queue shuts down.
+    /// </summary>
+    public Task<(TItem Item, bool ShuttingDown)> GetAsync(CancellationToken ct)
+    {
+        TaskCompletionSource<(TItem, bool)> waiter;
+        LinkedListNode<TaskCompletionSource<(TItem, bool)>> node;
+        lock (_lock)
+        {
+            if (_shuttingDown)
+            {
+                return Task.FromResult((default(TItem)!, true));
+            }
+
+            if (_queue.First is { } first)
+            {
+                _queue.RemoveFirst();
+                return Task.FromResult((TakeLocked(first.Value), false));
+            }
+
+            waiter = new TaskCompletionSource<(TItem, bool)>(TaskCreationOptions.RunContinuationsAsynchronously);
+            node = _waiters.AddLast(waiter);
+        }
+
+        if (ct.CanBeCanceled)
+        {
+            var registration = ct.Register(() =>
+            {
+                lock (_lock)
+                {
+                    if (node.List is not null)
+                    {
+                        _waiters.Remove(node);
+                    }
+                }
+
+                waiter.TrySetCanceled(ct);
+            });
+            _ = waiter.Task.ContinueWith(_ => registration.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        return waiter.Task;
+    }
+
+    /// <summary>Ends processing of an item; if it was added meanwhile, it is queued again.</summary>
+    public void Done(TItem item)
+    {
+        lock (_lock)
+        {
+            if (!_processing.Remove(item))
+            {
+                return;
+            }
+
+            if (_dirty.Contains(item) && !_shuttingDown)
+            {
+                _queue.AddLast(item);
+                DispatchLocked();
+            }
+
+            if (_shuttingDown && _processing.Count == 0)
+            {
+                _drained.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>Stops handing out items; waiting and future <see cref="GetAsync"/> calls return ShuttingDown.</summary>
+    public void ShutDown()
+    {
+        List<TaskCompletionSource<(TItem, bool)>> waiters;
+        lock (_lock)
+        {
+            if (_shuttingDown)
+            {
+                return;
+            }
+
+            _shuttingDown = true;
+            foreach (var (_, timer) in _delayed.Values)
+            {
+                timer.Dispose();
+            }
+
+            _delayed.Clear();
+            _queue.Clear();
+            _dirty.Clear();
+            _enqueuedAt.Clear();
+            waiters = [.. _waiters];
+            _waiters.Clear();
+            if (_processing.Count == 0)
+            {
+                _drained.TrySetResult();
+            }
+        }
+
+        foreach (var waiter in waiters)
+        {
+            waiter.TrySetResult((default!, true));
+        }
+    }
+
+    /// <summary>Shuts down and waits until every item handed out is <see cref="Done"/>, or the timeout passes.</summary>
+    /// <returns>Whether the queue drained in time.</returns>
+    public async Task<bool> ShutDownWithDrainAsync(TimeSpan timeout, CancellationToken ct = default)
+    {
+        ShutDown();
+        try
+        {
+            await _drained.Task.WaitAsync(timeout, _time, ct);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    public void Dispose()
+    {
+        ShutDown();
+        _depthRegistration.Dispose();
+    }
+
+    private void FireDelayed(TItem item, DateTimeOffset due)
+    {
+        lock (_lock)
+        {
+            if (!_delayed.TryGetValue(item, out var entry) || entry.Due != due)
+            {
+                return;
+            }
+
+            entry.Timer.Dispose();
+            _delayed.Remove(item);
+        }
+
+        Add(item);
+    }
+
+    private void DispatchLocked()
+    {
+        while (_queue.First is { } first && _waiters.First is { } waiterNode)
+        {
+            _waiters.RemoveFirst();
+            _queue.RemoveFirst();
+            var item = TakeLocked(first.Value);
+            if (!waiterNode.Value.TrySetResult((item, false)))
+            {
+                // The waiter was cancelled between removal checks: undo and try the next one.
+                _processing.Remove(item);
+                _dirty.Add(item);
+                _queue.AddFirst(item);
+            }
+        }
+    }
+
+    private TItem TakeLocked(TItem item)
+    {
+        _dirty.Remove(item);
+        _processing.Add(item);
+        if (_enqueuedAt.Remove(item, out var since))
+        {
+            _telemetry.RecordQueueWait(_options.Name, _time.GetElapsedTime(since));
+        }
+
+        return item;
+    }
+}

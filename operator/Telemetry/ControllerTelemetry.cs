@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace SandboxOperator.Telemetry;
+
+/// <summary>
+/// Metrics and traces of the controller runtime: Meter and ActivitySource both named <see cref="Name"/>.
+/// <list type="bullet">
+/// <item><c>operator_reconciles_total{controller,result}</c>, result = success | requeue | error</item>
+/// <item><c>operator_reconcile_duration_seconds{controller}</c></item>
+/// <item><c>operator_workqueue_depth{controller}</c> (observable gauge)</item>
+/// <item><c>operator_workqueue_wait_seconds{controller}</c></item>
+/// <item>one <c>reconcile</c> span per reconcile, tagged k8s.namespace, k8s.name, controller</item>
+/// </list>
+/// </summary>
+public sealed class ControllerTelemetry : IDisposable
+{
+    public const string Name = "SandboxOperator";
+
+    public const string ResultSuccess = "success";
+    public const string ResultRequeue = "requeue";
+    public const string ResultError = "error";
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _reconciles;
+    private readonly Histogram<double> _reconcileDuration;
+    private readonly Histogram<double> _queueWait;
+    private readonly ConcurrentDictionary<long, (string Controller, Func<int> Depth)> _queues = new();
+    private long _nextQueueId;
+
+    public ControllerTelemetry(IMeterFactory? meterFactory = null)
+    {
+        _meter = meterFactory?.Create(Name) ?? new Meter(Name);
+        _reconciles = _meter.CreateCounter<long>("operator_reconciles_total", description: "Reconciles by controller and result.");
+        _reconcileDuration = _meter.CreateHistogram<double>(
+            "operator_reconcile_duration_seconds",
+            unit: "s",
+            description: "Duration of one reconcile.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] });
+        _queueWait = _meter.CreateHistogram<double>(
+            "operator_workqueue_wait_seconds",
+            unit: "s",
+            description: "Time an item waited in the work queue before a worker took it.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.01, 0.1, 0.5, 1, 5, 10, 60, 300] });
+        _meter.CreateObservableGauge("operator_workqueue_depth", ObserveDepth, description: "Items waiting in the work queue.");
+    }
+
+    /// <summary>The process-wide instance used when none is injected.</summary>
+    public static ControllerTelemetry Shared { get; } = new();
+
+    public static ActivitySource ActivitySource { get; } = new(Name);
+
+    public Meter Meter => _meter;
+
+    public Activity? StartReconcile(string controller, string? @namespace, string name)
+    {
+        var activity = ActivitySource.StartActivity("reconcile", ActivityKind.Internal);
+        if (activity is not null)
+        {
+            activity.SetTag("controller", controller);
+            activity.SetTag("k8s.namespace", @namespace);
+            activity.SetTag("k8s.name", name);
+        }
+
+        return activity;
+    }
+
+    public void RecordReconcile(string controller, string result, TimeSpan duration)
+    {
+        var controllerTag = new KeyValuePair<string, object?>("controller", controller);
+        _reconciles.Add(1, controllerTag, new KeyValuePair<string, object?>("result", result));
+        _reconcileDuration.Record(duration.TotalSeconds, controllerTag);
+    }
+
+    public void RecordQueueWait(string controller, TimeSpan wait) =>
+        _queueWait.Record(wait.TotalSeconds, new KeyValuePair<string, object?>("controller", controller));
+
+    /// <summary>Registers a queue whose depth the gauge reports; dispose to unregister.</summary>
+    public IDisposable RegisterQueue(string controller, Func<int> depth)
+    {
+        var id = Interlocked.Increment(ref _nextQueueId);
+        _queues[id] = (controller, depth);
+        return new Registration(() => _queues.TryRemove(id, out _));
+    }
+
+    public void Dispose() => _meter.Dispose();
+
+    private IEnumerable<Measurement<int>> ObserveDepth()
+    {
+        foreach (var (controller, depth) in _queues.Values)
+        {
+            yield return new Measurement<int>(depth(), new KeyValuePair<string, object?>("controller", controller));
+        }
+    }
+
+    private sealed class Registration(Action dispose) : IDisposable
+    {
+        private Action? _dispose = dispose;
+
+        public void Dispose() => Interlocked.Exchange(ref _dispose, null)?.Invoke();
+    }
+}
