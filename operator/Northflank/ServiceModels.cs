@@ -33,6 +33,8 @@ public sealed record DeploymentSpec
 public sealed record ExternalImage
 {
     public required string ImagePath { get; init; }
+    /// <summary>Id of saved registry credentials, for private images (request only).</summary>
+    public string? Credentials { get; init; }
 }
 
 public sealed record DockerSpec
@@ -59,9 +61,13 @@ public sealed record CreateOptions
     public IReadOnlyList<string>? VolumesToAttach { get; init; }
 }
 
+/// <summary>
+/// A port in the ports-replace body (POST .../ports). In the create-or-update service body Northflank types no
+/// <c>id</c>; leave <see cref="Id"/> null there (nulls are not sent).
+/// </summary>
 public sealed record PortRequest
 {
-    /// <summary>Keeps an existing port when replacing the list.</summary>
+    /// <summary>Keeps an existing port (and its security settings) when replacing the list.</summary>
     public string? Id { get; init; }
     public required string Name { get; init; }
     public required int InternalPort { get; init; }
@@ -126,9 +132,11 @@ public sealed record ServiceDetails
 
 public sealed record ServiceDeployment
 {
+    /// <summary>Optional in Northflank's get-service result; 0 when absent.</summary>
     public int Instances { get; init; }
     public ExternalImage? External { get; init; }
     public DockerSpec? Docker { get; init; }
+    public StorageSpec? Storage { get; init; }
 }
 
 public sealed record ScaleRequest

@@ -1,0 +1,53 @@
+namespace SandboxOperator.Northflank;
+
+/// <summary>Settings of the Northflank client, shared by the clients of every token.</summary>
+public sealed class NorthflankClientOptions
+{
+    public const string DefaultBaseUrl = "https://api.northflank.com";
+
+    /// <summary>Root of the API; the endpoint paths start with <c>/v1/</c>.</summary>
+    public Uri BaseUrl { get; set; } = new(DefaultBaseUrl);
+
+    /// <summary>Longest one HTTP attempt may take; then it fails with <see cref="NorthflankApiException.Status"/> null.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Northflank's limit per token (1000 by default; can be raised on request).</summary>
+    public int RequestsPerHour { get; set; } = 1000;
+
+    /// <summary>Fraction of <see cref="RequestsPerHour"/> the operator uses, so it stays under the limit.</summary>
+    public double Headroom { get; set; } = 0.9;
+
+    /// <summary>
+    /// Requests that may go out back to back after a quiet period. Over any hour at most
+    /// <c>BurstSize + RequestsPerHour × Headroom</c> requests go out, so keep it below <c>RequestsPerHour × (1 − Headroom)</c>.
+    /// </summary>
+    public int BurstSize { get; set; } = 20;
+
+    /// <summary>Automatic retries of idempotent calls after a transient failure (no answer, 408, 429, 5xx); 0 turns them off.</summary>
+    public int MaxRetries { get; set; } = 2;
+
+    /// <summary>First retry delay; later ones grow exponentially, with jitter.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long the whole budget pauses after a 429 that carries no Retry-After.</summary>
+    public TimeSpan ThrottlePauseWithoutRetryAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    public void Validate()
+    {
+        if (!BaseUrl.IsAbsoluteUri)
+        {
+            throw new ArgumentException("BaseUrl must be absolute.", nameof(BaseUrl));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RequestTimeout, TimeSpan.Zero, nameof(RequestTimeout));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(RequestsPerHour, nameof(RequestsPerHour));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BurstSize, nameof(BurstSize));
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxRetries, nameof(MaxRetries));
+        ArgumentOutOfRangeException.ThrowIfLessThan(RetryBaseDelay, TimeSpan.Zero, nameof(RetryBaseDelay));
+        ArgumentOutOfRangeException.ThrowIfLessThan(ThrottlePauseWithoutRetryAfter, TimeSpan.Zero, nameof(ThrottlePauseWithoutRetryAfter));
+        if (!(Headroom > 0 && Headroom <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Headroom), Headroom, "Headroom must be in (0, 1].");
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SandboxOperator.Northflank;
+
+// Envelopes and small bodies that only the HTTP layer sees. Shapes follow @northflank/js-client 0.9.5
+// (dist/esm/api-client.d.ts and the endpoint classes in its dist JS).
+
+/// <summary><c>{"data": ..., "pagination": {...}}</c>: every successful answer.</summary>
+internal sealed record DataEnvelope<T>
+{
+    public T? Data { get; init; }
+    public Pagination? Pagination { get; init; }
+}
+
+/// <summary>Added by paginated list calls; <c>per_page</c> (max 100) and <c>cursor</c> are query options.</summary>
+internal sealed record Pagination
+{
+    public bool HasNextPage { get; init; }
+    public string? Cursor { get; init; }
+    public int? Count { get; init; }
+}
+
+/// <summary><c>{"error": {"status", "message", "id"?, "details"?}}</c>.</summary>
+internal sealed record ErrorEnvelope
+{
+    public ErrorBody? Error { get; init; }
+}
+
+internal sealed record ErrorBody
+{
+    public int? Status { get; init; }
+    public string? Message { get; init; }
+    public string? Id { get; init; }
+    public JsonElement? Details { get; init; }
+}
+
+/// <summary>GET /services: <c>data.services[]</c>.</summary>
+internal sealed record ServiceListData
+{
+    public IReadOnlyList<ServiceSummary>? Services { get; init; }
+}
+
+/// <summary>GET /ports result and POST /ports body: <c>{"ports": [...]}</c>.</summary>
+internal sealed record PortsData<T>
+{
+    public IReadOnlyList<T>? Ports { get; init; }
+}
+
+/// <summary>
+/// GET /runtime-environment result (<c>runtimeEnvironment</c>, <c>runtimeFiles</c>) and POST body
+/// (<c>runtimeEnvironment</c>, which replaces the whole set). Values are typed <c>any</c>.
+/// </summary>
+internal sealed record RuntimeEnvironmentData
+{
+    public Dictionary<string, JsonElement>? RuntimeEnvironment { get; init; }
+}
+
+internal sealed record RuntimeEnvironmentBody
+{
+    public required IReadOnlyDictionary<string, string> RuntimeEnvironment { get; init; }
+}
+
+/// <summary>POST /resume body: <c>{"instances"?: n}</c>.</summary>
+internal sealed record ResumeBody
+{
+    public int? Instances { get; init; }
+}
+
+/// <summary>POST /volumes/{volumeId}/attach and /detach body: <c>{"nfObject": {"id", "type": "service"}}</c>.</summary>
+internal sealed record NfObjectBody
+{
+    public required AttachedObject NfObject { get; init; }
+}
+
+internal static class NorthflankJson
+{
+    /// <summary>camelCase names, case-insensitive reads, nulls omitted; dictionary keys (env names) kept as given.</summary>
+    public static readonly JsonSerializerOptions Options = Create();
+
+    private static JsonSerializerOptions Create()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        };
+        options.Converters.Add(new LenientDateTimeOffsetConverter());
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+
+    /// <summary>Northflank's examples show both ISO 8601 and "2021-01-01 12:00:00.000Z"; accept either.</summary>
+    private sealed class LenientDateTimeOffsetConverter : JsonConverter<DateTimeOffset>
+    {
+        public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TryGetDateTimeOffset(out var value))
+            {
+                return value;
+            }
+
+            var text = reader.GetString();
+            return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out value)
+                ? value
+                : throw new JsonException("Not a timestamp.");
+        }
+
+        public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+    }
+}

@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Time.Testing;
+using SandboxOperator.Northflank;
+
+namespace UnitTests.Northflank;
+
+[TestFixture]
+public sealed class NorthflankApiFactoryTests
+{
+    [Test]
+    public void OneClientAndOneBudgetPerToken()
+    {
+        using var factory = new NorthflankApiFactory(new NorthflankClientOptions(), timeProvider: new FakeTimeProvider());
+        var a = new NorthflankToken("token-a");
+
+        var first = factory.ForToken(a);
+        var again = factory.ForToken(new NorthflankToken(" token-a "));
+        var other = factory.ForToken(new NorthflankToken("token-b"));
+
+        Assert.That(again, Is.SameAs(first), "equal tokens share a client");
+        Assert.That(other, Is.Not.SameAs(first));
+        Assert.That(factory.BudgetFor(a), Is.SameAs(((NorthflankApiClient)first).Budget));
+        Assert.That(factory.BudgetFor(a), Is.Not.SameAs(factory.BudgetFor(new NorthflankToken("token-b"))));
+        Assert.That(factory.BudgetFor(a).Name, Is.EqualTo(a.Fingerprint));
+    }
+
+    [Test]
+    public void ConcurrentWorkersGetTheSameClient()
+    {
+        using var factory = new NorthflankApiFactory(new NorthflankClientOptions(), timeProvider: new FakeTimeProvider());
+
+        var clients = new INorthflankApi[64];
+        Parallel.For(0, clients.Length, i => clients[i] = factory.ForToken(new NorthflankToken("shared-token")));
+
+        Assert.That(clients.Distinct().Count(), Is.EqualTo(1));
+    }
+
+    [Test]
+    public void TheBudgetFollowsTheOptions()
+    {
+        using var factory = new NorthflankApiFactory(
+            new NorthflankClientOptions { RequestsPerHour = 2000, Headroom = 0.5, BurstSize = 7 }, timeProvider: new FakeTimeProvider());
+
+        var budget = factory.BudgetFor(new NorthflankToken("t"));
+
+        Assert.That(budget.EffectiveRequestsPerHour, Is.EqualTo(1000));
+        Assert.That(budget.Remaining, Is.EqualTo(7));
+    }
+
+    [Test]
+    public void TheClientPrintsOnlyTheFingerprint()
+    {
+        using var factory = new NorthflankApiFactory(new NorthflankClientOptions(), timeProvider: new FakeTimeProvider());
+        var token = new NorthflankToken("very-secret-token");
+
+        var client = factory.ForToken(token);
+
+        Assert.That(client.ToString(), Does.Not.Contain("very-secret-token"));
+        Assert.That(client.ToString(), Does.Contain(token.Fingerprint));
+    }
+
+    [Test]
+    public void InvalidOptionsAreRejected()
+    {
+        Assert.That(() => new NorthflankApiFactory(new NorthflankClientOptions { Headroom = 1.5 }), Throws.InstanceOf<ArgumentOutOfRangeException>());
+        Assert.That(() => new NorthflankApiFactory(new NorthflankClientOptions { RequestTimeout = TimeSpan.Zero }), Throws.InstanceOf<ArgumentOutOfRangeException>());
+    }
+}

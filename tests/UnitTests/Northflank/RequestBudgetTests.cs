@@ -1,0 +1,180 @@
+using Microsoft.Extensions.Time.Testing;
+using SandboxOperator.Northflank;
+
+namespace UnitTests.Northflank;
+
+[TestFixture]
+public sealed class RequestBudgetTests
+{
+    // 3600 an hour at full headroom: one request a second, which keeps the arithmetic readable.
+    private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
+
+    private FakeTimeProvider time = null!;
+
+    [SetUp]
+    public void SetUp() => time = new FakeTimeProvider();
+
+    [Test]
+    public void SizesTheRateFromTheHourlyLimitAndHeadroom()
+    {
+        using var budget = new RequestBudget(1000, 0.9, 20, time);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(budget.EffectiveRequestsPerHour, Is.EqualTo(900));
+            Assert.That(budget.Interval, Is.EqualTo(TimeSpan.FromSeconds(4)));
+            Assert.That(budget.Remaining, Is.EqualTo(20));
+        });
+    }
+
+    [Test]
+    public void ServesTheBurstAtOnceThenOnePerInterval()
+    {
+        using var budget = new RequestBudget(3600, 1.0, 3, time);
+
+        var first = Enumerable.Range(0, 3).Select(_ => budget.AcquireAsync(RequestPriority.Observe, CancellationToken.None)).ToList();
+        var fourth = budget.AcquireAsync(RequestPriority.Observe, CancellationToken.None).AsTask();
+
+        Assert.That(first.All(t => t.IsCompletedSuccessfully), Is.True);
+        Assert.That(fourth.IsCompleted, Is.False);
+        Assert.That(budget.Waiting, Is.EqualTo(1));
+
+        time.Advance(Second - TimeSpan.FromMilliseconds(1));
+        Assert.That(fourth.IsCompleted, Is.False);
+
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.That(fourth.IsCompletedSuccessfully, Is.True);
+        Assert.That(fourth.Result, Is.EqualTo(Second), "the caller learns how long it waited");
+        Assert.That(budget.TotalWaitTime, Is.EqualTo(Second));
+    }
+
+    [Test]
+    public async Task ServesWaitingWritesBeforeObserveBeforeBackgroundAndFifoWithinAPriority()
+    {
+        using var budget = new RequestBudget(3600, 1.0, 1, time);
+        await budget.AcquireAsync(RequestPriority.Write, CancellationToken.None);
+
+        // Arrival order deliberately the reverse of priority.
+        var background = budget.AcquireAsync(RequestPriority.Background, CancellationToken.None).AsTask();
+        var observe1 = budget.AcquireAsync(RequestPriority.Observe, CancellationToken.None).AsTask();
+        var observe2 = budget.AcquireAsync(RequestPriority.Observe, CancellationToken.None).AsTask();
+        var write1 = budget.AcquireAsync(RequestPriority.Write, CancellationToken.None).AsTask();
+        var write2 = budget.AcquireAsync(RequestPriority.Write, CancellationToken.None).AsTask();
+        var all = new[] { background, observe1, observe2, write1, write2 };
+
+        var order = new List<Task<TimeSpan>>();
+        for (var i = 0; i < all.Length; i++)
+        {
+            time.Advance(Second);
+            var done = all.Where(t => t.IsCompleted && !order.Contains(t)).ToList();
+            Assert.That(done, Has.Count.EqualTo(1), $"exactly one grant per interval (step {i})");
+            order.Add(done[0]);
+        }
+
+        Assert.That(order, Is.EqualTo(new[] { write1, write2, observe1, observe2, background }));
+    }
+
+    [Test]
+    public void NeverExceedsTheConfiguredRateUnderContention()
+    {
+        const int burst = 5;
+        using var budget = new RequestBudget(3600, 1.0, burst, time);
+        var random = new Random(42);
+        var priorities = Enum.GetValues<RequestPriority>();
+        var tasks = Enumerable.Range(0, 120)
+            .Select(_ => budget.AcquireAsync(priorities[random.Next(priorities.Length)], CancellationToken.None).AsTask())
+            .ToList();
+
+        var step = TimeSpan.FromMilliseconds(250);
+        var elapsed = TimeSpan.Zero;
+        while (elapsed < TimeSpan.FromSeconds(60))
+        {
+            time.Advance(step);
+            elapsed += step;
+            var done = tasks.Count(t => t.IsCompleted);
+            var allowed = burst + (int)(elapsed.Ticks / Second.Ticks);
+            Assert.That(done, Is.LessThanOrEqualTo(allowed), $"after {elapsed}");
+            Assert.That(budget.Granted, Is.EqualTo(done));
+        }
+
+        // And it does not hold back either: every request the rate allows went out.
+        Assert.That(tasks.Count(t => t.IsCompleted), Is.EqualTo(burst + 60));
+    }
+
+    [Test]
+    public void RefillsNoFurtherThanTheBurst()
+    {
+        using var budget = new RequestBudget(3600, 1.0, 4, time);
+        time.Advance(TimeSpan.FromHours(2));
+
+        Assert.That(budget.Remaining, Is.EqualTo(4));
+    }
+
+    [Test]
+    public void APauseStopsEveryCallerUntilItHasPassed()
+    {
+        using var budget = new RequestBudget(3600, 1.0, 10, time);
+        budget.PauseFor(TimeSpan.FromSeconds(30));
+
+        Assert.That(budget.Remaining, Is.Zero);
+        Assert.That(budget.PausedUntil, Is.EqualTo(time.GetUtcNow() + TimeSpan.FromSeconds(30)));
+        var write = budget.AcquireAsync(RequestPriority.Write, CancellationToken.None).AsTask();
+        var observe = budget.AcquireAsync(RequestPriority.Observe, CancellationToken.None).AsTask();
+
+        time.Advance(TimeSpan.FromSeconds(29));
+        Assert.That(write.IsCompleted || observe.IsCompleted, Is.False);
+
+        time.Advance(Second);
+        Assert.That(write.IsCompleted, Is.True, "one request is available when the pause ends");
+        Assert.That(observe.IsCompleted, Is.False, "the rest come at the sustained rate");
+
+        time.Advance(Second);
+        Assert.That(observe.IsCompleted, Is.True);
+        Assert.That(budget.PausedUntil, Is.Null);
+    }
+
+    [Test]
+    public void CorrectsDownToWhatTheServerReportsButNeverUp()
+    {
+        using var budget = new RequestBudget(3600, 1.0, 10, time);
+
+        budget.Correct(500, null);
+        Assert.That(budget.Remaining, Is.EqualTo(10));
+
+        budget.Correct(2, null);
+        Assert.That(budget.Remaining, Is.EqualTo(2));
+
+        budget.Correct(0, time.GetUtcNow() + TimeSpan.FromSeconds(45));
+        Assert.That(budget.PausedUntil, Is.EqualTo(time.GetUtcNow() + TimeSpan.FromSeconds(45)));
+    }
+
+    [Test]
+    public async Task ACancelledWaiterLeavesTheQueueAndOthersStillGetServed()
+    {
+        using var budget = new RequestBudget(3600, 1.0, 1, time);
+        await budget.AcquireAsync(RequestPriority.Write, CancellationToken.None);
+        using var cts = new CancellationTokenSource();
+        var cancelled = budget.AcquireAsync(RequestPriority.Write, cts.Token).AsTask();
+        var other = budget.AcquireAsync(RequestPriority.Observe, CancellationToken.None).AsTask();
+
+        await cts.CancelAsync();
+        await Assert.ThatAsync(async () => await cancelled, Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(budget.Waiting, Is.EqualTo(1));
+
+        time.Advance(Second);
+        Assert.That(other.IsCompletedSuccessfully, Is.True);
+        Assert.That(budget.Granted, Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task DisposingFailsTheWaiters()
+    {
+        var budget = new RequestBudget(3600, 1.0, 1, time);
+        await budget.AcquireAsync(RequestPriority.Write, CancellationToken.None);
+        var waiting = budget.AcquireAsync(RequestPriority.Write, CancellationToken.None).AsTask();
+
+        budget.Dispose();
+
+        await Assert.ThatAsync(async () => await waiting, Throws.InstanceOf<ObjectDisposedException>());
+    }
+}
