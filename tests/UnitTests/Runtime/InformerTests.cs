@@ -1,0 +1,164 @@
+using k8s;
+using Microsoft.Extensions.Time.Testing;
+using SandboxOperator.Runtime;
+
+namespace UnitTests.Runtime;
+
+[TestFixture]
+public class InformerTests
+{
+    private static async Task Eventually(Func<bool> condition, Action? tick = null)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail("condition not reached");
+            }
+
+            tick?.Invoke();
+            await Task.Delay(5);
+        }
+    }
+
+    private static EntityWatchEvent<Widget> Ev(WatchEventType type, Widget w) => new(type, w);
+
+    [Test]
+    public async Task RelistsOn410AndEmitsDeletesForVanishedObjects()
+    {
+        var lw = new ScriptedListWatch<Widget>();
+        lw.EnqueueList("10", Widget.Make("ns", "a", "9"), Widget.Make("ns", "b", "8"));
+        lw.EnqueueList("20", Widget.Make("ns", "a", "11"), Widget.Make("ns", "c", "19"));
+        var firstWatch = lw.NextWatch();
+        var secondWatch = lw.NextWatch();
+
+        var informer = new Informer<Widget>(lw, time: new FakeTimeProvider());
+        var events = new List<string>();
+        informer.AddEventHandler(e =>
+        {
+            lock (events)
+            {
+                events.Add($"{e.Type}:{e.Object.Metadata.Name}");
+            }
+        });
+        using var cts = new CancellationTokenSource();
+        var run = informer.RunAsync(cts.Token);
+
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        firstWatch.TryWrite(Ev(WatchEventType.Modified, Widget.Make("ns", "a", "11")));
+        firstWatch.TryWrite(new ResourceVersionExpiredException());
+
+        await Eventually(() => lw.WatchCalls.Count == 2);
+        await cts.CancelAsync();
+        secondWatch.TryComplete();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(lw.ListCalls, Is.EqualTo(2));
+            Assert.That(lw.WatchCalls.Select(c => c.ResourceVersion), Is.EqualTo(new[] { "10", "20" }));
+            Assert.That(events, Is.EqualTo(new[] { "Added:a", "Added:b", "Updated:a", "Added:c", "Deleted:b" }));
+            Assert.That(informer.Store.TryGet(new ObjectKey("ns", "b"), out _), Is.False);
+            Assert.That(informer.Store.ListByNamespace("ns").Select(w => w.Metadata.Name).Order(), Is.EqualTo(new[] { "a", "c" }));
+        });
+    }
+
+    [Test]
+    public async Task WatchErrorEventWith410StatusTriggersRelist()
+    {
+        var lw = new ScriptedListWatch<Widget>();
+        lw.EnqueueList("10");
+        lw.EnqueueList("30");
+        var first = lw.NextWatch();
+        lw.NextWatch();
+        var informer = new Informer<Widget>(lw, time: new FakeTimeProvider());
+        using var cts = new CancellationTokenSource();
+        var run = informer.RunAsync(cts.Token);
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        first.TryWrite(new KubernetesException(new k8s.Models.V1Status { Code = 410, Reason = "Expired", Message = "too old resource version: 10 (25)" }));
+        await Eventually(() => lw.WatchCalls.Count == 2);
+        await cts.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.That(lw.WatchCalls.Last().ResourceVersion, Is.EqualTo("30"));
+    }
+
+    [Test]
+    public async Task ResumesFromLastResourceVersionAfterDroppedWatch()
+    {
+        var lw = new ScriptedListWatch<Widget>();
+        lw.EnqueueList("5", Widget.Make("ns", "a", "5"));
+        var first = lw.NextWatch();
+        var second = lw.NextWatch();
+        var third = lw.NextWatch();
+        var time = new FakeTimeProvider();
+        var informer = new Informer<Widget>(lw, time: time);
+        using var cts = new CancellationTokenSource();
+        var run = informer.RunAsync(cts.Token);
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        // Server closes the watch after an event and a bookmark: re-watch from the bookmark, no re-list.
+        first.TryWrite(Ev(WatchEventType.Added, Widget.Make("ns", "b", "6")));
+        first.TryWrite(Ev(WatchEventType.Bookmark, new Widget { Metadata = new() { ResourceVersion = "8" } }));
+        first.TryComplete();
+        await Eventually(() => lw.WatchCalls.Count == 2);
+
+        // Connection error: back off (time is fake), then re-watch from the last event's resourceVersion.
+        second.TryWrite(Ev(WatchEventType.Modified, Widget.Make("ns", "a", "9")));
+        second.TryWrite(new IOException("connection reset"));
+        await Eventually(() => lw.WatchCalls.Count == 3, () => time.Advance(TimeSpan.FromSeconds(1)));
+
+        await cts.CancelAsync();
+        third.TryComplete();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Multiple(() =>
+        {
+            Assert.That(lw.ListCalls, Is.EqualTo(1));
+            Assert.That(lw.WatchCalls.Select(c => c.ResourceVersion), Is.EqualTo(new[] { "5", "8", "9" }));
+            Assert.That(informer.Store.Count, Is.EqualTo(2));
+            Assert.That(informer.LastSuccessfulWatch, Is.Not.Null);
+        });
+    }
+
+    [Test]
+    public async Task ListFailureBacksOffAndRetries()
+    {
+        var lw = new ScriptedListWatch<Widget>();
+        lw.EnqueueListFailure(new IOException("apiserver down"));
+        lw.EnqueueList("7", Widget.Make("ns", "a"));
+        lw.NextWatch();
+        var time = new FakeTimeProvider();
+        var informer = new Informer<Widget>(lw, time: time);
+        using var cts = new CancellationTokenSource();
+        var run = informer.RunAsync(cts.Token);
+        await Eventually(() => lw.ListCalls == 1);
+        await Task.Delay(50);
+        Assert.That(informer.HasSynced, Is.False);
+        await Eventually(() => informer.HasSynced, () => time.Advance(TimeSpan.FromMilliseconds(500)));
+        await cts.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.That(lw.ListCalls, Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task OneListWatchPerConfiguredNamespace()
+    {
+        var lw = new ScriptedListWatch<Widget>();
+        lw.EnqueueList("1", Widget.Make("x", "a"));
+        lw.EnqueueList("1", Widget.Make("y", "b"));
+        lw.NextWatch();
+        lw.NextWatch();
+        var informer = new Informer<Widget>(lw, new InformerOptions { Namespaces = ["x", "y"] }, new FakeTimeProvider());
+        using var cts = new CancellationTokenSource();
+        var run = informer.RunAsync(cts.Token);
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        await Eventually(() => lw.WatchCalls.Count == 2);
+        await cts.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Multiple(() =>
+        {
+            Assert.That(lw.WatchCalls.Select(c => c.Namespace).Order(), Is.EqualTo(new[] { "x", "y" }));
+            Assert.That(informer.Store.Count, Is.EqualTo(2));
+        });
+    }
+}
