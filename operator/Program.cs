@@ -1,10 +1,30 @@
 using SandboxOperator.Api.Schema;
+using SandboxOperator.Hosting;
 
-// `northflank-sandbox-operator crds` prints the CustomResourceDefinition generated from the API types.
 if (args is ["crds", ..])
 {
     Console.Out.Write(SandboxCrd.ToYaml());
     return 0;
 }
 
-return 0;
+if (args is ["--help" or "-h" or "help", ..])
+{
+    Console.Out.WriteLine(CommandLine.Usage);
+    return 0;
+}
+
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.Configuration.AddCommandLine(args, CommandLine.Switches.ToDictionary());
+if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+{
+    builder.WebHost.UseUrls("http://0.0.0.0:8080");
+}
+
+var options = builder.Configuration.GetSection(OperatorOptions.Section).Get<OperatorOptions>() ?? new OperatorOptions();
+builder.AddOperatorObservability();
+builder.Services.AddSandboxOperator(options);
+
+var app = builder.Build();
+app.MapOperatorEndpoints();
+await app.RunAsync();
+return Environment.ExitCode;

@@ -1,0 +1,49 @@
+namespace SandboxOperator.Hosting;
+
+/// <summary>The operator's flags, mapped onto the "Operator" configuration section.</summary>
+public static class CommandLine
+{
+    public static readonly IReadOnlyDictionary<string, string> Switches = new Dictionary<string, string>
+    {
+        ["--default-project"] = "Operator:DefaultProjectId",
+        ["--credentials-secret"] = "Operator:CredentialsSecret",
+        ["--credentials-secret-key"] = "Operator:CredentialsSecretKey",
+        ["--cluster-id"] = "Operator:ClusterId",
+        ["--namespaces"] = "Operator:Namespaces",
+        ["--workers"] = "Operator:Workers",
+        ["--progress-poll-interval"] = "Operator:ProgressPollInterval",
+        ["--drift-check-interval"] = "Operator:DriftCheckInterval",
+        ["--invalid-input-retry-interval"] = "Operator:InvalidInputRetryInterval",
+        ["--leader-election"] = "Operator:LeaderElection",
+        ["--lease-namespace"] = "Operator:LeaseNamespace",
+        ["--pod-namespace"] = "Operator:PodNamespace",
+        ["--kubeconfig"] = "Operator:Kubeconfig",
+        ["--northflank-url"] = "Operator:Northflank:BaseUrl",
+        ["--requests-per-hour"] = "Operator:Northflank:RequestsPerHour",
+        ["--request-timeout"] = "Operator:Northflank:RequestTimeout",
+        ["--health-address"] = "urls",
+    };
+
+    public const string Usage = """
+        northflank-sandbox-operator [flags]          run the operator
+        northflank-sandbox-operator crds             print the Sandbox CustomResourceDefinition
+
+        Flags (each also settable as an environment variable Operator__<Name>, e.g. Operator__DefaultProjectId):
+          --default-project ID            project for Sandboxes that name none
+          --credentials-secret [NS/]NAME  default Secret holding the Northflank API token (default northflank-credentials
+                                          in the operator's namespace)
+          --credentials-secret-key KEY    key in that Secret (default token)
+          --cluster-id ID                 names this cluster in ownership tags (default "default")
+          --namespaces A,B                namespaces to watch (default: all)
+          --workers N                     concurrent reconciles (default 4)
+          --progress-poll-interval T      look again this soon while Northflank is changing (default 00:00:02)
+          --drift-check-interval T        compare settled sandboxes with Northflank this often (default 00:30:00)
+          --leader-election true|false    elect a leader through a Lease (default true)
+          --lease-namespace NS            namespace of the Lease (default: the operator's)
+          --pod-namespace NS              the operator's namespace, outside a cluster
+          --kubeconfig PATH               kubeconfig outside a cluster (default: in-cluster, else ~/.kube/config)
+          --northflank-url URL            Northflank API (default https://api.northflank.com)
+          --requests-per-hour N           the token's Northflank rate limit (default 1000)
+          --health-address URL            where /healthz, /readyz and /metrics are served (default http://0.0.0.0:8080)
+        """;
+}

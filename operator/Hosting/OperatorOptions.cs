@@ -1,0 +1,75 @@
+using SandboxOperator.Northflank;
+using SandboxOperator.Reconciler;
+
+namespace SandboxOperator.Hosting;
+
+/// <summary>
+/// Everything the operator is told at start, from the "Operator" configuration section: flags (see
+/// <see cref="CommandLine"/>), environment variables (<c>Operator__DefaultProjectId</c>) or appsettings.
+/// </summary>
+public sealed class OperatorOptions
+{
+    public const string Section = "Operator";
+
+    /// <summary>Project for Sandboxes that name none.</summary>
+    public string? DefaultProjectId { get; set; }
+
+    /// <summary>The default credentials Secret as namespace/name (namespace defaults to the operator's own).</summary>
+    public string CredentialsSecret { get; set; } = "northflank-credentials";
+
+    public string CredentialsSecretKey { get; set; } = "token";
+
+    /// <summary>Names this cluster in the ownership tags of everything the operator creates.</summary>
+    public string ClusterId { get; set; } = "default";
+
+    /// <summary>Comma-separated namespaces to watch; empty watches all.</summary>
+    public string? Namespaces { get; set; }
+
+    public int Workers { get; set; } = 4;
+
+    public TimeSpan ProgressPollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan DriftCheckInterval { get; set; } = TimeSpan.FromMinutes(30);
+
+    public TimeSpan InvalidInputRetryInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    public bool LeaderElection { get; set; } = true;
+
+    /// <summary>Namespace of the leader-election Lease; defaults to the operator's own.</summary>
+    public string? LeaseNamespace { get; set; }
+
+    /// <summary>The operator's own namespace (the pod's, in a cluster).</summary>
+    public string? PodNamespace { get; set; }
+
+    /// <summary>Kubeconfig file to use outside a cluster; default: in-cluster config, else ~/.kube/config.</summary>
+    public string? Kubeconfig { get; set; }
+
+    public NorthflankClientOptions Northflank { get; set; } = new();
+
+    public IReadOnlyList<string> WatchedNamespaces =>
+        (Namespaces ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public string OwnNamespace => PodNamespace ?? ReadServiceAccountNamespace() ?? "default";
+
+    public ReconcilerOptions ToReconcilerOptions()
+    {
+        var (ns, name) = CredentialsSecret.Split('/', 2) is [var n, var s] ? (n, s) : (OwnNamespace, CredentialsSecret);
+        return new ReconcilerOptions
+        {
+            DefaultProjectId = DefaultProjectId,
+            DefaultCredentialsNamespace = ns,
+            DefaultCredentialsSecretName = name,
+            DefaultCredentialsSecretKey = CredentialsSecretKey,
+            ClusterId = ClusterId,
+            ProgressPollInterval = ProgressPollInterval,
+            DriftCheckInterval = DriftCheckInterval,
+            InvalidInputRetryInterval = InvalidInputRetryInterval,
+        };
+    }
+
+    private static string? ReadServiceAccountNamespace()
+    {
+        const string path = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
+        return File.Exists(path) ? File.ReadAllText(path).Trim() : null;
+    }
+}

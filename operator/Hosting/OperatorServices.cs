@@ -1,0 +1,55 @@
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Northflank;
+using SandboxOperator.Reconciler;
+using SandboxOperator.Runtime;
+
+namespace SandboxOperator.Hosting;
+
+public static class OperatorServices
+{
+    /// <summary>Registers the reconciler, the Northflank client and the controller runtime that drives them.</summary>
+    public static IServiceCollection AddSandboxOperator(this IServiceCollection services, OperatorOptions options)
+    {
+        options.Northflank.Validate();
+        var kubeconfig = options.Kubeconfig is { Length: > 0 } path ? KubernetesClientConfiguration.BuildConfigFromConfigFile(path)
+            : KubernetesClientConfiguration.IsInCluster() ? KubernetesClientConfiguration.InClusterConfig()
+            : KubernetesClientConfiguration.BuildConfigFromConfigFile();
+        services.AddSingleton<IKubernetes>(new Kubernetes(kubeconfig));
+
+        var reconcilerOptions = options.ToReconcilerOptions();
+        services.AddSingleton(options);
+        services.AddSingleton(reconcilerOptions);
+        services.AddSingleton<INorthflankApiFactory>(sp => new NorthflankApiFactory(options.Northflank, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IReferenceReader, KubernetesReferenceReader>();
+        services.AddSingleton<ISandboxStatusWriter, SandboxStatusWriter>();
+        services.AddSingleton<ISandboxEventSink, SandboxEventSink>();
+        services.AddSingleton<CredentialMemory>();
+        services.AddSingleton<InputResolver>();
+        services.AddSingleton<SandboxReconciler>();
+        services.AddSingleton<SandboxCleanup>();
+
+        var runtime = new OperatorRuntimeOptions
+        {
+            LeaderElection = new LeaderElectionOptions { Enabled = options.LeaderElection, LeaseName = "northflank-sandbox-operator", LeaseNamespace = options.LeaseNamespace ?? options.OwnNamespace },
+        };
+        services.AddOperatorRuntime(runtime).AddController<Sandbox, SandboxController>(controller =>
+        {
+            controller.WithFinalizer<SandboxController>()
+                .WithWorkers(options.Workers)
+                // Our own status writes must not trigger another reconcile (and another Northflank call).
+                .WithUpdatePredicate(Predicates.GenerationOrMetadataChanged)
+                .WatchesSecrets((secret, sandboxes) => ReferenceIndex.SandboxesUsingSecret(
+                    secret, sandboxes, reconcilerOptions.DefaultCredentialsNamespace!, reconcilerOptions.DefaultCredentialsSecretName))
+                .Watches<V1ConfigMap>(sp => ListWatches.ConfigMaps(sp.GetRequiredService<IKubernetes>()), ReferenceIndex.SandboxesUsingConfigMap);
+            if (options.WatchedNamespaces.Count > 0)
+            {
+                controller.InNamespaces([.. options.WatchedNamespaces]);
+            }
+        });
+        return services;
+    }
+}

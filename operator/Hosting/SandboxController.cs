@@ -1,0 +1,39 @@
+using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Northflank;
+using SandboxOperator.Reconciler;
+using SandboxOperator.Runtime;
+
+namespace SandboxOperator.Hosting;
+
+/// <summary>
+/// Plugs the reconciler into the runtime: its "look again after" becomes a requeue, and a transient Northflank
+/// failure becomes a failure whose backoff is never shorter than Northflank's Retry-After.
+/// </summary>
+public sealed class SandboxController(SandboxReconciler reconciler, SandboxCleanup cleanup) : IEntityController<Sandbox>, IEntityFinalizer<Sandbox>
+{
+    public const string FinalizerName = "sandbox.northflank.com/cleanup";
+
+    public string Identifier => FinalizerName;
+
+    public Task<ReconcileResult> ReconcileAsync(Sandbox entity, CancellationToken ct) => Run(() => reconciler.ReconcileAsync(entity, ct));
+
+    public Task<ReconcileResult> FinalizeAsync(Sandbox entity, CancellationToken ct) => Run(() => cleanup.FinalizeAsync(entity, ct));
+
+    public Task DeletedAsync(Sandbox entity, CancellationToken ct)
+    {
+        reconciler.Forget(entity);
+        return Task.CompletedTask;
+    }
+
+    private static async Task<ReconcileResult> Run(Func<Task<TimeSpan?>> step)
+    {
+        try
+        {
+            return await step() is { } after ? ReconcileResult.Requeue(after) : ReconcileResult.Success();
+        }
+        catch (NorthflankApiException e) when (e.IsTransient)
+        {
+            return ReconcileResult.Failure(e, e.RetryAfter);
+        }
+    }
+}
