@@ -38,7 +38,6 @@ public sealed partial class LocalControlPlane : IAsyncDisposable
     private readonly int _etcdPeerPort;
     private readonly string _controllerManagerToken;
     private readonly string _etcdDataDir;
-    private Kubernetes? _adminClient;
     private int _disposed;
 
     static LocalControlPlane()
@@ -81,6 +80,8 @@ public sealed partial class LocalControlPlane : IAsyncDisposable
         }
 
         AdminKubeconfigPath = Path.Combine(RootDirectory, "admin.kubeconfig");
+        // Creating a client does not connect, so it can exist before the server does (readiness checks use it).
+        AdminClient = CreateClient(AdminToken);
     }
 
     /// <summary>https://127.0.0.1:port of kube-apiserver.</summary>
@@ -136,7 +137,7 @@ public sealed partial class LocalControlPlane : IAsyncDisposable
     }
 
     /// <summary>A client acting as cluster-admin; shared, do not dispose.</summary>
-    public Kubernetes AdminClient => _adminClient ??= CreateClient(AdminToken);
+    public Kubernetes AdminClient { get; }
 
     /// <summary>A new cluster-admin client; the caller disposes it.</summary>
     public Kubernetes CreateAdminClient() => CreateClient(AdminToken);
@@ -227,7 +228,7 @@ public sealed partial class LocalControlPlane : IAsyncDisposable
             return;
         }
 
-        _adminClient?.Dispose();
+        AdminClient.Dispose();
         // Controllers first, then the apiserver, then its storage, so nothing logs errors about a vanished peer.
         for (var i = _processes.Count - 1; i >= 0; i--)
         {
