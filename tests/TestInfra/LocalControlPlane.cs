@@ -130,7 +130,8 @@ public sealed partial class LocalControlPlane : IAsyncDisposable
             }
             catch
             {
-                await controlPlane.DisposeAsync();
+                // The exception names a log file: keep the logs (not data or tokens) for whoever reads it.
+                await controlPlane.StopAsync(keepLogs: true);
                 throw;
             }
         }
@@ -221,7 +222,9 @@ public sealed partial class LocalControlPlane : IAsyncDisposable
         return name;
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => new(StopAsync(keepLogs: false));
+
+    private async Task StopAsync(bool keepLogs)
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {
@@ -236,7 +239,20 @@ public sealed partial class LocalControlPlane : IAsyncDisposable
         }
 
         Running.TryRemove(this, out _);
-        DeleteRunDirectories(RootDirectory);
+        if (keepLogs)
+        {
+            TryDeleteDirectory(_etcdDataDir);
+            foreach (var directory in Directory.EnumerateDirectories(RootDirectory).Where(d => Path.GetFileName(d) != "logs"))
+            {
+                TryDeleteDirectory(directory);
+            }
+
+            File.Delete(AdminKubeconfigPath);
+        }
+        else
+        {
+            DeleteRunDirectories(RootDirectory);
+        }
     }
 
     private static void KillAllRunning()
