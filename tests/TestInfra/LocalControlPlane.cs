@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using k8s;
@@ -40,12 +41,23 @@ public sealed partial class LocalControlPlane : IAsyncDisposable
     private readonly string _etcdDataDir;
     private int _disposed;
 
+    // Kept referenced for the life of the process: disposing a registration removes its handler.
+    private static readonly PosixSignalRegistration[] TerminationSignalHandlers;
+
     static LocalControlPlane()
     {
-        // A normal exit, SIGTERM or Ctrl+C skips the test framework's teardown; kill the servers synchronously then.
-        // SIGKILL runs no code at all: tether.sh covers that case.
+        // An exit without teardown (Environment.Exit, Ctrl+C, SIGTERM/SIGHUP/SIGQUIT from a CI timeout or a closed
+        // terminal) kills the servers synchronously. .NET raises ProcessExit only on a normal exit, not on SIGTERM
+        // (checked on .NET 10), hence the explicit signal handlers; they do not cancel the signal, so the process
+        // still terminates as before. SIGKILL runs no code at all: tether.sh covers that case.
         AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAllRunning();
         Console.CancelKeyPress += (_, _) => KillAllRunning();
+        TerminationSignalHandlers =
+        [
+            PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => KillAllRunning()),
+            PosixSignalRegistration.Create(PosixSignal.SIGHUP, _ => KillAllRunning()),
+            PosixSignalRegistration.Create(PosixSignal.SIGQUIT, _ => KillAllRunning()),
+        ];
     }
 
     private LocalControlPlane(LocalControlPlaneOptions options)
