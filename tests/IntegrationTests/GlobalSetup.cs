@@ -1,0 +1,45 @@
+using TestInfra;
+
+namespace IntegrationTests;
+
+/// <summary>
+/// Starts one local Kubernetes control plane for the whole integration test run (it sits in the root namespace, so
+/// NUnit runs it around every fixture of this assembly) and stops it at the end.
+/// </summary>
+[SetUpFixture]
+public sealed class GlobalSetup
+{
+    /// <summary>A user in group <see cref="TestGroup"/>, for tests of group-based RBAC.</summary>
+    public const string GroupMemberUser = "group-member";
+
+    public const string TestGroup = "nso:test-group";
+
+    private static LocalControlPlane? _controlPlane;
+
+    public static LocalControlPlane ControlPlane =>
+        _controlPlane ?? throw new InvalidOperationException("The local control plane has not been started (GlobalSetup did not run or failed).");
+
+    [OneTimeSetUp]
+    public async Task StartControlPlane()
+    {
+        var options = new LocalControlPlaneOptions
+        {
+            Users = { new ControlPlaneUser(GroupMemberUser, TestGroup) },
+            Log = message => TestContext.Progress.WriteLine($"[control plane] {message}"),
+        };
+        _controlPlane = await LocalControlPlane.StartAsync(options);
+        // Printed, not asserted: a slow shared machine must not fail the run.
+        TestContext.Progress.WriteLine(
+            $"[control plane] startup took {_controlPlane.StartupTime.TotalSeconds:F1} s; logs in {_controlPlane.RootDirectory}/logs");
+    }
+
+    [OneTimeTearDown]
+    public async Task StopControlPlane()
+    {
+        if (_controlPlane is not null)
+        {
+            await _controlPlane.DisposeAsync();
+            _controlPlane = null;
+        }
+    }
+}
