@@ -63,7 +63,14 @@ public sealed class FaultOptions
 
         if (WritePathPattern is not null)
         {
-            _ = new Regex(WritePathPattern, RegexOptions.None, TimeSpan.FromSeconds(1));
+            try
+            {
+                _ = new Regex(WritePathPattern, RegexOptions.None, TimeSpan.FromSeconds(1));
+            }
+            catch (RegexParseException e)
+            {
+                throw new ArgumentException($"{nameof(WritePathPattern)} is not a valid regular expression: {e.Message}", e);
+            }
         }
     }
 }
