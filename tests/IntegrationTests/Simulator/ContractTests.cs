@@ -19,7 +19,7 @@ public sealed class ContractTests
     [CancelAfter(300_000)]
     public async Task OfficialJsClientAgreesWithTheSimulator(CancellationToken cancellationToken)
     {
-        var contractDirectory = Path.Combine(RepositoryRoot(), "tests", "contract");
+        var contractDirectory = Path.Combine(TestInfra.RepositoryRoot.Path, "tests", "contract");
         if (!Directory.Exists(Path.Combine(contractDirectory, "node_modules", "@northflank", "js-client")))
         {
             var install = await RunAsync("npm", ["ci", "--no-audit", "--no-fund"], contractDirectory, [], cancellationToken);
@@ -45,19 +45,6 @@ public sealed class ContractTests
 
         TestContext.Out.WriteLine(run.Output);
         Assert.That(run.ExitCode, Is.Zero, $"The contract test failed:\n{run.Output}");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Operator.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Operator.sln above {TestContext.CurrentContext.TestDirectory}");
     }
 
     private static async Task<(int ExitCode, string Output)> RunAsync(
