@@ -13,6 +13,9 @@ namespace NorthflankSimulator.Pipeline;
 /// </summary>
 internal sealed class V1Middleware(RequestDelegate next, SimulatorRuntime runtime)
 {
+    private const string HeldKey = "simulator.held";
+    private const string DroppedConnection = "dropped-connection";
+
     public async Task InvokeAsync(HttpContext context)
     {
         if (!context.Request.Path.StartsWithSegments("/v1"))
@@ -32,13 +35,22 @@ internal sealed class V1Middleware(RequestDelegate next, SimulatorRuntime runtim
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
-            fault ??= "client-disconnected";
+            // A client that gives up on a held write is the case holding exists for: keep saying it was held.
+            fault = context.Items.ContainsKey(HeldKey) ? "held-after-write" : "client-disconnected";
         }
         finally
         {
-            var status = fault is "dropped-connection" or "client-disconnected" ? 0 : context.Response.StatusCode;
+            var status = fault is DroppedConnection or "client-disconnected" || context.RequestAborted.IsCancellationRequested
+                ? 0
+                : context.Response.StatusCode;
             runtime.Requests.Add(new RequestRecord(
                 started, context.Request.Method, context.Request.Path.Value ?? "", route, status, fingerprint, fault));
+        }
+
+        // Aborted only once logged, so a client that sees the reset also finds it in the request log.
+        if (fault == DroppedConnection)
+        {
+            context.Abort();
         }
     }
 
@@ -52,8 +64,7 @@ internal sealed class V1Middleware(RequestDelegate next, SimulatorRuntime runtim
 
         if (faults.DropConnection())
         {
-            context.Abort();
-            return "dropped-connection";
+            return DroppedConnection;
         }
 
         if (runtime.RateLimiter.Acquire(fingerprint ?? "anonymous") is { } limit)
@@ -117,6 +128,7 @@ internal sealed class V1Middleware(RequestDelegate next, SimulatorRuntime runtim
             if (writeFault == WriteFault.HoldAfterWrite)
             {
                 fault = "held-after-write";
+                context.Items[HeldKey] = true;
                 await Task.Delay(hold, context.RequestAborted);
             }
         }

@@ -161,6 +161,12 @@ public sealed class SimulatorHostTests
         Assert.That(pending.IsCompleted, Is.False, "the response should still be held");
         await abandon.CancelAsync();
         Assert.That(async () => await pending, Throws.InstanceOf<OperationCanceledException>());
+        while (host.GetRequests().Count == 0)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.That(host.GetRequests()[0], Has.Property("Status").Zero.And.Property("Fault").EqualTo("held-after-write"));
     }
 
     [Test]
