@@ -1,0 +1,80 @@
+using k8s.Autorest;
+using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Reconciler;
+
+namespace IntegrationTests.Operator;
+
+/// <summary>A broken spec gets a clear Synced=False message, nothing is created, and nothing is lost.</summary>
+[Parallelizable(ParallelScope.All)]
+public class BadInputTests : OperatorTest
+{
+    [Test]
+    public async Task Missing_credentials_secret_is_named_and_nothing_is_created()
+    {
+        await CreateAsync(NewSandbox("nocreds", s => s.CredentialsSecretRef = new SecretKeySelector { Name = "absent" }));
+
+        var sandbox = await WaitForConditionAsync("nocreds", ConditionTypes.Synced, "False", SyncedReasons.CredentialsNotFound);
+
+        Assert.That(sandbox.Status!.Conditions!.Single(c => c.Type == ConditionTypes.Synced).Message, Does.Contain($"{Namespace}/absent"));
+        Assert.That(ServicesOnNorthflank(), Is.Empty);
+        Assert.That((await EventsForAsync("nocreds")).Select(e => (e.Type, e.Reason)), Does.Contain(("Warning", SyncedReasons.CredentialsNotFound)));
+
+        // Fixing the reference (a spec change) recovers without waiting for the slow retry.
+        await UpdateSpecAsync("nocreds", s => s.CredentialsSecretRef = new SecretKeySelector { Name = SecretName });
+        await WaitForConditionAsync("nocreds", ConditionTypes.Ready, "True");
+    }
+
+    [Test]
+    public async Task Unknown_plan_carries_Northflank_message_and_creates_nothing()
+    {
+        await CreateAsync(NewSandbox("bigplan", s => s.Plan = "nf-compute-9999"));
+
+        var sandbox = await WaitForConditionAsync("bigplan", ConditionTypes.Synced, "False", SyncedReasons.NorthflankRejected);
+
+        Assert.That(sandbox.Status!.Conditions!.Single(c => c.Type == ConditionTypes.Synced).Message, Does.Contain("400").And.Contain("nf-compute-9999"));
+        Assert.That(ServicesOnNorthflank(), Is.Empty);
+    }
+
+    [Test]
+    public async Task Duplicate_port_number_is_refused_by_the_operator_and_duplicate_name_by_the_API_server()
+    {
+        await CreateAsync(NewSandbox("dupport", s => s.Ports = [new SandboxPort { Name = "a", Port = 80 }, new SandboxPort { Name = "b", Port = 80 }]));
+        var sandbox = await WaitForConditionAsync("dupport", ConditionTypes.Synced, "False", SyncedReasons.InvalidSpec);
+        Assert.That(sandbox.Status!.Conditions!.Single(c => c.Type == ConditionTypes.Synced).Message, Does.Contain("spec.ports[1].port: duplicate port number 80"));
+        Assert.That(ServicesOnNorthflank(), Is.Empty);
+
+        var rejected = Assert.ThrowsAsync<HttpOperationException>(() => CreateAsync(NewSandbox("dupname", s => s.Ports = [new SandboxPort { Name = "a", Port = 80 }, new SandboxPort { Name = "a", Port = 81 }])));
+        Assert.That(rejected!.Response.Content, Does.Contain("spec.ports[1]").And.Contain("Duplicate value"));
+    }
+
+    [Test]
+    public async Task Schema_refuses_missing_image_and_unknown_mode_with_the_field_named()
+    {
+        var noImage = Assert.ThrowsAsync<HttpOperationException>(() => CreateAsync(NewSandbox("noimage", s => s.Image = null!)));
+        var badMode = Assert.ThrowsAsync<HttpOperationException>(() => CreateAsync(NewSandbox("badmode", s => s.OperatingMode = "Sleeping")));
+
+        Assert.That(noImage!.Response.Content, Does.Contain("spec.image"));
+        Assert.That(badMode!.Response.Content, Does.Contain("spec.operatingMode").And.Contain("Sleeping"));
+        await Task.CompletedTask;
+    }
+
+    [Test]
+    public async Task Same_named_service_owned_by_someone_else_is_never_overwritten()
+    {
+        Operator.Kill();
+        var sandbox = await CreateAsync(NewSandbox("taken"));
+        using var api = new SimulatorApi(Simulator);
+        await api.CreateForeignServiceAsync(Project, SandboxNaming.ServiceName(sandbox));
+        StartOperator();
+
+        var rejected = await WaitForConditionAsync("taken", ConditionTypes.Synced, "False", SyncedReasons.NameConflict);
+
+        Assert.That(rejected.Status!.Conditions!.Single(c => c.Type == ConditionTypes.Synced).Message, Does.Contain(SandboxAnnotations.ExternalName));
+        var foreign = ServicesOnNorthflank().Single();
+        Assert.That(foreign.ImagePath, Is.EqualTo("nginx:1.27"), "the foreign service keeps its own spec");
+
+        await DeleteAsync("taken");
+        await WaitUntilGoneAsync("taken");
+        Assert.That(ServicesOnNorthflank(), Has.Count.EqualTo(1), "deleting the Sandbox must not delete a service it does not own");
+    }
+}
