@@ -82,7 +82,9 @@ public sealed class SandboxReconciler(
 
         if (plan.Actions is [DeleteExpiredSandbox expiry])
         {
-            events.Normal(sandbox, expiry.EventReason, $"shutdown time {desired.ExpiresAt:O} reached; deleting the Sandbox (shutdownPolicy Delete)");
+            var message = $"shutdown time {desired.ExpiresAt:O} reached at {now:O}; deleting the Sandbox (shutdownPolicy Delete)";
+            logger.LogInformation("Sandbox {Namespace}/{Name}: {Action}", sandbox.Metadata.NamespaceProperty, sandbox.Metadata.Name, message);
+            events.Normal(sandbox, expiry.EventReason, message);
             await statusWriter.DeleteSandboxAsync(sandbox, ct);
             return null;
         }
@@ -90,7 +92,9 @@ public sealed class SandboxReconciler(
         observed = await executor.ExecuteAsync(api, sandbox, desired, observed, plan.Actions, ct);
         foreach (var action in plan.Actions)
         {
-            events.Normal(sandbox, action.EventReason, Describe(action, desired));
+            var description = Describe(action, desired);
+            logger.LogInformation("Sandbox {Namespace}/{Name}: {Action}", sandbox.Metadata.NamespaceProperty, sandbox.Metadata.Name, description);
+            events.Normal(sandbox, action.EventReason, description);
         }
 
         var ports = observed.Service?.Ports;

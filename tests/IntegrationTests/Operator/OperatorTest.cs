@@ -94,6 +94,7 @@ public abstract class OperatorTest : ControlPlaneTest
             "--invalid-input-retry-interval", "00:00:30",
             "--requests-per-hour", "1000000",
             "--health-address", "http://127.0.0.1:0",
+            "--Logging:LogLevel:SandboxOperator", "Debug",
         };
         arguments.AddRange(extraArguments);
         var process = OperatorProcess.Start(name, arguments, LogDirectory);
