@@ -120,7 +120,7 @@ internal sealed class DemoRun : IAsyncDisposable
         var health = await Operator.WaitForHealthAddressAsync(TimeSpan.FromSeconds(60), ct);
         if (Operator.HasExited)
         {
-            throw new DemoFailedException($"the operator exited at startup:\n{Operator.LogTail(30)}");
+            throw new DemoFailedException($"the operator exited at startup.\n{OperatorLogTail()}");
         }
 
         Say.Line($"Operator running: watching namespace '{Namespace}', leader election off, /healthz and /metrics on {health}");
@@ -162,8 +162,8 @@ internal sealed class DemoRun : IAsyncDisposable
             var list = await sandboxes.ListNamespacedAsync<SandboxList>(Namespace, cancel: ct);
             var notReady = list.Items.Where(s => !IsReady(s)).Select(s => $"  {s.Metadata.Name}: {DescribeConditions(s)}");
             throw new DemoFailedException(
-                $"not every Sandbox became Ready within {ReadyTimeout.TotalMinutes:F0} minutes. Not ready:\n{string.Join('\n', notReady)}\n" +
-                $"--- last lines of the operator log {Operator.LogPath} ---\n{Operator.LogTail(30)}");
+                $"not every Sandbox became Ready within {ReadyTimeout.TotalSeconds:F0} s. Not ready:\n{string.Join('\n', notReady)}\n" +
+                OperatorLogTail());
         }
 
         Say.Line("Every Sandbox is Ready (the paused one with reason Paused: scaled to zero on purpose)");
@@ -178,15 +178,8 @@ internal sealed class DemoRun : IAsyncDisposable
         Say.Block(string.Join('\n', list.Items.Select(s => $"{s.Metadata.Name,-10} {s.Status?.Url ?? "(no public port)"}")));
 
         var state = Simulator.GetState();
-        Say.Line($"Northflank (the simulator), project {Project}: {Count(state.Services.Count, "service")}, {Count(state.Volumes.Count, "volume")}");
-        var width = state.Services.Select(s => s.Id.Length).Concat(state.Volumes.Select(v => v.Id.Length)).DefaultIfEmpty(0).Max();
-        Say.Block(string.Join('\n', state.Services.Select(s =>
-            $"service {s.Id.PadRight(width)}  {s.Status,-10} {(s.Paused ? "paused" : "running"),-7}  instances={s.Instances}  " +
-            $"plan={s.DeploymentPlan}  image={s.ImagePath}" +
-            (s.Ports.Count == 0 ? "" : $"  ports={string.Join(',', s.Ports.Select(p => $"{p.Name}:{p.InternalPort}{(p.Public ? "(public)" : "")}"))}") +
-            (s.EnvironmentNames.Count == 0 ? "" : $"  env={string.Join(',', s.EnvironmentNames)}"))
-            .Concat(state.Volumes.Select(v =>
-                $"volume  {v.Id.PadRight(width)}  {v.StorageSize} MB {v.AccessMode}, attached to {string.Join(',', v.AttachedServices)}"))));
+        Say.Line($"Northflank (the simulator), project {Project}: {Reports.Count(state.Services.Count, "service")}, {Reports.Count(state.Volumes.Count, "volume")}");
+        Say.Block(Reports.Northflank(state));
         Say.Line("(environment variables appear by name only; their values, like the token, are never shown)");
     }
 
@@ -206,7 +199,7 @@ internal sealed class DemoRun : IAsyncDisposable
                 {
                     var left = (await sandboxes.ListNamespacedAsync<SandboxList>(Namespace, cancel: c)).Items.Count;
                     var state = Simulator.GetState();
-                    var now = $"Kubernetes: {Count(left, "Sandbox")} left; Northflank: {Count(state.Services.Count, "service")}, {Count(state.Volumes.Count, "volume")}";
+                    var now = $"Kubernetes: {Reports.Count(left, "Sandbox")} left; Northflank: {Reports.Count(state.Services.Count, "service")}, {Reports.Count(state.Volumes.Count, "volume")}";
                     if (now != last)
                     {
                         Say.Line(now);
@@ -222,8 +215,8 @@ internal sealed class DemoRun : IAsyncDisposable
         catch (TimeoutException)
         {
             throw new DemoFailedException(
-                $"cleanup did not finish within {CleanupTimeout.TotalMinutes:F0} minutes ({last})\n" +
-                $"--- last lines of the operator log {Operator.LogPath} ---\n{Operator.LogTail(30)}");
+                $"cleanup did not finish within {CleanupTimeout.TotalSeconds:F0} s ({last})\n" +
+                OperatorLogTail());
         }
 
         Say.Line("All Sandboxes are gone, and Northflank holds no services and no volumes");
@@ -270,7 +263,8 @@ internal sealed class DemoRun : IAsyncDisposable
         sandbox.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready") is { Status: "True" } ready
         && ready.ObservedGeneration == sandbox.Metadata.Generation;
 
-    private static string Count(int n, string noun) => $"{n} {noun}{(n == 1 ? "" : noun.EndsWith('x') ? "es" : "s")}";
+    private string OperatorLogTail() =>
+        $"--- last lines of the operator log {Operator.LogPath} ---\n{Reports.OperatorLog(Operator.LogTail(30))}";
 
     private static string DescribeConditions(Sandbox sandbox) =>
         sandbox.Status?.Conditions is { Count: > 0 } conditions

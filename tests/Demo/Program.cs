@@ -20,7 +20,8 @@ try
 }
 catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
 {
-    Say.Error("interrupted (Ctrl+C); cleaning up");
+    Console.WriteLine();
+    Say.Line("Interrupted (Ctrl+C): cleaning up");
     exitCode = 130;
 }
 catch (Exception e) when (e is DemoFailedException or LocalControlPlaneException or FileNotFoundException or TimeoutException)
@@ -40,7 +41,10 @@ finally
 }
 
 Console.WriteLine();
-Say.Line(exitCode == 0
-    ? $"Demo succeeded in {Say.Elapsed.TotalSeconds:F1} s"
-    : $"Demo failed after {Say.Elapsed.TotalSeconds:F1} s (exit code {exitCode})");
+Say.Line(exitCode switch
+{
+    0 => $"Demo succeeded in {Say.Elapsed.TotalSeconds:F1} s",
+    130 => $"Demo interrupted after {Say.Elapsed.TotalSeconds:F1} s",
+    _ => $"Demo failed after {Say.Elapsed.TotalSeconds:F1} s (exit code {exitCode})",
+});
 return exitCode;
