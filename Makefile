@@ -9,7 +9,7 @@ export NSO_TOOLS_BIN := $(NSO_CACHE_DIR)/bin
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: help tools build crds format format-check test clean
+.PHONY: help tools build crds format format-check test demo run clean
 
 help:
 	@echo "make test    install tools, check format, build, run all tests (the CI command)"
@@ -17,6 +17,8 @@ help:
 	@echo "make build   build the solution"
 	@echo "make crds    regenerate crds/ from the C# API types"
 	@echo "make format  apply dotnet format"
+	@echo "make demo    the operator end to end on a local control plane and a simulated Northflank (no account)"
+	@echo "make run     run the operator against the current kubeconfig: make run ARGS='--default-project ID ...'"
 
 tools:
 	bash tests/infra/install-tools.sh >/dev/null
@@ -41,6 +43,14 @@ test: tools
 	status=0; dotnet test Operator.sln -c $(CONFIGURATION) --no-build \
 	  --logger "trx" --logger "console;verbosity=normal" --results-directory "$(RESULTS_DIR)" || status=$$?; \
 	  bash tests/infra/trx-summary.sh "$(RESULTS_DIR)"; exit $$status
+
+# No Northflank account needed: a local control plane, the simulator and the real operator; see tests/Demo/README.md.
+demo: tools
+	dotnet run --project tests/Demo -c $(CONFIGURATION)
+
+# For a real cluster and a real token: flags as in `dotnet run --project operator -- --help`.
+run:
+	dotnet run --project operator -c $(CONFIGURATION) -- $(ARGS)
 
 clean:
 	rm -rf artifacts
