@@ -7,7 +7,7 @@ namespace TestInfra;
 /// it dies with the test process even on SIGKILL, and it is stopped as a whole process group.
 /// Its output goes to <see cref="LogPath"/> only.
 /// </summary>
-internal sealed class TetheredProcess
+public sealed class TetheredProcess
 {
     private readonly Process _process;
 

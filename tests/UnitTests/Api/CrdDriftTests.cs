@@ -8,7 +8,7 @@ public class CrdDriftTests
     [Test]
     public void Committed_crd_is_what_the_types_generate()
     {
-        var committed = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "crds", SandboxCrd.FileName));
+        var committed = File.ReadAllText(Path.Combine(TestInfra.RepositoryRoot.Path, "crds", SandboxCrd.FileName));
 
         Assert.That(committed, Is.EqualTo(SandboxCrd.ToYaml()), "crds/ is out of date with operator/Api: run `make crds` and commit the result");
     }

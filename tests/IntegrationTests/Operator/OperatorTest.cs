@@ -1,0 +1,205 @@
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using NorthflankSimulator;
+using NorthflankSimulator.Inspection;
+using SandboxOperator.Api.Schema;
+using SandboxOperator.Api.V1Alpha1;
+using TestInfra;
+
+namespace IntegrationTests.Operator;
+
+/// <summary>
+/// Each test gets its own namespace, its own Northflank simulator and its own operator process watching only that
+/// namespace, so tests run in parallel without seeing each other's Sandboxes.
+/// </summary>
+public abstract class OperatorTest : ControlPlaneTest
+{
+    protected const string SecretName = "northflank-credentials";
+    protected const string Project = SimulatorOptions.DefaultProjectId;
+    private static readonly SemaphoreSlim CrdLock = new(1, 1);
+    private static bool crdInstalled;
+    private readonly List<OperatorProcess> operators = [];
+
+    protected SimulatorHost Simulator { get; private set; } = null!;
+
+    protected GenericClient Sandboxes { get; private set; } = null!;
+
+    protected OperatorProcess Operator => operators[0];
+
+    protected string LogDirectory => Path.Combine(ControlPlane.RootDirectory, "operator-logs", Namespace);
+
+    /// <summary>Override to tune the simulator (deploy timing, faults) before the operator starts.</summary>
+    protected virtual void ConfigureSimulator(SimulatorOptions options)
+    {
+    }
+
+    /// <summary>Override to start the operator later (or with other flags) in a test.</summary>
+    protected virtual bool StartOperatorInSetUp => true;
+
+    [SetUp]
+    public async Task StartSimulatorAndOperator()
+    {
+        await InstallCrdOnceAsync();
+        var options = new SimulatorOptions();
+        options.Deployment.PendingDuration = TimeSpan.FromMilliseconds(200);
+        options.Deployment.InProgressDuration = TimeSpan.FromMilliseconds(600);
+        ConfigureSimulator(options);
+        Simulator = await SimulatorHost.StartAsync(options);
+        Sandboxes = new GenericClient(Admin, Sandbox.Group, Sandbox.Version, Sandbox.Plural, disposeClient: false);
+        await Admin.CoreV1.CreateNamespacedSecretAsync(
+            new V1Secret { Metadata = new V1ObjectMeta { Name = SecretName }, StringData = new Dictionary<string, string> { ["token"] = SimulatorOptions.DefaultDevelopmentToken } },
+            Namespace);
+        if (StartOperatorInSetUp)
+        {
+            StartOperator();
+        }
+    }
+
+    [TearDown]
+    public async Task StopOperatorAndSimulator()
+    {
+        foreach (var process in operators)
+        {
+            if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
+            {
+                TestContext.Out.WriteLine($"--- operator log {process.LogPath} (tail) ---\n{process.LogTail(60)}");
+            }
+
+            await process.DisposeAsync();
+        }
+
+        if (Simulator is not null)
+        {
+            await Simulator.DisposeAsync();
+        }
+    }
+
+    /// <summary>Starts an operator process (another replica when one runs already).</summary>
+    protected OperatorProcess StartOperator(bool leaderElection = false, string? kubeconfig = null, params string[] extraArguments)
+    {
+        var name = $"operator-{operators.Count}";
+        var arguments = new List<string>
+        {
+            "--kubeconfig", kubeconfig ?? ControlPlane.AdminKubeconfigPath,
+            "--northflank-url", Simulator.BaseUrl.ToString(),
+            "--default-project", Project,
+            "--credentials-secret", $"{Namespace}/{SecretName}",
+            "--namespaces", Namespace,
+            "--pod-namespace", Namespace,
+            "--cluster-id", "it",
+            "--leader-election", leaderElection ? "true" : "false",
+            "--progress-poll-interval", "00:00:00.3",
+            "--invalid-input-retry-interval", "00:00:30",
+            "--requests-per-hour", "1000000",
+            "--health-address", "http://127.0.0.1:0",
+        };
+        arguments.AddRange(extraArguments);
+        var process = OperatorProcess.Start(name, arguments, LogDirectory);
+        operators.Add(process);
+        return process;
+    }
+
+    protected static Sandbox NewSandbox(string name, Action<SandboxSpec>? configure = null)
+    {
+        var sandbox = new Sandbox { Metadata = new V1ObjectMeta { Name = name }, Spec = new SandboxSpec { Image = "python:3.12-slim", Command = "sleep infinity" } };
+        configure?.Invoke(sandbox.Spec);
+        return sandbox;
+    }
+
+    protected Task<Sandbox> CreateAsync(Sandbox sandbox) => Sandboxes.CreateNamespacedAsync(sandbox, Namespace);
+
+    protected async Task<Sandbox?> GetAsync(string name)
+    {
+        try
+        {
+            return await Sandboxes.ReadNamespacedAsync<Sandbox>(Namespace, name);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    protected async Task<Sandbox> UpdateSpecAsync(string name, Action<SandboxSpec> change)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var sandbox = await GetAsync(name) ?? throw new InvalidOperationException($"{name} not found");
+            change(sandbox.Spec);
+            try
+            {
+                return await Sandboxes.ReplaceNamespacedAsync(sandbox, Namespace, name);
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict && attempt < 5)
+            {
+                // The operator wrote status or finalizers in between; read again.
+            }
+        }
+    }
+
+    protected Task DeleteAsync(string name) => Sandboxes.DeleteNamespacedAsync<Sandbox>(Namespace, name);
+
+    /// <summary>Waits until a condition has the given status (and reason) for the Sandbox's current generation.</summary>
+    protected async Task<Sandbox> WaitForConditionAsync(string name, string type, string status, string? reason = null, TimeSpan? timeout = null)
+    {
+        Sandbox? last = null;
+        try
+        {
+            await Poll.UntilAsync(
+                async _ =>
+                {
+                    last = await GetAsync(name);
+                    var condition = last?.Status?.Conditions?.FirstOrDefault(c => c.Type == type);
+                    return condition is not null && condition.Status == status && (reason is null || condition.Reason == reason)
+                        && condition.ObservedGeneration == last!.Metadata.Generation;
+                },
+                timeout ?? TimeSpan.FromSeconds(60),
+                $"{name} {type}={status}{(reason is null ? "" : $" ({reason})")}");
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"{name}: {type} never became {status} {reason}; last conditions: {Describe(last)}\n--- operator log ---\n{Operator.LogTail(30)}");
+        }
+
+        return last!;
+    }
+
+    protected async Task WaitUntilGoneAsync(string name, TimeSpan? timeout = null) =>
+        await Poll.UntilAsync(async _ => await GetAsync(name) is null, timeout ?? TimeSpan.FromSeconds(60), $"{name} to be deleted");
+
+    protected IReadOnlyList<ServiceSnapshot> ServicesOnNorthflank() => Simulator.GetState().Services;
+
+    protected IReadOnlyList<VolumeSnapshot> VolumesOnNorthflank() => Simulator.GetState().Volumes;
+
+    protected async Task<IList<Corev1Event>> EventsForAsync(string name) =>
+        (await Admin.CoreV1.ListNamespacedEventAsync(Namespace, fieldSelector: $"involvedObject.name={name}")).Items;
+
+    protected static string Describe(Sandbox? sandbox) =>
+        sandbox?.Status?.Conditions is { } conditions
+            ? string.Join("; ", conditions.Select(c => $"{c.Type}={c.Status} {c.Reason}: {c.Message} (gen {c.ObservedGeneration})"))
+            : "no status";
+
+    private static async Task InstallCrdOnceAsync()
+    {
+        await CrdLock.WaitAsync();
+        try
+        {
+            if (crdInstalled)
+            {
+                return;
+            }
+
+            var path = Path.Combine(RepositoryRoot.Path, "crds", SandboxCrd.FileName);
+            var result = await ToolRunner.RunAsync(Tools.Kubectl, ["apply", "--server-side", "-f", path], ControlPlane.AdminKubeconfigPath);
+            Assert.That(result.Succeeded, Is.True, result.Describe());
+            await ToolRunner.RunAsync(Tools.Kubectl, ["wait", "--for=condition=Established", "--timeout=60s", $"crd/{Sandbox.Plural}.{Sandbox.Group}"], ControlPlane.AdminKubeconfigPath);
+            crdInstalled = true;
+        }
+        finally
+        {
+            CrdLock.Release();
+        }
+    }
+}

@@ -1,0 +1,143 @@
+namespace NorthflankSimulator;
+
+/// <summary>
+/// Everything a test or the process can tune. Bound from the "Simulator" configuration section in process mode.
+/// Collections default to null (not to a pre-filled list) because the configuration binder appends to existing lists,
+/// which would silently keep defaults next to configured values.
+/// </summary>
+public sealed class SimulatorOptions
+{
+    public const string SectionName = "Simulator";
+
+    /// <summary>The token accepted when <see cref="Tokens"/> is null: a well-known development value, not a secret.</summary>
+    public const string DefaultDevelopmentToken = "nf-simulator-token";
+
+    public const string DefaultProjectId = "default-project";
+
+    /// <summary>Accepted bearer tokens; null means one token, <see cref="DefaultDevelopmentToken"/>, allowed everywhere.</summary>
+    public List<SimulatorToken>? Tokens { get; set; }
+
+    /// <summary>Projects that exist at start and after a reset; null means one project, <see cref="DefaultProjectId"/>.</summary>
+    public List<string>? Projects { get; set; }
+
+    /// <summary>Team name used in service <c>appId</c>s (<c>/team/project/service</c>).</summary>
+    public string TeamId { get; set; } = "simulator-team";
+
+    public string Region { get; set; } = "europe-west";
+
+    /// <summary>Page size when a list call gives no <c>per_page</c>.</summary>
+    public int DefaultPageSize { get; set; } = 50;
+
+    /// <summary>Seeds the one random source behind DNS ids, port ids and probabilistic faults.</summary>
+    public int RandomSeed { get; set; } = 20240601;
+
+    public DeploymentOptions Deployment { get; set; } = new();
+
+    public RateLimitOptions RateLimit { get; set; } = new();
+
+    public FaultOptions Faults { get; set; } = new();
+
+    /// <summary>Deployment plans offered by GET /v1/plans and accepted by services; null means <see cref="PlanCatalog.Default"/>.</summary>
+    public List<PlanOptions>? Plans { get; set; }
+
+    /// <summary>Clock for deployment states and rate-limit windows; null means the system clock. Not bindable.</summary>
+    public TimeProvider? TimeProvider { get; set; }
+
+    internal IReadOnlyList<SimulatorToken> EffectiveTokens =>
+        Tokens ?? [new SimulatorToken { Token = DefaultDevelopmentToken }];
+
+    internal IReadOnlyList<string> EffectiveProjects => Projects ?? [DefaultProjectId];
+
+    internal IReadOnlyList<PlanOptions> EffectivePlans => Plans ?? PlanCatalog.Default;
+}
+
+public sealed class SimulatorToken
+{
+    public string Token { get; set; } = "";
+
+    /// <summary>Project ids this token may touch; null or empty means every project.</summary>
+    public List<string>? AllowedProjects { get; set; }
+
+    public SimulatorToken()
+    {
+    }
+
+    public SimulatorToken(string token, params string[] allowedProjects)
+    {
+        Token = token;
+        AllowedProjects = allowedProjects.Length == 0 ? null : [.. allowedProjects];
+    }
+
+    internal bool Allows(string projectId) =>
+        AllowedProjects is null || AllowedProjects.Count == 0 || AllowedProjects.Contains(projectId, StringComparer.Ordinal);
+}
+
+public sealed class DeploymentOptions
+{
+    /// <summary>How long a new deployment stays PENDING.</summary>
+    public TimeSpan PendingDuration { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long it then stays IN_PROGRESS before COMPLETED (or FAILED).</summary>
+    public TimeSpan InProgressDuration { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Image paths containing any of these end FAILED; null means ["does-not-exist"].</summary>
+    public List<string>? UnpullableImageSubstrings { get; set; }
+
+    /// <summary>When set, decides pullability instead of <see cref="UnpullableImageSubstrings"/>. Not bindable.</summary>
+    public Func<string, bool>? IsImagePullable { get; set; }
+
+    internal bool CanPull(string imagePath)
+    {
+        if (IsImagePullable is not null)
+        {
+            return IsImagePullable(imagePath);
+        }
+
+        var unpullable = UnpullableImageSubstrings ?? ["does-not-exist"];
+        return !unpullable.Any(fragment => imagePath.Contains(fragment, StringComparison.Ordinal));
+    }
+}
+
+public sealed class RateLimitOptions
+{
+    /// <summary>Requests allowed per token per window (Northflank's documented default is 1000 an hour).</summary>
+    public int Limit { get; set; } = 1000;
+
+    /// <summary>Window length in simulated time.</summary>
+    public TimeSpan Window { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Simulated time runs this many times faster than the clock: 60 makes an hour window last one minute.</summary>
+    public double TimeScale { get; set; } = 1;
+
+    public bool Enabled { get; set; } = true;
+
+    internal TimeSpan RealWindow => TimeSpan.FromTicks((long)(Window.Ticks / Math.Max(TimeScale, 1e-9)));
+
+    public RateLimitOptions Clone() => (RateLimitOptions)MemberwiseClone();
+}
+
+public sealed class PlanOptions
+{
+    public string Id { get; set; } = "";
+    public double CpuResource { get; set; }
+    public int RamResource { get; set; }
+    public double AmountPerHour { get; set; }
+}
+
+public static class PlanCatalog
+{
+    /// <summary>A subset of Northflank's public compute plans (ids, vCPU, MB); prices are indicative.</summary>
+    public static IReadOnlyList<PlanOptions> Default { get; } =
+    [
+        new() { Id = "nf-compute-10", CpuResource = 0.1, RamResource = 256, AmountPerHour = 0.0038 },
+        new() { Id = "nf-compute-20", CpuResource = 0.2, RamResource = 512, AmountPerHour = 0.0075 },
+        new() { Id = "nf-compute-50", CpuResource = 0.5, RamResource = 1024, AmountPerHour = 0.0167 },
+        new() { Id = "nf-compute-100-1", CpuResource = 1, RamResource = 1024, AmountPerHour = 0.0250 },
+        new() { Id = "nf-compute-100-2", CpuResource = 1, RamResource = 2048, AmountPerHour = 0.0333 },
+        new() { Id = "nf-compute-100-4", CpuResource = 1, RamResource = 4096, AmountPerHour = 0.0500 },
+        new() { Id = "nf-compute-200", CpuResource = 2, RamResource = 4096, AmountPerHour = 0.0667 },
+        new() { Id = "nf-compute-200-8", CpuResource = 2, RamResource = 8192, AmountPerHour = 0.1000 },
+        new() { Id = "nf-compute-400", CpuResource = 4, RamResource = 8192, AmountPerHour = 0.1333 },
+        new() { Id = "nf-compute-400-16", CpuResource = 4, RamResource = 16384, AmountPerHour = 0.2000 },
+    ];
+}

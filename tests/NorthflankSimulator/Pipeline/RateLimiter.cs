@@ -1,0 +1,77 @@
+namespace NorthflankSimulator.Pipeline;
+
+internal sealed record RateLimitDecision(bool Allowed, int Limit, int Remaining, TimeSpan ResetIn);
+
+/// <summary>
+/// A fixed window per token: the window opens at the token's first request and lasts Window / TimeScale of clock time.
+/// Fixed (not sliding) so X-RateLimit-Reset is exact and a test can predict when requests are allowed again.
+/// Rejected requests do not count against the next window.
+/// </summary>
+internal sealed class RateLimiter(RateLimitOptions options, TimeProvider time)
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, (DateTimeOffset Start, int Count)> _windows = new(StringComparer.Ordinal);
+    private RateLimitOptions _options = options.Clone();
+
+    public RateLimitOptions Options
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _options.Clone();
+            }
+        }
+    }
+
+    /// <summary>New settings start every token's window afresh.</summary>
+    public void Configure(RateLimitOptions options)
+    {
+        if (options.Limit < 0 || options.Window <= TimeSpan.Zero || options.TimeScale <= 0)
+        {
+            throw new ArgumentException("Rate limit needs Limit >= 0, a positive Window and a positive TimeScale.");
+        }
+
+        lock (_gate)
+        {
+            _options = options.Clone();
+            _windows.Clear();
+        }
+    }
+
+    public void Reset()
+    {
+        lock (_gate)
+        {
+            _windows.Clear();
+        }
+    }
+
+    /// <summary>Counts one request for <paramref name="key"/>; null when rate limiting is off.</summary>
+    public RateLimitDecision? Acquire(string key)
+    {
+        lock (_gate)
+        {
+            if (!_options.Enabled)
+            {
+                return null;
+            }
+
+            var now = time.GetUtcNow();
+            var window = _options.RealWindow;
+            if (!_windows.TryGetValue(key, out var current) || now >= current.Start + window)
+            {
+                current = (now, 0);
+            }
+
+            var allowed = current.Count < _options.Limit;
+            if (allowed)
+            {
+                current.Count++;
+            }
+
+            _windows[key] = current;
+            return new RateLimitDecision(allowed, _options.Limit, _options.Limit - current.Count, current.Start + window - now);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using NorthflankSimulator.Inspection;
+
+namespace NorthflankSimulator;
+
+/// <summary>
+/// A Northflank API simulator running in the calling process on 127.0.0.1 and a free port.
+/// Everything the /_sim inspection API offers is also here as methods.
+/// </summary>
+public sealed class SimulatorHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly SimulatorRuntime _runtime;
+
+    private SimulatorHost(WebApplication app, SimulatorRuntime runtime, Uri baseUrl)
+    {
+        _app = app;
+        _runtime = runtime;
+        BaseUrl = baseUrl;
+    }
+
+    /// <summary>Where to point a Northflank client, e.g. <c>http://127.0.0.1:41234/</c> (API paths start with /v1).</summary>
+    public Uri BaseUrl { get; }
+
+    public SimulatorOptions Options => _runtime.Options;
+
+    public static async Task<SimulatorHost> StartAsync(SimulatorOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(SimulatorHost).Assembly.GetName().Name });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = SimulatorApp.Build(builder, options, out var runtime);
+        await app.StartAsync(cancellationToken);
+        return new SimulatorHost(app, runtime, SimulatorApp.BoundAddress(app));
+    }
+
+    public SimulatorStateSnapshot GetState() => _runtime.Store.Snapshot();
+
+    public ServiceSnapshot? GetService(string projectId, string serviceId) => _runtime.Store.FindService(projectId, serviceId);
+
+    public IReadOnlyList<RequestRecord> GetRequests() => _runtime.Requests.Requests();
+
+    /// <summary>Requests per endpoint, keyed "METHOD /v1/route/{template}".</summary>
+    public IReadOnlyDictionary<string, int> GetEndpointCounts() => _runtime.Requests.Counts();
+
+    public void ClearRequests() => _runtime.Requests.Clear();
+
+    /// <summary>A copy of the faults in force; counted faults show what is left of their count.</summary>
+    public FaultOptions GetFaults() => _runtime.Faults.Options;
+
+    public void SetFaults(FaultOptions faults) => _runtime.Faults.Configure(faults);
+
+    /// <summary>Changes some fault switches, keeping the rest: <c>host.UpdateFaults(f => f.FailNextWrites = 1)</c>.</summary>
+    public void UpdateFaults(Action<FaultOptions> change)
+    {
+        var faults = _runtime.Faults.Options;
+        change(faults);
+        _runtime.Faults.Configure(faults);
+    }
+
+    public RateLimitOptions GetRateLimit() => _runtime.RateLimiter.Options;
+
+    /// <summary>New rate-limit settings; every token starts a fresh window.</summary>
+    public void SetRateLimit(RateLimitOptions rateLimit) => _runtime.RateLimiter.Configure(rateLimit);
+
+    /// <summary>Seeded projects only, no requests logged, fresh rate-limit windows, configured faults.</summary>
+    public void Reset() => _runtime.Reset();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,87 @@
+using System.Text.Json.Nodes;
+
+namespace NorthflankSimulator.State;
+
+internal enum DeploymentReason
+{
+    Deploying,
+    Scaling,
+}
+
+internal enum DeploymentPhase
+{
+    Pending,
+    InProgress,
+    Completed,
+    Failed,
+}
+
+/// <summary>One deployment of a service: when it started, why, and whether it is doomed (and why).</summary>
+internal sealed record Rollout(DateTimeOffset StartedAt, DeploymentReason Reason, string? FailureMessage);
+
+internal sealed record PortRecord(string Id, string Name, int InternalPort, string Protocol, bool Public);
+
+internal sealed record DockerSettings(string ConfigType, string? CustomEntrypoint, string? CustomCommand);
+
+internal sealed class ProjectRecord
+{
+    public required string Id { get; init; }
+    public string? Description { get; set; }
+    public string? Color { get; set; }
+
+    /// <summary>The per-project part of public port DNS names, random but stable for the project's life.</summary>
+    public required string DnsId { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public SortedDictionary<string, ServiceRecord> Services { get; } = new(StringComparer.Ordinal);
+    public SortedDictionary<string, VolumeRecord> Volumes { get; } = new(StringComparer.Ordinal);
+}
+
+internal sealed class ServiceRecord
+{
+    public required string ProjectId { get; init; }
+    public required string Id { get; init; }
+    public string? Description { get; set; }
+    public List<string> Tags { get; set; } = [];
+    public required string Plan { get; set; }
+
+    /// <summary>Running instances: 0 while paused.</summary>
+    public int Instances { get; set; }
+
+    public bool Paused { get; set; }
+
+    /// <summary>What resume restores when it is given no instance count.</summary>
+    public int InstancesBeforePause { get; set; }
+
+    public required string ImagePath { get; set; }
+    public string? Credentials { get; set; }
+    public DockerSettings Docker { get; set; } = new("default", null, null);
+    public int? EphemeralStorageSize { get; set; }
+    public JsonNode? Metadata { get; set; }
+    public List<PortRecord> Ports { get; set; } = [];
+    public Dictionary<string, string> Environment { get; set; } = new(StringComparer.Ordinal);
+    public required DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public required Rollout Rollout { get; set; }
+    public int DeploymentCount { get; set; } = 1;
+
+    /// <summary>The instance count the RWO rule cares about: what runs, or what resume would bring back.</summary>
+    public int IntendedInstances => Paused ? InstancesBeforePause : Instances;
+}
+
+internal sealed class VolumeRecord
+{
+    public required string ProjectId { get; init; }
+    public required string Id { get; init; }
+    public List<string> Tags { get; set; } = [];
+    public List<(string ContainerMountPath, string? VolumeMountPath)> Mounts { get; set; } = [];
+    public required string AccessMode { get; init; }
+    public string StorageClassName { get; set; } = "ssd";
+    public int StorageSize { get; set; }
+    public List<string> AttachedServices { get; } = [];
+    public required DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public bool IsReadWriteOnce => AccessMode == "ReadWriteOnce";
+}

@@ -1,0 +1,76 @@
+using System.Text.RegularExpressions;
+
+namespace TestInfra;
+
+/// <summary>
+/// The real operator binary as a child process (tethered: it dies with the test process), so tests exercise the
+/// same program users run, including its flags, its shutdown and a hard kill in the middle of a reconcile.
+/// </summary>
+public sealed partial class OperatorProcess : IAsyncDisposable
+{
+    public const string AssemblyFileName = "northflank-sandbox-operator.dll";
+
+    private readonly TetheredProcess process;
+
+    private OperatorProcess(TetheredProcess process) => this.process = process;
+
+    public string LogPath => process.LogPath;
+
+    public bool HasExited => process.HasExited;
+
+    /// <summary>Starts <c>dotnet northflank-sandbox-operator.dll ARGS</c> from the directory the tests run in.</summary>
+    public static OperatorProcess Start(string name, IEnumerable<string> arguments, string logDirectory)
+    {
+        var assembly = Path.Combine(AppContext.BaseDirectory, AssemblyFileName);
+        if (!File.Exists(assembly))
+        {
+            throw new FileNotFoundException($"{AssemblyFileName} is not next to the tests; reference operator/Operator.csproj", assembly);
+        }
+
+        Directory.CreateDirectory(logDirectory);
+        var logPath = Path.Combine(logDirectory, $"{name}.log");
+        return new OperatorProcess(TetheredProcess.Start(name, "dotnet", [assembly, .. arguments], logPath));
+    }
+
+    public string ReadLog()
+    {
+        try
+        {
+            using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            return new StreamReader(stream).ReadToEnd();
+        }
+        catch (FileNotFoundException)
+        {
+            return "";
+        }
+    }
+
+    public string LogTail(int lines = 40) => process.LogTail(lines);
+
+    /// <summary>The address its health and metrics endpoints bound to, read from its startup log.</summary>
+    public async Task<Uri> WaitForHealthAddressAsync(TimeSpan timeout, CancellationToken ct = default)
+    {
+        Uri? address = null;
+        await Poll.UntilAsync(
+            _ =>
+            {
+                var match = ListeningOn().Match(ReadLog());
+                address = match.Success ? new Uri(match.Groups[1].Value) : null;
+                return Task.FromResult(address is not null || process.HasExited);
+            },
+            timeout,
+            "the operator to listen",
+            ct);
+        return address ?? throw new InvalidOperationException($"the operator exited before listening:\n{LogTail()}");
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, as when a node dies.</summary>
+    public void Kill() => process.KillNow();
+
+    public Task StopAsync() => process.StopAsync(TimeSpan.FromSeconds(10));
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    [GeneratedRegex(@"Now listening on: (http://[0-9.:]+)")]
+    private static partial Regex ListeningOn();
+}
