@@ -73,6 +73,8 @@ internal static class ChartHelm
         using var writer = new StringWriter();
         foreach (var document in documents)
         {
+            // YamlStream.Save writes no document separator of its own.
+            writer.WriteLine("---");
             new YamlStream(new YamlDocument(document)).Save(writer, assignAnchors: false);
             writer.WriteLine();
         }
