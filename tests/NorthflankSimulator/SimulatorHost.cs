@@ -23,6 +23,9 @@ public sealed class SimulatorHost : IAsyncDisposable
 
     public SimulatorOptions Options => _runtime.Options;
 
+    /// <summary>Write responses held right now by the hold-after-write fault: the change is applied, the answer not yet sent.</summary>
+    public int HeldResponses => _runtime.HeldResponses;
+
     public static async Task<SimulatorHost> StartAsync(SimulatorOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);

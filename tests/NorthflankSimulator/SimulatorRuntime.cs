@@ -7,6 +7,15 @@ namespace NorthflankSimulator;
 /// <summary>The live parts of one simulator instance, shared by the HTTP pipeline, the inspection API and SimulatorHost.</summary>
 internal sealed class SimulatorRuntime
 {
+    private int heldResponses;
+
+    /// <summary>Write responses being held right now (their changes already applied).</summary>
+    public int HeldResponses => Volatile.Read(ref heldResponses);
+
+    public void HoldStarted() => Interlocked.Increment(ref heldResponses);
+
+    public void HoldEnded() => Interlocked.Decrement(ref heldResponses);
+
     public SimulatorRuntime(SimulatorOptions options)
     {
         options.Faults.Validate();

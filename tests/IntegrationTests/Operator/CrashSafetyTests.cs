@@ -20,7 +20,8 @@ public class CrashSafetyTests : OperatorTest
             f.HoldNextWrites = 1;
         });
         await CreateAsync(NewSandbox("crash"));
-        await Poll.UntilAsync(_ => Task.FromResult(ServicesOnNorthflank().Count == 1), TimeSpan.FromSeconds(30), "the create to reach Northflank");
+        await Poll.UntilAsync(_ => Task.FromResult(Simulator.HeldResponses == 1), TimeSpan.FromSeconds(30), "the create to be applied and its answer held");
+        Assert.That(ServicesOnNorthflank(), Has.Count.EqualTo(1));
         Operator.Kill();
         Assert.That((await GetAsync("crash"))!.Status?.ServiceId, Is.Null, "the status write must not have happened yet");
 

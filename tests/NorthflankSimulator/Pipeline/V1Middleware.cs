@@ -129,7 +129,15 @@ internal sealed class V1Middleware(RequestDelegate next, SimulatorRuntime runtim
             {
                 fault = "held-after-write";
                 context.Items[HeldKey] = true;
-                await Task.Delay(hold, context.RequestAborted);
+                runtime.HoldStarted();
+                try
+                {
+                    await Task.Delay(hold, context.RequestAborted);
+                }
+                finally
+                {
+                    runtime.HoldEnded();
+                }
             }
         }
 

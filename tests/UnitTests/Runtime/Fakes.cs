@@ -42,13 +42,22 @@ internal sealed class ScriptedListWatch<T> : IListWatch<T>
     where T : IKubernetesObject<V1ObjectMeta>
 {
     private readonly ConcurrentQueue<Func<EntityListResult<T>>> _lists = new();
+    private readonly List<T> _all = [];
     private readonly Channel<Channel<object>> _watches = Channel.CreateUnbounded<Channel<object>>();
 
     public ConcurrentQueue<(string? Namespace, string ResourceVersion)> WatchCalls { get; } = new();
 
     public int ListCalls;
 
-    public void EnqueueList(string rv, params T[] items) => _lists.Enqueue(() => new EntityListResult<T>(items, rv));
+    public void EnqueueList(string rv, params T[] items)
+    {
+        _all.AddRange(items);
+        _lists.Enqueue(() => new EntityListResult<T>(items, rv));
+    }
+
+    /// <summary>When set, a list call for a namespace returns only the scripted items of that namespace, so
+    /// reflectors of several namespaces that race for the queue still each see their own objects.</summary>
+    public bool FilterListsByNamespace { get; set; }
 
     public void EnqueueListFailure(Exception ex) => _lists.Enqueue(() => throw ex);
 
@@ -64,9 +73,14 @@ internal sealed class ScriptedListWatch<T> : IListWatch<T>
     public Task<EntityListResult<T>> ListAsync(string? @namespace, CancellationToken ct)
     {
         Interlocked.Increment(ref ListCalls);
-        return _lists.TryDequeue(out var next)
-            ? Task.Run(next, ct)
-            : Task.FromException<EntityListResult<T>>(new InvalidOperationException("no list scripted"));
+        if (!_lists.TryDequeue(out var next))
+        {
+            return Task.FromException<EntityListResult<T>>(new InvalidOperationException("no list scripted"));
+        }
+
+        return FilterListsByNamespace && @namespace is not null
+            ? Task.Run(() => next() is var list ? list with { Items = [.. _all.Where(i => i.Metadata.NamespaceProperty == @namespace)] } : list, ct)
+            : Task.Run(next, ct);
     }
 
     public async IAsyncEnumerable<EntityWatchEvent<T>> WatchAsync(string? @namespace, string resourceVersion, [EnumeratorCancellation] CancellationToken ct)

@@ -143,7 +143,7 @@ public class InformerTests
     [Test]
     public async Task OneListWatchPerConfiguredNamespace()
     {
-        var lw = new ScriptedListWatch<Widget>();
+        var lw = new ScriptedListWatch<Widget> { FilterListsByNamespace = true };
         lw.EnqueueList("1", Widget.Make("x", "a"));
         lw.EnqueueList("1", Widget.Make("y", "b"));
         lw.NextWatch();

@@ -153,11 +153,12 @@ public sealed class SimulatorHostTests
         using var abandon = new CancellationTokenSource();
 
         var pending = Create(client, "held", abandon.Token);
-        while (host.GetService("default-project", "held") is null)
+        while (host.HeldResponses == 0)
         {
             await Task.Delay(10);
         }
 
+        Assert.That(host.GetService("default-project", "held"), Is.Not.Null, "the write is applied before its answer is held");
         Assert.That(pending.IsCompleted, Is.False, "the response should still be held");
         await abandon.CancelAsync();
         Assert.That(async () => await pending, Throws.InstanceOf<OperationCanceledException>());
