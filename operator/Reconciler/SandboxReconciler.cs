@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Northflank;
+using SandboxOperator.Telemetry;
 
 namespace SandboxOperator.Reconciler;
 
@@ -124,6 +125,7 @@ public sealed class SandboxReconciler(
 
         var status = BuildStatus(sandbox, desired, observed, ports, ready, now);
         await WriteStatusAsync(sandbox, status, ct);
+        SandboxTelemetry.Record(Uid(sandbox), ready.Reason);
         return observer.NextLook(ready, status, desired, now);
     }
 
@@ -164,6 +166,7 @@ public sealed class SandboxReconciler(
         status.Conditions = Conditions.With(Conditions.With(status.Conditions, ConditionTypes.Ready, verdict, generation, now), ConditionTypes.Synced, verdict, generation, now);
         status.ObservedGeneration = generation;
         await WriteStatusAsync(sandbox, status, ct);
+        SandboxTelemetry.Record(Uid(sandbox), reason);
         return options.InvalidInputRetryInterval;
     }
 
@@ -221,6 +224,7 @@ public sealed class SandboxReconciler(
         written.TryRemove(Uid(sandbox), out _);
         credentials.Forget(sandbox);
         observer.Forget(sandbox);
+        SandboxTelemetry.Forget(Uid(sandbox));
     }
 
     private static bool Same(SandboxStatus? a, SandboxStatus? b)
