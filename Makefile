@@ -4,6 +4,8 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 CONFIGURATION ?= Release
 RESULTS_DIR ?= $(CURDIR)/artifacts/test-results
+# Narrows `make test` to some tests, e.g. TEST_FILTER=FullyQualifiedName~Simulator (empty: all).
+TEST_FILTER ?=
 export NSO_CACHE_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/northflank-sandbox-operator
 export NSO_TOOLS_BIN := $(NSO_CACHE_DIR)/bin
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
@@ -51,7 +53,7 @@ test: tools
 	$(MAKE) build
 	$(MAKE) publish
 	rm -rf "$(RESULTS_DIR)"
-	status=0; dotnet test Operator.sln -c $(CONFIGURATION) --no-build \
+	status=0; dotnet test Operator.sln -c $(CONFIGURATION) --no-build $(if $(TEST_FILTER),--filter "$(TEST_FILTER)") \
 	  --logger "trx" --logger "console;verbosity=normal" --results-directory "$(RESULTS_DIR)" || status=$$?; \
 	  bash tests/infra/trx-summary.sh "$(RESULTS_DIR)"; exit $$status
 
