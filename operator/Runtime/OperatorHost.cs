@@ -71,6 +71,7 @@ public sealed class OperatorHost : BackgroundService
         _logger.LogInformation("Waiting for leadership of lease {Namespace}/{Lease} as {Identity}", leaseNamespace, election.LeaseName, identity);
         using var electionCts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var electionTask = elector.RunUntilLeadershipLostAsync(electionCts.Token);
+        _ = WarnWhileNoLeaderAsync(leading.Task, leaseNamespace, election, electionCts.Token);
         await Task.WhenAny(leading.Task, electionTask);
         if (!leading.Task.IsCompleted)
         {
@@ -95,6 +96,32 @@ public sealed class OperatorHost : BackgroundService
             _logger.LogCritical("Lost leadership of lease {Namespace}/{Lease} (or controllers stopped unexpectedly); exiting for a clean restart", leaseNamespace, election.LeaseName);
             Environment.ExitCode = 1;
             _lifetime.StopApplication();
+        }
+    }
+
+    /// <summary>
+    /// KubernetesClient's elector swallows a refused Lease create (e.g. RBAC 403) and just keeps trying, so the one
+    /// visible symptom is that nobody ever leads: say so, with the likely cause, until a leader appears.
+    /// </summary>
+    private async Task WarnWhileNoLeaderAsync(Task leading, string leaseNamespace, LeaderElectionOptions election, CancellationToken ct)
+    {
+        var grace = election.LeaseDuration * 2;
+        try
+        {
+            while (!leading.IsCompleted && !ct.IsCancellationRequested)
+            {
+                await Task.WhenAny(leading, Task.Delay(grace, ct));
+                if (!leading.IsCompleted && _health.CurrentLeader is null)
+                {
+                    _logger.LogWarning(
+                        "No leader of lease {Namespace}/{Lease} after {Seconds} s: check that the operator may get, create and update leases in {Namespace}",
+                        leaseNamespace, election.LeaseName, (int)grace.TotalSeconds, leaseNamespace);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down.
         }
     }
 
