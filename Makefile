@@ -9,13 +9,15 @@ export NSO_TOOLS_BIN := $(NSO_CACHE_DIR)/bin
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: help tools build crds format format-check test demo bench run clean
+.PHONY: help tools build publish crds chart-lint format format-check test demo run bench clean
 
 help:
 	@echo "make test    install tools, check format, build, run all tests (the CI command)"
 	@echo "make tools   install etcd, kube-apiserver, kubectl, helm and npm packages into $(NSO_CACHE_DIR)"
 	@echo "make build   build the solution"
-	@echo "make crds    regenerate crds/ from the C# API types"
+	@echo "make publish publish the operator (Release) into artifacts/publish, as the Dockerfile does"
+	@echo "make crds    regenerate crds/ (and the chart's copy) from the C# API types"
+	@echo "make chart-lint  helm lint --strict the chart"
 	@echo "make format  apply dotnet format"
 	@echo "make demo    the operator end to end on a local control plane and a simulated Northflank (no account)"
 	@echo "make bench   Northflank calls per sandbox, batched vs naive, for 10/100/1000 Sandboxes (ARGS='--sizes 10,100')"
@@ -27,8 +29,16 @@ tools:
 build:
 	dotnet build Operator.sln -c $(CONFIGURATION) -warnaserror
 
+publish:
+	dotnet publish operator -c Release -o artifacts/publish
+
+# Helm packages only files inside the chart, so the chart carries a copy (a test fails when the two differ).
 crds:
 	dotnet run --project operator -c $(CONFIGURATION) -- crds > crds/sandbox.northflank.com_sandboxes.yaml
+	cp crds/sandbox.northflank.com_sandboxes.yaml charts/northflank-sandbox-operator/crds/
+
+chart-lint: tools
+	"$(NSO_TOOLS_BIN)/helm" lint --strict charts/northflank-sandbox-operator
 
 format:
 	dotnet format Operator.sln
@@ -40,6 +50,7 @@ test: tools
 	dotnet restore Operator.sln
 	$(MAKE) format-check
 	$(MAKE) build
+	$(MAKE) publish
 	rm -rf "$(RESULTS_DIR)"
 	status=0; dotnet test Operator.sln -c $(CONFIGURATION) --no-build \
 	  --logger "trx" --logger "console;verbosity=normal" --results-directory "$(RESULTS_DIR)" || status=$$?; \

@@ -12,7 +12,9 @@ public static class CommandLine
         ["--namespaces"] = "Operator:Namespaces",
         ["--workers"] = "Operator:Workers",
         ["--progress-poll-interval"] = "Operator:ProgressPollInterval",
+        ["--settled-poll-interval"] = "Operator:SettledPollInterval",
         ["--drift-check-interval"] = "Operator:DriftCheckInterval",
+        ["--observation"] = "Operator:Observation",
         ["--invalid-input-retry-interval"] = "Operator:InvalidInputRetryInterval",
         ["--leader-election"] = "Operator:LeaderElection",
         ["--lease-namespace"] = "Operator:LeaseNamespace",
@@ -36,8 +38,10 @@ public static class CommandLine
           --cluster-id ID                 names this cluster in ownership tags (default "default")
           --namespaces A,B                namespaces to watch (default: all)
           --workers N                     concurrent reconciles (default 4)
-          --progress-poll-interval T      look again this soon while Northflank is changing (default 00:00:02)
-          --drift-check-interval T        compare settled sandboxes with Northflank this often (default 00:30:00)
+          --progress-poll-interval T      look again this soon while Northflank is changing (default 00:00:01)
+          --settled-poll-interval T       look at settled sandboxes this often, via the shared list (default 01:00:00)
+          --drift-check-interval T        read each settled sandbox's service whole and repair drift (default 12:00:00)
+          --observation batched|naive     shared service lists (default), or a GET per look every 30 s (for comparison)
           --leader-election true|false    elect a leader through a Lease (default true)
           --lease-namespace NS            namespace of the Lease (default: the operator's)
           --pod-namespace NS              the operator's namespace, outside a cluster

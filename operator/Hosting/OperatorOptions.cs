@@ -27,9 +27,13 @@ public sealed class OperatorOptions
 
     public int Workers { get; set; } = 4;
 
-    public TimeSpan ProgressPollInterval { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan ProgressPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    public TimeSpan DriftCheckInterval { get; set; } = TimeSpan.FromMinutes(30);
+    public TimeSpan SettledPollInterval { get; set; } = TimeSpan.FromHours(1);
+
+    public TimeSpan DriftCheckInterval { get; set; } = TimeSpan.FromHours(12);
+
+    public ObservationMode Observation { get; set; } = ObservationMode.Batched;
 
     public TimeSpan InvalidInputRetryInterval { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -62,7 +66,9 @@ public sealed class OperatorOptions
             DefaultCredentialsSecretKey = CredentialsSecretKey,
             ClusterId = ClusterId,
             ProgressPollInterval = ProgressPollInterval,
+            SettledPollInterval = SettledPollInterval,
             DriftCheckInterval = DriftCheckInterval,
+            Observation = Observation,
             InvalidInputRetryInterval = InvalidInputRetryInterval,
         };
     }

@@ -28,6 +28,8 @@ public static class OperatorServices
         services.AddSingleton<ISandboxStatusWriter, SandboxStatusWriter>();
         services.AddSingleton<ISandboxEventSink, SandboxEventSink>();
         services.AddSingleton<CredentialMemory>();
+        services.AddSingleton<ServiceListCache>();
+        services.AddSingleton<NorthflankObserver>();
         services.AddSingleton<InputResolver>();
         services.AddSingleton<SandboxReconciler>();
         services.AddSingleton<SandboxCleanup>();

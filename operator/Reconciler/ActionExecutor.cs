@@ -16,7 +16,7 @@ public sealed class ActionExecutor(string clusterId)
         {
             observed = action switch
             {
-                ApplyService => observed with { Service = await api.PutDeploymentServiceAsync(desired.ProjectId, desired.Service, ct), Ports = null },
+                ApplyService => observed with { Service = await api.PutDeploymentServiceAsync(desired.ProjectId, desired.Service, ct), Ports = null, Full = true },
                 CreateVolume => observed with { Volume = await CreateVolumeAsync(api, sandbox, desired, ct) },
                 PauseService => await PauseAsync(api, desired, observed, ct),
                 ResumeService => await ResumeAsync(api, desired, observed, ct),

@@ -15,12 +15,27 @@ public sealed class ReconcilerOptions
     /// <summary>Identifies this cluster in the ownership tags, so two clusters sharing a project never take each other's services.</summary>
     public string ClusterId { get; set; } = "default";
 
-    /// <summary>How soon to look again while a deployment, pause or resume is under way.</summary>
-    public TimeSpan ProgressPollInterval { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>How soon to look again while a deployment, pause or resume is under way (from the shared list).</summary>
+    public TimeSpan ProgressPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How often a settled Sandbox is compared in full with its Northflank service (drift check).</summary>
-    public TimeSpan DriftCheckInterval { get; set; } = TimeSpan.FromMinutes(30);
+    /// <summary>How often a settled Sandbox is looked at, through its project's shared service list.</summary>
+    public TimeSpan SettledPollInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often a settled Sandbox is compared in full (one GET) with its Northflank service and repaired.</summary>
+    public TimeSpan DriftCheckInterval { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>Batched (shared list, GET only after writes and for drift) or Naive (a GET on every look), for comparison.</summary>
+    public ObservationMode Observation { get; set; } = ObservationMode.Batched;
 
     /// <summary>How soon a Sandbox whose spec or references are wrong is tried again without any change.</summary>
     public TimeSpan InvalidInputRetryInterval { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+public enum ObservationMode
+{
+    /// <summary>Deployment state from each project's paged service list; a GET only where the list cannot tell.</summary>
+    Batched,
+
+    /// <summary>One GET per Sandbox on every look, settled ones every 30 seconds: the usual controller default, kept to measure against.</summary>
+    Naive,
 }

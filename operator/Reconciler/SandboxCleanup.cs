@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Northflank;
@@ -13,12 +14,17 @@ public sealed class SandboxCleanup(
     INorthflankApiFactory northflank,
     InputResolver inputs,
     CredentialMemory credentials,
+    ServiceListCache lists,
     ISandboxStatusWriter statusWriter,
     ISandboxEventSink events,
     ReconcilerOptions options,
     TimeProvider time,
     ILogger<SandboxCleanup> logger)
 {
+    // When each Sandbox's DELETE was sent: its absence is then confirmed from a service list started later, which
+    // many deletions share, instead of one GET each. Lost on restart, which only costs one repeated (idempotent) DELETE.
+    private readonly ConcurrentDictionary<string, DateTimeOffset> deletesSent = new();
+
     public async Task<TimeSpan?> FinalizeAsync(Sandbox sandbox, CancellationToken ct)
     {
         if (sandbox.Spec.DeletionPolicy == DeletionPolicies.Orphan)
@@ -42,12 +48,13 @@ public sealed class SandboxCleanup(
         var api = northflank.ForToken(token);
         try
         {
-            var serviceGone = await DeleteServiceAsync(api, sandbox, projectId, ct);
+            var serviceGone = await DeleteServiceAsync(api, token, sandbox, projectId, ct);
             var volumeGone = await DeleteVolumeAsync(api, sandbox, projectId, ct);
             if (serviceGone && volumeGone)
             {
                 events.Normal(sandbox, "Deleted", $"deleted Northflank service {SandboxNaming.ServiceName(sandbox)}{(sandbox.Spec.Volume is null ? "" : " and its volume")}");
                 credentials.Forget(sandbox);
+                deletesSent.TryRemove(Key(sandbox), out _);
                 return null;
             }
 
@@ -60,22 +67,36 @@ public sealed class SandboxCleanup(
     }
 
     /// <returns>True when the service is confirmed gone.</returns>
-    private async Task<bool> DeleteServiceAsync(INorthflankApi api, Sandbox sandbox, string projectId, CancellationToken ct)
+    private async Task<bool> DeleteServiceAsync(INorthflankApi api, NorthflankToken token, Sandbox sandbox, string projectId, CancellationToken ct)
     {
         var id = sandbox.Status?.ServiceId ?? SandboxNaming.ServiceName(sandbox);
-        var recorded = sandbox.Status?.ServiceId is not null || SandboxNaming.AdoptedServiceId(sandbox) is not null;
-        if (!recorded)
+        var now = time.GetUtcNow();
+        if (deletesSent.TryGetValue(Key(sandbox), out var sentAt))
+        {
+            var services = await lists.GetAsync(api, token, projectId, sentAt, ct);
+            if (!services.ContainsKey(id))
+            {
+                return true;
+            }
+
+            if (now - sentAt < DeleteRetryAfter)
+            {
+                return false;
+            }
+        }
+        else if (sandbox.Status?.ServiceId is null && SandboxNaming.AdoptedServiceId(sandbox) is null)
         {
             // The service may exist without status saying so (a crash after create): delete it only if it is ours.
-            var found = await api.GetServiceAsync(projectId, id, RequestPriority.Write, ct);
-            if (found is null || !SandboxNaming.IsOwnedBy(found.Tags, sandbox, options.ClusterId))
+            var services = await lists.GetAsync(api, token, projectId, now - options.ProgressPollInterval, ct);
+            if (!services.TryGetValue(id, out var found) || !SandboxNaming.IsOwnedBy(found.Tags, sandbox, options.ClusterId))
             {
                 return true;
             }
         }
 
         await api.DeleteServiceAsync(projectId, id, deleteChildObjects: true, ct);
-        return await api.GetServiceAsync(projectId, id, RequestPriority.Write, ct) is null;
+        deletesSent[Key(sandbox)] = time.GetUtcNow();
+        return false;
     }
 
     private async Task<bool> DeleteVolumeAsync(INorthflankApi api, Sandbox sandbox, string projectId, CancellationToken ct)
@@ -101,6 +122,11 @@ public sealed class SandboxCleanup(
         await api.DeleteVolumeAsync(projectId, id, ct);
         return await api.GetVolumeAsync(projectId, id, RequestPriority.Write, ct) is null;
     }
+
+    /// <summary>A service still listed this long after its DELETE gets the DELETE again.</summary>
+    private static readonly TimeSpan DeleteRetryAfter = TimeSpan.FromMinutes(1);
+
+    private static string Key(Sandbox sandbox) => sandbox.Metadata.Uid ?? $"{sandbox.Metadata.NamespaceProperty}/{sandbox.Metadata.Name}";
 
     private async Task<NorthflankToken?> TokenAsync(Sandbox sandbox, CancellationToken ct)
     {

@@ -16,6 +16,7 @@ public sealed class SandboxReconciler(
     INorthflankApiFactory northflank,
     InputResolver inputs,
     CredentialMemory credentials,
+    NorthflankObserver observer,
     ISandboxStatusWriter statusWriter,
     ISandboxEventSink events,
     ReconcilerOptions options,
@@ -39,12 +40,14 @@ public sealed class SandboxReconciler(
 
         DesiredState desired;
         INorthflankApi api;
+        NorthflankToken token;
         try
         {
             var resolved = await inputs.ResolveAsync(sandbox, ct);
             credentials.Remember(sandbox, resolved.Token);
             desired = DesiredState.Build(sandbox, resolved, options.ClusterId, now);
-            api = northflank.ForToken(resolved.Token);
+            token = resolved.Token;
+            api = northflank.ForToken(token);
         }
         catch (InvalidInputException e)
         {
@@ -53,7 +56,7 @@ public sealed class SandboxReconciler(
 
         try
         {
-            return await ApplyAsync(sandbox, desired, api, now, ct);
+            return await ApplyAsync(sandbox, desired, api, token, now, ct);
         }
         catch (InvalidInputException e)
         {
@@ -71,9 +74,9 @@ public sealed class SandboxReconciler(
         }
     }
 
-    private async Task<TimeSpan?> ApplyAsync(Sandbox sandbox, DesiredState desired, INorthflankApi api, DateTimeOffset now, CancellationToken ct)
+    private async Task<TimeSpan?> ApplyAsync(Sandbox sandbox, DesiredState desired, INorthflankApi api, NorthflankToken token, DateTimeOffset now, CancellationToken ct)
     {
-        var observed = await ObserveAsync(api, sandbox, desired, ct);
+        var observed = await observer.ObserveAsync(api, token, sandbox, desired, ct);
         var plan = SandboxPlanner.Plan(sandbox, desired, observed, options.ClusterId);
         if (plan.Conflict is not null)
         {
@@ -90,6 +93,11 @@ public sealed class SandboxReconciler(
         }
 
         observed = await executor.ExecuteAsync(api, sandbox, desired, observed, plan.Actions, ct);
+        if (plan.Actions.Count > 0)
+        {
+            observer.RecordWrite(sandbox);
+        }
+
         foreach (var action in plan.Actions)
         {
             var description = Describe(action, desired);
@@ -97,8 +105,8 @@ public sealed class SandboxReconciler(
             events.Normal(sandbox, action.EventReason, description);
         }
 
-        var ports = observed.Service?.Ports;
-        if (Endpoints.NeedsDns(ports, sandbox.Spec) && observed.Service is not null)
+        var ports = observed.Ports ?? observed.Service?.Ports;
+        if (ports is not null && Endpoints.NeedsDns(ports, sandbox.Spec) && observed.Service is not null)
         {
             ports = await api.GetPortsAsync(desired.ProjectId, desired.ServiceName, RequestPriority.Observe, ct);
         }
@@ -116,22 +124,7 @@ public sealed class SandboxReconciler(
 
         var status = BuildStatus(sandbox, desired, observed, ports, ready, now);
         await WriteStatusAsync(sandbox, status, ct);
-        return NextLook(ready, desired, now);
-    }
-
-    /// <summary>The service by its deterministic id, and the volume when the spec wants one and status has none yet.</summary>
-    private static async Task<Observation> ObserveAsync(INorthflankApi api, Sandbox sandbox, DesiredState desired, CancellationToken ct)
-    {
-        var service = await api.GetServiceAsync(desired.ProjectId, desired.ServiceName, RequestPriority.Observe, ct);
-        VolumeDetails? volume = null;
-        if (desired.Volume is not null)
-        {
-            volume = sandbox.Status?.VolumeId is { } known
-                ? new VolumeDetails { Id = known, Name = known }
-                : await api.GetVolumeAsync(desired.ProjectId, desired.Volume.Name, RequestPriority.Observe, ct);
-        }
-
-        return new Observation(service, volume);
+        return observer.NextLook(ready, status, desired, now);
     }
 
     private SandboxStatus BuildStatus(Sandbox sandbox, DesiredState desired, Observation observed, IReadOnlyList<Northflank.ServicePort>? ports, ConditionVerdict ready, DateTimeOffset now)
@@ -139,7 +132,8 @@ public sealed class SandboxReconciler(
         var generation = sandbox.Metadata.Generation;
         var conditions = Conditions.With(sandbox.Status?.Conditions, ConditionTypes.Ready, ready, generation, now);
         conditions = Conditions.With(conditions, ConditionTypes.Synced, ConditionVerdict.True(SyncedReasons.Synced, "spec applied to Northflank"), generation, now);
-        var endpoints = Endpoints.From(sandbox.Spec, ports);
+        // A look through the project's list carries no ports: the endpoints stay as the last whole look saw them.
+        var endpoints = ports is null ? sandbox.Status?.Endpoints?.ToList() ?? [] : Endpoints.From(sandbox.Spec, ports);
         var service = observed.Service;
         return new SandboxStatus
         {
@@ -150,24 +144,12 @@ public sealed class SandboxReconciler(
             VolumeId = observed.Volume?.Id,
             DeploymentStatus = service?.Status?.Deployment?.Status,
             OperatingMode = service is null ? null : service.ServicePaused ? OperatingModes.Paused : OperatingModes.Running,
+            LastDriftCheck = observed.Full ? now : sandbox.Status?.LastDriftCheck,
             Endpoints = endpoints.Count == 0 ? null : endpoints,
             Url = endpoints.FirstOrDefault(e => e.Url is not null)?.Url,
             ExpiresAt = desired.ExpiresAt,
             AppliedSpecHash = desired.SpecHash,
         };
-    }
-
-    private TimeSpan? NextLook(ConditionVerdict ready, DesiredState desired, DateTimeOffset now)
-    {
-        var next = Readiness.InProgress(ready) ? options.ProgressPollInterval : options.DriftCheckInterval;
-        if (desired.ExpiresAt is { } expiry && !desired.Expired)
-        {
-            // Land exactly at expiry rather than polling for it.
-            var untilExpiry = expiry - now;
-            next = untilExpiry < next ? untilExpiry : next;
-        }
-
-        return next;
     }
 
     /// <summary>Synced=False with the cause, a Warning event, and a slow retry: only a change can fix this.</summary>
@@ -238,6 +220,7 @@ public sealed class SandboxReconciler(
     {
         written.TryRemove(Uid(sandbox), out _);
         credentials.Forget(sandbox);
+        observer.Forget(sandbox);
     }
 
     private static bool Same(SandboxStatus? a, SandboxStatus? b)

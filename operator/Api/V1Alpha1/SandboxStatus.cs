@@ -50,6 +50,10 @@ public sealed class SandboxStatus
     [JsonPropertyName("appliedSpecHash")]
     [Description("Fingerprint of the last spec applied to Northflank (referenced Secrets and ConfigMaps count by resourceVersion, never by value).")]
     public string? AppliedSpecHash { get; set; }
+
+    [JsonPropertyName("lastDriftCheck")]
+    [Description("When the operator last read the whole Northflank service (rather than its project's list) and compared it with the spec.")]
+    public DateTimeOffset? LastDriftCheck { get; set; }
 }
 
 [Description("A port of the sandbox as Northflank exposes it.")]

@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Northflank;
+
+namespace SandboxOperator.Reconciler;
+
+/// <summary>
+/// Decides how to look at a Sandbox's service for the least Northflank calls: from the project's shared service
+/// list (status and tags of up to 100 services a call) wherever it can tell, and with a GET only for the slow drift
+/// check, which compares image, plan, instances and ports. A list used after a write must have started after it.
+/// </summary>
+public sealed class NorthflankObserver(ServiceListCache lists, ReconcilerOptions options, TimeProvider time)
+{
+    private static readonly TimeSpan NaiveSettledInterval = TimeSpan.FromSeconds(30);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> lastWrites = new();
+
+    public async Task<Observation> ObserveAsync(INorthflankApi api, NorthflankToken token, Sandbox sandbox, DesiredState desired, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var status = sandbox.Status;
+        var full = options.Observation == ObservationMode.Naive || DriftCheckDue(status, now);
+        ServiceDetails? service;
+        if (full)
+        {
+            service = await api.GetServiceAsync(desired.ProjectId, desired.ServiceName, RequestPriority.Background, ct);
+        }
+        else
+        {
+            var maxAge = IsSettled(status) ? options.SettledPollInterval : options.ProgressPollInterval;
+            var notBefore = Later(now - maxAge, lastWrites.GetValueOrDefault(Key(sandbox)));
+            var services = await lists.GetAsync(api, token, desired.ProjectId, notBefore, ct);
+            service = services.TryGetValue(desired.ServiceName, out var summary) ? FromSummary(summary, status) : null;
+        }
+
+        VolumeDetails? volume = null;
+        if (desired.Volume is not null)
+        {
+            volume = status?.VolumeId is { } known
+                ? new VolumeDetails { Id = known, Name = known }
+                : await api.GetVolumeAsync(desired.ProjectId, desired.Volume.Name, RequestPriority.Observe, ct);
+        }
+
+        return new Observation(service, volume) { Full = full };
+    }
+
+    /// <summary>A write makes every list that started before it too old for this Sandbox.</summary>
+    public void RecordWrite(Sandbox sandbox) => lastWrites[Key(sandbox)] = time.GetUtcNow();
+
+    public void Forget(Sandbox sandbox) => lastWrites.TryRemove(Key(sandbox), out _);
+
+    /// <summary>When to look again: soon while Northflank is changing, else at the settled pace, the drift check or expiry.</summary>
+    public TimeSpan NextLook(ConditionVerdict ready, SandboxStatus status, DesiredState desired, DateTimeOffset now)
+    {
+        if (Readiness.InProgress(ready))
+        {
+            return options.ProgressPollInterval;
+        }
+
+        var next = options.Observation == ObservationMode.Naive ? NaiveSettledInterval : options.SettledPollInterval;
+        if (status.LastDriftCheck is { } checkedAt && checkedAt + options.DriftCheckInterval - now is var untilDrift && untilDrift < next)
+        {
+            next = untilDrift;
+        }
+
+        if (desired.ExpiresAt is { } expiry && !desired.Expired && expiry - now < next)
+        {
+            // Land exactly at expiry rather than polling for it.
+            next = expiry - now;
+        }
+
+        return next < TimeSpan.Zero ? TimeSpan.Zero : next;
+    }
+
+    private bool DriftCheckDue(SandboxStatus? status, DateTimeOffset now) =>
+        status?.ServiceId is not null && IsSettled(status)
+        && (status.LastDriftCheck is not { } checkedAt || now - checkedAt >= options.DriftCheckInterval);
+
+    private static bool IsSettled(SandboxStatus? status) =>
+        Conditions.Find(status?.Conditions, ConditionTypes.Ready) is { } ready
+        && Conditions.Find(status?.Conditions, ConditionTypes.Synced)?.Status == "True"
+        && !Readiness.InProgress(new ConditionVerdict(ready.Status, ready.Reason, ready.Message));
+
+    /// <summary>The list has no paused flag or instance count: the paused state is what the last full look saw.</summary>
+    private static ServiceDetails FromSummary(ServiceSummary summary, SandboxStatus? status) => new()
+    {
+        Id = summary.Id,
+        Name = summary.Name,
+        Tags = summary.Tags,
+        Status = summary.Status,
+        ServicePaused = status?.OperatingMode == OperatingModes.Paused,
+    };
+
+    private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    private static string Key(Sandbox sandbox) => sandbox.Metadata.Uid ?? $"{sandbox.Metadata.NamespaceProperty}/{sandbox.Metadata.Name}";
+}

@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using SandboxOperator.Northflank;
+
+namespace SandboxOperator.Reconciler;
+
+/// <summary>
+/// The service list of each project, as one token sees it: one paged list call (100 services a page) tells the
+/// deployment state of every Sandbox in the project, so polling costs one call per project instead of one per
+/// Sandbox. Refreshes are single-flight: concurrent reconciles that need a fresher list share one call.
+/// </summary>
+public sealed class ServiceListCache(TimeProvider time)
+{
+    private readonly ConcurrentDictionary<(string Token, string Project), Entry> entries = new();
+
+    /// <summary>
+    /// The project's services as listed at or after <paramref name="notBefore"/>; lists again when the cached list
+    /// started earlier (anything written after a list started may be missing from it).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, ServiceSummary>> GetAsync(
+        INorthflankApi api, NorthflankToken token, string projectId, DateTimeOffset notBefore, CancellationToken ct)
+    {
+        var entry = entries.GetOrAdd((token.Fingerprint, projectId), _ => new Entry());
+        if (entry.Fresh(notBefore) is { } cached)
+        {
+            return cached;
+        }
+
+        await entry.Gate.WaitAsync(ct);
+        try
+        {
+            if (entry.Fresh(notBefore) is { } refreshed)
+            {
+                return refreshed;
+            }
+
+            var started = time.GetUtcNow();
+            var services = await api.ListServicesAsync(projectId, RequestPriority.Observe, ct);
+            entry.Update(services.ToDictionary(s => s.Id, StringComparer.Ordinal), started);
+            return entry.Services!;
+        }
+        finally
+        {
+            entry.Gate.Release();
+        }
+    }
+
+    private sealed class Entry
+    {
+        private volatile Snapshot? snapshot;
+
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+
+        public IReadOnlyDictionary<string, ServiceSummary>? Services => snapshot?.Services;
+
+        public IReadOnlyDictionary<string, ServiceSummary>? Fresh(DateTimeOffset notBefore) =>
+            snapshot is { } s && s.StartedAt >= notBefore ? s.Services : null;
+
+        public void Update(IReadOnlyDictionary<string, ServiceSummary> services, DateTimeOffset startedAt) => snapshot = new Snapshot(services, startedAt);
+
+        private sealed record Snapshot(IReadOnlyDictionary<string, ServiceSummary> Services, DateTimeOffset StartedAt);
+    }
+}

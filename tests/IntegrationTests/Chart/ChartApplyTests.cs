@@ -1,0 +1,77 @@
+using k8s;
+using TestInfra;
+using YamlDotNet.RepresentationModel;
+
+namespace IntegrationTests.Chart;
+
+/// <summary>
+/// The chart, rendered against the real API server (so it picks the API versions Kubernetes 1.20 serves), applies
+/// cleanly: every object passes the server's validation. The Deployment is left out: no image, no kubelet here.
+/// </summary>
+[Parallelizable(ParallelScope.All)]
+public sealed class ChartApplyTests : ControlPlaneTest
+{
+    private string release = string.Empty;
+    private List<YamlMappingNode> rendered = [];
+
+    [TearDown]
+    public async Task DeleteClusterScopedObjects() =>
+        await ToolRunner.RunAsync(
+            Tools.Kubectl,
+            ["delete", "clusterrole,clusterrolebinding", "-l", $"app.kubernetes.io/instance={release}", "--ignore-not-found", "--wait=false"],
+            ControlPlane.AdminKubeconfigPath);
+
+    [Test]
+    public async Task Default_AppliesCleanly_WithTheCrd()
+    {
+        var applied = await RenderAndApplyAsync("--include-crds", "--set", "credentials.token=not-a-real-token");
+
+        Assert.That(applied, Does.Contain("customresourcedefinition.apiextensions.k8s.io/sandboxes.sandbox.northflank.com"));
+        Assert.That(applied, Does.Contain($"clusterrole.rbac.authorization.k8s.io/{release}-northflank-sandbox-operator"));
+        Assert.That(applied, Does.Contain($"secret/{release}-northflank-sandbox-operator-credentials"));
+    }
+
+    [Test]
+    public async Task Namespaced_AppliesCleanly()
+    {
+        var watched = await ControlPlane.CreateNamespaceAsync("watched");
+        try
+        {
+            var applied = await RenderAndApplyAsync("--set", $"watchNamespaces={{{watched}}}");
+
+            Assert.That(applied, Does.Contain($"role.rbac.authorization.k8s.io/{release}-northflank-sandbox-operator"));
+            Assert.That(applied, Does.Not.Contain("clusterrole"));
+        }
+        finally
+        {
+            await Admin.CoreV1.DeleteNamespaceAsync(watched);
+        }
+    }
+
+    [Test]
+    public async Task TwoReplicas_ApplyCleanly_WithTheBetaPdbThatKubernetes120Serves()
+    {
+        var applied = await RenderAndApplyAsync("--set", "replicaCount=2");
+
+        Assert.That(applied, Does.Contain($"poddisruptionbudget.policy/{release}-northflank-sandbox-operator"));
+        Assert.That(rendered.Single("PodDisruptionBudget").Scalar("apiVersion"), Is.EqualTo("policy/v1beta1"));
+    }
+
+    /// <returns>kubectl's output, one line per object applied.</returns>
+    private async Task<string> RenderAndApplyAsync(params string[] arguments)
+    {
+        release = ChartRbac.NewReleaseName();
+        var yaml = await ChartHelm.TemplateForClusterAsync(ControlPlane.AdminKubeconfigPath, release, Namespace, arguments);
+        rendered = ChartHelm.Documents(yaml);
+        var documents = rendered.Where(d => d.Kind() != "Deployment").ToList();
+        Assert.That(documents, Is.Not.Empty);
+        var path = Path.Combine(ControlPlane.RootDirectory, $"chart-{release}.yaml");
+        await File.WriteAllTextAsync(path, ChartHelm.ToYaml(documents));
+
+        var result = await ToolRunner.RunAsync(Tools.Kubectl, ["apply", "--server-side", "--force-conflicts", "-f", path], ControlPlane.AdminKubeconfigPath);
+
+        Assert.That(result.Succeeded, Is.True, result.Describe());
+        Assert.That(result.StandardError, Is.Empty, result.Describe());
+        return result.StandardOutput;
+    }
+}

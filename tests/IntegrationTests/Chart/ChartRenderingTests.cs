@@ -1,0 +1,156 @@
+using System.Reflection;
+using SandboxOperator.Hosting;
+using TestInfra;
+using YamlDotNet.RepresentationModel;
+
+namespace IntegrationTests.Chart;
+
+/// <summary>What the chart renders, checked offline: lint, the operator's flags, the hardened pod, modes and replicas.</summary>
+[Parallelizable(ParallelScope.All)]
+public sealed class ChartRenderingTests
+{
+    [Test]
+    public async Task HelmLint_IsCleanInStrictMode()
+    {
+        var result = await ChartHelm.RunAsync(["lint", "--strict", ChartHelm.ChartDirectory]);
+
+        Assert.That(result.Succeeded, Is.True, result.Describe());
+        Assert.That(result.StandardOutput, Does.Not.Contain("[WARNING]").And.Not.Contain("[ERROR]"));
+    }
+
+    [Test]
+    public async Task Default_RendersClusterWideRbac_AndOnlyFlagsTheOperatorKnows()
+    {
+        var docs = ChartHelm.Documents(await ChartHelm.TemplateAsync("nso", "ops"));
+
+        Assert.That(docs.Select(d => d.Kind()), Is.EquivalentTo(new[]
+        {
+            "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Service", "Deployment",
+        }));
+        var args = docs.OperatorArgs();
+        var known = CommandLine.Switches.Keys.ToHashSet();
+        Assert.That(args.Select(a => a.Split('=')[0]), Is.All.Matches<string>(known.Contains), string.Join(" ", args));
+        Assert.That(args, Does.Contain("--leader-election=true"));
+        Assert.That(args, Does.Contain("--credentials-secret=ops/northflank-credentials"));
+        Assert.That(args, Does.Contain("--pod-namespace=$(POD_NAMESPACE)"));
+        Assert.That(args.Any(a => a.StartsWith("--namespaces", StringComparison.Ordinal)), Is.False, "cluster-wide: no namespace list");
+    }
+
+    [Test]
+    public async Task Default_PodIsHardened_ProbedAndGetsItsIdentityFromTheDownwardApi()
+    {
+        var docs = ChartHelm.Documents(await ChartHelm.TemplateAsync("nso", "ops"));
+        var pod = docs.Single("Deployment").Map("spec").Map("template").Map("spec");
+        var container = (YamlMappingNode)pod.Seq("containers")[0];
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(pod.Map("securityContext").Scalar("runAsNonRoot"), Is.EqualTo("true"));
+            Assert.That(pod.Map("securityContext").Scalar("runAsUser"), Is.EqualTo("1654"), "the Dockerfile's USER");
+            Assert.That(pod.Map("securityContext").Map("seccompProfile").Scalar("type"), Is.EqualTo("RuntimeDefault"));
+            Assert.That(pod.Scalar("automountServiceAccountToken"), Is.EqualTo("true"), "the operator needs its token");
+            Assert.That(docs.Single("ServiceAccount").Scalar("automountServiceAccountToken"), Is.EqualTo("false"));
+            var security = container.Map("securityContext");
+            Assert.That(security.Scalar("readOnlyRootFilesystem"), Is.EqualTo("true"));
+            Assert.That(security.Scalar("allowPrivilegeEscalation"), Is.EqualTo("false"));
+            Assert.That(security.Map("capabilities").Seq("drop").Select(n => n.ToString()), Is.EqualTo(new[] { "ALL" }));
+            Assert.That(container.Map("livenessProbe").Map("httpGet").Scalar("path"), Is.EqualTo("/healthz"));
+            Assert.That(container.Map("readinessProbe").Map("httpGet").Scalar("path"), Is.EqualTo("/readyz"));
+            Assert.That(container.Map("livenessProbe").Map("httpGet").Scalar("port"), Is.EqualTo("health"));
+            Assert.That(container.Has("resources"), Is.True);
+            var env = container.Seq("env").Cast<YamlMappingNode>().ToDictionary(e => e.Scalar("name"));
+            Assert.That(env["POD_NAME"].Map("valueFrom").Map("fieldRef").Scalar("fieldPath"), Is.EqualTo("metadata.name"));
+            Assert.That(env["POD_NAMESPACE"].Map("valueFrom").Map("fieldRef").Scalar("fieldPath"), Is.EqualTo("metadata.namespace"));
+        });
+    }
+
+    [Test]
+    public async Task Namespaced_RendersARolePerWatchedNamespace_AndNothingClusterWide()
+    {
+        var docs = ChartHelm.Documents(await ChartHelm.TemplateAsync("nso", "ops", "--set", "watchNamespaces={team-a,team-b}"));
+
+        Assert.That(docs.Select(d => d.Kind()), Has.None.EqualTo("ClusterRole").And.None.EqualTo("ClusterRoleBinding"));
+        var roles = docs.Where(d => d.Kind() == "Role").Select(d => d.Map("metadata").Scalar("namespace"));
+        Assert.That(roles, Is.EquivalentTo(new[] { "team-a", "team-b", "ops" }));
+        Assert.That(docs.Where(d => d.Kind() == "RoleBinding").Select(d => d.Map("metadata").Scalar("namespace")), Is.EquivalentTo(new[] { "team-a", "team-b", "ops" }));
+        Assert.That(docs.OperatorArgs(), Does.Contain("--namespaces=team-a,team-b"));
+    }
+
+    [Test]
+    public async Task TwoReplicas_ForceLeaderElection_AndAddAPodDisruptionBudget()
+    {
+        var docs = ChartHelm.Documents(await ChartHelm.TemplateAsync("nso", "ops", "--set", "replicaCount=2", "--set", "operator.leaderElection=false"));
+
+        Assert.That(docs.OperatorArgs(), Does.Contain("--leader-election=true"));
+        var pdb = docs.Single("PodDisruptionBudget");
+        Assert.That(pdb.Scalar("apiVersion"), Is.EqualTo("policy/v1"), "offline, helm assumes a current Kubernetes");
+        Assert.That(docs.Single("Deployment").Map("spec").Has("strategy"), Is.False, "rolling update: a standby takes over");
+    }
+
+    [Test]
+    public async Task TwoReplicas_OnKubernetes120_UseTheBetaPodDisruptionBudget()
+    {
+        var docs = ChartHelm.Documents(await ChartHelm.TemplateAsync("nso", "ops", "--set", "replicaCount=2", "--kube-version", "1.20.15"));
+
+        Assert.That(docs.Single("PodDisruptionBudget").Scalar("apiVersion"), Is.EqualTo("policy/v1beta1"));
+    }
+
+    [Test]
+    public async Task OneReplicaWithoutLeaderElection_RecreatesInsteadOfRollingAndHasNoPdb()
+    {
+        var docs = ChartHelm.Documents(await ChartHelm.TemplateAsync("nso", "ops", "--set", "operator.leaderElection=false"));
+
+        Assert.That(docs.OperatorArgs(), Does.Contain("--leader-election=false"));
+        Assert.That(docs.Single("Deployment").Map("spec").Map("strategy").Scalar("type"), Is.EqualTo("Recreate"));
+        Assert.That(docs.Select(d => d.Kind()), Has.None.EqualTo("PodDisruptionBudget"));
+    }
+
+    [Test]
+    public async Task Token_CreatesASecret_ButNeverAppearsInTheNotes()
+    {
+        const string token = "nf-test-token-never-printed";
+        var docs = ChartHelm.Documents(await ChartHelm.TemplateAsync("nso", "ops", "--set", $"credentials.token={token}"));
+        var notes = await ChartHelm.RunAsync(["install", "nso", ChartHelm.ChartDirectory, "--namespace", "ops", "--dry-run=client", "--set", $"credentials.token={token}"]);
+
+        Assert.That(docs.Single("Secret").Name(), Is.EqualTo("nso-northflank-sandbox-operator-credentials"));
+        Assert.That(docs.OperatorArgs(), Does.Contain("--credentials-secret=ops/nso-northflank-sandbox-operator-credentials"));
+        Assert.That(notes.Succeeded, Is.True, notes.Describe().Replace(token, "***", StringComparison.Ordinal));
+        var notesText = notes.StandardOutput[notes.StandardOutput.IndexOf("NOTES:", StringComparison.Ordinal)..];
+        Assert.That(notesText.Contains(token, StringComparison.Ordinal), Is.False, "the token leaked into NOTES");
+        Assert.That(notesText, Does.Contain("kubectl wait").And.Contain("--for=condition=Ready"));
+    }
+
+    [Test]
+    public async Task ServiceMonitor_IsOffByDefault_AndScrapesTheMetricsPortWhenOn()
+    {
+        var off = ChartHelm.Documents(await ChartHelm.TemplateAsync("nso", "ops"));
+        var on = ChartHelm.Documents(await ChartHelm.TemplateAsync("nso", "ops", "--set", "metrics.serviceMonitor.enabled=true"));
+
+        Assert.That(off.Select(d => d.Kind()), Has.None.EqualTo("ServiceMonitor"));
+        var endpoint = (YamlMappingNode)on.Single("ServiceMonitor").Map("spec").Seq("endpoints")[0];
+        Assert.That(endpoint.Scalar("port"), Is.EqualTo("metrics"));
+        Assert.That(endpoint.Scalar("path"), Is.EqualTo("/metrics"));
+        var port = (YamlMappingNode)on.Single("Service").Map("spec").Seq("ports")[0];
+        Assert.That(port.Scalar("name"), Is.EqualTo("metrics"));
+    }
+
+    [Test]
+    public void CrdCopy_EqualsTheGeneratedCrd()
+    {
+        var generated = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "crds", "sandbox.northflank.com_sandboxes.yaml"));
+        var copy = File.ReadAllText(Path.Combine(ChartHelm.ChartDirectory, "crds", "sandbox.northflank.com_sandboxes.yaml"));
+
+        Assert.That(copy, Is.EqualTo(generated), "the chart's CRD is stale: run `make crds` (it refreshes both copies)");
+    }
+
+    [Test]
+    public void AppVersion_MatchesTheOperatorAssemblyVersion()
+    {
+        var chart = File.ReadAllLines(Path.Combine(ChartHelm.ChartDirectory, "Chart.yaml"));
+        var appVersion = chart.Single(l => l.StartsWith("appVersion:", StringComparison.Ordinal))["appVersion:".Length..].Trim().Trim('"');
+        var version = typeof(CommandLine).Assembly.GetName().Version!;
+
+        Assert.That(appVersion, Is.EqualTo(version.ToString(3)), "Chart.yaml appVersion must follow the operator's <Version>");
+        Assert.That(typeof(CommandLine).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion, Does.StartWith(appVersion));
+    }
+}

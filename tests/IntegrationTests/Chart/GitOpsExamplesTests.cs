@@ -1,0 +1,94 @@
+using TestInfra;
+using YamlDotNet.RepresentationModel;
+
+namespace IntegrationTests.Chart;
+
+/// <summary>The GitOps examples: the Argo CD health check, run for real with Lua, and the manifests it ships.</summary>
+[Parallelizable(ParallelScope.All)]
+public sealed class GitOpsExamplesTests : ControlPlaneTest
+{
+    private static readonly string GitOps = Path.Combine(RepositoryRoot.Path, "examples", "gitops");
+    private static readonly string HealthScript = Path.Combine(GitOps, "argocd", "sandbox-health.lua");
+
+    [Test]
+    public async Task ArgoHealthCheck_GivesTheExpectedStatusForEverySampleSandbox()
+    {
+        var result = await ToolRunner.RunAsync(Lua(), [Path.Combine(GitOps, "test", "health_test.lua"), HealthScript]);
+
+        Assert.That(result.Succeeded, Is.True, result.Describe());
+        Assert.That(result.StandardOutput, Does.Match(@"\d+ passed, 0 failed"));
+    }
+
+    [Test]
+    public async Task ArgoHealthCheck_HarnessFailsOnAWrongScript()
+    {
+        // The harness must be able to fail: a script that calls everything Healthy does not pass.
+        var wrong = Path.Combine(Path.GetTempPath(), $"always-healthy-{Guid.NewGuid():N}.lua");
+        await File.WriteAllTextAsync(wrong, "return { status = \"Healthy\", message = \"\" }\n");
+        try
+        {
+            var result = await ToolRunner.RunAsync(Lua(), [Path.Combine(GitOps, "test", "health_test.lua"), wrong]);
+
+            Assert.That(result.ExitCode, Is.EqualTo(1), result.Describe());
+            Assert.That(result.StandardOutput, Does.Contain("FAIL"));
+        }
+        finally
+        {
+            File.Delete(wrong);
+        }
+    }
+
+    [Test]
+    public void ArgoConfigMap_EmbedsTheHealthScriptVerbatim()
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(File.ReadAllText(Path.Combine(GitOps, "argocd", "argocd-cm.yaml"))));
+        var embedded = ((YamlMappingNode)stream.Documents[0].RootNode).Map("data").Scalar("resource.customizations.health.sandbox.northflank.com_Sandbox");
+
+        Assert.That(embedded, Is.EqualTo(File.ReadAllText(HealthScript)), "argocd-cm.yaml is stale: paste sandbox-health.lua into it again");
+    }
+
+    [Test]
+    public void EveryExampleManifest_IsWellFormedYamlWithAKind()
+    {
+        var files = Directory.GetFiles(GitOps, "*.yaml", SearchOption.AllDirectories);
+
+        Assert.That(files, Is.Not.Empty);
+        foreach (var file in files)
+        {
+            var documents = ChartHelm.Documents(File.ReadAllText(file));
+            Assert.That(documents, Is.Not.Empty, file);
+            Assert.That(documents.Select(d => d.Kind()), Has.All.Not.Empty, file);
+        }
+    }
+
+    [Test]
+    public async Task GitOpsSandboxes_AreValidForTheCrd()
+    {
+        var crd = await ToolRunner.RunAsync(Tools.Kubectl, ["apply", "--server-side", "-f", Path.Combine(RepositoryRoot.Path, "crds", "sandbox.northflank.com_sandboxes.yaml")], ControlPlane.AdminKubeconfigPath);
+        Assert.That(crd.Succeeded, Is.True, crd.Describe());
+        await ToolRunner.RunAsync(Tools.Kubectl, ["wait", "--for=condition=Established", "--timeout=60s", "crd/sandboxes.sandbox.northflank.com"], ControlPlane.AdminKubeconfigPath);
+
+        var result = await ToolRunner.RunAsync(
+            Tools.Kubectl,
+            ["apply", "--dry-run=server", "--namespace", Namespace, "-k", Path.Combine(GitOps, "sandboxes")],
+            ControlPlane.AdminKubeconfigPath);
+
+        Assert.That(result.Succeeded, Is.True, result.Describe());
+        Assert.That(result.StandardOutput, Does.Contain("sandbox.sandbox.northflank.com/agent"));
+    }
+
+    /// <summary>lua5.4 from Debian (installed by make tools).</summary>
+    private static string Lua()
+    {
+        foreach (var candidate in new[] { "/usr/bin/lua5.4", "/usr/local/bin/lua5.4", "/usr/bin/lua" })
+        {
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException("lua5.4 is not installed; run `make tools` (it apt-installs lua5.4)");
+    }
+}
