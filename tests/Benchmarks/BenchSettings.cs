@@ -36,8 +36,11 @@ internal sealed record BenchSettings
 
     public TimeSpan DriftCheckInterval { get; init; } = TimeSpan.FromHours(12);
 
-    /// <summary>What a usual controller re-reads settled objects at; naive mode is run with it.</summary>
-    public TimeSpan NaiveResyncInterval { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How often naive mode looks at a settled Sandbox: fixed in the operator (not a flag), so it cannot be compressed.
+    /// Naive steady calls are therefore counted per real sandbox-hour (see <see cref="ScenarioResult.SteadySandboxHours"/>).
+    /// </summary>
+    public static readonly TimeSpan NaiveLookInterval = TimeSpan.FromSeconds(30);
 
     /// <summary>Not compressed: deployments take real seconds in the simulator too.</summary>
     public TimeSpan ProgressPollInterval { get; init; } = TimeSpan.FromSeconds(1);

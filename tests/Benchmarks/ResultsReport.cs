@@ -14,8 +14,8 @@ internal static class ResultsReport
         md.AppendLine(Invariant($"Command: `{commandLine}` on {Environment.ProcessorCount} cores."));
         md.AppendLine(Invariant($"Simulator: PENDING {settings.PendingDuration.TotalSeconds:F0} s, IN_PROGRESS {settings.InProgressDuration.TotalSeconds:F0} s per deployment; Sandboxes with no volume and no ports."));
         md.AppendLine(Invariant($"**Time compression ×{settings.TimeScale}**: the simulator's 1-hour rate-limit window lasts {3600.0 / settings.TimeScale:F0} s; the operator gets `--requests-per-hour` = limit × {settings.TimeScale}, "));
-        md.AppendLine(Invariant($"`--settled-poll-interval` {settings.SettledPollInterval.TotalHours:F0} h / {settings.TimeScale} (naive: {settings.NaiveResyncInterval.TotalSeconds:F0} s / {settings.TimeScale}), `--drift-check-interval` {settings.DriftCheckInterval.TotalHours:F0} h / {settings.TimeScale}, `--progress-poll-interval` {settings.ProgressPollInterval.TotalSeconds:F0} s (not scaled: deployments take real seconds)."));
-        md.AppendLine(Invariant($"The steady state is held {settings.SteadyHours} simulated h ({settings.SteadyHold.TotalSeconds:F0} s); steady calls are per **simulated** sandbox-hour. Limit/h: {BenchSettings.DefaultRequestsPerHour} (Northflank's default) up to 100 Sandboxes, 10 × N above (a raised limit)."));
+        md.AppendLine(Invariant($"`--settled-poll-interval` {settings.SettledPollInterval.TotalHours:F0} h / {settings.TimeScale}, `--drift-check-interval` {settings.DriftCheckInterval.TotalHours:F0} h / {settings.TimeScale}, `--progress-poll-interval` {settings.ProgressPollInterval.TotalSeconds:F0} s (not scaled: deployments take real seconds)."));
+        md.AppendLine(Invariant($"The steady state is held {settings.SteadyHours} simulated h ({settings.SteadyHold.TotalSeconds:F0} s); batched steady calls are per **simulated** sandbox-hour. Naive mode looks at settled Sandboxes every {BenchSettings.NaiveLookInterval.TotalSeconds:F0} s, fixed in the operator and not compressible, so its steady calls are per **real** sandbox-hour; at real speed its budget would cap it at 0.9 × limit / N (the ratios use that cap). Limit/h: {BenchSettings.DefaultRequestsPerHour} (Northflank's default) up to 100 Sandboxes, 10 × N above (a raised limit)."));
         md.AppendLine();
         md.AppendLine("| N | mode | limit/h | calls/sandbox create→Ready→gone | create | delete | steady calls/sandbox-h | Ready lag p50 s | p95 s | reconciles/s create | steady | peak MB | 429s | max calls in 1 sim. h | create→all Ready s | delete→gone s | wall s |");
         md.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -44,7 +44,7 @@ internal static class ResultsReport
             if (batched is not null && naive is not null)
             {
                 md.AppendLine(Invariant(
-                    $"- N={group.Key}: naive/batched calls per sandbox (create→gone) **{Ratio(naive.CallsPerSandbox, batched.CallsPerSandbox)}**, steady calls per sandbox-hour **{Ratio(naive.SteadyCallsPerSandboxHour, batched.SteadyCallsPerSandboxHour)}**"));
+                    $"- N={group.Key}: naive/batched calls per sandbox (create→gone) **{Ratio(naive.CallsPerSandbox, batched.CallsPerSandbox)}**, steady calls per sandbox-hour **{Ratio(naive.SteadyCallsPerSandboxHourAtRealLimit, batched.SteadyCallsPerSandboxHour)}** (naive {naive.SteadyCallsPerSandboxHour:F1} measured, {naive.SteadyCallsPerSandboxHourAtRealLimit:F2} under its budget at real speed)"));
             }
         }
 
@@ -83,11 +83,15 @@ internal static class ResultsReport
 
     private static double? SteadyRatio(IReadOnlyList<ScenarioResult> results, ScenarioResult batched) =>
         results.FirstOrDefault(r => r.Sandboxes == batched.Sandboxes && r.Mode == ObservationMode.Naive) is { } naive
-            ? naive.SteadyCallsPerSandboxHour / Math.Max(batched.SteadyCallsPerSandboxHour, double.Epsilon)
+            ? naive.SteadyCallsPerSandboxHourAtRealLimit / Math.Max(batched.SteadyCallsPerSandboxHour, double.Epsilon)
             : null;
 
-    private static string Ratio(double naive, double batched) =>
-        batched == 0 ? Invariant($"∞ (batched made 0, naive {naive:F2})") : Invariant($"{naive / batched:F1}×");
+    private static string Ratio(double naive, double batched) => (naive, batched) switch
+    {
+        (0, 0) => "n/a (both 0)",
+        (_, 0) => "∞ (batched made none)",
+        _ => Invariant($"{naive / batched:F1}×"),
+    };
 
     private static string Megabytes(long? bytes) => bytes is { } b ? Invariant($"{b / 1024.0 / 1024.0:F0}") : "n/a";
 

@@ -91,7 +91,9 @@ internal sealed class Scenario(LocalControlPlane controlPlane, BenchSettings set
             CreateCalls = RequestStatistics.CountBetween(requests, DateTimeOffset.MinValue, tSteady),
             SteadyCalls = RequestStatistics.CountBetween(requests, tSteady, tSteadyEnd),
             DeleteCalls = RequestStatistics.CountBetween(requests, tSteadyEnd, DateTimeOffset.MaxValue),
-            SteadySandboxHours = sandboxes * (tSteadyEnd - tSteady).TotalHours * settings.TimeScale,
+            // Batched looks at the compressed intervals, so its hold counts as simulated hours; naive looks every 30 s of
+            // real time whatever the flags say, so its hold counts as the real hours it lasted.
+            SteadySandboxHours = sandboxes * (tSteadyEnd - tSteady).TotalHours * (mode == ObservationMode.Naive ? 1 : settings.TimeScale),
             Throttled = requests.Count(r => r.Status == 429),
             PeakCallsPerWindow = RequestStatistics.MaxInAnyWindow(requests, simulatedHour),
             OperatorCountedCalls = m4["northflank_requests_total"],
@@ -123,7 +125,6 @@ internal sealed class Scenario(LocalControlPlane controlPlane, BenchSettings set
     private List<string> OperatorArguments(string ns, SimulatorHost simulator)
     {
         var s = settings.TimeScale;
-        var settled = mode == ObservationMode.Naive ? settings.NaiveResyncInterval : settings.SettledPollInterval;
         return
         [
             "--kubeconfig", controlPlane.AdminKubeconfigPath,
@@ -135,7 +136,7 @@ internal sealed class Scenario(LocalControlPlane controlPlane, BenchSettings set
             "--cluster-id", "bench",
             "--leader-election", "false",
             "--observation", ModeFlag,
-            "--settled-poll-interval", BenchSettings.Format(settled / s),
+            "--settled-poll-interval", BenchSettings.Format(settings.SettledPollInterval / s),
             "--drift-check-interval", BenchSettings.Format(settings.DriftCheckInterval / s),
             "--progress-poll-interval", BenchSettings.Format(settings.ProgressPollInterval),
             "--requests-per-hour", (requestsPerHour * s).ToString(CultureInfo.InvariantCulture),
