@@ -11,6 +11,14 @@ Console.CancelKeyPress += (_, e) =>
     cancellation.Cancel();
 };
 
+if (args is ["--replot", var replot])
+{
+    // The report and chart of an earlier run, made again from its results.json.
+    var saved = await BenchRecord.LoadAsync(replot);
+    Console.WriteLine(await saved.WriteAsync(replot));
+    return 0;
+}
+
 BenchSettings settings;
 try
 {
@@ -67,10 +75,7 @@ if (results.Count == 0)
     return 1;
 }
 
-var markdown = ResultsReport.Markdown(settings, results, commandLine) +
-    $"\nTotal time {total.Elapsed.TotalMinutes:F1} min.\n";
-await File.WriteAllTextAsync(Path.Combine(output, "results.md"), markdown);
-ResultsChart.Save(results, settings.TimeScale, Path.Combine(output, "calls.png"));
+var markdown = await new BenchRecord(settings, results, commandLine, total.Elapsed.TotalMinutes).WriteAsync(output);
 Console.WriteLine();
 Console.WriteLine(markdown);
 Console.WriteLine($"Written: {Path.Combine(output, "results.md")}, {Path.Combine(output, "calls.png")}");

@@ -14,13 +14,20 @@ internal static class ResultsChart
 
     public static void Save(IReadOnlyList<ScenarioResult> results, int timeScale, string path)
     {
-        using var surface = SKSurface.Create(new SKImageInfo(PanelWidth * 2, Height));
-        var canvas = surface.Canvas;
-        canvas.Clear(SKColors.White);
-        Panel(results, r => r.CallsPerSandbox, "Northflank calls per sandbox (create → Ready → gone)", "calls per sandbox")
-            .Render(canvas, new PixelRect(0, PanelWidth, Height, 0));
-        Panel(results, r => r.SteadyCallsPerSandboxHour, $"Steady state: calls per sandbox-hour (simulated, ×{timeScale})", "calls per sandbox-hour")
-            .Render(canvas, new PixelRect(PanelWidth, PanelWidth * 2, Height, 0));
+        var panels = new[]
+        {
+            Panel(results, r => r.CallsPerSandbox, "Northflank calls per sandbox (create → Ready → gone)", "calls per sandbox"),
+            Panel(results, r => r.SteadyCallsPerSandboxHour, $"Steady calls per sandbox-hour (batched: simulated ×{timeScale}; naive: real)", "calls per sandbox-hour"),
+        };
+        using var surface = SKSurface.Create(new SKImageInfo(PanelWidth * panels.Length, Height));
+        surface.Canvas.Clear(SKColors.White);
+        for (var i = 0; i < panels.Length; i++)
+        {
+            // Each panel as its own image: a plot rendered straight onto a shared canvas clears all of it first.
+            using var bitmap = SKBitmap.Decode(panels[i].GetImageBytes(PanelWidth, Height, ImageFormat.Png));
+            surface.Canvas.DrawBitmap(bitmap, PanelWidth * i, 0);
+        }
+
         using var image = surface.Snapshot();
         using var png = image.Encode(SKEncodedImageFormat.Png, 100);
         using var file = File.Create(path);
@@ -57,7 +64,9 @@ internal static class ResultsChart
         }
 
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual([.. ticks]);
-        plot.Axes.Margins(bottom: 0, top: 0.15);
+        // From 0 up with room for the value labels; also when every value is 0, which would centre the axis on 0.
+        var highest = results.Select(value).DefaultIfEmpty(0).Max();
+        plot.Axes.SetLimitsY(0, highest > 0 ? highest * 1.15 : 1);
         plot.Title(title, size: 14);
         plot.YLabel(yLabel);
         plot.ShowLegend(Alignment.UpperLeft);

@@ -27,7 +27,7 @@ internal static class ResultsReport
 
         md.AppendLine();
         AppendRatios(md, results);
-        AppendTargets(md, results);
+        AppendTargets(md, results, settings.DriftCheckInterval.TotalHours);
         md.AppendLine();
         md.AppendLine("Calls are counted in the simulator's request log by phase: create = first create until 3 s after the last Ready; steady = the hold; delete = from the delete until the operator stopped. " +
             "The operator's own `northflank_requests_total` is checked against it (see the console). Ready lag = first Ready=True seen on a watch minus the simulator's `DeploymentFinishedAt` of the Sandbox's service. " +
@@ -51,7 +51,7 @@ internal static class ResultsReport
         md.AppendLine();
     }
 
-    private static void AppendTargets(StringBuilder md, IReadOnlyList<ScenarioResult> results)
+    private static void AppendTargets(StringBuilder md, IReadOnlyList<ScenarioResult> results, double settingsDriftHours)
     {
         var batched = results.Where(r => r.Mode == ObservationMode.Batched).ToList();
         if (batched.Count == 0)
@@ -63,7 +63,11 @@ internal static class ResultsReport
         md.AppendLine();
         Target(md, "≤ 4 calls per sandbox create→Ready→gone", batched, r => r.CallsPerSandbox <= 4, r => Invariant($"{r.CallsPerSandbox:F2}"));
         Target(md, "≤ 0.2 steady calls per sandbox-hour", batched, r => r.SteadyCallsPerSandboxHour <= 0.2, r => Invariant($"{r.SteadyCallsPerSandboxHour:F3}"));
-        Target(md, "≥ 20× fewer steady calls than naive", batched, r => SteadyRatio(results, r) is not { } x || x >= 20, r => SteadyRatio(results, r) is { } x ? Invariant($"{x:F0}×") : "no naive run");
+        // A hold shorter than the drift-check interval sees none of those GETs; add their share so the target is judged honestly.
+        var driftShare = 1 / settingsDriftHours;
+        Target(md, Invariant($"≤ 0.2 steady calls per sandbox-hour with the drift check's GET (1 per sandbox per {settingsDriftHours:F0} h = +{driftShare:F3}) added"), batched, r => r.SteadyCallsPerSandboxHour + driftShare <= 0.2, r => Invariant($"{r.SteadyCallsPerSandboxHour + driftShare:F3}"));
+        // Only where naive made steady calls: a hold shorter than its 30 s look interval measures nothing to compare.
+        Target(md, "≥ 20× fewer steady calls than naive", [.. batched.Where(r => SteadyRatio(results, r) is not null)], r => SteadyRatio(results, r) >= 20, r => Invariant($"{SteadyRatio(results, r):F0}×"));
         Target(md, "Ready p95 ≤ 2 s after the deployment finished", batched, r => r.ReadyLagP95 <= 2, r => Invariant($"{r.ReadyLagP95:F2} s"));
         Target(md, "peak memory ≤ 250 MB with 1000 Sandboxes", [.. batched.Where(r => r.Sandboxes >= 1000)], r => r.PeakMemoryBytes <= 250L * 1024 * 1024, r => Megabytes(r.PeakMemoryBytes) + " MB");
         Target(md, "no 429 from Northflank", results, r => r.Throttled == 0, r => r.Throttled.ToString(CultureInfo.InvariantCulture));
@@ -82,7 +86,7 @@ internal static class ResultsReport
     }
 
     private static double? SteadyRatio(IReadOnlyList<ScenarioResult> results, ScenarioResult batched) =>
-        results.FirstOrDefault(r => r.Sandboxes == batched.Sandboxes && r.Mode == ObservationMode.Naive) is { } naive
+        results.FirstOrDefault(r => r.Sandboxes == batched.Sandboxes && r.Mode == ObservationMode.Naive) is { SteadyCalls: > 0 } naive
             ? naive.SteadyCallsPerSandboxHourAtRealLimit / Math.Max(batched.SteadyCallsPerSandboxHour, double.Epsilon)
             : null;
 
