@@ -22,6 +22,7 @@ help:
 	@echo "make chart-lint  helm lint --strict the chart"
 	@echo "make format  apply dotnet format"
 	@echo "make demo    the operator end to end on a local control plane and a simulated Northflank (no account)"
+	@echo "make bench   Northflank calls per sandbox, batched vs naive, for 10/100/1000 Sandboxes (ARGS='--sizes 10,100')"
 	@echo "make run     run the operator against the current kubeconfig: make run ARGS='--default-project ID ...'"
 
 tools:
@@ -60,6 +61,10 @@ test: tools
 # No Northflank account needed: a local control plane, the simulator and the real operator; see tests/Demo/README.md.
 demo: tools
 	dotnet run --project tests/Demo -c $(CONFIGURATION)
+
+# Northflank calls of the operator at 10, 100 and 1000 Sandboxes, time-compressed; see tests/Benchmarks/README.md.
+bench: tools
+	dotnet run --project tests/Benchmarks -c $(CONFIGURATION) -- $(ARGS)
 
 # For a real cluster and a real token: flags as in `dotnet run --project operator -- --help`.
 run:

@@ -64,6 +64,13 @@ public sealed partial class OperatorProcess : IAsyncDisposable
         return address ?? throw new InvalidOperationException($"the operator exited before listening:\n{LogTail()}");
     }
 
+    /// <summary>
+    /// Peak resident memory (VmHWM) of the operator's dotnet process so far, in bytes; null when it is not running.
+    /// The tether wrapper's own memory is left out: the server is the <c>dotnet</c> process in the wrapper's group.
+    /// </summary>
+    public long? PeakMemoryBytes() =>
+        ProcessMemory.FindInGroup(process.ProcessGroupId, "dotnet") is { } pid ? ProcessMemory.PeakResidentBytes(pid) : null;
+
     /// <summary>SIGKILL: no shutdown code runs, as when a node dies.</summary>
     public void Kill() => process.KillNow();
 

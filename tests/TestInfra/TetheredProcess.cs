@@ -14,6 +14,8 @@ public sealed class TetheredProcess
     // Kept apart from _process so KillNow still works after the Process object is disposed.
     private readonly int _processGroupId;
 
+    private bool _stopped;
+
     private TetheredProcess(string name, string logPath, Process process)
     {
         Name = name;
@@ -24,12 +26,15 @@ public sealed class TetheredProcess
 
     public string Name { get; }
 
+    /// <summary>The process group of wrapper and server (the wrapper's pid), to find the server process itself.</summary>
+    public int ProcessGroupId => _processGroupId;
+
     public string LogPath { get; }
 
-    public bool HasExited => _process.HasExited;
+    public bool HasExited => _stopped || _process.HasExited;
 
     /// <summary>The exit code, or null while it runs.</summary>
-    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+    public int? ExitCode => !_stopped && _process.HasExited ? _process.ExitCode : null;
 
     public static TetheredProcess Start(string name, string executable, IEnumerable<string> arguments, string logPath)
     {
@@ -61,10 +66,13 @@ public sealed class TetheredProcess
     /// <summary>SIGTERM to the group, then SIGKILL if it has not exited within <paramref name="grace"/>.</summary>
     public async Task StopAsync(TimeSpan grace)
     {
-        if (_process.HasExited)
+        // Idempotent: a caller may stop it explicitly and then again through DisposeAsync, after _process is disposed.
+        if (_stopped || _process.HasExited)
         {
             return;
         }
+
+        _stopped = true;
 
         NativeMethods.Kill(-_processGroupId, NativeMethods.SigTerm);
         using var timeout = new CancellationTokenSource(grace);

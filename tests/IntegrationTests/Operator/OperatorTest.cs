@@ -192,10 +192,7 @@ public abstract class OperatorTest : ControlPlaneTest
                 return;
             }
 
-            var path = Path.Combine(RepositoryRoot.Path, "crds", SandboxCrd.FileName);
-            var result = await ToolRunner.RunAsync(Tools.Kubectl, ["apply", "--server-side", "-f", path], ControlPlane.AdminKubeconfigPath);
-            Assert.That(result.Succeeded, Is.True, result.Describe());
-            await ToolRunner.RunAsync(Tools.Kubectl, ["wait", "--for=condition=Established", "--timeout=60s", $"crd/{Sandbox.Plural}.{Sandbox.Group}"], ControlPlane.AdminKubeconfigPath);
+            await SandboxFleet.InstallCrdAsync(ControlPlane.AdminKubeconfigPath);
             crdInstalled = true;
         }
         finally

@@ -22,7 +22,15 @@ public sealed record ServiceSnapshot(
     IReadOnlyList<PortSnapshot> Ports,
     IReadOnlyList<string> EnvironmentNames,
     IReadOnlyList<string> Volumes,
-    int DeploymentCount);
+    int DeploymentCount)
+{
+    /// <summary>
+    /// When the current deployment reached COMPLETED or FAILED; null while it is PENDING or IN_PROGRESS. Benchmarks
+    /// measure from it how soon the operator reports Ready after Northflank finished. An init property rather than a
+    /// constructor parameter so existing positional uses keep compiling.
+    /// </summary>
+    public DateTimeOffset? DeploymentFinishedAt { get; init; }
+}
 
 public sealed record PortSnapshot(string Id, string Name, int InternalPort, string Protocol, bool Public, string? Dns);
 

@@ -140,6 +140,9 @@ internal sealed partial class SimulatorStore
             [.. s.Ports.Select(p => new Inspection.PortSnapshot(p.Id, p.Name, p.InternalPort, p.Protocol, p.Public, Views.Dns(p, s, project)))],
             [.. s.Environment.Keys],
             [.. project.Volumes.Values.Where(v => v.AttachedServices.Contains(s.Id)).Select(v => v.Id)],
-            s.DeploymentCount);
+            s.DeploymentCount)
+        {
+            DeploymentFinishedAt = status.Phase is DeploymentPhase.Completed or DeploymentPhase.Failed ? status.LastTransitionTime : null,
+        };
     }
 }

@@ -73,6 +73,21 @@ public sealed class StoreTests
     }
 
     [Test]
+    public void TheSnapshotTellsWhenTheCurrentDeploymentFinished()
+    {
+        var created = _clock.GetUtcNow();
+        _store.CreateService(Project, Service("web"), upsert: false);
+        Assert.That(Get("web").DeploymentFinishedAt, Is.Null, "still PENDING");
+
+        Settle();
+        var options = new SimulatorOptions().Deployment;
+        Assert.That(Get("web").DeploymentFinishedAt, Is.EqualTo(created + options.PendingDuration + options.InProgressDuration));
+
+        _store.CreateService(Project, Service("web", image: "nginx:2"), upsert: true);
+        Assert.That(Get("web").DeploymentFinishedAt, Is.Null, "a new deployment is under way");
+    }
+
+    [Test]
     public void PauseScalesToZeroAndResumeRestoresThePreviousCount()
     {
         _store.CreateService(Project, Service("web", instances: 2), upsert: false);

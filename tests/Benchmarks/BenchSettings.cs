@@ -1,0 +1,88 @@
+using System.Globalization;
+
+namespace Benchmarks;
+
+/// <summary>How the operator looks at Northflank: the flag value of <c>--observation</c>.</summary>
+internal enum ObservationMode
+{
+    /// <summary>One paged service list per project for settled sandboxes; GETs only after writes and on drift checks.</summary>
+    Batched,
+
+    /// <summary>One GET per sandbox on every look, settled sandboxes every 30 s: the usual controller, for comparison.</summary>
+    Naive,
+}
+
+/// <summary>
+/// What one `make bench` run measures. Time is compressed by <see cref="TimeScale"/>: the simulator's rate-limit
+/// window and the operator's slow intervals run that many times faster, so a simulated hour of steady state takes
+/// 3600 / TimeScale real seconds while every ratio (budget per hour, polls per hour) stays what it is at real speed.
+/// </summary>
+internal sealed record BenchSettings
+{
+    /// <summary>Northflank's default limit per token and hour.</summary>
+    public const int DefaultRequestsPerHour = 1000;
+
+    public IReadOnlyList<int> Sizes { get; init; } = [10, 100, 1000];
+
+    public IReadOnlyList<ObservationMode> Modes { get; init; } = [ObservationMode.Batched, ObservationMode.Naive];
+
+    public int TimeScale { get; init; } = 60;
+
+    /// <summary>Simulated hours the steady state is held.</summary>
+    public double SteadyHours { get; init; } = 1;
+
+    /// <summary>The operator's defaults at real speed, divided by <see cref="TimeScale"/> when passed to it.</summary>
+    public TimeSpan SettledPollInterval { get; init; } = TimeSpan.FromHours(1);
+
+    public TimeSpan DriftCheckInterval { get; init; } = TimeSpan.FromHours(12);
+
+    /// <summary>
+    /// How often naive mode looks at a settled Sandbox: fixed in the operator (not a flag), so it cannot be compressed.
+    /// Naive steady calls are therefore counted per real sandbox-hour (see <see cref="ScenarioResult.SteadySandboxHours"/>).
+    /// </summary>
+    public static readonly TimeSpan NaiveLookInterval = TimeSpan.FromSeconds(30);
+
+    /// <summary>Not compressed: deployments take real seconds in the simulator too.</summary>
+    public TimeSpan ProgressPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan PendingDuration { get; init; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan InProgressDuration { get; init; } = TimeSpan.FromSeconds(5);
+
+    public string OutputDirectory { get; init; } = "";
+
+    public TimeSpan SteadyHold => TimeSpan.FromHours(SteadyHours) / TimeScale;
+
+    /// <summary>
+    /// The token's limit per (simulated) hour for N sandboxes: Northflank's default 1000 up to 100 sandboxes; above,
+    /// 10 per sandbox, as a team running a thousand would ask Northflank to raise it (creating them needs ~4000 calls).
+    /// </summary>
+    public static int RequestsPerHourFor(int sandboxes) => Math.Max(DefaultRequestsPerHour, 10 * sandboxes);
+
+    public static BenchSettings Parse(string[] args)
+    {
+        var settings = new BenchSettings();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            settings = args[i] switch
+            {
+                "--sizes" => settings with { Sizes = [.. Value().Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))] },
+                "--modes" => settings with { Modes = [.. Value().Split(',').Select(s => Enum.Parse<ObservationMode>(s, ignoreCase: true))] },
+                "--time-scale" => settings with { TimeScale = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--steady-hours" => settings with { SteadyHours = double.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--output" => settings with { OutputDirectory = Value() },
+                _ => throw new ArgumentException($"unknown argument {args[i]}; see tests/Benchmarks/README.md"),
+            };
+        }
+
+        if (settings.Sizes.Count == 0 || settings.Sizes.Any(n => n <= 0) || settings.TimeScale <= 0 || settings.SteadyHours <= 0)
+        {
+            throw new ArgumentException("sizes, --time-scale and --steady-hours must be positive");
+        }
+
+        return settings;
+    }
+
+    public static string Format(TimeSpan t) => t.ToString("c", CultureInfo.InvariantCulture);
+}

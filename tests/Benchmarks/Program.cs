@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Globalization;
+using Benchmarks;
+using TestInfra;
+
+// `make bench`: how many Northflank calls the operator makes, against a local control plane and the simulator. See README.md.
+using var cancellation = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true; // run the teardown below; everything started is tethered to this process anyway
+    cancellation.Cancel();
+};
+
+if (args is ["--replot", var replot])
+{
+    // The report and chart of an earlier run, made again from its results.json.
+    var saved = await BenchRecord.LoadAsync(replot);
+    Console.WriteLine(await saved.WriteAsync(replot));
+    return 0;
+}
+
+BenchSettings settings;
+try
+{
+    settings = BenchSettings.Parse(args);
+}
+catch (Exception e) when (e is ArgumentException or FormatException)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+
+var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+var output = settings.OutputDirectory.Length > 0 ? settings.OutputDirectory : Path.Combine(RepositoryRoot.Path, "artifacts", "bench", stamp);
+Directory.CreateDirectory(output);
+settings = settings with { OutputDirectory = output };
+var commandLine = "make bench" + (args.Length > 0 ? $" ARGS='{string.Join(' ', args)}'" : "");
+Console.WriteLine($"Sizes {string.Join(", ", settings.Sizes)}; modes {string.Join(", ", settings.Modes)}; time ×{settings.TimeScale}: " +
+    $"1 simulated hour = {3600.0 / settings.TimeScale:F0} s; steady hold {settings.SteadyHours} simulated h. Output: {output}");
+
+var results = new List<ScenarioResult>();
+var total = Stopwatch.StartNew();
+try
+{
+    await using var controlPlane = await LocalControlPlane.StartAsync(new LocalControlPlaneOptions(), cancellation.Token);
+    Console.WriteLine($"Control plane ready in {controlPlane.StartupTime.TotalSeconds:F1} s");
+    await SandboxFleet.InstallCrdAsync(controlPlane.AdminKubeconfigPath, cancellation.Token);
+    foreach (var size in settings.Sizes)
+    {
+        var sizeClock = Stopwatch.StartNew();
+        foreach (var mode in settings.Modes)
+        {
+            var result = await new Scenario(controlPlane, settings, size, mode).RunAsync(cancellation.Token);
+            results.Add(result);
+            Console.WriteLine(
+                $"  N={size} {mode}: {result.CallsPerSandbox:F2} calls/sandbox, steady {result.SteadyCallsPerSandboxHour:F3}/sandbox-h, " +
+                $"simulator saw {result.CreateCalls + result.SteadyCalls + result.DeleteCalls}, operator counted {result.OperatorCountedCalls:F0}, " +
+                $"{result.Throttled} × 429, {result.WallTime.TotalSeconds:F0} s");
+        }
+
+        Console.WriteLine($"N={size} took {sizeClock.Elapsed.TotalSeconds:F0} s for {settings.Modes.Count} mode(s)");
+    }
+}
+catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+{
+    Console.Error.WriteLine("Interrupted; reporting what was measured");
+}
+catch (Exception e) when (e is TimeoutException or LocalControlPlaneException or InvalidOperationException or HttpRequestException)
+{
+    Console.Error.WriteLine($"Benchmark failed: {e.Message}");
+}
+
+if (results.Count == 0)
+{
+    return 1;
+}
+
+var markdown = await new BenchRecord(settings, results, commandLine, total.Elapsed.TotalMinutes).WriteAsync(output);
+Console.WriteLine();
+Console.WriteLine(markdown);
+Console.WriteLine($"Written: {Path.Combine(output, "results.md")}, {Path.Combine(output, "calls.png")}");
+return results.Count == settings.Sizes.Count * settings.Modes.Count ? 0 : 1;

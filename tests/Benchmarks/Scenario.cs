@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using System.Globalization;
+using k8s;
+using k8s.Models;
+using NorthflankSimulator;
+using NorthflankSimulator.Inspection;
+using SandboxOperator.Api.V1Alpha1;
+using TestInfra;
+
+namespace Benchmarks;
+
+/// <summary>
+/// One benchmark run for N sandboxes and one observation mode, each with a fresh namespace, simulator (so its request
+/// log and rate-limit windows start empty) and operator process: create all, wait until all are Ready, hold the
+/// steady state, delete all, wait until Northflank holds nothing.
+/// </summary>
+internal sealed class Scenario(LocalControlPlane controlPlane, BenchSettings settings, int sandboxes, ObservationMode mode)
+{
+    private const string SecretName = "northflank-credentials";
+
+    // Calls right after the last Ready (e.g. a GET confirming a write) belong to creation, not to the steady state.
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
+
+    private readonly int requestsPerHour = BenchSettings.RequestsPerHourFor(sandboxes);
+
+    private string ModeFlag => mode.ToString().ToLowerInvariant();
+
+    // Generous: only a broken operator should hit these; a slow machine just makes the run longer.
+    private TimeSpan ReadyTimeout => TimeSpan.FromMinutes(3) + TimeSpan.FromSeconds(sandboxes * 0.5);
+
+    private TimeSpan GoneTimeout => TimeSpan.FromMinutes(3) + TimeSpan.FromSeconds(sandboxes * 0.5);
+
+    public async Task<ScenarioResult> RunAsync(CancellationToken ct)
+    {
+        var wall = Stopwatch.StartNew();
+        var ns = await controlPlane.CreateNamespaceAsync($"bench-{sandboxes}-{ModeFlag}", ct);
+        var kubernetes = controlPlane.AdminClient;
+        await kubernetes.CoreV1.CreateNamespacedSecretAsync(
+            new V1Secret { Metadata = new V1ObjectMeta { Name = SecretName }, StringData = new Dictionary<string, string> { ["token"] = SimulatorOptions.DefaultDevelopmentToken } },
+            ns,
+            cancellationToken: ct);
+
+        await using var simulator = await SimulatorHost.StartAsync(NewSimulatorOptions(), ct);
+        await using var operatorProcess = OperatorProcess.Start($"operator-{sandboxes}-{ModeFlag}", OperatorArguments(ns, simulator), settings.OutputDirectory);
+        using var http = new HttpClient();
+        var health = await operatorProcess.WaitForHealthAddressAsync(TimeSpan.FromSeconds(60), ct);
+        await using var watcher = SandboxWatcher.Start(kubernetes, ns);
+
+        // Create -> all Ready.
+        var names = SandboxFleet.Names("sbx", sandboxes);
+        var m0 = await OperatorMetrics.ScrapeAsync(http, health, ct);
+        var t0 = DateTimeOffset.UtcNow;
+        await SandboxFleet.CreateAsync(kubernetes, ns, names.Select(SandboxFleet.Minimal), ct: ct);
+        Report($"{sandboxes} Sandboxes created in {(DateTimeOffset.UtcNow - t0).TotalSeconds:F1} s; waiting until all are Ready");
+        await UntilAsync(_ => Task.FromResult(watcher.ReadyAt.Count >= sandboxes), ReadyTimeout, $"all {sandboxes} Sandboxes are Ready", operatorProcess, ct);
+        var tReady = watcher.ReadyAt.Values.Max();
+        var m1 = await OperatorMetrics.ScrapeAsync(http, health, ct);
+        Report($"all Ready {(tReady - t0).TotalSeconds:F1} s after the first create; holding the steady state {settings.SteadyHours} simulated h = {settings.SteadyHold.TotalSeconds:F0} s");
+
+        // Steady state.
+        await Task.Delay(Settle, ct);
+        var tSteady = DateTimeOffset.UtcNow;
+        var m2 = await OperatorMetrics.ScrapeAsync(http, health, ct);
+        await Task.Delay(settings.SteadyHold, ct);
+        var tSteadyEnd = DateTimeOffset.UtcNow;
+        var m3 = await OperatorMetrics.ScrapeAsync(http, health, ct);
+        var lags = await ReadyLagsAsync(kubernetes, ns, simulator, watcher, ct);
+
+        // Delete -> Northflank empty.
+        await SandboxFleet.DeleteAllAsync(kubernetes, ns, ct);
+        await UntilAsync(
+            async c => simulator.GetState().Services.Count == 0 && await SandboxFleet.CountAsync(kubernetes, ns, c) == 0,
+            GoneTimeout,
+            "every Sandbox and Northflank service is gone",
+            operatorProcess,
+            ct);
+        var tGone = DateTimeOffset.UtcNow;
+        Report($"all gone {(tGone - tSteadyEnd).TotalSeconds:F1} s after the delete");
+        var m4 = await OperatorMetrics.ScrapeAsync(http, health, ct);
+        var peakMemory = operatorProcess.PeakMemoryBytes();
+        await operatorProcess.StopAsync();
+
+        var requests = simulator.GetRequests();
+        var simulatedHour = TimeSpan.FromHours(1) / settings.TimeScale;
+        await kubernetes.CoreV1.DeleteNamespaceAsync(ns, cancellationToken: ct);
+        return new ScenarioResult
+        {
+            Sandboxes = sandboxes,
+            Mode = mode,
+            RequestsPerHour = requestsPerHour,
+            CreateCalls = RequestStatistics.CountBetween(requests, DateTimeOffset.MinValue, tSteady),
+            SteadyCalls = RequestStatistics.CountBetween(requests, tSteady, tSteadyEnd),
+            DeleteCalls = RequestStatistics.CountBetween(requests, tSteadyEnd, DateTimeOffset.MaxValue),
+            // Batched looks at the compressed intervals, so its hold counts as simulated hours; naive looks every 30 s of
+            // real time whatever the flags say, so its hold counts as the real hours it lasted.
+            SteadySandboxHours = sandboxes * (tSteadyEnd - tSteady).TotalHours * (mode == ObservationMode.Naive ? 1 : settings.TimeScale),
+            Throttled = requests.Count(r => r.Status == 429),
+            PeakCallsPerWindow = RequestStatistics.MaxInAnyWindow(requests, simulatedHour),
+            OperatorCountedCalls = m4["northflank_requests_total"],
+            ReadyLagSeconds = lags,
+            CreateReconcilesPerSecond = (m1["operator_reconciles_total"] - m0["operator_reconciles_total"]) / Math.Max(0.001, (tReady - t0).TotalSeconds),
+            SteadyReconcilesPerSecond = (m3["operator_reconciles_total"] - m2["operator_reconciles_total"]) / Math.Max(0.001, (tSteadyEnd - tSteady).TotalSeconds),
+            PeakMemoryBytes = peakMemory,
+            CreateToReady = tReady - t0,
+            DeleteToGone = tGone - tSteadyEnd,
+            WallTime = wall.Elapsed,
+        };
+    }
+
+    private SimulatorOptions NewSimulatorOptions()
+    {
+        var options = new SimulatorOptions();
+        options.Deployment.PendingDuration = settings.PendingDuration;
+        options.Deployment.InProgressDuration = settings.InProgressDuration;
+        options.RateLimit.Limit = requestsPerHour;
+        options.RateLimit.Window = TimeSpan.FromHours(1);
+        options.RateLimit.TimeScale = settings.TimeScale;
+        return options;
+    }
+
+    /// <summary>
+    /// The operator as it would run against a token with <see cref="requestsPerHour"/>, with every hour-scale interval
+    /// divided by the time scale and its budget multiplied by it, so its share of the (compressed) window is unchanged.
+    /// </summary>
+    private List<string> OperatorArguments(string ns, SimulatorHost simulator)
+    {
+        var s = settings.TimeScale;
+        return
+        [
+            "--kubeconfig", controlPlane.AdminKubeconfigPath,
+            "--northflank-url", simulator.BaseUrl.ToString(),
+            "--default-project", SimulatorOptions.DefaultProjectId,
+            "--credentials-secret", $"{ns}/{SecretName}",
+            "--namespaces", ns,
+            "--pod-namespace", ns,
+            "--cluster-id", "bench",
+            "--leader-election", "false",
+            "--observation", ModeFlag,
+            "--settled-poll-interval", BenchSettings.Format(settings.SettledPollInterval / s),
+            "--drift-check-interval", BenchSettings.Format(settings.DriftCheckInterval / s),
+            "--progress-poll-interval", BenchSettings.Format(settings.ProgressPollInterval),
+            "--requests-per-hour", (requestsPerHour * s).ToString(CultureInfo.InvariantCulture),
+            "--health-address", "http://127.0.0.1:0",
+        ];
+    }
+
+    /// <summary>For each Sandbox: its first Ready=True minus when the simulator finished its service's deployment.</summary>
+    private static async Task<IReadOnlyList<double>> ReadyLagsAsync(IKubernetes kubernetes, string ns, SimulatorHost simulator, SandboxWatcher watcher, CancellationToken ct)
+    {
+        using var client = SandboxFleet.Client(kubernetes);
+        var list = await client.ListNamespacedAsync<SandboxList>(ns, cancel: ct);
+        var finished = simulator.GetState().Services.ToDictionary(s => s.Id, s => s.DeploymentFinishedAt, StringComparer.Ordinal);
+        return
+        [
+            .. list.Items
+                .Where(s => s.Status?.ServiceId is { } id && finished.GetValueOrDefault(id) is not null && watcher.ReadyAt.ContainsKey(s.Metadata.Name))
+                .Select(s => (watcher.ReadyAt[s.Metadata.Name] - finished[s.Status!.ServiceId!]!.Value).TotalSeconds),
+        ];
+    }
+
+    private static async Task UntilAsync(Func<CancellationToken, Task<bool>> condition, TimeSpan timeout, string what, OperatorProcess operatorProcess, CancellationToken ct)
+    {
+        try
+        {
+            await Poll.UntilAsync(condition, timeout, what, ct);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}\n--- operator log tail ---\n{operatorProcess.LogTail(20)}", e);
+        }
+    }
+
+    private void Report(string message) =>
+        Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] N={sandboxes} {ModeFlag}: {message}");
+}

@@ -1,0 +1,68 @@
+using System.Globalization;
+using k8s;
+using k8s.Models;
+using SandboxOperator.Api.Schema;
+using SandboxOperator.Api.V1Alpha1;
+
+namespace TestInfra;
+
+/// <summary>Many Sandboxes at once, through the Kubernetes API, for scale tests and benchmarks.</summary>
+public static class SandboxFleet
+{
+    /// <summary>
+    /// How many creates are in flight at once: enough to keep the API server busy, few enough that a shared 2-core
+    /// machine does not time requests out.
+    /// </summary>
+    public const int DefaultParallelism = 16;
+
+    /// <summary>Installs (or updates) the Sandbox CRD with kubectl, as users do, and waits until it is served.</summary>
+    public static async Task InstallCrdAsync(string kubeconfigPath, CancellationToken ct = default)
+    {
+        var path = Path.Combine(RepositoryRoot.Path, "crds", SandboxCrd.FileName);
+        var apply = await ToolRunner.RunAsync(Tools.Kubectl, ["apply", "--server-side", "-f", path], kubeconfigPath, ct: ct);
+        var established = apply.Succeeded
+            ? await ToolRunner.RunAsync(Tools.Kubectl, ["wait", "--for=condition=Established", "--timeout=60s", $"crd/{Sandbox.Plural}.{Sandbox.Group}"], kubeconfigPath, ct: ct)
+            : apply;
+        if (!established.Succeeded)
+        {
+            throw new InvalidOperationException($"installing the Sandbox CRD failed: {established.Describe()}");
+        }
+    }
+
+    /// <summary>Names <c>prefix-0001</c> ... so they sort in creation order.</summary>
+    public static IReadOnlyList<string> Names(string prefix, int count) =>
+        [.. Enumerable.Range(1, count).Select(i => $"{prefix}-{i.ToString("D4", CultureInfo.InvariantCulture)}")];
+
+    /// <summary>The smallest useful Sandbox: an image and a command, no volume, no ports.</summary>
+    public static Sandbox Minimal(string name) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name },
+        Spec = new SandboxSpec { Image = "python:3.12-slim", Command = "sleep infinity" },
+    };
+
+    /// <summary>Creates the Sandboxes, <paramref name="parallelism"/> at a time.</summary>
+    public static Task CreateAsync(IKubernetes kubernetes, string @namespace, IEnumerable<Sandbox> sandboxes, int parallelism = DefaultParallelism, CancellationToken ct = default) =>
+        Parallel.ForEachAsync(
+            sandboxes,
+            new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct },
+            async (sandbox, c) =>
+            {
+                using var client = Client(kubernetes);
+                await client.CreateNamespacedAsync(sandbox, @namespace, c);
+            });
+
+    /// <summary>Deletes every Sandbox in the namespace with one call; finalizers keep each until the operator is done.</summary>
+    public static Task DeleteAllAsync(IKubernetes kubernetes, string @namespace, CancellationToken ct = default) =>
+        kubernetes.CustomObjects.DeleteCollectionNamespacedCustomObjectAsync(Sandbox.Group, Sandbox.Version, @namespace, Sandbox.Plural, cancellationToken: ct);
+
+    /// <summary>How many Sandboxes the namespace still holds (including those waiting on their finalizer).</summary>
+    public static async Task<int> CountAsync(IKubernetes kubernetes, string @namespace, CancellationToken ct = default)
+    {
+        using var client = Client(kubernetes);
+        return (await client.ListNamespacedAsync<SandboxList>(@namespace, cancel: ct)).Items.Count;
+    }
+
+    /// <summary>A Sandbox client that shares (and does not dispose) the given connection.</summary>
+    public static GenericClient Client(IKubernetes kubernetes) =>
+        new(kubernetes, Sandbox.Group, Sandbox.Version, Sandbox.Plural, disposeClient: false);
+}

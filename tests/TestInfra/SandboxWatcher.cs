@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using k8s;
+using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Runtime;
+
+namespace TestInfra;
+
+/// <summary>One condition a Sandbox showed at some point: type, status and reason.</summary>
+public readonly record struct ConditionSeen(string Sandbox, string Type, string Status, string? Reason);
+
+/// <summary>
+/// Watches the Sandboxes of one namespace and remembers, with the time each event arrived, when each first became
+/// Ready for its current generation and every condition any of them ever showed. A watch rather than polling a list:
+/// with a thousand Sandboxes a frequent list would load the API server and still miss short-lived conditions.
+/// </summary>
+public sealed class SandboxWatcher : IAsyncDisposable
+{
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
+
+    private readonly IListWatch<Sandbox> sandboxes;
+    private readonly string @namespace;
+    private readonly CancellationTokenSource stop = new();
+    private readonly ConcurrentDictionary<string, DateTimeOffset> readyAt = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<ConditionSeen, DateTimeOffset> conditionsSeen = new();
+    private readonly Task loop;
+
+    private SandboxWatcher(IKubernetes kubernetes, string @namespace)
+    {
+        sandboxes = ListWatches.For<Sandbox>(kubernetes, new ListWatchOptions { MinWatchTimeout = TimeSpan.FromMinutes(10) });
+        this.@namespace = @namespace;
+        loop = Task.Run(() => RunAsync(stop.Token));
+    }
+
+    /// <summary>When each Sandbox was first seen Ready=True for its current generation.</summary>
+    public IReadOnlyDictionary<string, DateTimeOffset> ReadyAt => readyAt;
+
+    /// <summary>Every (Sandbox, condition type, status, reason) seen, with when it was first seen.</summary>
+    public IReadOnlyDictionary<ConditionSeen, DateTimeOffset> ConditionsSeen => conditionsSeen;
+
+    public static SandboxWatcher Start(IKubernetes kubernetes, string @namespace) => new(kubernetes, @namespace);
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        try
+        {
+            await loop;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        stop.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                // List, then watch from the list's version; when the watch ends for any reason, list again: nothing
+                // here depends on seeing every intermediate state of an object that is unchanged across the gap.
+                var list = await sandboxes.ListAsync(@namespace, ct);
+                foreach (var sandbox in list.Items)
+                {
+                    Observe(sandbox);
+                }
+
+                await foreach (var change in sandboxes.WatchAsync(@namespace, list.ResourceVersion, ct))
+                {
+                    if (change.Type is WatchEventType.Added or WatchEventType.Modified)
+                    {
+                        Observe(change.Object);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                await Task.Delay(RetryDelay, ct);
+            }
+        }
+    }
+
+    private void Observe(Sandbox sandbox)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var name = sandbox.Metadata.Name;
+        foreach (var condition in sandbox.Status?.Conditions ?? [])
+        {
+            conditionsSeen.TryAdd(new ConditionSeen(name, condition.Type, condition.Status, condition.Reason), now);
+            if (condition is { Type: ConditionTypes.Ready, Status: "True" } && condition.ObservedGeneration == sandbox.Metadata.Generation)
+            {
+                readyAt.TryAdd(name, now);
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using NorthflankSimulator.Inspection;
+
+namespace UnitTests.Simulator;
+
+public sealed class RequestStatisticsTests
+{
+    private static readonly DateTimeOffset T0 = new(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static RequestRecord At(double seconds) => new(T0.AddSeconds(seconds), "GET", "/v1/x", "/v1/x", 200, null, null);
+
+    [Test]
+    public void TheBusiestWindowIsFoundWhereverItFalls()
+    {
+        // 3 requests late in one minute and 3 early in the next: fixed minute windows see 3 each, a sliding one 6.
+        var requests = new[] { At(50), At(55), At(59), At(61), At(62), At(65), At(200) };
+
+        Assert.That(RequestStatistics.MaxInAnyWindow(requests, TimeSpan.FromMinutes(1)), Is.EqualTo(6));
+        Assert.That(RequestStatistics.MaxInAnyWindow(requests, TimeSpan.FromSeconds(5)), Is.EqualTo(3));
+    }
+
+    [Test]
+    public void RequestsExactlyAWindowApartAreInDifferentWindows()
+    {
+        Assert.That(RequestStatistics.MaxInAnyWindow([At(0), At(60)], TimeSpan.FromMinutes(1)), Is.EqualTo(1));
+        Assert.That(RequestStatistics.MaxInAnyWindow([], TimeSpan.FromMinutes(1)), Is.Zero);
+    }
+
+    [Test]
+    public void CountBetweenIncludesTheStartAndExcludesTheEnd()
+    {
+        Assert.That(RequestStatistics.CountBetween([At(0), At(1), At(2)], T0, T0.AddSeconds(2)), Is.EqualTo(2));
+    }
+}
