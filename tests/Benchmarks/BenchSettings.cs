@@ -51,6 +51,9 @@ internal sealed record BenchSettings
 
     public string OutputDirectory { get; init; } = "";
 
+    /// <summary>Extra operator flags for experiments (e.g. <c>--workers 16</c>); later flags win over the benchmark's.</summary>
+    public IReadOnlyList<string> ExtraOperatorArguments { get; init; } = [];
+
     public TimeSpan SteadyHold => TimeSpan.FromHours(SteadyHours) / TimeScale;
 
     /// <summary>
@@ -72,6 +75,7 @@ internal sealed record BenchSettings
                 "--time-scale" => settings with { TimeScale = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--steady-hours" => settings with { SteadyHours = double.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--output" => settings with { OutputDirectory = Value() },
+                "--operator-args" => settings with { ExtraOperatorArguments = Value().Split(' ', StringSplitOptions.RemoveEmptyEntries) },
                 _ => throw new ArgumentException($"unknown argument {args[i]}; see tests/Benchmarks/README.md"),
             };
         }

@@ -141,6 +141,7 @@ internal sealed class Scenario(LocalControlPlane controlPlane, BenchSettings set
             "--progress-poll-interval", BenchSettings.Format(settings.ProgressPollInterval),
             "--requests-per-hour", (requestsPerHour * s).ToString(CultureInfo.InvariantCulture),
             "--health-address", "http://127.0.0.1:0",
+            .. settings.ExtraOperatorArguments,
         ];
     }
 
