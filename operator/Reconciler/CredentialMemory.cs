@@ -12,11 +12,10 @@ public sealed class CredentialMemory
 {
     private readonly ConcurrentDictionary<string, NorthflankToken> tokens = new();
 
-    public void Remember(Sandbox sandbox, NorthflankToken token) => tokens[Key(sandbox)] = token;
+    public void Remember(Sandbox sandbox, NorthflankToken token) => tokens[SandboxKey.Of(sandbox)] = token;
 
-    public NorthflankToken? Recall(Sandbox sandbox) => tokens.GetValueOrDefault(Key(sandbox));
+    public NorthflankToken? Recall(Sandbox sandbox) => tokens.GetValueOrDefault(SandboxKey.Of(sandbox));
 
-    public void Forget(Sandbox sandbox) => tokens.TryRemove(Key(sandbox), out _);
+    public void Forget(Sandbox sandbox) => tokens.TryRemove(SandboxKey.Of(sandbox), out _);
 
-    private static string Key(Sandbox sandbox) => sandbox.Metadata.Uid ?? $"{sandbox.Metadata.NamespaceProperty}/{sandbox.Metadata.Name}";
 }

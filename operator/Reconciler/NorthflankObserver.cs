@@ -27,7 +27,7 @@ public sealed class NorthflankObserver(ServiceListCache lists, ReconcilerOptions
         else
         {
             var maxAge = IsSettled(status) ? options.SettledPollInterval : options.ProgressPollInterval;
-            var notBefore = Later(now - maxAge, lastWrites.GetValueOrDefault(Key(sandbox)));
+            var notBefore = Later(now - maxAge, lastWrites.GetValueOrDefault(SandboxKey.Of(sandbox)));
             var services = await lists.GetAsync(api, token, desired.ProjectId, notBefore, ct);
             service = services.TryGetValue(desired.ServiceName, out var summary) ? FromSummary(summary, status) : null;
         }
@@ -44,9 +44,9 @@ public sealed class NorthflankObserver(ServiceListCache lists, ReconcilerOptions
     }
 
     /// <summary>A write makes every list that started before it too old for this Sandbox.</summary>
-    public void RecordWrite(Sandbox sandbox) => lastWrites[Key(sandbox)] = time.GetUtcNow();
+    public void RecordWrite(Sandbox sandbox) => lastWrites[SandboxKey.Of(sandbox)] = time.GetUtcNow();
 
-    public void Forget(Sandbox sandbox) => lastWrites.TryRemove(Key(sandbox), out _);
+    public void Forget(Sandbox sandbox) => lastWrites.TryRemove(SandboxKey.Of(sandbox), out _);
 
     /// <summary>When to look again: soon while Northflank is changing, else at the settled pace, the drift check or expiry.</summary>
     public TimeSpan NextLook(ConditionVerdict ready, SandboxStatus status, DesiredState desired, DateTimeOffset now)
@@ -92,5 +92,4 @@ public sealed class NorthflankObserver(ServiceListCache lists, ReconcilerOptions
 
     private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
-    private static string Key(Sandbox sandbox) => sandbox.Metadata.Uid ?? $"{sandbox.Metadata.NamespaceProperty}/{sandbox.Metadata.Name}";
 }

@@ -54,7 +54,7 @@ public sealed class SandboxCleanup(
             {
                 events.Normal(sandbox, "Deleted", $"deleted Northflank service {SandboxNaming.ServiceName(sandbox)}{(sandbox.Spec.Volume is null ? "" : " and its volume")}");
                 credentials.Forget(sandbox);
-                deletesSent.TryRemove(Key(sandbox), out _);
+                deletesSent.TryRemove(SandboxKey.Of(sandbox), out _);
                 return null;
             }
 
@@ -71,7 +71,7 @@ public sealed class SandboxCleanup(
     {
         var id = sandbox.Status?.ServiceId ?? SandboxNaming.ServiceName(sandbox);
         var now = time.GetUtcNow();
-        if (deletesSent.TryGetValue(Key(sandbox), out var sentAt))
+        if (deletesSent.TryGetValue(SandboxKey.Of(sandbox), out var sentAt))
         {
             var services = await lists.GetAsync(api, token, projectId, sentAt, ct);
             if (!services.ContainsKey(id))
@@ -95,7 +95,7 @@ public sealed class SandboxCleanup(
         }
 
         await api.DeleteServiceAsync(projectId, id, deleteChildObjects: true, ct);
-        deletesSent[Key(sandbox)] = time.GetUtcNow();
+        deletesSent[SandboxKey.Of(sandbox)] = time.GetUtcNow();
         return false;
     }
 
@@ -125,8 +125,6 @@ public sealed class SandboxCleanup(
 
     /// <summary>A service still listed this long after its DELETE gets the DELETE again.</summary>
     private static readonly TimeSpan DeleteRetryAfter = TimeSpan.FromMinutes(1);
-
-    private static string Key(Sandbox sandbox) => sandbox.Metadata.Uid ?? $"{sandbox.Metadata.NamespaceProperty}/{sandbox.Metadata.Name}";
 
     private async Task<NorthflankToken?> TokenAsync(Sandbox sandbox, CancellationToken ct)
     {

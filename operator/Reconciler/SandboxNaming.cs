@@ -25,7 +25,7 @@ public static class SandboxNaming
             return adopted;
         }
 
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sandbox.Metadata.Uid ?? $"{sandbox.Metadata.NamespaceProperty}/{sandbox.Metadata.Name}")))[..8];
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(SandboxKey.Of(sandbox))))[..8];
         var slug = Slug(sandbox.Metadata.Name ?? "sandbox", NamePartLength);
         return slug.Length == 0 ? $"sbx-{hash}" : $"sbx-{slug}-{hash}";
     }

@@ -125,7 +125,7 @@ public sealed class SandboxReconciler(
 
         var status = BuildStatus(sandbox, desired, observed, ports, ready, now);
         await WriteStatusAsync(sandbox, status, ct);
-        SandboxTelemetry.Record(Uid(sandbox), ready.Reason);
+        SandboxTelemetry.Record(SandboxKey.Of(sandbox), ready.Reason);
         return observer.NextLook(ready, status, desired, now);
     }
 
@@ -166,7 +166,7 @@ public sealed class SandboxReconciler(
         status.Conditions = Conditions.With(Conditions.With(status.Conditions, ConditionTypes.Ready, verdict, generation, now), ConditionTypes.Synced, verdict, generation, now);
         status.ObservedGeneration = generation;
         await WriteStatusAsync(sandbox, status, ct);
-        SandboxTelemetry.Record(Uid(sandbox), reason);
+        SandboxTelemetry.Record(SandboxKey.Of(sandbox), reason);
         return options.InvalidInputRetryInterval;
     }
 
@@ -201,7 +201,7 @@ public sealed class SandboxReconciler(
 
         var replaced = sandbox.Metadata.ResourceVersion;
         await statusWriter.WriteStatusAsync(sandbox, status, ct);
-        written[Uid(sandbox)] = (replaced, status);
+        written[SandboxKey.Of(sandbox)] = (replaced, status);
     }
 
     /// <summary>
@@ -210,7 +210,7 @@ public sealed class SandboxReconciler(
     /// </summary>
     private Sandbox WithNewestStatus(Sandbox sandbox)
     {
-        if (written.TryGetValue(Uid(sandbox), out var last) && last.ReplacedVersion == sandbox.Metadata.ResourceVersion)
+        if (written.TryGetValue(SandboxKey.Of(sandbox), out var last) && last.ReplacedVersion == sandbox.Metadata.ResourceVersion)
         {
             sandbox.Status = last.Status;
         }
@@ -221,10 +221,10 @@ public sealed class SandboxReconciler(
     /// <summary>Drops what is remembered of a Sandbox that is gone from the cluster.</summary>
     public void Forget(Sandbox sandbox)
     {
-        written.TryRemove(Uid(sandbox), out _);
+        written.TryRemove(SandboxKey.Of(sandbox), out _);
         credentials.Forget(sandbox);
         observer.Forget(sandbox);
-        SandboxTelemetry.Forget(Uid(sandbox));
+        SandboxTelemetry.Forget(SandboxKey.Of(sandbox));
     }
 
     private static bool Same(SandboxStatus? a, SandboxStatus? b)
@@ -235,8 +235,6 @@ public sealed class SandboxReconciler(
 
     private static SandboxStatus CopyStatus(SandboxStatus? status) =>
         status is null ? new SandboxStatus() : JsonSerializer.Deserialize<SandboxStatus>(JsonSerializer.Serialize(status))!;
-
-    private static string Uid(Sandbox sandbox) => sandbox.Metadata.Uid ?? $"{sandbox.Metadata.NamespaceProperty}/{sandbox.Metadata.Name}";
 
     private static string Describe(NorthflankAction action, DesiredState desired) => action switch
     {

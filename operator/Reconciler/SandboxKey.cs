@@ -1,0 +1,12 @@
+using SandboxOperator.Api.V1Alpha1;
+
+namespace SandboxOperator.Reconciler;
+
+/// <summary>
+/// What the reconciler remembers a Sandbox by: its uid, so a Sandbox deleted and re-created under the same name is a
+/// new one (new name on Northflank, no inherited memory); namespace/name only for an object not yet stored.
+/// </summary>
+public static class SandboxKey
+{
+    public static string Of(Sandbox sandbox) => sandbox.Metadata.Uid ?? $"{sandbox.Metadata.NamespaceProperty}/{sandbox.Metadata.Name}";
+}
