@@ -87,6 +87,7 @@ public sealed class Controller<TEntity> : IRunnableController
     private readonly ILoggerFactory _loggerFactory;
     private readonly ControllerTelemetry _telemetry;
     private readonly List<IInformer> _informers = [];
+    private readonly List<(IKeySource Source, bool Priority)> _sources = [];
     private readonly ConcurrentDictionary<ObjectKey, TEntity> _tombstones = new();
 
     public Controller(
@@ -154,6 +155,10 @@ public sealed class Controller<TEntity> : IRunnableController
         return informer;
     }
 
+    /// <summary>Also reconcile the keys <paramref name="source"/> names; it runs once the caches have synced.</summary>
+    /// <param name="priority">Its keys are handed to workers before those from watches and requeues.</param>
+    public void AddSource(IKeySource source, bool priority = false) => _sources.Add((source, priority));
+
     public async Task RunAsync(CancellationToken ct)
     {
         using var informerCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -169,6 +174,8 @@ public sealed class Controller<TEntity> : IRunnableController
             {
                 workers.Add(Task.Run(() => WorkerAsync(reconcileCts.Token), CancellationToken.None));
             }
+
+            informerTasks.AddRange(_sources.Select(s => Task.Run(() => RunSourceAsync(s.Source, s.Priority, informerCts.Token), CancellationToken.None)));
 
             await Task.Delay(Timeout.InfiniteTimeSpan, ct);
         }
@@ -189,6 +196,30 @@ public sealed class Controller<TEntity> : IRunnableController
             await informerCts.CancelAsync();
             await Task.WhenAll(workers.Concat(informerTasks).Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
             _logger.LogInformation("Controller {Controller} stopped", Name);
+        }
+    }
+
+    private async Task RunSourceAsync(IKeySource source, bool priority, CancellationToken ct)
+    {
+        void Enqueue(ObjectKey key) => Queue.Add(key, priority);
+
+        for (var attempt = 0; !ct.IsCancellationRequested; attempt++)
+        {
+            try
+            {
+                await source.RunAsync(Enqueue, ct);
+                return;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                var delay = Backoff.Exponential(_options.QueueBaseDelay, _options.QueueMaxDelay, attempt, 0.1);
+                _logger.LogError("Source {Source} of {Controller} failed, restarting in {Delay}: {ErrorType}: {Message}", source.GetType().Name, Name, delay, ex.GetType().Name, ex.Message);
+                await Task.Delay(delay, _time, ct).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
         }
     }
 

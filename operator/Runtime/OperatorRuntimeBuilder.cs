@@ -141,13 +141,25 @@ public sealed class ControllerBuilder<TEntity> : IControllerRegistration
         return this;
     }
 
-    /// <summary>Watches <typeparamref name="TSecondary"/> and enqueues the primary keys the mapper returns for each change.</summary>
+    /// <summary>
+    /// Watches <typeparamref name="TSecondary"/> and enqueues the primary keys the mapper returns for each change.
+    /// Its cache is readable through the <see cref="InformerCache{TSecondary}"/> singleton.
+    /// </summary>
     public ControllerBuilder<TEntity> Watches<TSecondary>(
         Func<IServiceProvider, IListWatch<TSecondary>> listWatch,
         Func<TSecondary, IReadOnlyEntityStore<TEntity>, IEnumerable<ObjectKey>> mapper)
         where TSecondary : IKubernetesObject<V1ObjectMeta>
     {
-        _secondaries.Add((sp, controller) => controller.Watch(listWatch(sp), mapper));
+        _services.TryAddSingleton<InformerCache<TSecondary>>();
+        _secondaries.Add((sp, controller) => sp.GetRequiredService<InformerCache<TSecondary>>().Attach(controller.Watch(listWatch(sp), mapper)));
+        return this;
+    }
+
+    /// <summary>Also reconciles the keys an external <see cref="IKeySource"/> names (e.g. a poller of a cloud API).</summary>
+    /// <param name="priority">Its keys go to workers before those from watches and requeues.</param>
+    public ControllerBuilder<TEntity> WatchesSource(Func<IServiceProvider, IKeySource> source, bool priority = false)
+    {
+        _secondaries.Add((sp, controller) => controller.AddSource(source(sp), priority));
         return this;
     }
 

@@ -20,14 +20,17 @@ public sealed record WorkQueueOptions
 /// A work queue with client-go's guarantees: an item is never handed to two workers at once; adds of an item
 /// already waiting collapse; an add while the item is being processed marks it dirty and it is queued again on
 /// <see cref="Done"/>; delayed adds keep the earliest due time; failures back off exponentially per item until
-/// <see cref="Forget"/>. Time comes from a <see cref="TimeProvider"/> so tests can drive it.
+/// <see cref="Forget"/>. Prioritized adds are handed out before all others (each kind in its own FIFO order), as in
+/// controller-runtime's priority queue. Time comes from a <see cref="TimeProvider"/> so tests can drive it.
 /// </summary>
 public sealed class WorkQueue<TItem> : IDisposable
     where TItem : notnull
 {
     private readonly Lock _lock = new();
     private readonly LinkedList<TItem> _queue = new();
+    private readonly LinkedList<TItem> _priorityQueue = new();
     private readonly HashSet<TItem> _dirty = [];
+    private readonly HashSet<TItem> _prioritized = [];
     private readonly HashSet<TItem> _processing = [];
     private readonly Dictionary<TItem, long> _enqueuedAt = [];
     private readonly Dictionary<TItem, (DateTimeOffset Due, ITimer Timer)> _delayed = [];
@@ -55,7 +58,7 @@ public sealed class WorkQueue<TItem> : IDisposable
         {
             lock (_lock)
             {
-                return _queue.Count;
+                return _queue.Count + _priorityQueue.Count;
             }
         }
     }
@@ -94,24 +97,43 @@ public sealed class WorkQueue<TItem> : IDisposable
         }
     }
 
-    /// <summary>Marks an item as needing processing. No-op when it is already waiting or the queue shuts down.</summary>
-    public void Add(TItem item)
+    /// <summary>
+    /// Marks an item as needing processing. No-op when it is already waiting or the queue shuts down, except that a
+    /// prioritized add moves an item waiting among the others ahead of them.
+    /// </summary>
+    /// <param name="priority">Hand it out before every item added without priority.</param>
+    public void Add(TItem item, bool priority = false)
     {
         lock (_lock)
         {
-            if (_shuttingDown || !_dirty.Add(item))
+            if (_shuttingDown)
             {
                 return;
             }
 
+            if (!_dirty.Add(item))
+            {
+                if (priority && _prioritized.Add(item) && _queue.Remove(item))
+                {
+                    _priorityQueue.AddLast(item);
+                }
+
+                return;
+            }
+
             _enqueuedAt[item] = _time.GetTimestamp();
+            if (priority)
+            {
+                _prioritized.Add(item);
+            }
+
             if (_processing.Contains(item))
             {
                 // Re-queued by Done.
                 return;
             }
 
-            _queue.AddLast(item);
+            QueueFor(item).AddLast(item);
             DispatchLocked();
         }
     }
@@ -210,9 +232,9 @@ public sealed class WorkQueue<TItem> : IDisposable
                 return Task.FromResult((default(TItem)!, true));
             }
 
-            if (_queue.First is { } first)
+            if (NextLocked() is { } first)
             {
-                _queue.RemoveFirst();
+                first.List!.Remove(first);
                 return Task.FromResult((TakeLocked(first.Value), false));
             }
 
@@ -252,7 +274,7 @@ public sealed class WorkQueue<TItem> : IDisposable
 
             if (_dirty.Contains(item) && !_shuttingDown)
             {
-                _queue.AddLast(item);
+                QueueFor(item).AddLast(item);
                 DispatchLocked();
             }
 
@@ -282,7 +304,9 @@ public sealed class WorkQueue<TItem> : IDisposable
 
             _delayed.Clear();
             _queue.Clear();
+            _priorityQueue.Clear();
             _dirty.Clear();
+            _prioritized.Clear();
             _enqueuedAt.Clear();
             waiters = [.. _waiters];
             _waiters.Clear();
@@ -338,24 +362,36 @@ public sealed class WorkQueue<TItem> : IDisposable
 
     private void DispatchLocked()
     {
-        while (_queue.First is { } first && _waiters.First is { } waiterNode)
+        while (NextLocked() is { } first && _waiters.First is { } waiterNode)
         {
             _waiters.RemoveFirst();
-            _queue.RemoveFirst();
+            var queue = first.List!;
+            queue.Remove(first);
+            var prioritized = _prioritized.Contains(first.Value);
             var item = TakeLocked(first.Value);
             if (!waiterNode.Value.TrySetResult((item, false)))
             {
                 // The waiter was cancelled between removal checks: undo and try the next one.
                 _processing.Remove(item);
                 _dirty.Add(item);
-                _queue.AddFirst(item);
+                if (prioritized)
+                {
+                    _prioritized.Add(item);
+                }
+
+                queue.AddFirst(item);
             }
         }
     }
 
+    private LinkedListNode<TItem>? NextLocked() => _priorityQueue.First ?? _queue.First;
+
+    private LinkedList<TItem> QueueFor(TItem item) => _prioritized.Contains(item) ? _priorityQueue : _queue;
+
     private TItem TakeLocked(TItem item)
     {
         _dirty.Remove(item);
+        _prioritized.Remove(item);
         _processing.Add(item);
         if (_enqueuedAt.Remove(item, out var since))
         {

@@ -38,6 +38,45 @@ public class WorkQueueTests
     }
 
     [Test]
+    public async Task PrioritizedItemsGoFirstEachKindInItsOwnOrder()
+    {
+        _queue.Add("ns/new-1");
+        _queue.Add("ns/new-2");
+        _queue.Add("ns/woken-1", priority: true);
+        _queue.Add("ns/new-3");
+        _queue.Add("ns/woken-2", priority: true);
+        _queue.Add("ns/new-2", priority: true); // already waiting: moves ahead of the others, once
+        _queue.Add("ns/new-2", priority: true);
+
+        var order = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            order.Add((await _queue.GetAsync(CancellationToken.None)).Item);
+        }
+
+        Assert.That(order, Is.EqualTo(new[] { "ns/woken-1", "ns/woken-2", "ns/new-2", "ns/new-1", "ns/new-3" }));
+        Assert.That(_queue.Count, Is.Zero);
+    }
+
+    [Test]
+    public async Task PrioritizedAddWhileProcessingIsRequeuedWithPriority()
+    {
+        _queue.Add("ns/a");
+        var (a, _) = await _queue.GetAsync(CancellationToken.None);
+        _queue.Add("ns/b");
+        _queue.Add("ns/a", priority: true);
+        _queue.Done(a);
+
+        var (next, _) = await _queue.GetAsync(CancellationToken.None);
+        Assert.That(next, Is.EqualTo("ns/a"));
+        _queue.Done(next);
+        _queue.Add("ns/a");
+        _queue.Add("ns/c");
+        var (b, _) = await _queue.GetAsync(CancellationToken.None);
+        Assert.That(b, Is.EqualTo("ns/b"), "priority does not outlive the hand-out");
+    }
+
+    [Test]
     public async Task AddWhileProcessingIsRequeuedAfterDone()
     {
         _queue.Add("ns/a");

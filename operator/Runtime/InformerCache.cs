@@ -1,0 +1,26 @@
+namespace SandboxOperator.Runtime;
+
+/// <summary>
+/// Read access to the cache of a type a controller watches, for code that would otherwise GET each object from
+/// the API server on every reconcile (what controller-runtime's cache-backed client does). Empty until the
+/// controller runs (after winning leader election) and its informer has synced: callers fall back to the API.
+/// Objects are the informer's own: never modify them.
+/// </summary>
+public sealed class InformerCache<TEntity>
+    where TEntity : k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>
+{
+    private volatile Informer<TEntity>? _informer;
+
+    public bool TryGet(string? @namespace, string name, out TEntity entity)
+    {
+        if (_informer is { HasSynced: true } informer && informer.Store.TryGet(new ObjectKey(@namespace, name), out entity))
+        {
+            return true;
+        }
+
+        entity = default!;
+        return false;
+    }
+
+    internal void Attach(Informer<TEntity> informer) => _informer = informer;
+}

@@ -1,0 +1,85 @@
+using Microsoft.Extensions.DependencyInjection;
+using SandboxOperator.Runtime;
+
+namespace UnitTests.Runtime;
+
+[TestFixture]
+public class ControllerSourceTests
+{
+    [Test]
+    public async Task A_source_enqueues_keys_once_caches_have_synced_and_is_restarted_after_failing()
+    {
+        var widget = Widget.Make("ns", "a", "1", RecordingController.FinalizerId);
+        var client = new FakeEntityClient();
+        client.Objects[ObjectKey.Of(widget)] = widget;
+        var listWatch = new ScriptedListWatch<Widget>();
+        listWatch.EnqueueList("1", widget);
+        listWatch.NextWatch();
+        var user = new RecordingController();
+        await using var services = new ServiceCollection()
+            .AddSingleton<IEntityController<Widget>>(user)
+            .BuildServiceProvider();
+        var controller = new Controller<Widget>(
+            "widgets", listWatch, client, services.GetRequiredService<IServiceScopeFactory>(),
+            new ControllerOptions { Workers = 1, QueueBaseDelay = TimeSpan.FromMilliseconds(1) });
+        var source = new FlakySource(new ObjectKey("ns", "a"), () => controller.Informer.HasSynced);
+        controller.AddSource(source);
+
+        using var cts = new CancellationTokenSource();
+        var run = controller.RunAsync(cts.Token);
+        await Eventually(() => Count(user) >= 2);
+        await cts.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(source.Starts, Is.EqualTo(2), "the failed run was started again");
+            Assert.That(source.SawSyncedCache, Is.True, "a source starts only after the caches synced");
+            Assert.That(Count(user), Is.EqualTo(2), "the list's Added event, then the source's key");
+        });
+
+        static int Count(RecordingController user)
+        {
+            lock (user.Calls)
+            {
+                return user.Calls.Count;
+            }
+        }
+    }
+
+    private static async Task Eventually(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail("condition not reached");
+            }
+
+            await Task.Delay(5);
+        }
+    }
+
+    /// <summary>Fails on its first run; on its second enqueues its key once and waits to be stopped.</summary>
+    private sealed class FlakySource(ObjectKey key, Func<bool> cacheSynced) : IKeySource
+    {
+        public int Starts;
+
+        public bool SawSyncedCache { get; private set; } = true;
+
+        public async Task RunAsync(Action<ObjectKey> enqueue, CancellationToken ct)
+        {
+            SawSyncedCache &= cacheSynced();
+            if (Interlocked.Increment(ref Starts) == 1)
+            {
+                throw new InvalidOperationException("first run fails");
+            }
+
+            // Wait for the first reconcile (from the informer's Added event) so the two are counted apart.
+            await Task.Delay(200, ct);
+            enqueue(key);
+            await Task.Delay(Timeout.Infinite, ct);
+        }
+    }
+}
