@@ -8,8 +8,9 @@ namespace SandboxOperator.Reconciler;
 /// Decides how to look at a Sandbox's service for the least Northflank calls: from the project's shared service
 /// list (status and tags of up to 100 services a call) wherever it can tell, and with a GET only for the slow drift
 /// check, which compares image, plan, instances and ports. A list used after a write must have started after it.
+/// While a service is changing, the <see cref="ProgressWatch"/> wakes its Sandbox when the list shows a change.
 /// </summary>
-public sealed class NorthflankObserver(ServiceListCache lists, ReconcilerOptions options, TimeProvider time)
+public sealed class NorthflankObserver(ServiceListCache lists, ProgressWatch progress, ReconcilerOptions options, TimeProvider time)
 {
     private static readonly TimeSpan NaiveSettledInterval = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<string, DateTimeOffset> lastWrites = new();
@@ -46,9 +47,35 @@ public sealed class NorthflankObserver(ServiceListCache lists, ReconcilerOptions
     /// <summary>A write makes every list that started before it too old for this Sandbox.</summary>
     public void RecordWrite(Sandbox sandbox) => lastWrites[SandboxKey.Of(sandbox)] = time.GetUtcNow();
 
-    public void Forget(Sandbox sandbox) => lastWrites.TryRemove(SandboxKey.Of(sandbox), out _);
+    public void Forget(Sandbox sandbox)
+    {
+        lastWrites.TryRemove(SandboxKey.Of(sandbox), out _);
+        progress.Stop(sandbox);
+    }
 
-    /// <summary>When to look again: soon while Northflank is changing, else at the settled pace, the drift check or expiry.</summary>
+    /// <summary>No progress to wait for (the spec is rejected until it changes).</summary>
+    public void StopWatching(Sandbox sandbox) => progress.Stop(sandbox);
+
+    /// <summary>
+    /// When to look again. While Northflank is changing, batched mode leaves the next look to the progress watch
+    /// (woken by the first list that shows the service changed) and requeues only as a fallback; naive mode
+    /// looks again after the progress interval. Settled Sandboxes are looked at on the settled pace, the drift
+    /// check or expiry, whichever is first.
+    /// </summary>
+    /// <param name="wrote">This reconcile changed the service, so its answer is no settled state to compare lists with.</param>
+    public TimeSpan ScheduleNextLook(Sandbox sandbox, INorthflankApi api, NorthflankToken token, DesiredState desired, ServiceDetails? seen, bool wrote, ConditionVerdict ready, SandboxStatus status, DateTimeOffset now)
+    {
+        if (options.Observation == ObservationMode.Batched && Readiness.InProgress(ready))
+        {
+            progress.WaitForChange(sandbox, api, token, desired.ProjectId, desired.ServiceName, seen?.Status, afterWrite: wrote);
+            return options.ProgressFallbackInterval;
+        }
+
+        progress.Stop(sandbox);
+        return NextLook(ready, status, desired, now);
+    }
+
+    /// <summary>When to look again without the progress watch.</summary>
     public TimeSpan NextLook(ConditionVerdict ready, SandboxStatus status, DesiredState desired, DateTimeOffset now)
     {
         if (Readiness.InProgress(ready))

@@ -18,6 +18,12 @@ public sealed class ReconcilerOptions
     /// <summary>How soon to look again while a deployment, pause or resume is under way (from the shared list).</summary>
     public TimeSpan ProgressPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How soon a Sandbox whose service is changing is looked at again if the progress watch has not woken it by
+    /// then (batched mode; the watch normally wakes it within a poll interval of the change).
+    /// </summary>
+    public TimeSpan ProgressFallbackInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How often a settled Sandbox is looked at, through its project's shared service list.</summary>
     public TimeSpan SettledPollInterval { get; set; } = TimeSpan.FromHours(1);
 

@@ -15,6 +15,7 @@ public sealed class SandboxCleanup(
     InputResolver inputs,
     CredentialMemory credentials,
     ServiceListCache lists,
+    ProgressWatch progress,
     ISandboxStatusWriter statusWriter,
     ISandboxEventSink events,
     ReconcilerOptions options,
@@ -55,10 +56,18 @@ public sealed class SandboxCleanup(
                 events.Normal(sandbox, "Deleted", $"deleted Northflank service {SandboxNaming.ServiceName(sandbox)}{(sandbox.Spec.Volume is null ? "" : " and its volume")}");
                 credentials.Forget(sandbox);
                 deletesSent.TryRemove(SandboxKey.Of(sandbox), out _);
+                progress.Stop(sandbox);
                 return null;
             }
 
-            return options.ProgressPollInterval;
+            if (serviceGone)
+            {
+                return options.ProgressPollInterval;
+            }
+
+            // Woken by the first shared list that no longer shows the service; the requeue is only a fallback.
+            progress.Wait(sandbox, api, token, projectId, ServiceId(sandbox), listed => listed is null);
+            return options.ProgressFallbackInterval;
         }
         catch (NorthflankApiException e) when (!e.IsTransient)
         {
@@ -69,7 +78,7 @@ public sealed class SandboxCleanup(
     /// <returns>True when the service is confirmed gone.</returns>
     private async Task<bool> DeleteServiceAsync(INorthflankApi api, NorthflankToken token, Sandbox sandbox, string projectId, CancellationToken ct)
     {
-        var id = sandbox.Status?.ServiceId ?? SandboxNaming.ServiceName(sandbox);
+        var id = ServiceId(sandbox);
         var now = time.GetUtcNow();
         if (deletesSent.TryGetValue(SandboxKey.Of(sandbox), out var sentAt))
         {
@@ -122,6 +131,8 @@ public sealed class SandboxCleanup(
         await api.DeleteVolumeAsync(projectId, id, ct);
         return await api.GetVolumeAsync(projectId, id, RequestPriority.Write, ct) is null;
     }
+
+    private static string ServiceId(Sandbox sandbox) => sandbox.Status?.ServiceId ?? SandboxNaming.ServiceName(sandbox);
 
     /// <summary>A service still listed this long after its DELETE gets the DELETE again.</summary>
     private static readonly TimeSpan DeleteRetryAfter = TimeSpan.FromMinutes(1);

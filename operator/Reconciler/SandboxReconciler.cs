@@ -126,7 +126,7 @@ public sealed class SandboxReconciler(
         var status = BuildStatus(sandbox, desired, observed, ports, ready, now);
         await WriteStatusAsync(sandbox, status, ct);
         SandboxTelemetry.Record(SandboxKey.Of(sandbox), ready.Reason);
-        return observer.NextLook(ready, status, desired, now);
+        return observer.ScheduleNextLook(sandbox, api, token, desired, observed.Service, wrote: plan.Actions.Count > 0, ready, status, now);
     }
 
     private SandboxStatus BuildStatus(Sandbox sandbox, DesiredState desired, Observation observed, IReadOnlyList<Northflank.ServicePort>? ports, ConditionVerdict ready, DateTimeOffset now)
@@ -157,6 +157,7 @@ public sealed class SandboxReconciler(
     /// <summary>Synced=False with the cause, a Warning event, and a slow retry: only a change can fix this.</summary>
     private async Task<TimeSpan?> RejectAsync(Sandbox sandbox, string reason, string message, CancellationToken ct)
     {
+        observer.StopWatching(sandbox);
         logger.LogWarning("Sandbox {Namespace}/{Name} not synced: {Reason}: {Message}", sandbox.Metadata.NamespaceProperty, sandbox.Metadata.Name, reason, message);
         events.Warning(sandbox, reason, message);
         var status = CopyStatus(sandbox.Status);

@@ -1,0 +1,77 @@
+using SandboxOperator.Northflank;
+
+namespace UnitTests.Reconciler;
+
+/// <summary>A Northflank API that can only list services: counts list calls per project and can hold them.</summary>
+internal sealed class ListOnlyApi : INorthflankApi
+{
+    private readonly Lock gate = new();
+    private readonly TaskCompletionSource release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public ListOnlyApi(bool held = false)
+    {
+        if (!held)
+        {
+            release.TrySetResult();
+        }
+    }
+
+    /// <summary>What the next list returns, per project.</summary>
+    public Dictionary<string, List<ServiceSummary>> Services { get; } = [];
+
+    public List<string> Calls { get; } = [];
+
+    public void Release() => release.TrySetResult();
+
+    public async Task<IReadOnlyList<ServiceSummary>> ListServicesAsync(string projectId, RequestPriority priority, CancellationToken ct)
+    {
+        List<ServiceSummary> listed;
+        lock (gate)
+        {
+            Calls.Add(projectId);
+            listed = [.. Services.GetValueOrDefault(projectId) ?? []];
+        }
+
+        await release.Task.WaitAsync(ct);
+        return listed;
+    }
+
+    public static ServiceSummary Service(string id, string? deployment) => new()
+    {
+        Id = id,
+        Name = id,
+        Status = deployment is null ? null : new ServiceStatus { Deployment = new DeploymentStatus { Status = deployment } },
+    };
+
+    public Task<ServiceDetails?> GetServiceAsync(string projectId, string serviceId, RequestPriority priority, CancellationToken ct) => throw new NotSupportedException();
+
+    public Task<ServiceDetails> PutDeploymentServiceAsync(string projectId, DeploymentServiceRequest request, CancellationToken ct) => throw new NotSupportedException();
+
+    public Task DeleteServiceAsync(string projectId, string serviceId, bool deleteChildObjects, CancellationToken ct) => throw new NotSupportedException();
+
+    public Task PauseServiceAsync(string projectId, string serviceId, CancellationToken ct) => throw new NotSupportedException();
+
+    public Task ResumeServiceAsync(string projectId, string serviceId, int? instances, CancellationToken ct) => throw new NotSupportedException();
+
+    public Task ScaleServiceAsync(string projectId, string serviceId, ScaleRequest request, CancellationToken ct) => throw new NotSupportedException();
+
+    public Task<IReadOnlyList<ServicePort>> GetPortsAsync(string projectId, string serviceId, RequestPriority priority, CancellationToken ct) => throw new NotSupportedException();
+
+    public Task<IReadOnlyList<ServicePort>> UpdatePortsAsync(string projectId, string serviceId, IReadOnlyList<PortRequest> ports, CancellationToken ct) => throw new NotSupportedException();
+
+    public Task<IReadOnlyDictionary<string, string>> GetRuntimeEnvironmentAsync(string projectId, string serviceId, CancellationToken ct) => throw new NotSupportedException();
+
+    public Task SetRuntimeEnvironmentAsync(string projectId, string serviceId, IReadOnlyDictionary<string, string> variables, CancellationToken ct) => throw new NotSupportedException();
+
+    public Task<VolumeDetails> CreateVolumeAsync(string projectId, VolumeRequest request, CancellationToken ct) => throw new NotSupportedException();
+
+    public Task<VolumeDetails?> GetVolumeAsync(string projectId, string volumeId, RequestPriority priority, CancellationToken ct) => throw new NotSupportedException();
+
+    public Task<IReadOnlyList<VolumeDetails>> ListVolumesAsync(string projectId, RequestPriority priority, CancellationToken ct) => throw new NotSupportedException();
+
+    public Task DeleteVolumeAsync(string projectId, string volumeId, CancellationToken ct) => throw new NotSupportedException();
+
+    public Task AttachVolumeAsync(string projectId, string volumeId, string serviceId, CancellationToken ct) => throw new NotSupportedException();
+
+    public Task DetachVolumeAsync(string projectId, string volumeId, string serviceId, CancellationToken ct) => throw new NotSupportedException();
+}

@@ -1,0 +1,142 @@
+using Microsoft.Extensions.Time.Testing;
+using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Northflank;
+using SandboxOperator.Reconciler;
+
+namespace UnitTests.Reconciler;
+
+public class ProgressWatchTests
+{
+    private static readonly NorthflankToken Token = new("token-a");
+    private static readonly ServiceStatus Pending = new() { Deployment = new DeploymentStatus { Status = DeploymentStates.Pending } };
+
+    private FakeTimeProvider time = null!;
+    private ListOnlyApi api = null!;
+    private ProgressWatch watch = null!;
+    private List<string> woken = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        api = new ListOnlyApi();
+        watch = new ProgressWatch(new ServiceListCache(time), new ReconcilerOptions(), time);
+        woken = [];
+    }
+
+    private Task PollAsync() => watch.PollOnceAsync((ns, name) => { lock (woken) { woken.Add($"{ns}/{name}"); } }, CancellationToken.None);
+
+    private void WaitForChange(Sandbox sandbox, string project = "p", ServiceStatus? seen = null, bool afterWrite = false) =>
+        watch.WaitForChange(sandbox, api, Token, project, Id(sandbox), seen ?? Pending, afterWrite);
+
+    private static string Id(Sandbox sandbox) => $"sbx-{sandbox.Metadata.Name}";
+
+    [Test]
+    public async Task One_list_wakes_exactly_the_sandboxes_whose_service_changed()
+    {
+        var sandboxes = Enumerable.Range(0, 50).Select(i => SandboxFactory.New($"s{i}")).ToList();
+        sandboxes.ForEach(s => WaitForChange(s));
+        api.Services["p"] = [.. sandboxes.Select((s, i) => ListOnlyApi.Service(Id(s), i % 10 == 0 ? DeploymentStates.Completed : DeploymentStates.Pending))];
+
+        await PollAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(api.Calls, Has.Count.EqualTo(1), "one list for the whole project");
+            Assert.That(woken, Is.EquivalentTo(new[] { "team-a/s0", "team-a/s10", "team-a/s20", "team-a/s30", "team-a/s40" }));
+            Assert.That(watch.Count, Is.EqualTo(45), "the woken ones stop waiting; their reconcile decides again");
+        });
+    }
+
+    [Test]
+    public async Task A_service_missing_from_the_list_wakes_its_sandbox()
+    {
+        var sandbox = SandboxFactory.New("gone");
+        WaitForChange(sandbox);
+
+        await PollAsync();
+
+        Assert.That(woken, Is.EqualTo(new[] { "team-a/gone" }));
+    }
+
+    [Test]
+    public async Task After_a_write_a_settled_state_wakes_the_sandbox_even_when_the_answer_showed_it_too()
+    {
+        var completed = new ServiceStatus { Deployment = new DeploymentStatus { Status = DeploymentStates.Completed } };
+        var written = SandboxFactory.New("written");
+        var deploying = SandboxFactory.New("deploying");
+        var settledBefore = SandboxFactory.New("settled-before");
+        WaitForChange(written, seen: completed, afterWrite: true);
+        WaitForChange(deploying, afterWrite: true);
+        WaitForChange(settledBefore, seen: completed, afterWrite: false);
+        api.Services["p"] =
+        [
+            ListOnlyApi.Service(Id(written), DeploymentStates.Completed),
+            ListOnlyApi.Service(Id(deploying), DeploymentStates.Pending),
+            ListOnlyApi.Service(Id(settledBefore), DeploymentStates.Completed),
+        ];
+
+        await PollAsync();
+
+        Assert.That(woken, Is.EqualTo(new[] { "team-a/written" }), "a PENDING answered by the write and listed again is no news");
+    }
+
+    [Test]
+    public async Task A_deletion_wakes_only_once_the_service_is_no_longer_listed()
+    {
+        var sandbox = SandboxFactory.New("deleting");
+        watch.Wait(sandbox, api, Token, "p", Id(sandbox), listed => listed is null);
+        api.Services["p"] = [ListOnlyApi.Service(Id(sandbox), DeploymentStates.Completed)];
+        await PollAsync();
+        Assert.That(woken, Is.Empty);
+
+        api.Services["p"] = [];
+        time.Advance(TimeSpan.FromSeconds(1));
+        await PollAsync();
+        Assert.That(woken, Is.EqualTo(new[] { "team-a/deleting" }));
+    }
+
+    [Test]
+    public async Task A_list_that_started_before_the_wait_does_not_judge_it()
+    {
+        var held = new ListOnlyApi(held: true);
+        var sandbox = SandboxFactory.New("late");
+        watch.WaitForChange(SandboxFactory.New("early"), held, Token, "p", "sbx-early", Pending, afterWrite: true);
+        var round = PollAsync();
+
+        // Registered while the round's list is under way: that list may predate what this reconcile saw.
+        time.Advance(TimeSpan.FromMilliseconds(10));
+        watch.WaitForChange(sandbox, held, Token, "p", Id(sandbox), Pending, afterWrite: true);
+        held.Release();
+        await round;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(woken, Is.EqualTo(new[] { "team-a/early" }));
+            Assert.That(watch.Count, Is.EqualTo(1), "the late one waits for the next list");
+        });
+    }
+
+    [Test]
+    public async Task Each_project_and_token_is_listed_once_per_round_and_stopped_sandboxes_are_not()
+    {
+        WaitForChange(SandboxFactory.New("a1"), project: "a");
+        WaitForChange(SandboxFactory.New("a2"), project: "a");
+        WaitForChange(SandboxFactory.New("b1"), project: "b");
+        var stopped = SandboxFactory.New("c1");
+        WaitForChange(stopped, project: "c");
+        watch.Stop(stopped);
+
+        await PollAsync();
+
+        Assert.That(api.Calls, Is.EquivalentTo(new[] { "a", "b" }));
+    }
+
+    [Test]
+    public async Task Nothing_waiting_costs_no_call()
+    {
+        await PollAsync();
+
+        Assert.That(api.Calls, Is.Empty);
+    }
+}
