@@ -29,6 +29,7 @@ public static class OperatorServices
         services.AddSingleton<ISandboxEventSink, SandboxEventSink>();
         services.AddSingleton<CredentialMemory>();
         services.AddSingleton<ServiceListCache>();
+        services.AddSingleton<ProgressWatch>();
         services.AddSingleton<NorthflankObserver>();
         services.AddSingleton<InputResolver>();
         services.AddSingleton<SandboxReconciler>();
@@ -46,7 +47,10 @@ public static class OperatorServices
                 .WithUpdatePredicate(Predicates.GenerationOrMetadataChanged)
                 .WatchesSecrets((secret, sandboxes) => ReferenceIndex.SandboxesUsingSecret(
                     secret, sandboxes, reconcilerOptions.DefaultCredentialsNamespace!, reconcilerOptions.DefaultCredentialsSecretName))
-                .Watches<V1ConfigMap>(sp => ListWatches.ConfigMaps(sp.GetRequiredService<IKubernetes>()), ReferenceIndex.SandboxesUsingConfigMap);
+                .Watches<V1ConfigMap>(sp => ListWatches.ConfigMaps(sp.GetRequiredService<IKubernetes>()), ReferenceIndex.SandboxesUsingConfigMap)
+                // A wake carries news for exactly one Sandbox, usually the news that makes it Ready: it goes ahead of
+                // new Sandboxes, so a burst of creates does not hold up every Ready behind it.
+                .WatchesSource(sp => new ProgressSource(sp.GetRequiredService<ProgressWatch>()), priority: true);
             if (options.WatchedNamespaces.Count > 0)
             {
                 controller.InNamespaces([.. options.WatchedNamespaces]);
