@@ -29,7 +29,7 @@ internal sealed record BenchSettings
     public int TimeScale { get; init; } = 60;
 
     /// <summary>Simulated hours the steady state is held.</summary>
-    public double SteadyHours { get; init; } = 1;
+    public double SteadyHours { get; init; } = 2;
 
     /// <summary>The operator's defaults at real speed, divided by <see cref="TimeScale"/> when passed to it.</summary>
     public TimeSpan SettledPollInterval { get; init; } = TimeSpan.FromHours(1);
