@@ -101,7 +101,7 @@ public sealed record DeploymentStatus
 }
 
 /// <summary>One item of the paged service list: no paused flag, no instance count.</summary>
-public sealed record ServiceSummary
+public record ServiceSummary
 {
     public required string Id { get; init; }
     public string? AppId { get; init; }
@@ -113,17 +113,10 @@ public sealed record ServiceSummary
     public ServiceStatus? Status { get; init; }
 }
 
-public sealed record ServiceDetails
+/// <summary>A service as GET (and the create-or-update call) returns it: its list item and the rest of its spec.</summary>
+public sealed record ServiceDetails : ServiceSummary
 {
-    public required string Id { get; init; }
-    public string? AppId { get; init; }
-    public string? ProjectId { get; init; }
-    public required string Name { get; init; }
-    public IReadOnlyList<string>? Tags { get; init; }
-    public string? Description { get; init; }
-    public string? ServiceType { get; init; }
     public BillingSpec? Billing { get; init; }
-    public ServiceStatus? Status { get; init; }
     public bool ServicePaused { get; init; }
     public ServiceDeployment? Deployment { get; init; }
     public IReadOnlyList<ServicePort>? Ports { get; init; }
