@@ -14,6 +14,7 @@ namespace SandboxOperator.Reconciler;
 public sealed class ProgressWatch(ServiceListCache lists, ReconcilerOptions options, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, Waiter> waiting = new();
+    private readonly ConcurrentDictionary<(string Token, string Project), byte> polling = new();
 
     public int Count => waiting.Count;
 
@@ -44,24 +45,63 @@ public sealed class ProgressWatch(ServiceListCache lists, ReconcilerOptions opti
         using var timer = new PeriodicTimer(options.ProgressPollInterval, time);
         while (await timer.WaitForNextTickAsync(ct))
         {
-            await PollOnceAsync(wake, ct);
+            _ = PollOnceAsync(wake, ct);
         }
     }
 
-    /// <summary>One round: a fresh list per project with waiters (in parallel: one token's budget must not hold up another's).</summary>
+    /// <summary>
+    /// One round: a fresh list for each project with waiters whose previous round has finished. Rounds run on their
+    /// own, so a token waiting for its budget (or a slow project) holds up no other token's or project's round.
+    /// </summary>
     public Task PollOnceAsync(Action<string, string> wake, CancellationToken ct)
     {
         var started = time.GetUtcNow();
-        var rounds = waiting.Values
-            .GroupBy(w => (w.Token.Fingerprint, w.ProjectId))
-            .Select(group => PollProjectAsync([.. group], started, wake, ct));
+        var rounds = new List<Task>();
+        foreach (var group in waiting.Values.GroupBy(w => (w.Token.Fingerprint, w.ProjectId)))
+        {
+            if (!polling.TryAdd(group.Key, 0))
+            {
+                continue;
+            }
+
+            var waiters = group.ToList();
+            rounds.Add(Task.Run(
+                async () =>
+                {
+                    try
+                    {
+                        await PollProjectAsync(waiters, started, wake, ct);
+                    }
+                    finally
+                    {
+                        polling.TryRemove(group.Key, out _);
+                    }
+                },
+                CancellationToken.None));
+        }
+
         return Task.WhenAll(rounds);
     }
 
     private async Task PollProjectAsync(IReadOnlyList<Waiter> group, DateTimeOffset started, Action<string, string> wake, CancellationToken ct)
     {
         var first = group[0];
-        var services = await lists.GetAsync(first.Api, first.Token, first.ProjectId, started, ct);
+        IReadOnlyDictionary<string, ServiceSummary> services;
+        try
+        {
+            services = await lists.GetAsync(first.Api, first.Token, first.ProjectId, started, ct);
+        }
+        catch (NorthflankApiException)
+        {
+            // Already retried by the client. The next round tries again; if the project stays unreadable, each waiting
+            // Sandbox's fallback requeue runs its reconcile, which reports the failure in its status.
+            return;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return;
+        }
+
         foreach (var waiter in group)
         {
             // A waiter newer than the list may already have seen more than it shows.

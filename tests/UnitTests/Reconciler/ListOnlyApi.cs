@@ -21,6 +21,9 @@ internal sealed class ListOnlyApi : INorthflankApi
 
     public List<string> Calls { get; } = [];
 
+    /// <summary>Thrown by every list call (after counting it) when set.</summary>
+    public Exception? ListFailure { get; init; }
+
     public void Release() => release.TrySetResult();
 
     public async Task<IReadOnlyList<ServiceSummary>> ListServicesAsync(string projectId, RequestPriority priority, CancellationToken ct)
@@ -33,7 +36,7 @@ internal sealed class ListOnlyApi : INorthflankApi
         }
 
         await release.Task.WaitAsync(ct);
-        return listed;
+        return ListFailure is { } failure ? throw failure : listed;
     }
 
     public static ServiceSummary Service(string id, string? deployment) => new()

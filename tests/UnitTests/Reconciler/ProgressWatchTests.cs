@@ -133,6 +133,61 @@ public class ProgressWatchTests
     }
 
     [Test]
+    public async Task A_project_whose_list_is_slow_holds_up_no_other_and_is_not_listed_twice_at_once()
+    {
+        var slow = new ListOnlyApi(held: true);
+        var stuck = SandboxFactory.New("stuck");
+        watch.WaitForChange(stuck, slow, new NorthflankToken("token-slow"), "slow", Id(stuck), Pending, afterWrite: false);
+        WaitForChange(SandboxFactory.New("quick"), project: "fast");
+
+        var first = PollAsync();
+        await Eventually(() => { lock (woken) { return woken.Contains("team-a/quick"); } });
+        time.Advance(TimeSpan.FromSeconds(1));
+        await PollAsync().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(slow.Calls, Has.Count.EqualTo(1), "a round still under way is not started again");
+            Assert.That(first.IsCompleted, Is.False);
+        });
+        slow.Release();
+        await first.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.That(woken, Does.Contain("team-a/stuck"));
+    }
+
+    [Test]
+    public async Task A_failed_list_wakes_nobody_and_is_tried_again_next_round()
+    {
+        var failing = new ListOnlyApi { ListFailure = new NorthflankApiException(System.Net.HttpStatusCode.BadGateway, "bad gateway") };
+        watch.WaitForChange(SandboxFactory.New("s"), failing, Token, "p", "sbx-s", Pending, afterWrite: false);
+
+        await PollAsync();
+        time.Advance(TimeSpan.FromSeconds(1));
+        await PollAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(woken, Is.Empty);
+            Assert.That(failing.Calls, Has.Count.EqualTo(2));
+            Assert.That(watch.Count, Is.EqualTo(1));
+        });
+    }
+
+    private static async Task Eventually(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail("condition not reached");
+            }
+
+            await Task.Delay(5);
+        }
+    }
+
+    [Test]
     public async Task Nothing_waiting_costs_no_call()
     {
         await PollAsync();
