@@ -141,7 +141,7 @@ public class ProgressWatchTests
         WaitForChange(SandboxFactory.New("quick"), project: "fast");
 
         var first = PollAsync();
-        await Eventually(() => { lock (woken) { return woken.Contains("team-a/quick"); } });
+        await Eventually.True(() => { lock (woken) { return woken.Contains("team-a/quick"); } });
         time.Advance(TimeSpan.FromSeconds(1));
         await PollAsync().WaitAsync(TimeSpan.FromSeconds(10));
 
@@ -171,20 +171,6 @@ public class ProgressWatchTests
             Assert.That(failing.Calls, Has.Count.EqualTo(2));
             Assert.That(watch.Count, Is.EqualTo(1));
         });
-    }
-
-    private static async Task Eventually(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail("condition not reached");
-            }
-
-            await Task.Delay(5);
-        }
     }
 
     [Test]

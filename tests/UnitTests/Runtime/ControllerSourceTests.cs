@@ -27,7 +27,7 @@ public class ControllerSourceTests
 
         using var cts = new CancellationTokenSource();
         var run = controller.RunAsync(cts.Token);
-        await Eventually(() => Count(user) >= 2);
+        await Eventually.True(() => Count(user) >= 2);
         await cts.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(10));
 
@@ -44,20 +44,6 @@ public class ControllerSourceTests
             {
                 return user.Calls.Count;
             }
-        }
-    }
-
-    private static async Task Eventually(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail("condition not reached");
-            }
-
-            await Task.Delay(5);
         }
     }
 

@@ -7,21 +7,6 @@ namespace UnitTests.Runtime;
 [TestFixture]
 public class InformerTests
 {
-    private static async Task Eventually(Func<bool> condition, Action? tick = null)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail("condition not reached");
-            }
-
-            tick?.Invoke();
-            await Task.Delay(5);
-        }
-    }
-
     private static EntityWatchEvent<Widget> Ev(WatchEventType type, Widget w) => new(type, w);
 
     [Test]
@@ -49,7 +34,7 @@ public class InformerTests
         firstWatch.TryWrite(Ev(WatchEventType.Modified, Widget.Make("ns", "a", "11")));
         firstWatch.TryWrite(new ResourceVersionExpiredException());
 
-        await Eventually(() => lw.WatchCalls.Count == 2);
+        await Eventually.True(() => lw.WatchCalls.Count == 2);
         await cts.CancelAsync();
         secondWatch.TryComplete();
         await run.WaitAsync(TimeSpan.FromSeconds(10));
@@ -77,7 +62,7 @@ public class InformerTests
         var run = informer.RunAsync(cts.Token);
         await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
         first.TryWrite(new KubernetesException(new k8s.Models.V1Status { Code = 410, Reason = "Expired", Message = "too old resource version: 10 (25)" }));
-        await Eventually(() => lw.WatchCalls.Count == 2);
+        await Eventually.True(() => lw.WatchCalls.Count == 2);
         await cts.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.That(lw.WatchCalls.Last().ResourceVersion, Is.EqualTo("30"));
@@ -101,12 +86,12 @@ public class InformerTests
         first.TryWrite(Ev(WatchEventType.Added, Widget.Make("ns", "b", "6")));
         first.TryWrite(Ev(WatchEventType.Bookmark, new Widget { Metadata = new() { ResourceVersion = "8" } }));
         first.TryComplete();
-        await Eventually(() => lw.WatchCalls.Count == 2);
+        await Eventually.True(() => lw.WatchCalls.Count == 2);
 
         // Connection error: back off (time is fake), then re-watch from the last event's resourceVersion.
         second.TryWrite(Ev(WatchEventType.Modified, Widget.Make("ns", "a", "9")));
         second.TryWrite(new IOException("connection reset"));
-        await Eventually(() => lw.WatchCalls.Count == 3, () => time.Advance(TimeSpan.FromSeconds(1)));
+        await Eventually.True(() => lw.WatchCalls.Count == 3, () => time.Advance(TimeSpan.FromSeconds(1)));
 
         await cts.CancelAsync();
         third.TryComplete();
@@ -131,10 +116,10 @@ public class InformerTests
         var informer = new Informer<Widget>(lw, time: time);
         using var cts = new CancellationTokenSource();
         var run = informer.RunAsync(cts.Token);
-        await Eventually(() => lw.ListCalls == 1);
+        await Eventually.True(() => lw.ListCalls == 1);
         await Task.Delay(50);
         Assert.That(informer.HasSynced, Is.False);
-        await Eventually(() => informer.HasSynced, () => time.Advance(TimeSpan.FromMilliseconds(500)));
+        await Eventually.True(() => informer.HasSynced, () => time.Advance(TimeSpan.FromMilliseconds(500)));
         await cts.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.That(lw.ListCalls, Is.EqualTo(2));
@@ -152,7 +137,7 @@ public class InformerTests
         using var cts = new CancellationTokenSource();
         var run = informer.RunAsync(cts.Token);
         await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
-        await Eventually(() => lw.WatchCalls.Count == 2);
+        await Eventually.True(() => lw.WatchCalls.Count == 2);
         await cts.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Multiple(() =>
