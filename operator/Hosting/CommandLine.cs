@@ -38,7 +38,7 @@ public static class CommandLine
           --cluster-id ID                 names this cluster in ownership tags (default "default")
           --namespaces A,B                namespaces to watch (default: all)
           --workers N                     concurrent reconciles (default 4)
-          --progress-poll-interval T      look again this soon while Northflank is changing (default 00:00:01)
+          --progress-poll-interval T      list projects with changing services this often (default 00:00:01)
           --settled-poll-interval T       look at settled sandboxes this often, via the shared list (default 01:00:00)
           --drift-check-interval T        read each settled sandbox's service whole and repair drift (default 12:00:00)
           --observation batched|naive     shared service lists (default), or a GET per look every 30 s (for comparison)

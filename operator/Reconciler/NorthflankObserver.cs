@@ -76,7 +76,7 @@ public sealed class NorthflankObserver(ServiceListCache lists, ProgressWatch pro
     }
 
     /// <summary>When to look again without the progress watch.</summary>
-    public TimeSpan NextLook(ConditionVerdict ready, SandboxStatus status, DesiredState desired, DateTimeOffset now)
+    private TimeSpan NextLook(ConditionVerdict ready, SandboxStatus status, DesiredState desired, DateTimeOffset now)
     {
         if (Readiness.InProgress(ready))
         {

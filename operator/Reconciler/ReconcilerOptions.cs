@@ -15,7 +15,10 @@ public sealed class ReconcilerOptions
     /// <summary>Identifies this cluster in the ownership tags, so two clusters sharing a project never take each other's services.</summary>
     public string ClusterId { get; set; } = "default";
 
-    /// <summary>How soon to look again while a deployment, pause or resume is under way (from the shared list).</summary>
+    /// <summary>
+    /// How often the progress watch lists a project while a deployment, pause, resume or delete in it is under way
+    /// (naive mode: how soon each such Sandbox is read again with a GET).
+    /// </summary>
     public TimeSpan ProgressPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
