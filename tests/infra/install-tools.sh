@@ -53,8 +53,15 @@ if [ ! -x "$K8S_DIR/kube-apiserver" ] || [ ! -x "$K8S_DIR/kube-controller-manage
   work="$CACHE_ROOT/build-k8s"
   rm -rf "$work"; mkdir -p "$work"
   log "downloading Debian's kubernetes source package"
-  (cd "$work" && apt-get source --download-only "kubernetes=$K8S_DEB_VERSION" >&2 || apt-get source --download-only kubernetes >&2)
+  # apt pins a source package only by its full Debian revision, which security updates change; take the current one
+  # and check that its upstream version is the one this script was tested with.
+  (cd "$work" && apt-get source --download-only kubernetes >&2)
   orig=$(ls "$work"/kubernetes_*.orig.tar.gz | head -n1)
+  if [ "$(basename "$orig")" != "kubernetes_${K8S_DEB_VERSION}.orig.tar.gz" ]; then
+    echo "install-tools: Debian now ships $(basename "$orig"), not kubernetes_${K8S_DEB_VERSION}.orig.tar.gz;" \
+      "update K8S_DEB_VERSION in $0 once the tests pass with it" >&2
+    exit 1
+  fi
   mkdir -p "$work/src"
   tar -xzf "$orig" -C "$work/src" --strip-components=1
   # The vendored reflect2 1.0.1 crashes under Go >= 1.18 (SIGSEGV in map iteration); Debian's 1.0.2 fixes it.
