@@ -55,6 +55,17 @@ public sealed class OperatorOptions
 
     public string OwnNamespace => PodNamespace ?? ReadServiceAccountNamespace() ?? "default";
 
+    /// <summary>Refuses settings the operator cannot run with, naming the flag, before anything starts.</summary>
+    public void Validate()
+    {
+        Northflank.Validate();
+        if (!System.Text.RegularExpressions.Regex.IsMatch(ClusterId, OwnershipMarker.ClusterIdPattern))
+        {
+            throw new ArgumentException(
+                $"--cluster-id '{ClusterId}' must be 1 to 40 lowercase letters, digits and dashes, starting and ending with a letter or digit (it goes into the ownership marker of every Northflank service).");
+        }
+    }
+
     public ReconcilerOptions ToReconcilerOptions()
     {
         var (ns, name) = CredentialsSecret.Split('/', 2) is [var n, var s] ? (n, s) : (OwnNamespace, CredentialsSecret);

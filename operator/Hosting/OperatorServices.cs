@@ -14,7 +14,7 @@ public static class OperatorServices
     /// <summary>Registers the reconciler, the Northflank client and the controller runtime that drives them.</summary>
     public static IServiceCollection AddSandboxOperator(this IServiceCollection services, OperatorOptions options)
     {
-        options.Northflank.Validate();
+        options.Validate();
         var kubeconfig = options.Kubeconfig is { Length: > 0 } path ? KubernetesClientConfiguration.BuildConfigFromConfigFile(path)
             : KubernetesClientConfiguration.IsInCluster() ? KubernetesClientConfiguration.InClusterConfig()
             : KubernetesClientConfiguration.BuildConfigFromConfigFile();

@@ -13,39 +13,32 @@ public interface INorthflankApi
     /// <summary>Every service of a project, following pagination (100 a page).</summary>
     Task<IReadOnlyList<ServiceSummary>> ListServicesAsync(string projectId, RequestPriority priority, CancellationToken ct);
 
-    /// <summary>PUT: create the deployment service, or update the one with the same name. Idempotent by name.</summary>
-    Task<ServiceDetails> PutDeploymentServiceAsync(string projectId, DeploymentServiceRequest request, CancellationToken ct);
+    /// <summary>POST a new deployment service; 409 when one with the same derived id exists. Never retried automatically.</summary>
+    Task<ServiceDetails> CreateDeploymentServiceAsync(string projectId, CreateServiceRequest request, CancellationToken ct);
+
+    /// <summary>PATCH the settings given (the rest stay as they are).</summary>
+    Task<ServiceDetails> PatchDeploymentServiceAsync(string projectId, string serviceId, ServiceSpec spec, CancellationToken ct);
 
     /// <summary>DELETE a service; succeeds when it is already gone (404).</summary>
     Task DeleteServiceAsync(string projectId, string serviceId, bool deleteChildObjects, CancellationToken ct);
 
+    /// <summary>Pause; Northflank may answer 409 when the service is already paused.</summary>
     Task PauseServiceAsync(string projectId, string serviceId, CancellationToken ct);
 
+    /// <summary>Resume; Northflank answers 409 when the service is not paused (resume-service.md).</summary>
     Task ResumeServiceAsync(string projectId, string serviceId, int? instances, CancellationToken ct);
 
-    Task ScaleServiceAsync(string projectId, string serviceId, ScaleRequest request, CancellationToken ct);
+    /// <summary>The service's containers and their states (all pages).</summary>
+    Task<IReadOnlyList<ServiceContainer>> ListContainersAsync(string projectId, string serviceId, RequestPriority priority, CancellationToken ct);
 
-    Task<IReadOnlyList<ServicePort>> GetPortsAsync(string projectId, string serviceId, RequestPriority priority, CancellationToken ct);
-
-    Task<IReadOnlyList<ServicePort>> UpdatePortsAsync(string projectId, string serviceId, IReadOnlyList<PortRequest> ports, CancellationToken ct);
-
-    Task<IReadOnlyDictionary<string, string>> GetRuntimeEnvironmentAsync(string projectId, string serviceId, CancellationToken ct);
-
-    Task SetRuntimeEnvironmentAsync(string projectId, string serviceId, IReadOnlyDictionary<string, string> variables, CancellationToken ct);
-
+    /// <summary>POST a new volume; 409 when one with the same derived id exists. Never retried automatically.</summary>
     Task<VolumeDetails> CreateVolumeAsync(string projectId, VolumeRequest request, CancellationToken ct);
 
     /// <summary>GET a volume; null when Northflank answers 404.</summary>
     Task<VolumeDetails?> GetVolumeAsync(string projectId, string volumeId, RequestPriority priority, CancellationToken ct);
 
-    Task<IReadOnlyList<VolumeDetails>> ListVolumesAsync(string projectId, RequestPriority priority, CancellationToken ct);
-
     /// <summary>DELETE a volume; succeeds when it is already gone (404).</summary>
     Task DeleteVolumeAsync(string projectId, string volumeId, CancellationToken ct);
-
-    Task AttachVolumeAsync(string projectId, string volumeId, string serviceId, CancellationToken ct);
-
-    Task DetachVolumeAsync(string projectId, string volumeId, string serviceId, CancellationToken ct);
 }
 
 /// <summary>Hands out one <see cref="INorthflankApi"/> per API token, sharing that token's request budget.</summary>

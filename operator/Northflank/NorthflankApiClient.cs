@@ -26,15 +26,12 @@ public sealed class NorthflankApiClient : INorthflankApi, IDisposable
         public const string Services = "/v1/projects/{projectId}/services";
         public const string DeploymentService = "/v1/projects/{projectId}/services/deployment";
         public const string Service = "/v1/projects/{projectId}/services/{serviceId}";
+        public const string PatchDeploymentService = "/v1/projects/{projectId}/services/deployment/{serviceId}";
         public const string Pause = "/v1/projects/{projectId}/services/{serviceId}/pause";
         public const string Resume = "/v1/projects/{projectId}/services/{serviceId}/resume";
-        public const string Scale = "/v1/projects/{projectId}/services/{serviceId}/scale";
-        public const string Ports = "/v1/projects/{projectId}/services/{serviceId}/ports";
-        public const string RuntimeEnvironment = "/v1/projects/{projectId}/services/{serviceId}/runtime-environment";
+        public const string Containers = "/v1/projects/{projectId}/services/{serviceId}/containers";
         public const string Volumes = "/v1/projects/{projectId}/volumes";
         public const string Volume = "/v1/projects/{projectId}/volumes/{volumeId}";
-        public const string AttachVolume = "/v1/projects/{projectId}/volumes/{volumeId}/attach";
-        public const string DetachVolume = "/v1/projects/{projectId}/volumes/{volumeId}/detach";
     }
 
     /// <summary>Northflank's maximum page size.</summary>
@@ -112,13 +109,30 @@ public sealed class NorthflankApiClient : INorthflankApi, IDisposable
         }
     }
 
-    public async Task<ServiceDetails> PutDeploymentServiceAsync(string projectId, DeploymentServiceRequest request, CancellationToken ct)
+    /// <summary>
+    /// POST a new service. Never retried automatically: a second try after a lost answer would 409, which the caller
+    /// reads as "look at what is there" (the operator's own service, or someone else's).
+    /// </summary>
+    public async Task<ServiceDetails> CreateDeploymentServiceAsync(string projectId, CreateServiceRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var answer = await SendAsync(new Call(Method.Put, Routes.DeploymentService, RequestPriority.Write, Idempotent: true)
+        var answer = await SendAsync(new Call(Method.Post, Routes.DeploymentService, RequestPriority.Write, Idempotent: false)
         {
             Segments = [("projectId", projectId)],
             Body = request,
+        }, ct);
+        return ReadData<ServiceDetails>(answer);
+    }
+
+    public async Task<ServiceDetails> PatchDeploymentServiceAsync(string projectId, string serviceId, ServiceSpec spec, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var answer = await SendAsync(new Call(Method.Patch, Routes.PatchDeploymentService, RequestPriority.Write, Idempotent: true)
+        {
+            Segments = [("projectId", projectId), ("serviceId", serviceId)],
+            // The base type's fields only: a create request's name and create options are not PATCH fields.
+            Body = spec,
+            BodyType = typeof(ServiceSpec),
         }, ct);
         return ReadData<ServiceDetails>(answer);
     }
@@ -143,64 +157,21 @@ public sealed class NorthflankApiClient : INorthflankApi, IDisposable
             Body = new ResumeBody { Instances = instances },
         }, ct);
 
-    public Task ScaleServiceAsync(string projectId, string serviceId, ScaleRequest request, CancellationToken ct)
+    public async Task<IReadOnlyList<ServiceContainer>> ListContainersAsync(string projectId, string serviceId, RequestPriority priority, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        return SendAsync(new Call(Method.Post, Routes.Scale, RequestPriority.Write, Idempotent: true)
+        var all = new List<ServiceContainer>();
+        string? cursor = null;
+        while (true)
         {
-            Segments = [("projectId", projectId), ("serviceId", serviceId)],
-            Body = request,
-        }, ct);
-    }
-
-    public async Task<IReadOnlyList<ServicePort>> GetPortsAsync(string projectId, string serviceId, RequestPriority priority, CancellationToken ct)
-    {
-        var answer = await SendAsync(new Call(Method.Get, Routes.Ports, priority, Idempotent: true)
-        {
-            Segments = [("projectId", projectId), ("serviceId", serviceId)],
-        }, ct);
-        return ReadData<PortsData<ServicePort>>(answer).Ports ?? throw Unexpected(answer, "no data.ports");
-    }
-
-    /// <summary>
-    /// Replaces the service's ports. The js-client types this answer as <c>any</c>: when it carries
-    /// <c>data.ports</c> those are returned, otherwise the ports are read back with one more (Write) request.
-    /// </summary>
-    public async Task<IReadOnlyList<ServicePort>> UpdatePortsAsync(string projectId, string serviceId, IReadOnlyList<PortRequest> ports, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(ports);
-        var answer = await SendAsync(new Call(Method.Post, Routes.Ports, RequestPriority.Write, Idempotent: true)
-        {
-            Segments = [("projectId", projectId), ("serviceId", serviceId)],
-            Body = new PortsData<PortRequest> { Ports = ports },
-        }, ct);
-        var returned = TryDeserialize<DataEnvelope<PortsData<ServicePort>>>(answer.Content)?.Data?.Ports;
-        return returned ?? await GetPortsAsync(projectId, serviceId, RequestPriority.Write, ct);
-    }
-
-    /// <summary>The service's own runtime variables; non-string values come back as their JSON text.</summary>
-    public async Task<IReadOnlyDictionary<string, string>> GetRuntimeEnvironmentAsync(string projectId, string serviceId, CancellationToken ct)
-    {
-        var answer = await SendAsync(new Call(Method.Get, Routes.RuntimeEnvironment, RequestPriority.Write, Idempotent: true)
-        {
-            Segments = [("projectId", projectId), ("serviceId", serviceId)],
-        }, ct);
-        var variables = ReadData<RuntimeEnvironmentData>(answer).RuntimeEnvironment ?? [];
-        return variables.ToDictionary(
-            pair => pair.Key,
-            pair => pair.Value.ValueKind == JsonValueKind.String ? pair.Value.GetString() ?? string.Empty : pair.Value.GetRawText(),
-            StringComparer.Ordinal);
-    }
-
-    /// <summary>Sets the whole runtime environment (the POST replaces every variable of the service).</summary>
-    public Task SetRuntimeEnvironmentAsync(string projectId, string serviceId, IReadOnlyDictionary<string, string> variables, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(variables);
-        return SendAsync(new Call(Method.Post, Routes.RuntimeEnvironment, RequestPriority.Write, Idempotent: true)
-        {
-            Segments = [("projectId", projectId), ("serviceId", serviceId)],
-            Body = new RuntimeEnvironmentBody { RuntimeEnvironment = variables },
-        }, ct);
+            var call = ListCall(Routes.Containers, projectId, priority, cursor) with { Segments = [("projectId", projectId), ("serviceId", serviceId)] };
+            var answer = await SendAsync(call, ct);
+            var envelope = Deserialize<DataEnvelope<ContainerListData>>(answer);
+            all.AddRange(envelope.Data?.Containers ?? throw Unexpected(answer, "no data.containers"));
+            if (!NextPage(envelope.Pagination, ref cursor))
+            {
+                return all;
+            }
+        }
     }
 
     /// <summary>
@@ -227,47 +198,10 @@ public sealed class NorthflankApiClient : INorthflankApi, IDisposable
         return answer.IsNotFound ? null : ReadData<VolumeDetails>(answer);
     }
 
-    /// <summary>The js-client types the list's <c>data</c> as the array itself; <c>data.volumes</c> is accepted too.</summary>
-    public async Task<IReadOnlyList<VolumeDetails>> ListVolumesAsync(string projectId, RequestPriority priority, CancellationToken ct)
-    {
-        var all = new List<VolumeDetails>();
-        string? cursor = null;
-        while (true)
-        {
-            var answer = await SendAsync(ListCall(Routes.Volumes, projectId, priority, cursor), ct);
-            var envelope = Deserialize<DataEnvelope<JsonElement>>(answer);
-            var items = envelope.Data.ValueKind switch
-            {
-                JsonValueKind.Array => envelope.Data,
-                JsonValueKind.Object when envelope.Data.TryGetProperty("volumes", out var volumes) => volumes,
-                _ => throw Unexpected(answer, "no volume list in data"),
-            };
-            all.AddRange(items.Deserialize<List<VolumeDetails>>(NorthflankJson.Options) ?? []);
-            if (!NextPage(envelope.Pagination, ref cursor))
-            {
-                return all;
-            }
-        }
-    }
-
     public Task DeleteVolumeAsync(string projectId, string volumeId, CancellationToken ct) =>
         SendAsync(new Call(Method.Delete, Routes.Volume, RequestPriority.Write, Idempotent: true, NotFoundIsAnswer: true)
         {
             Segments = [("projectId", projectId), ("volumeId", volumeId)],
-        }, ct);
-
-    public Task AttachVolumeAsync(string projectId, string volumeId, string serviceId, CancellationToken ct) =>
-        SendAsync(new Call(Method.Post, Routes.AttachVolume, RequestPriority.Write, Idempotent: true)
-        {
-            Segments = [("projectId", projectId), ("volumeId", volumeId)],
-            Body = new NfObjectBody { NfObject = new AttachedObject { Id = serviceId } },
-        }, ct);
-
-    public Task DetachVolumeAsync(string projectId, string volumeId, string serviceId, CancellationToken ct) =>
-        SendAsync(new Call(Method.Post, Routes.DetachVolume, RequestPriority.Write, Idempotent: true)
-        {
-            Segments = [("projectId", projectId), ("volumeId", volumeId)],
-            Body = new NfObjectBody { NfObject = new AttachedObject { Id = serviceId } },
         }, ct);
 
     public void Dispose() => rest.Dispose();
@@ -427,7 +361,7 @@ public sealed class NorthflankApiClient : INorthflankApi, IDisposable
 
         if (call.Body is not null)
         {
-            request.AddStringBody(JsonSerializer.Serialize(call.Body, call.Body.GetType(), NorthflankJson.Options), ContentType.Json);
+            request.AddStringBody(JsonSerializer.Serialize(call.Body, call.BodyType ?? call.Body.GetType(), NorthflankJson.Options), ContentType.Json);
         }
 
         return request;
@@ -469,8 +403,8 @@ public sealed class NorthflankApiClient : INorthflankApi, IDisposable
     }
 
     /// <summary>
-    /// Northflank's rate-limit headers are not documented; <c>X-RateLimit-Remaining</c> is read as requests left and
-    /// <c>X-RateLimit-Reset</c> as Unix seconds when it is that large, else as seconds from now.
+    /// Northflank's rate-limit headers (use-the-api.md): <c>x-ratelimit-limit</c> (the account's), <c>x-ratelimit-remaining</c>
+    /// and <c>x-ratelimit-reset</c>, documented as seconds to the reset (read as Unix seconds when it is that large).
     /// </summary>
     private void ApplyRateLimitHeaders(RestResponse response)
     {
@@ -488,7 +422,8 @@ public sealed class NorthflankApiClient : INorthflankApi, IDisposable
                 : time.GetUtcNow() + TimeSpan.FromSeconds(reset);
         }
 
-        Budget.Correct(remaining, resetAt);
+        int? limit = int.TryParse(Header(response, "X-RateLimit-Limit"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var l) ? l : null;
+        Budget.Correct(remaining, resetAt, limit);
     }
 
     private static string? Header(RestResponse response, string name) =>
@@ -542,6 +477,9 @@ public sealed class NorthflankApiClient : INorthflankApi, IDisposable
         public IReadOnlyList<(string Name, string Value)> Query { get; init; } = [];
 
         public object? Body { get; init; }
+
+        /// <summary>The type to serialize <see cref="Body"/> as, when not its runtime type.</summary>
+        public Type? BodyType { get; init; }
     }
 
     private sealed record Answer(HttpStatusCode Status, string? Content)

@@ -42,36 +42,16 @@ internal sealed record ServiceListData
     public IReadOnlyList<ServiceSummary>? Services { get; init; }
 }
 
-/// <summary>GET /ports result and POST /ports body: <c>{"ports": [...]}</c>.</summary>
-internal sealed record PortsData<T>
+/// <summary>GET /containers: <c>data.containers[]</c>.</summary>
+internal sealed record ContainerListData
 {
-    public IReadOnlyList<T>? Ports { get; init; }
-}
-
-/// <summary>
-/// GET /runtime-environment result (<c>runtimeEnvironment</c>, <c>runtimeFiles</c>) and POST body
-/// (<c>runtimeEnvironment</c>, which replaces the whole set). Values are typed <c>any</c>.
-/// </summary>
-internal sealed record RuntimeEnvironmentData
-{
-    public Dictionary<string, JsonElement>? RuntimeEnvironment { get; init; }
-}
-
-internal sealed record RuntimeEnvironmentBody
-{
-    public required IReadOnlyDictionary<string, string> RuntimeEnvironment { get; init; }
+    public IReadOnlyList<ServiceContainer>? Containers { get; init; }
 }
 
 /// <summary>POST /resume body: <c>{"instances"?: n}</c>.</summary>
 internal sealed record ResumeBody
 {
     public int? Instances { get; init; }
-}
-
-/// <summary>POST /volumes/{volumeId}/attach and /detach body: <c>{"nfObject": {"id", "type": "service"}}</c>.</summary>
-internal sealed record NfObjectBody
-{
-    public required AttachedObject NfObject { get; init; }
 }
 
 internal static class NorthflankJson

@@ -13,8 +13,10 @@ namespace SandboxOperator.Northflank;
 /// </para>
 /// <para>
 /// When Northflank answers 429, <see cref="PauseFor"/> stops the whole budget (every caller of the token) until the
-/// Retry-After has passed. <see cref="Correct"/> lowers the budget's idea of what is left when the server says so in
-/// its rate-limit headers. All time comes from the <see cref="TimeProvider"/>, so tests can drive it.
+/// Retry-After has passed. <see cref="Correct"/> takes the server's rate-limit headers as the truth: the account's window
+/// is shared with other clients, so the budget never holds more than the server says is spare, refills no faster than
+/// spreads that over the rest of the window, and pauses until the window resets when nothing is spare (see
+/// <see cref="AccountWindow"/>). All time comes from the <see cref="TimeProvider"/>, so tests can drive it.
 /// </para>
 /// </summary>
 public sealed class RequestBudget : IDisposable
@@ -25,6 +27,7 @@ public sealed class RequestBudget : IDisposable
     private readonly TimeProvider time;
     private readonly ITimer timer;
     private readonly LinkedList<Waiter>[] queues;
+    private readonly AccountWindow account;
 
     /// <summary>Time that pays for one request.</summary>
     private readonly long intervalTicks;
@@ -63,6 +66,7 @@ public sealed class RequestBudget : IDisposable
         intervalTicks = TimeSpan.FromHours(1).Ticks / EffectiveRequestsPerHour;
         capacityTicks = intervalTicks * burstSize;
         creditTicks = capacityTicks;
+        account = new AccountWindow(headroom, burstSize);
         refilledUntil = time.GetUtcNow();
         pausedUntil = DateTimeOffset.MinValue;
         queues = new LinkedList<Waiter>[PriorityCount];
@@ -185,24 +189,26 @@ public sealed class RequestBudget : IDisposable
     }
 
     /// <summary>
-    /// Takes the server's word for what is left: never raises the budget, but lowers it to
-    /// <paramref name="remaining"/>, and pauses until <paramref name="resetAt"/> when nothing is left.
+    /// Takes the server's word for the account's window (<paramref name="remaining"/> requests left until
+    /// <paramref name="resetAt"/>, of <paramref name="limit"/>): never raises the budget, lowers it to what is spare, slows
+    /// its refill to spread that over the window, and pauses until the reset when nothing is spare.
     /// </summary>
-    public void Correct(int remaining, DateTimeOffset? resetAt)
+    public void Correct(int remaining, DateTimeOffset? resetAt, int? limit = null)
     {
         lock (gate)
         {
             var now = time.GetUtcNow();
             Refill(now);
-            var serverCredit = Math.Max(0, remaining) * intervalTicks;
-            if (serverCredit < creditTicks)
+            if (resetAt is { } reset && reset > now)
             {
-                creditTicks = serverCredit;
+                account.Update(remaining, reset, limit);
             }
 
-            if (remaining <= 0 && resetAt is { } reset && reset > now)
+            var spare = account.Spare(now) ?? Math.Max(0, remaining);
+            creditTicks = Math.Min(creditTicks, spare * intervalTicks);
+            if (spare == 0 && resetAt is { } until && until > now)
             {
-                PauseUntilLocked(now, reset);
+                PauseUntilLocked(now, until);
             }
             else
             {
@@ -248,7 +254,7 @@ public sealed class RequestBudget : IDisposable
         }
 
         // The server has nothing left for us until the pause ends; then it has at least one request.
-        creditTicks = Math.Min(creditTicks, intervalTicks);
+        creditTicks = intervalTicks;
         if (pausedUntil > refilledUntil)
         {
             refilledUntil = pausedUntil;
@@ -314,19 +320,20 @@ public sealed class RequestBudget : IDisposable
             return;
         }
 
-        var elapsed = (now - refilledUntil).Ticks;
+        var elapsed = (long)((now - refilledUntil).Ticks * account.RefillFactor(now, intervalTicks));
         creditTicks = elapsed >= capacityTicks - creditTicks ? capacityTicks : creditTicks + elapsed;
         refilledUntil = now;
     }
 
     private bool TryTake(DateTimeOffset now)
     {
-        if (now < pausedUntil || creditTicks < intervalTicks)
+        if (now < pausedUntil || creditTicks < intervalTicks || account.Spare(now) == 0)
         {
             return false;
         }
 
         creditTicks -= intervalTicks;
+        account.Took(now);
         return true;
     }
 
@@ -376,7 +383,10 @@ public sealed class RequestBudget : IDisposable
 
         // Credit is counted from refilledUntil, which a pause can put in the future.
         var start = refilledUntil > now ? refilledUntil : now;
-        var creditDue = start + TimeSpan.FromTicks(Math.Max(0, intervalTicks - creditTicks));
+        var factor = account.RefillFactor(now, intervalTicks);
+        var creditDue = factor > 0
+            ? start + TimeSpan.FromTicks((long)Math.Ceiling(Math.Max(0, intervalTicks - creditTicks) / factor))
+            : account.ResetAt;
         var due = (pausedUntil > creditDue ? pausedUntil : creditDue) - now;
         timer.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
     }

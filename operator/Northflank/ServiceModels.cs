@@ -5,15 +5,32 @@ namespace SandboxOperator.Northflank;
 // Wire shapes of Northflank's deployment-service endpoints, named as @northflank/js-client types them.
 // Serialized with camelCase names; null members are omitted.
 
-public sealed record DeploymentServiceRequest
+/// <summary>
+/// A deployment service's settings: the PATCH body (patch-deployment-service.md), which Northflank applies to the service
+/// named in the path. Fields left null are not sent, so they stay as they are.
+/// </summary>
+public record ServiceSpec
 {
-    public required string Name { get; init; }
     public string? Description { get; init; }
     public IReadOnlyList<string>? Tags { get; init; }
     public required BillingSpec Billing { get; init; }
     public required DeploymentSpec Deployment { get; init; }
     public IReadOnlyList<PortRequest>? Ports { get; init; }
     public IReadOnlyDictionary<string, string>? RuntimeEnvironment { get; init; }
+}
+
+/// <summary>The POST body (create-deployment-service.md): the settings plus the name (its slug is the id) and create-only options.</summary>
+public sealed record CreateServiceRequest : ServiceSpec
+{
+    /// <summary>The given settings, to be completed with the name.</summary>
+    [System.Diagnostics.CodeAnalysis.SetsRequiredMembers]
+    public CreateServiceRequest(ServiceSpec settings)
+        : base(settings)
+    {
+        Name = "";
+    }
+
+    public required string Name { get; init; }
     public CreateOptions? CreateOptions { get; init; }
 }
 
@@ -32,9 +49,12 @@ public sealed record DeploymentSpec
 
 public sealed record ExternalImage
 {
+    /// <summary>As written: with the registry host. GET service answers it without the host (see <see cref="RegistryProvider"/>).</summary>
     public required string ImagePath { get; init; }
     /// <summary>Id of saved registry credentials, for private images (request only).</summary>
     public string? Credentials { get; init; }
+    /// <summary>GET service only: acr, ecr, gar, dockerhub, dhi, github, gitlab, custom or legacy.</summary>
+    public string? RegistryProvider { get; init; }
 }
 
 public sealed record DockerSpec
@@ -59,16 +79,13 @@ public sealed record EphemeralStorage
 public sealed record CreateOptions
 {
     public IReadOnlyList<string>? VolumesToAttach { get; init; }
+    /// <summary>Seconds from creation after which Northflank pauses the service and schedules its deletion (300 to 604800).</summary>
+    public int? ExpiryTime { get; init; }
 }
 
-/// <summary>
-/// A port in the ports-replace body (POST .../ports). In the create-or-update service body Northflank types no
-/// <c>id</c>; leave <see cref="Id"/> null there (nulls are not sent).
-/// </summary>
+/// <summary>A port of the create and patch bodies; Northflank keeps a port's identity (and DNS name) by its name.</summary>
 public sealed record PortRequest
 {
-    /// <summary>Keeps an existing port (and its security settings) when replacing the list.</summary>
-    public string? Id { get; init; }
     public required string Name { get; init; }
     public required int InternalPort { get; init; }
     public bool? Public { get; init; }
@@ -113,11 +130,25 @@ public record ServiceSummary
     public ServiceStatus? Status { get; init; }
 }
 
-/// <summary>A service as GET (and the create-or-update call) returns it: its list item and the rest of its spec.</summary>
+/// <summary>
+/// A service as GET returns it (get-service.md): its list item and the rest of its spec. Create and patch answer a
+/// similar shape but without <see cref="ServicePaused"/>, which only GET carries (null when absent: unknown).
+/// </summary>
 public sealed record ServiceDetails : ServiceSummary
 {
+    public ServiceDetails()
+    {
+    }
+
+    /// <summary>What a list item tells of the service; the rest unknown.</summary>
+    [System.Diagnostics.CodeAnalysis.SetsRequiredMembers]
+    public ServiceDetails(ServiceSummary summary)
+        : base(summary)
+    {
+    }
+
     public BillingSpec? Billing { get; init; }
-    public bool ServicePaused { get; init; }
+    public bool? ServicePaused { get; init; }
     public ServiceDeployment? Deployment { get; init; }
     public IReadOnlyList<ServicePort>? Ports { get; init; }
     public DateTimeOffset? CreatedAt { get; init; }
@@ -132,11 +163,12 @@ public sealed record ServiceDeployment
     public StorageSpec? Storage { get; init; }
 }
 
-public sealed record ScaleRequest
+/// <summary>One container of a service (list-service-containers.md): its state, never its logs.</summary>
+public sealed record ServiceContainer
 {
-    public int? Instances { get; init; }
-    public string? DeploymentPlan { get; init; }
-    public StorageSpec? Storage { get; init; }
+    public required string Name { get; init; }
+    /// <summary>TASK_RUNNING, TASK_STARTING, TASK_STAGING, TASK_KILLING, TASK_KILLED, TASK_FAILED or TASK_FINISHED.</summary>
+    public required string Status { get; init; }
 }
 
 public static class DeploymentStates

@@ -7,30 +7,31 @@ using SandboxOperator.Northflank;
 namespace SandboxOperator.Reconciler;
 
 /// <summary>The Northflank objects a Sandbox's spec asks for, with a fingerprint that changes when they do.</summary>
+/// <param name="Service">The service's settings, as a PATCH sends them (the create adds the name and create options).</param>
+/// <param name="NorthflankExpiry">When Northflank itself should expire the service (see <see cref="NorthflankExpiryOf"/>).</param>
 public sealed record DesiredState(
     string ProjectId,
     string ServiceName,
-    DeploymentServiceRequest Service,
+    ServiceSpec Service,
     VolumeRequest? Volume,
     bool Paused,
     DateTimeOffset? ExpiresAt,
     bool Expired,
-    string SpecHash)
+    string SpecHash,
+    DateTimeOffset? NorthflankExpiry = null)
 {
     public static DesiredState Build(Sandbox sandbox, ResolvedInputs inputs, string clusterId, DateTimeOffset now)
     {
         var spec = sandbox.Spec;
         var serviceName = SandboxNaming.ServiceName(sandbox);
-        var tags = SandboxNaming.OwnershipTags(sandbox, clusterId);
         var expiresAt = ExpiryOf(sandbox);
         var expired = expiresAt is { } at && at <= now;
         var paused = spec.OperatingMode == OperatingModes.Paused || (expired && spec.Lifecycle?.ShutdownPolicy == ShutdownPolicies.Pause);
 
-        var service = new DeploymentServiceRequest
+        var service = new ServiceSpec
         {
-            Name = serviceName,
-            Description = $"Sandbox {sandbox.Metadata.NamespaceProperty}/{sandbox.Metadata.Name}, managed by the Northflank Sandbox Operator",
-            Tags = tags,
+            Description = OwnershipMarker.Description(sandbox, clusterId),
+            Tags = spec.Tags is { Count: > 0 } tags ? [.. tags] : null,
             Billing = new BillingSpec { DeploymentPlan = spec.Plan },
             Deployment = new DeploymentSpec
             {
@@ -47,14 +48,41 @@ public sealed record DesiredState(
             ? new VolumeRequest
             {
                 Name = SandboxNaming.VolumeName(sandbox),
-                Tags = tags,
                 Mounts = [new VolumeMount { ContainerMountPath = v.MountPath }],
                 Spec = new VolumeSpec { AccessMode = v.AccessMode, StorageClassName = v.StorageClass, StorageSize = v.SizeMB },
                 AttachedObjects = [new AttachedObject { Id = serviceName }],
             }
             : null;
 
-        return new DesiredState(inputs.ProjectId, serviceName, service, volume, paused, expiresAt, expired, Fingerprint(service, inputs));
+        return new DesiredState(inputs.ProjectId, serviceName, service, volume, paused, expiresAt, expired, Fingerprint(service, inputs), NorthflankExpiryOf(sandbox, expiresAt));
+    }
+
+    /// <summary>The create body: the settings, the name, and Northflank's own expiry when there is one.</summary>
+    public CreateServiceRequest CreateRequest(DateTimeOffset now) => new(Service)
+    {
+        Name = ServiceName,
+        CreateOptions = NorthflankExpiry is { } at && ExpiryTimeFrom(now, at) is { } seconds ? new CreateOptions { ExpiryTime = seconds } : null,
+    };
+
+    /// <summary>
+    /// A safety net on Northflank's side: a Sandbox that ends by deletion (shutdownPolicy Delete, deletionPolicy Delete)
+    /// also asks Northflank to expire its service then, so the service is paused and deleted even if the operator or the
+    /// whole cluster is gone by that time. Null when the Sandbox keeps its service after expiry (Pause, Orphan).
+    /// </summary>
+    public static DateTimeOffset? NorthflankExpiryOf(Sandbox sandbox, DateTimeOffset? expiresAt) =>
+        sandbox.Spec.Lifecycle?.ShutdownPolicy == ShutdownPolicies.Delete && sandbox.Spec.DeletionPolicy == DeletionPolicies.Delete ? expiresAt : null;
+
+    /// <summary>
+    /// <c>createOptions.expiryTime</c> for a service created at <paramref name="now"/>: whole seconds until expiry, rounded
+    /// up so Northflank never acts before the operator; null outside Northflank's 300 s to 7 days, where the operator alone
+    /// expires the Sandbox (clamping would end a longer-lived Sandbox early).
+    /// </summary>
+    public static int? ExpiryTimeFrom(DateTimeOffset now, DateTimeOffset expiresAt)
+    {
+        var remaining = expiresAt - now;
+        return remaining >= NorthflankRules.MinExpiry && remaining <= NorthflankRules.MaxExpiry
+            ? (int)Math.Ceiling(remaining.TotalSeconds)
+            : null;
     }
 
     public static DateTimeOffset? ExpiryOf(Sandbox sandbox)
@@ -85,7 +113,7 @@ public sealed record DesiredState(
     /// Hashes the request with the environment's values left out: referenced Secrets and ConfigMaps count by
     /// resourceVersion, so no secret value (not even its hash) reaches the status.
     /// </summary>
-    private static string Fingerprint(DeploymentServiceRequest service, ResolvedInputs inputs)
+    private static string Fingerprint(ServiceSpec service, ResolvedInputs inputs)
     {
         var shape = new
         {

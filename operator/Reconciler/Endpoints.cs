@@ -5,18 +5,16 @@ namespace SandboxOperator.Reconciler;
 
 public static class Endpoints
 {
-    /// <summary>True when some public port still lacks the DNS name Northflank gives it.</summary>
-    public static bool NeedsDns(IReadOnlyList<ServicePort>? ports, SandboxSpec spec) =>
-        (spec.Ports ?? []).Any(p => p.Public) && (ports is null || ports.Any(p => p.Public && string.IsNullOrEmpty(p.Dns)));
+    /// <summary>True when some public port of the spec has no URL among <paramref name="endpoints"/> yet.</summary>
+    public static bool MissingUrl(SandboxSpec spec, IEnumerable<SandboxEndpoint>? endpoints) =>
+        (spec.Ports ?? []).Any(p => p.Public && endpoints?.FirstOrDefault(e => e.Name == p.Name && e.Port == p.Port)?.Url is null);
 
-    /// <summary>The spec's ports as Northflank exposes them: https:// for public HTTP, host:port for public TCP and UDP.</summary>
+    /// <summary>The spec's ports as Northflank exposes them: a public (HTTP or HTTP/2) port gets an https:// URL from its DNS name.</summary>
     public static List<SandboxEndpoint> From(SandboxSpec spec, IReadOnlyList<ServicePort>? ports) =>
         (spec.Ports ?? []).Select(p =>
         {
-            var dns = ports?.FirstOrDefault(o => o.Name == p.Name)?.Dns;
-            var url = !p.Public || string.IsNullOrEmpty(dns) ? null
-                : p.Protocol is PortProtocols.Http or PortProtocols.Http2 ? $"https://{dns}"
-                : $"{dns}:{p.Port}";
+            var dns = ports?.FirstOrDefault(o => o.Name == p.Name && o.InternalPort == p.Port)?.Dns;
+            var url = p.Public && !string.IsNullOrEmpty(dns) ? $"https://{dns}" : null;
             return new SandboxEndpoint { Name = p.Name, Port = p.Port, Protocol = p.Protocol, Public = p.Public, Url = url };
         }).ToList();
 }

@@ -24,6 +24,7 @@ public sealed class NorthflankObserver(ServiceListCache lists, ProgressWatch pro
         if (full)
         {
             service = await api.GetServiceAsync(desired.ProjectId, desired.ServiceName, RequestPriority.Background, ct);
+            service = service is { ServicePaused: null } ? service with { ServicePaused = status?.OperatingMode == OperatingModes.Paused } : service;
         }
         else
         {
@@ -107,13 +108,12 @@ public sealed class NorthflankObserver(ServiceListCache lists, ProgressWatch pro
         && Conditions.Find(status?.Conditions, ConditionTypes.Synced)?.Status == "True"
         && !Readiness.InProgress(new ConditionVerdict(ready.Status, ready.Reason, ready.Message));
 
-    /// <summary>The list has no paused flag or instance count: the paused state is what the last full look saw.</summary>
-    private static ServiceDetails FromSummary(ServiceSummary summary, SandboxStatus? status) => new()
+    /// <summary>
+    /// The list has no paused flag or instance count: the paused state is what the operator last knew, from a GET or its
+    /// own pause or resume (status.operatingMode is written from nothing else).
+    /// </summary>
+    private static ServiceDetails FromSummary(ServiceSummary summary, SandboxStatus? status) => new(summary)
     {
-        Id = summary.Id,
-        Name = summary.Name,
-        Tags = summary.Tags,
-        Status = summary.Status,
         ServicePaused = status?.OperatingMode == OperatingModes.Paused,
     };
 

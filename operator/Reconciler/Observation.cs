@@ -3,7 +3,7 @@ using SandboxOperator.Northflank;
 namespace SandboxOperator.Reconciler;
 
 /// <summary>What Northflank holds for a Sandbox right now; null members do not exist there.</summary>
-public sealed record Observation(ServiceDetails? Service, VolumeDetails? Volume, IReadOnlyList<ServicePort>? Ports = null)
+public sealed record Observation(ServiceDetails? Service, VolumeDetails? Volume)
 {
     /// <summary>True when the service was read whole (GET or a write's answer), not from its project's list.</summary>
     public bool Full { get; init; }

@@ -20,7 +20,8 @@ public sealed record ConditionVerdict(string Status, string Reason, string Messa
 public static class Readiness
 {
     /// <param name="actions">What this reconcile changed: a change means Northflank is not there yet.</param>
-    public static ConditionVerdict Evaluate(DesiredState desired, ServiceDetails? service, IReadOnlyList<NorthflankAction> actions)
+    /// <param name="containers">For a FAILED deployment: what its containers say (their states, never their logs).</param>
+    public static ConditionVerdict Evaluate(DesiredState desired, ServiceDetails? service, IReadOnlyList<NorthflankAction> actions, string? containers = null)
     {
         if (service is null || actions.OfType<ApplyService>().Any(a => a.Create))
         {
@@ -41,13 +42,15 @@ public static class Readiness
         var state = deployment?.Status ?? DeploymentStates.Pending;
         if (state == DeploymentStates.Failed)
         {
-            return ConditionVerdict.False(ReadyReasons.DeploymentFailed, $"Northflank deployment failed{(deployment?.Reason is { } r ? $" ({r})" : "")}; fix the spec (image, command, plan) to retry");
+            var why = deployment?.Reason is { } r ? $" ({r})" : "";
+            var detail = containers is null ? "" : $"; containers: {containers}";
+            return ConditionVerdict.False(ReadyReasons.DeploymentFailed, $"Northflank deployment failed{why}{detail}; fix the spec (image, command, plan) to retry");
         }
 
         var settled = state == DeploymentStates.Completed && !actions.OfType<ApplyService>().Any();
         if (desired.Paused)
         {
-            if (!service.ServicePaused || !settled)
+            if (service.ServicePaused != true || !settled)
             {
                 return ConditionVerdict.False(ReadyReasons.Pausing, "waiting for the service to scale to zero");
             }
@@ -57,7 +60,7 @@ public static class Readiness
                 : ConditionVerdict.True(ReadyReasons.Paused, "paused as asked");
         }
 
-        if (service.ServicePaused)
+        if (service.ServicePaused == true)
         {
             return ConditionVerdict.False(ReadyReasons.Resuming, "waiting for the service to resume");
         }
@@ -66,6 +69,26 @@ public static class Readiness
             ? ConditionVerdict.True(ReadyReasons.Available, "running; deployment COMPLETED")
             : ConditionVerdict.False(ReadyReasons.Deploying, $"deployment {state}");
     }
+
+    /// <summary>
+    /// What a failed deployment's containers say, for the Ready message: how many are in each state, e.g.
+    /// "1 TASK_FAILED". Bounded, and made of Northflank's state names only (a container's logs may hold secrets).
+    /// </summary>
+    public static string DescribeContainers(IReadOnlyList<ServiceContainer> containers)
+    {
+        if (containers.Count == 0)
+        {
+            return "none running";
+        }
+
+        var states = containers.GroupBy(c => c.Status, StringComparer.Ordinal)
+            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Take(4)
+            .Select(g => $"{g.Count()} {Bounded(g.Key)}");
+        return string.Join(", ", states);
+    }
+
+    private static string Bounded(string state) => state.Length <= 32 ? state : state[..32];
 
     /// <summary>True while Northflank is still moving towards the spec, so the next look should come soon.</summary>
     public static bool InProgress(ConditionVerdict ready) =>

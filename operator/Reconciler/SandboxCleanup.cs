@@ -7,7 +7,8 @@ namespace SandboxOperator.Reconciler;
 
 /// <summary>
 /// Deletes what a Sandbox created on Northflank (deletionPolicy Delete) and says when all of it is confirmed gone,
-/// which is when the finalizer may be removed. Only objects this Sandbox owns (by tag) or adopted are deleted.
+/// which is when the finalizer may be removed. Only a service carrying this Sandbox's ownership marker (or one it
+/// adopted) is deleted, and a volume only when it is attached to that service or was recorded as created.
 /// Returns null when done, else when to look again; transient Northflank failures are thrown for backoff.
 /// </summary>
 public sealed class SandboxCleanup(
@@ -97,7 +98,7 @@ public sealed class SandboxCleanup(
         {
             // The service may exist without status saying so (a crash after create): delete it only if it is ours.
             var services = await lists.GetAsync(api, token, projectId, now - options.ProgressPollInterval, ct);
-            if (!services.TryGetValue(id, out var found) || !SandboxNaming.IsOwnedBy(found.Tags, sandbox, options.ClusterId))
+            if (!services.TryGetValue(id, out var found) || !OwnershipMarker.IsOwnedBy(found.Description, sandbox, options.ClusterId))
             {
                 return true;
             }
@@ -123,9 +124,9 @@ public sealed class SandboxCleanup(
             return true;
         }
 
-        if (!SandboxNaming.IsOwnedBy(volume.Tags, sandbox, options.ClusterId))
+        if (sandbox.Status?.VolumeId != volume.Id && !OwnershipMarker.IsAttachedTo(volume, ServiceId(sandbox)))
         {
-            return true;
+            return true; // Not provably this Sandbox's: left alone.
         }
 
         await api.DeleteVolumeAsync(projectId, id, ct);

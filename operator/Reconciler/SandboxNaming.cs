@@ -5,15 +5,13 @@ using SandboxOperator.Api.V1Alpha1;
 namespace SandboxOperator.Reconciler;
 
 /// <summary>
-/// Deterministic Northflank names and ownership tags. Northflank derives a service's id from its name, so a name
+/// Deterministic Northflank names. Northflank derives a service's id from its name, so a name
 /// computed from the Sandbox's uid lets a restarted operator find the service it created before it could record
-/// the id in status, and the create-or-update call can be repeated without ever making a second service.
+/// the id in status, and a repeated create answers 409 instead of making a second service. Names are slugs (lowercase
+/// letters, digits, single dashes), so a name is its own id.
 /// </summary>
 public static class SandboxNaming
 {
-    public const string ManagedByTag = "managed-by=sandbox-operator";
-    private const string ClusterTagPrefix = "cluster=";
-    private const string UidTagPrefix = "sandbox-uid=";
     private const int NamePartLength = 23;
 
     /// <summary>The service adopted by the annotation, else <c>sbx-&lt;name&gt;-&lt;hash of uid&gt;</c> (at most 36 characters).</summary>
@@ -31,19 +29,12 @@ public static class SandboxNaming
     }
 
     /// <summary>The volume's name: the service's name (at most 36 characters) plus <c>-v</c>.</summary>
-    public static string VolumeName(Sandbox sandbox) => $"{Slug(ServiceName(sandbox), NorthflankNames.MaxLength - 2)}-v";
+    public static string VolumeName(Sandbox sandbox) => $"{Slug(ServiceName(sandbox), NorthflankRules.IdMaxLength - 2)}-v";
 
     public static string? AdoptedServiceId(Sandbox sandbox) =>
         sandbox.Metadata.Annotations is { } annotations && annotations.TryGetValue(SandboxAnnotations.ExternalName, out var id) && !string.IsNullOrWhiteSpace(id)
             ? id.Trim()
             : null;
-
-    public static IReadOnlyList<string> OwnershipTags(Sandbox sandbox, string clusterId) =>
-        [ManagedByTag, ClusterTagPrefix + clusterId, UidTagPrefix + sandbox.Metadata.Uid];
-
-    /// <summary>True when the service's tags say this Sandbox (by uid) in this cluster created it.</summary>
-    public static bool IsOwnedBy(IReadOnlyList<string>? tags, Sandbox sandbox, string clusterId) =>
-        tags is not null && tags.Contains(UidTagPrefix + sandbox.Metadata.Uid) && tags.Contains(ClusterTagPrefix + clusterId);
 
     private static string Slug(string value, int maxLength)
     {

@@ -9,7 +9,8 @@ public sealed record ReconcilePlan(IReadOnlyList<NorthflankAction> Actions, stri
 /// <summary>
 /// Decides, from the spec and what Northflank holds, what to change: a pure function with no I/O, so every
 /// decision can be tested without HTTP. The service is always applied whole with one create-or-update call, which
-/// keeps the number of calls per change at one however many fields changed.
+/// keeps the number of calls per change at one however many fields changed. Only a service that carries this Sandbox's
+/// ownership marker (or one it adopted by annotation) is ever changed.
 /// </summary>
 public static class SandboxPlanner
 {
@@ -29,10 +30,9 @@ public static class SandboxPlanner
         else
         {
             var adopted = SandboxNaming.AdoptedServiceId(sandbox) is not null;
-            if (!adopted && !SandboxNaming.IsOwnedBy(service.Tags, sandbox, clusterId))
+            if (!adopted && !OwnershipMarker.IsOwnedBy(service.Description, sandbox, clusterId))
             {
-                return new ReconcilePlan([], $"a service named {service.Name} already exists in project {desired.ProjectId} and was not created by this Sandbox; " +
-                    $"rename the Sandbox, or set annotation {SandboxAnnotations.ExternalName}={service.Name} to take it over");
+                return new ReconcilePlan([], ServiceConflict(desired));
             }
 
             var why = WhyUpdate(sandbox, desired, service);
@@ -46,8 +46,12 @@ public static class SandboxPlanner
         {
             actions.Add(new CreateVolume());
         }
+        else if (desired.Volume is not null && service is not null && !OwnsVolume(sandbox, observed.Volume!, service.Id))
+        {
+            return new ReconcilePlan([], $"a volume named {observed.Volume!.Id} already exists in project {desired.ProjectId} and is not attached to this Sandbox's service");
+        }
 
-        var paused = service?.ServicePaused ?? false;
+        var paused = service?.ServicePaused == true;
         if (desired.Paused && !paused)
         {
             actions.Add(new PauseService());
@@ -70,7 +74,7 @@ public static class SandboxPlanner
 
         var want = desired.Service;
         var drift = new List<string>();
-        if (service.Deployment?.External?.ImagePath is { } image && image != want.Deployment.External.ImagePath)
+        if (service.Deployment?.External?.ImagePath is { } image && !ImagePaths.Same(image, want.Deployment.External.ImagePath))
         {
             drift.Add("image");
         }
@@ -80,7 +84,7 @@ public static class SandboxPlanner
             drift.Add("plan");
         }
 
-        if (!service.ServicePaused && service.Deployment is { } deployment && deployment.Instances != want.Deployment.Instances)
+        if (service.ServicePaused == false && service.Deployment is { } deployment && deployment.Instances != want.Deployment.Instances)
         {
             drift.Add("instances");
         }
@@ -92,6 +96,14 @@ public static class SandboxPlanner
 
         return drift.Count == 0 ? null : $"drift on Northflank ({string.Join(", ", drift)})";
     }
+
+    public static string ServiceConflict(DesiredState desired) =>
+        $"a service named {desired.ServiceName} already exists in project {desired.ProjectId} and was not created by this Sandbox; " +
+        $"rename the Sandbox, or set annotation {SandboxAnnotations.ExternalName}={desired.ServiceName} to take it over";
+
+    /// <summary>A volume is this Sandbox's when it is attached to its service, or status recorded it as created.</summary>
+    private static bool OwnsVolume(Sandbox sandbox, VolumeDetails volume, string serviceId) =>
+        OwnershipMarker.IsAttachedTo(volume, serviceId) || sandbox.Status?.VolumeId == volume.Id;
 
     private static bool SamePorts(IReadOnlyList<ServicePort> actual, IReadOnlyList<PortRequest> wanted) =>
         actual.Count == wanted.Count && wanted.All(w => actual.Any(a =>

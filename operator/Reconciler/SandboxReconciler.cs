@@ -24,7 +24,8 @@ public sealed class SandboxReconciler(
     TimeProvider time,
     ILogger<SandboxReconciler> logger)
 {
-    private readonly ActionExecutor executor = new(options.ClusterId);
+    private readonly ActionExecutor executor = new(options.ClusterId, time);
+    private readonly DeploymentDetails details = new();
 
     // Status written but perhaps not yet back through the watch: (resourceVersion it replaced, status written).
     private readonly ConcurrentDictionary<string, (string? ReplacedVersion, SandboxStatus Status)> written = new();
@@ -106,13 +107,9 @@ public sealed class SandboxReconciler(
             events.Normal(sandbox, action.EventReason, description);
         }
 
-        var ports = observed.Ports ?? observed.Service?.Ports;
-        if (ports is not null && Endpoints.NeedsDns(ports, sandbox.Spec) && observed.Service is not null)
-        {
-            ports = await api.GetPortsAsync(desired.ProjectId, desired.ServiceName, RequestPriority.Observe, ct);
-        }
-
-        var ready = Readiness.Evaluate(desired, observed.Service, plan.Actions);
+        observed = await details.WithUrlsAsync(api, sandbox, desired, observed, wrote: plan.Actions.Count > 0, ct);
+        var failure = await details.ExplainFailureAsync(api, sandbox, desired, observed.Service, ct);
+        var ready = Readiness.Evaluate(desired, observed.Service, plan.Actions, failure);
         var previousReady = Conditions.Find(sandbox.Status?.Conditions, ConditionTypes.Ready);
         if (ready.Reason == ReadyReasons.DeploymentFailed && previousReady?.Reason != ReadyReasons.DeploymentFailed)
         {
@@ -123,18 +120,19 @@ public sealed class SandboxReconciler(
             events.Normal(sandbox, ready.Reason, ready.Message);
         }
 
-        var status = BuildStatus(sandbox, desired, observed, ports, ready, now);
+        var status = BuildStatus(sandbox, desired, observed, ready, now);
         await WriteStatusAsync(sandbox, status, ct);
         SandboxTelemetry.Record(SandboxKey.Of(sandbox), ready.Reason);
         return observer.ScheduleNextLook(sandbox, api, token, desired, observed.Service, wrote: plan.Actions.Count > 0, ready, status, now);
     }
 
-    private SandboxStatus BuildStatus(Sandbox sandbox, DesiredState desired, Observation observed, IReadOnlyList<Northflank.ServicePort>? ports, ConditionVerdict ready, DateTimeOffset now)
+    private static SandboxStatus BuildStatus(Sandbox sandbox, DesiredState desired, Observation observed, ConditionVerdict ready, DateTimeOffset now)
     {
         var generation = sandbox.Metadata.Generation;
         var conditions = Conditions.With(sandbox.Status?.Conditions, ConditionTypes.Ready, ready, generation, now);
         conditions = Conditions.With(conditions, ConditionTypes.Synced, ConditionVerdict.True(SyncedReasons.Synced, "spec applied to Northflank"), generation, now);
         // A look through the project's list carries no ports: the endpoints stay as the last whole look saw them.
+        var ports = observed.Service?.Ports;
         var endpoints = ports is null ? sandbox.Status?.Endpoints?.ToList() ?? [] : Endpoints.From(sandbox.Spec, ports);
         var service = observed.Service;
         return new SandboxStatus
@@ -145,7 +143,7 @@ public sealed class SandboxReconciler(
             ServiceId = service?.Id,
             VolumeId = observed.Volume?.Id,
             DeploymentStatus = service?.Status?.Deployment?.Status,
-            OperatingMode = service is null ? null : service.ServicePaused ? OperatingModes.Paused : OperatingModes.Running,
+            OperatingMode = service is null ? null : service.ServicePaused == true ? OperatingModes.Paused : OperatingModes.Running,
             LastDriftCheck = observed.Full ? now : sandbox.Status?.LastDriftCheck,
             Endpoints = endpoints.Count == 0 ? null : endpoints,
             Url = endpoints.FirstOrDefault(e => e.Url is not null)?.Url,
@@ -225,6 +223,7 @@ public sealed class SandboxReconciler(
         written.TryRemove(SandboxKey.Of(sandbox), out _);
         credentials.Forget(sandbox);
         observer.Forget(sandbox);
+        details.Forget(sandbox);
         SandboxTelemetry.Forget(SandboxKey.Of(sandbox));
     }
 

@@ -85,7 +85,19 @@ public static class SchemaGenerator
             Description = type.GetCustomAttribute<DescriptionAttribute>()?.Description,
             Properties = properties,
             Required = required.Count == 0 ? null : required,
+            AnyOf = AnyOf(type),
         };
+    }
+
+    private static List<V1JSONSchemaProps>? AnyOf(Type type)
+    {
+        var cases = type.GetCustomAttributes<AnyOfCaseAttribute>().ToList();
+        return cases.Count == 0 ? null : cases
+            .Select(c => new V1JSONSchemaProps
+            {
+                Properties = new Dictionary<string, V1JSONSchemaProps> { [c.Property] = new() { EnumProperty = [.. c.Values] } },
+            })
+            .ToList();
     }
 
     private static void Decorate(V1JSONSchemaProps schema, PropertyInfo property)
@@ -135,6 +147,13 @@ public static class SchemaGenerator
             {
                 schema.MaxLength = max.Length;
             }
+        }
+
+        if (property.GetCustomAttribute<ItemPatternAttribute>() is { } item && schema.Items is V1JSONSchemaProps items)
+        {
+            items.Pattern = item.Pattern;
+            items.MinLength = item.MinLength > 0 ? item.MinLength : null;
+            items.MaxLength = item.MaxLength > 0 ? item.MaxLength : null;
         }
 
         if (property.GetCustomAttribute<ListMapKeyAttribute>() is { } key)

@@ -4,14 +4,17 @@ using System.Text.Json.Serialization;
 
 namespace SandboxOperator.Api.V1Alpha1;
 
-[Description("A port the sandbox's container listens on.")]
+[Description("A port the sandbox's container listens on. Only HTTP and HTTP2 ports can be public.")]
+[AnyOfCase("public", false)]
+[AnyOfCase("protocol", PortProtocols.Http, PortProtocols.Http2)]
 public sealed class SandboxPort
 {
     [JsonPropertyName("name")]
-    [Description("Port name, unique within the sandbox; part of its public DNS name.")]
+    [Description("Port name, unique within the sandbox, 1 to 8 letters, digits and dashes starting with a letter; part of its public DNS name.")]
     [Required]
-    [RegularExpression("^[a-z]([a-z0-9-]*[a-z0-9])?$")]
-    [MaxLength(15)]
+    [RegularExpression(NorthflankRules.PortNamePattern)]
+    [MinLength(1)]
+    [MaxLength(NorthflankRules.PortNameMaxLength)]
     public string Name { get; set; } = "";
 
     [JsonPropertyName("port")]
@@ -27,7 +30,7 @@ public sealed class SandboxPort
     public string Protocol { get; set; } = PortProtocols.Http;
 
     [JsonPropertyName("public")]
-    [Description("Expose the port on the internet with a Northflank DNS name (HTTP and HTTP2 get an https:// URL).")]
+    [Description("Expose the port on the internet with a Northflank DNS name and an https:// URL; HTTP and HTTP2 ports only (TCP and UDP need a Northflank load balancer).")]
     [DefaultValue(false)]
     public bool Public { get; set; }
 }

@@ -9,13 +9,15 @@ public sealed class SandboxSpec
 {
     [JsonPropertyName("projectId")]
     [Description("Northflank project that holds the sandbox's service. Defaults to the operator's configured project. Cannot change once the service exists.")]
-    [RegularExpression(NorthflankNames.Pattern)]
-    [MaxLength(NorthflankNames.MaxLength)]
+    [RegularExpression(NorthflankRules.IdPattern)]
+    [MinLength(NorthflankRules.IdMinLength)]
+    [MaxLength(NorthflankRules.IdMaxLength)]
     public string? ProjectId { get; set; }
 
     [JsonPropertyName("image")]
-    [Description("Container image to run, e.g. ghcr.io/acme/agent:1.4 or python:3.12-slim.")]
+    [Description("Container image to run, with a tag or digest, e.g. ghcr.io/acme/agent:1.4 or python:3.12-slim; the registry host is needed for any registry but Docker Hub.")]
     [Required]
+    [RegularExpression(NorthflankRules.ImagePathPattern)]
     [MinLength(1)]
     [MaxLength(512)]
     public string Image { get; set; } = "";
@@ -33,8 +35,9 @@ public sealed class SandboxSpec
     [JsonPropertyName("plan")]
     [Description("Northflank deployment plan (CPU and memory), e.g. nf-compute-10, nf-compute-20, nf-compute-50.")]
     [DefaultValue("nf-compute-20")]
-    [RegularExpression("^[a-z0-9][a-z0-9-]*$")]
-    [MaxLength(64)]
+    [RegularExpression(NorthflankRules.PlanPattern)]
+    [MinLength(3)]
+    [MaxLength(100)]
     public string Plan { get; set; } = "nf-compute-20";
 
     [JsonPropertyName("operatingMode")]
@@ -51,7 +54,7 @@ public sealed class SandboxSpec
 
     [JsonPropertyName("ephemeralStorageMB")]
     [Description("Size of the container's ephemeral disk in MB. Northflank's default when unset.")]
-    [Range(1024, 102400)]
+    [Range(NorthflankRules.EphemeralStorageMinMB, NorthflankRules.EphemeralStorageMaxMB)]
     public int? EphemeralStorageMB { get; set; }
 
     [JsonPropertyName("volume")]
@@ -74,6 +77,12 @@ public sealed class SandboxSpec
     [AllowedValues(DeletionPolicies.Delete, DeletionPolicies.Orphan)]
     public string DeletionPolicy { get; set; } = DeletionPolicies.Delete;
 
+    [JsonPropertyName("tags")]
+    [Description("Northflank resource tags of your team to put on the service, e.g. one that selects a gVisor or Kata runtime class or spot nodes. Each must already exist in the team.")]
+    [MaxLength(20)]
+    [ItemPattern(NorthflankRules.TagPattern, MinLength = 3, MaxLength = 100)]
+    public IList<string>? Tags { get; set; }
+
     [JsonPropertyName("credentialsSecretRef")]
     [Description("Secret in the Sandbox's namespace holding the Northflank API token. Defaults to the operator's configured Secret.")]
     public SecretKeySelector? CredentialsSecretRef { get; set; }
@@ -91,9 +100,3 @@ public static class DeletionPolicies
     public const string Orphan = "Orphan";
 }
 
-/// <summary>Northflank's rules for names and ids (lowercase letters, digits, dashes; a letter first).</summary>
-public static class NorthflankNames
-{
-    public const string Pattern = "^[a-z][a-z0-9-]*[a-z0-9]$";
-    public const int MaxLength = 39;
-}

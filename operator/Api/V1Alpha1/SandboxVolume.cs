@@ -10,13 +10,13 @@ public sealed class SandboxVolume
     [JsonPropertyName("sizeMB")]
     [Description("Size in MB.")]
     [Required]
-    [Range(1024, 1048576)]
+    [Range(NorthflankRules.VolumeMinMB, NorthflankRules.VolumeMaxMB)]
     public int SizeMB { get; set; }
 
     [JsonPropertyName("mountPath")]
     [Description("Absolute path where the volume is mounted in the container.")]
     [Required]
-    [RegularExpression("^/.*")]
+    [RegularExpression("^/[^:]*$")]
     [MaxLength(1024)]
     public string MountPath { get; set; } = "";
 

@@ -127,7 +127,7 @@ public sealed class NorthflankApiClientTests
     {
         var api = await StartAsync(_ => StubResponse.Error(404, "Service not found", "err-404"));
 
-        var error = await CatchAsync(() => api.GetPortsAsync(Project, "svc-1", RequestPriority.Observe, CancellationToken.None));
+        var error = await CatchAsync(() => api.ListContainersAsync(Project, "svc-1", RequestPriority.Observe, CancellationToken.None));
 
         Assert.That(error.IsNotFound, Is.True);
         Assert.That(error.Message, Is.EqualTo("Service not found"));
@@ -159,28 +159,13 @@ public sealed class NorthflankApiClientTests
     }
 
     [Test]
-    public async Task ListVolumesReadsTheArrayDataAndPaginates()
-    {
-        var api = await StartAsync(request => request.Query.ContainsKey("cursor")
-            ? StubResponse.Data(new[] { Volume("vol-2") }, new { hasNextPage = false, count = 1 })
-            : StubResponse.Data(new[] { Volume("vol-1") }, new { hasNextPage = true, cursor = "next", count = 1 }));
-
-        var volumes = await api.ListVolumesAsync(Project, RequestPriority.Observe, CancellationToken.None);
-
-        Assert.That(volumes.Select(v => v.Id), Is.EqualTo(new[] { "vol-1", "vol-2" }));
-        Assert.That(volumes[0].Spec!.StorageSize, Is.EqualTo(6144));
-        Assert.That(volumes[0].AttachedObjects!.Single().Id, Is.EqualTo("svc-1"));
-        Assert.That(Requests.Select(r => r.Path), Is.All.EqualTo("/v1/projects/sandbox-project/volumes"));
-    }
-
-    [Test]
-    public async Task PutDeploymentServiceSendsTheJsClientBody()
+    public async Task CreateDeploymentServicePostsTheReferenceBody()
     {
         var api = await StartAsync(_ => StubResponse.Data(ServiceData));
-        var request = new DeploymentServiceRequest
+        var settings = new ServiceSpec
         {
-            Name = "svc-1",
-            Tags = ["sandbox"],
+            Description = "Managed by northflank-sandbox-operator (cluster it, uid u-1): Sandbox ns/a",
+            Tags = ["gvisor"],
             Billing = new BillingSpec { DeploymentPlan = "nf-compute-20" },
             Deployment = new DeploymentSpec
             {
@@ -191,35 +176,64 @@ public sealed class NorthflankApiClientTests
             },
             Ports = [new PortRequest { Name = "http", InternalPort = 8080, Public = true, Protocol = "HTTP" }],
             RuntimeEnvironment = new Dictionary<string, string> { ["MY_VAR"] = "x" },
-            CreateOptions = new CreateOptions { VolumesToAttach = ["vol-1"] },
         };
 
-        var service = await api.PutDeploymentServiceAsync(Project, request, CancellationToken.None);
+        var service = await api.CreateDeploymentServiceAsync(Project, new CreateServiceRequest(settings)
+        {
+            Name = "svc-1",
+            CreateOptions = new CreateOptions { ExpiryTime = 3600 },
+        }, CancellationToken.None);
 
         var sent = Requests.Single();
-        Assert.That(sent.Method, Is.EqualTo("PUT"));
+        Assert.That(sent.Method, Is.EqualTo("POST"));
         Assert.That(sent.Path, Is.EqualTo("/v1/projects/sandbox-project/services/deployment"));
         AssertJson(sent.Body, """
-            {"name":"svc-1","tags":["sandbox"],"billing":{"deploymentPlan":"nf-compute-20"},
+            {"name":"svc-1","createOptions":{"expiryTime":3600},
+             "description":"Managed by northflank-sandbox-operator (cluster it, uid u-1): Sandbox ns/a","tags":["gvisor"],
+             "billing":{"deploymentPlan":"nf-compute-20"},
              "deployment":{"instances":1,"external":{"imagePath":"nginx:1.27"},
                "docker":{"configType":"customCommand","customCommand":"sleep infinity"},
                "storage":{"ephemeralStorage":{"storageSize":1024}}},
              "ports":[{"name":"http","internalPort":8080,"public":true,"protocol":"HTTP"}],
-             "runtimeEnvironment":{"MY_VAR":"x"},
-             "createOptions":{"volumesToAttach":["vol-1"]}}
+             "runtimeEnvironment":{"MY_VAR":"x"}}
             """);
         Assert.That(service.Id, Is.EqualTo("svc-1"));
     }
 
     [Test]
-    public async Task PauseResumeAndScalePostTheirBodies()
+    public async Task ACreateIsNeverRetriedAutomatically()
+    {
+        var api = await StartAsync(_ => StubResponse.Error(503, "unavailable"));
+
+        var error = await CatchAsync(() => api.CreateDeploymentServiceAsync(Project, new CreateServiceRequest(MinimalSettings()) { Name = "svc-1" }, CancellationToken.None));
+
+        Assert.That(error.Status, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+        Assert.That(Requests, Has.Count.EqualTo(1), "a retried POST after a lost answer would 409: the reconcile decides");
+    }
+
+    [Test]
+    public async Task PatchSendsOnlyTheSettingsNeverTheNameOrCreateOptions()
+    {
+        var api = await StartAsync(_ => StubResponse.Data(ServiceData));
+        var create = new CreateServiceRequest(MinimalSettings()) { Name = "svc-1", CreateOptions = new CreateOptions { ExpiryTime = 600 } };
+
+        await api.PatchDeploymentServiceAsync(Project, "svc-1", create, CancellationToken.None);
+
+        var sent = Requests.Single();
+        Assert.That((sent.Method, sent.Path), Is.EqualTo(("PATCH", "/v1/projects/sandbox-project/services/deployment/svc-1")));
+        AssertJson(sent.Body, """
+            {"billing":{"deploymentPlan":"nf-compute-20"},"deployment":{"instances":1,"external":{"imagePath":"nginx:1.27"}}}
+            """);
+    }
+
+    [Test]
+    public async Task PauseAndResumePostTheirBodies()
     {
         var api = await StartAsync(_ => new StubResponse(200, "{}"));
 
         await api.PauseServiceAsync(Project, "svc-1", CancellationToken.None);
         await api.ResumeServiceAsync(Project, "svc-1", 1, CancellationToken.None);
         await api.ResumeServiceAsync(Project, "svc-1", null, CancellationToken.None);
-        await api.ScaleServiceAsync(Project, "svc-1", new ScaleRequest { Instances = 0, DeploymentPlan = "nf-compute-50" }, CancellationToken.None);
 
         Assert.That(Requests.Select(r => r.Method), Is.All.EqualTo("POST"));
         Assert.Multiple(() =>
@@ -227,65 +241,28 @@ public sealed class NorthflankApiClientTests
             Assert.That(Requests[0].Path, Is.EqualTo("/v1/projects/sandbox-project/services/svc-1/pause"));
             Assert.That(Requests[0].Body, Is.Empty);
             Assert.That(Requests[1].Path, Is.EqualTo("/v1/projects/sandbox-project/services/svc-1/resume"));
-            Assert.That(Requests[3].Path, Is.EqualTo("/v1/projects/sandbox-project/services/svc-1/scale"));
         });
         AssertJson(Requests[1].Body, """{"instances":1}""");
         AssertJson(Requests[2].Body, "{}");
-        AssertJson(Requests[3].Body, """{"instances":0,"deploymentPlan":"nf-compute-50"}""");
     }
 
     [Test]
-    public async Task PortsAreReadAndReplaced()
+    public async Task ContainersAreListedAcrossPages()
     {
-        var ports = new { ports = new[] { new { id = "p01", name = "http", internalPort = 8080, protocol = "HTTP", @public = true, dns = "http--svc-1.code.run" } } };
-        var api = await StartAsync(_ => StubResponse.Data(ports));
+        var api = await StartAsync(request => request.Query.ContainsKey("cursor")
+            ? StubResponse.Data(new { containers = new[] { new { name = "c-2", createdAt = 1611241087, status = "TASK_RUNNING", updatedAt = 1611241087 } } }, new { hasNextPage = false, count = 1 })
+            : StubResponse.Data(new { containers = new[] { new { name = "c-1", createdAt = 1611241087, status = "TASK_FAILED", updatedAt = 1611241087 } } }, new { hasNextPage = true, cursor = "next", count = 1 }));
 
-        var read = await api.GetPortsAsync(Project, "svc-1", RequestPriority.Observe, CancellationToken.None);
-        var replaced = await api.UpdatePortsAsync(
-            Project, "svc-1", [new PortRequest { Id = "p01", Name = "http", InternalPort = 8080, Public = true, Protocol = "HTTP" }], CancellationToken.None);
+        var containers = await api.ListContainersAsync(Project, "svc-1", RequestPriority.Observe, CancellationToken.None);
 
-        Assert.That(read.Single().Dns, Is.EqualTo("http--svc-1.code.run"));
-        Assert.That(replaced.Single().Id, Is.EqualTo("p01"));
-        Assert.That(Requests[1].Method, Is.EqualTo("POST"));
-        Assert.That(Requests[1].Path, Is.EqualTo("/v1/projects/sandbox-project/services/svc-1/ports"));
-        AssertJson(Requests[1].Body, """{"ports":[{"id":"p01","name":"http","internalPort":8080,"public":true,"protocol":"HTTP"}]}""");
+        Assert.That(containers.Select(c => (c.Name, c.Status)), Is.EqualTo(new[] { ("c-1", "TASK_FAILED"), ("c-2", "TASK_RUNNING") }));
+        Assert.That(Requests.Select(r => r.Path), Is.All.EqualTo("/v1/projects/sandbox-project/services/svc-1/containers"));
     }
 
     [Test]
-    public async Task PortsReplaceWithoutPortsInTheAnswerReadsThemBack()
+    public async Task VolumesAreCreated()
     {
-        var api = await StartAsync(request => request.Method == "POST"
-            ? new StubResponse(200, """{"data":{}}""")
-            : StubResponse.Data(new { ports = new[] { new { id = "p01", name = "http", internalPort = 8080, protocol = "HTTP", @public = false } } }));
-
-        var ports = await api.UpdatePortsAsync(Project, "svc-1", [new PortRequest { Name = "http", InternalPort = 8080, Protocol = "HTTP" }], CancellationToken.None);
-
-        Assert.That(ports.Single().Id, Is.EqualTo("p01"));
-        Assert.That(Requests.Select(r => r.Method), Is.EqualTo(new[] { "POST", "GET" }));
-    }
-
-    [Test]
-    public async Task RuntimeEnvironmentIsReadAndSet()
-    {
-        var api = await StartAsync(request => request.Method == "GET"
-            ? new StubResponse(200, """{"data":{"runtimeEnvironment":{"A":"1","B":2,"lower_case":"x"},"runtimeFiles":{}}}""")
-            : StubResponse.Data(new { success = true, restartSuccessful = true }));
-
-        var variables = await api.GetRuntimeEnvironmentAsync(Project, "svc-1", CancellationToken.None);
-        await api.SetRuntimeEnvironmentAsync(Project, "svc-1", new Dictionary<string, string> { ["A"] = "1", ["lower_case"] = "y" }, CancellationToken.None);
-
-        Assert.That(variables, Is.EquivalentTo(new Dictionary<string, string> { ["A"] = "1", ["B"] = "2", ["lower_case"] = "x" }));
-        Assert.That(Requests.Select(r => r.Path), Is.All.EqualTo("/v1/projects/sandbox-project/services/svc-1/runtime-environment"));
-        Assert.That(Requests[1].Method, Is.EqualTo("POST"));
-        AssertJson(Requests[1].Body, """{"runtimeEnvironment":{"A":"1","lower_case":"y"}}""");
-    }
-
-    [Test]
-    public async Task VolumesAreCreatedAttachedAndDetached()
-    {
-        var api = await StartAsync(request => request.Path.EndsWith("/volumes", StringComparison.Ordinal)
-            ? StubResponse.Data(Volume("vol-1"))
-            : new StubResponse(200, "{}"));
+        var api = await StartAsync(_ => StubResponse.Data(Volume("vol-1")));
 
         var created = await api.CreateVolumeAsync(Project, new VolumeRequest
         {
@@ -294,23 +271,15 @@ public sealed class NorthflankApiClientTests
             Spec = new VolumeSpec { AccessMode = "ReadWriteOnce", StorageClassName = "ssd", StorageSize = 6144 },
             AttachedObjects = [new AttachedObject { Id = "svc-1" }],
         }, CancellationToken.None);
-        await api.AttachVolumeAsync(Project, "vol-1", "svc-1", CancellationToken.None);
-        await api.DetachVolumeAsync(Project, "vol-1", "svc-1", CancellationToken.None);
 
         Assert.That(created.Status, Is.EqualTo("BOUND"));
-        Assert.That(Requests.Select(r => (r.Method, r.Path)), Is.EqualTo(new[]
-        {
-            ("POST", "/v1/projects/sandbox-project/volumes"),
-            ("POST", "/v1/projects/sandbox-project/volumes/vol-1/attach"),
-            ("POST", "/v1/projects/sandbox-project/volumes/vol-1/detach"),
-        }));
+        Assert.That(created.AttachedObjects!.Single().Id, Is.EqualTo("svc-1"));
+        Assert.That((Requests[0].Method, Requests[0].Path), Is.EqualTo(("POST", "/v1/projects/sandbox-project/volumes")));
         AssertJson(Requests[0].Body, """
             {"name":"vol-1","mounts":[{"containerMountPath":"/data"}],
              "spec":{"accessMode":"ReadWriteOnce","storageClassName":"ssd","storageSize":6144},
              "attachedObjects":[{"id":"svc-1","type":"service"}]}
             """);
-        AssertJson(Requests[1].Body, """{"nfObject":{"id":"svc-1","type":"service"}}""");
-        AssertJson(Requests[2].Body, """{"nfObject":{"id":"svc-1","type":"service"}}""");
     }
 
     [Test]
@@ -318,8 +287,8 @@ public sealed class NorthflankApiClientTests
     {
         var api = await StartAsync(_ => StubResponse.Error(400, "  Invalid runtime environment variable name  ", "err-123"));
 
-        var error = await CatchAsync(() => api.SetRuntimeEnvironmentAsync(
-            Project, "svc-1", new Dictionary<string, string> { ["bad name"] = "super-secret-db-password" }, CancellationToken.None));
+        var error = await CatchAsync(() => api.PatchDeploymentServiceAsync(
+            Project, "svc-1", MinimalSettings() with { RuntimeEnvironment = new Dictionary<string, string> { ["bad name"] = "super-secret-db-password" } }, CancellationToken.None));
 
         Assert.Multiple(() =>
         {
@@ -392,7 +361,7 @@ public sealed class NorthflankApiClientTests
     {
         var api = await StartAsync(_ => StubResponse.Error(409, "Name already in use"));
 
-        var error = await CatchAsync(() => api.PutDeploymentServiceAsync(Project, MinimalService(), CancellationToken.None));
+        var error = await CatchAsync(() => api.PatchDeploymentServiceAsync(Project, "svc-1", MinimalSettings(), CancellationToken.None));
 
         Assert.That(error.IsConflict, Is.True);
         Assert.That(Requests, Has.Count.EqualTo(1));
@@ -455,6 +424,27 @@ public sealed class NorthflankApiClientTests
 
         Assert.That(Budget.Remaining, Is.Zero);
         Assert.That(Budget.PausedUntil, Is.EqualTo(time.GetUtcNow() + TimeSpan.FromSeconds(60)));
+    }
+
+    [Test]
+    public async Task TheAccountsLimitHeaderSetsTheReserveOtherClientsEatInto()
+    {
+        // Limit 1000 with 10% headroom and a burst of 20: the budget on its own leaves 80 unspent, so 80 left means
+        // others spent the rest of the hour: nothing is spare until the reset.
+        var api = await StartAsync(_ => StubResponse.Data(ServiceData) with
+        {
+            Headers = new Dictionary<string, string>
+            {
+                ["x-ratelimit-limit"] = "1000",
+                ["x-ratelimit-remaining"] = "80",
+                ["x-ratelimit-reset"] = "1800",
+            },
+        });
+
+        await api.GetServiceAsync(Project, "svc-1", RequestPriority.Observe, CancellationToken.None);
+
+        Assert.That(Budget.Remaining, Is.Zero);
+        Assert.That(Budget.PausedUntil, Is.EqualTo(time.GetUtcNow() + TimeSpan.FromSeconds(1800)));
     }
 
     [Test]
@@ -583,9 +573,8 @@ public sealed class NorthflankApiClientTests
         updatedAt = "2021-01-01 12:00:00.000Z",
     };
 
-    private static DeploymentServiceRequest MinimalService() => new()
+    private static ServiceSpec MinimalSettings() => new()
     {
-        Name = "svc-1",
         Billing = new BillingSpec { DeploymentPlan = "nf-compute-20" },
         Deployment = new DeploymentSpec { Instances = 1, External = new ExternalImage { ImagePath = "nginx:1.27" } },
     };

@@ -177,4 +177,49 @@ public sealed class RequestBudgetTests
 
         await Assert.ThatAsync(async () => await waiting, Throws.InstanceOf<ObjectDisposedException>());
     }
+
+    [Test]
+    public async Task WhenOtherClientsSpendTheAccountsHourTheRefillSpreadsWhatIsLeftOverTheWindow()
+    {
+        // One a second on its own; the server says 10 are left for the next 100 s: after this one, 9 in 100 s.
+        using var budget = new RequestBudget(3600, 1.0, 1, time);
+        budget.Correct(10, time.GetUtcNow() + TimeSpan.FromSeconds(100), limit: 3600);
+        await budget.AcquireAsync(RequestPriority.Write, CancellationToken.None);
+
+        var next = budget.AcquireAsync(RequestPriority.Write, CancellationToken.None).AsTask();
+        time.Advance(TimeSpan.FromSeconds(5));
+        Assert.That(next.IsCompleted, Is.False, "its own rate (1 s) would have served it");
+
+        time.Advance(TimeSpan.FromSeconds(6.2));
+        Assert.That(next.IsCompletedSuccessfully, Is.True);
+    }
+
+    [Test]
+    public async Task NothingSpareInTheAccountsWindowPausesUntilItResetsThenTheOwnRateReturns()
+    {
+        using var budget = new RequestBudget(3600, 1.0, 1, time);
+        budget.Correct(0, time.GetUtcNow() + TimeSpan.FromSeconds(30), limit: 3600);
+
+        var waiting = budget.AcquireAsync(RequestPriority.Write, CancellationToken.None).AsTask();
+        time.Advance(TimeSpan.FromSeconds(29));
+        Assert.That(waiting.IsCompleted, Is.False);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.That(waiting.IsCompletedSuccessfully, Is.True);
+        var after = budget.AcquireAsync(RequestPriority.Write, CancellationToken.None).AsTask();
+        time.Advance(Second);
+        Assert.That(after.IsCompletedSuccessfully, Is.True, "a new window: the budget's own rate again");
+    }
+
+    [Test]
+    public void TheBudgetsOwnSpendingNeverTriggersTheReserve()
+    {
+        // Limit 1000, 90 %, burst 20: on its own the budget leaves at least 80 of an hour unspent; 81 left is still 1 spare.
+        using var budget = new RequestBudget(1000, 0.9, 20, time);
+
+        budget.Correct(81, time.GetUtcNow() + TimeSpan.FromMinutes(30), limit: 1000);
+
+        Assert.That(budget.Remaining, Is.EqualTo(1));
+        Assert.That(budget.PausedUntil, Is.Null);
+    }
 }

@@ -29,7 +29,8 @@ public class DesiredStateTests
             Assert.That(desired.Service.Billing.DeploymentPlan, Is.EqualTo("nf-compute-50"));
             Assert.That(desired.Service.Deployment.Docker!.ConfigType, Is.EqualTo("customCommand"));
             Assert.That(desired.Service.Ports!.Single().Protocol, Is.EqualTo("HTTP/2"));
-            Assert.That(SandboxNaming.IsOwnedBy(desired.Service.Tags, sandbox, "prod"), Is.True);
+            Assert.That(OwnershipMarker.IsOwnedBy(desired.Service.Description, sandbox, "prod"), Is.True);
+            Assert.That(desired.Service.Tags, Is.Null, "no tags unless the spec names some: tags are the team's");
         });
     }
 
@@ -66,6 +67,57 @@ public class DesiredStateTests
             Assert.That(before.ExpiresAt, Is.EqualTo(new DateTimeOffset(2026, 11, 23, 10, 30, 0, TimeSpan.Zero)));
             Assert.That(before.Expired || before.Paused, Is.False);
             Assert.That(after.Expired && after.Paused, Is.True);
+        });
+    }
+
+    [Test]
+    public void Spec_tags_pass_through_to_the_service_but_not_the_volume()
+    {
+        var sandbox = SandboxFactory.New(configure: s =>
+        {
+            s.Tags = ["gvisor", "spot-nodes"];
+            s.Volume = new SandboxVolume { SizeMB = 2048, MountPath = "/data" };
+        });
+
+        var desired = DesiredState.Build(sandbox, Inputs(), "prod", Now);
+
+        Assert.That(desired.Service.Tags, Is.EqualTo(new[] { "gvisor", "spot-nodes" }));
+        Assert.That(desired.Volume!.Tags, Is.Null);
+    }
+
+    [TestCase(ShutdownPolicies.Delete, DeletionPolicies.Delete, "2h", 7200)]
+    [TestCase(ShutdownPolicies.Delete, DeletionPolicies.Delete, "4m", null)]
+    [TestCase(ShutdownPolicies.Delete, DeletionPolicies.Delete, "8d", null)]
+    [TestCase(ShutdownPolicies.Pause, DeletionPolicies.Delete, "2h", null)]
+    [TestCase(ShutdownPolicies.Delete, DeletionPolicies.Orphan, "2h", null)]
+    public void Northflank_expires_the_service_itself_only_when_the_Sandbox_ends_by_deletion_within_its_limits(
+        string shutdownPolicy, string deletionPolicy, string after, int? expected)
+    {
+        var sandbox = SandboxFactory.New(configure: s =>
+        {
+            s.Lifecycle = new SandboxLifecycle { ShutdownAfter = after, ShutdownPolicy = shutdownPolicy };
+            s.DeletionPolicy = deletionPolicy;
+        });
+        var createdAt = new DateTimeOffset(sandbox.Metadata.CreationTimestamp!.Value);
+
+        var request = DesiredState.Build(sandbox, Inputs(), "prod", createdAt).CreateRequest(createdAt);
+
+        Assert.That(request.CreateOptions?.ExpiryTime, Is.EqualTo(expected));
+        Assert.That(request.Name, Is.EqualTo(SandboxNaming.ServiceName(sandbox)));
+    }
+
+    [Test]
+    public void Expiry_time_counts_from_the_create_and_rounds_up()
+    {
+        var expiresAt = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(DesiredState.ExpiryTimeFrom(expiresAt - TimeSpan.FromSeconds(599.2), expiresAt), Is.EqualTo(600));
+            Assert.That(DesiredState.ExpiryTimeFrom(expiresAt - TimeSpan.FromSeconds(300), expiresAt), Is.EqualTo(300));
+            Assert.That(DesiredState.ExpiryTimeFrom(expiresAt - TimeSpan.FromSeconds(299), expiresAt), Is.Null);
+            Assert.That(DesiredState.ExpiryTimeFrom(expiresAt - TimeSpan.FromSeconds(604800), expiresAt), Is.EqualTo(604800));
+            Assert.That(DesiredState.ExpiryTimeFrom(expiresAt - TimeSpan.FromSeconds(604801), expiresAt), Is.Null);
         });
     }
 

@@ -48,7 +48,9 @@ internal sealed class ListOnlyApi : INorthflankApi
 
     public Task<ServiceDetails?> GetServiceAsync(string projectId, string serviceId, RequestPriority priority, CancellationToken ct) => throw new NotSupportedException();
 
-    public Task<ServiceDetails> PutDeploymentServiceAsync(string projectId, DeploymentServiceRequest request, CancellationToken ct) => throw new NotSupportedException();
+    public Task<ServiceDetails> CreateDeploymentServiceAsync(string projectId, CreateServiceRequest request, CancellationToken ct) => throw new NotSupportedException();
+
+    public Task<ServiceDetails> PatchDeploymentServiceAsync(string projectId, string serviceId, ServiceSpec spec, CancellationToken ct) => throw new NotSupportedException();
 
     public Task DeleteServiceAsync(string projectId, string serviceId, bool deleteChildObjects, CancellationToken ct) => throw new NotSupportedException();
 
@@ -56,25 +58,11 @@ internal sealed class ListOnlyApi : INorthflankApi
 
     public Task ResumeServiceAsync(string projectId, string serviceId, int? instances, CancellationToken ct) => throw new NotSupportedException();
 
-    public Task ScaleServiceAsync(string projectId, string serviceId, ScaleRequest request, CancellationToken ct) => throw new NotSupportedException();
-
-    public Task<IReadOnlyList<ServicePort>> GetPortsAsync(string projectId, string serviceId, RequestPriority priority, CancellationToken ct) => throw new NotSupportedException();
-
-    public Task<IReadOnlyList<ServicePort>> UpdatePortsAsync(string projectId, string serviceId, IReadOnlyList<PortRequest> ports, CancellationToken ct) => throw new NotSupportedException();
-
-    public Task<IReadOnlyDictionary<string, string>> GetRuntimeEnvironmentAsync(string projectId, string serviceId, CancellationToken ct) => throw new NotSupportedException();
-
-    public Task SetRuntimeEnvironmentAsync(string projectId, string serviceId, IReadOnlyDictionary<string, string> variables, CancellationToken ct) => throw new NotSupportedException();
+    public Task<IReadOnlyList<ServiceContainer>> ListContainersAsync(string projectId, string serviceId, RequestPriority priority, CancellationToken ct) => throw new NotSupportedException();
 
     public Task<VolumeDetails> CreateVolumeAsync(string projectId, VolumeRequest request, CancellationToken ct) => throw new NotSupportedException();
 
     public Task<VolumeDetails?> GetVolumeAsync(string projectId, string volumeId, RequestPriority priority, CancellationToken ct) => throw new NotSupportedException();
 
-    public Task<IReadOnlyList<VolumeDetails>> ListVolumesAsync(string projectId, RequestPriority priority, CancellationToken ct) => throw new NotSupportedException();
-
     public Task DeleteVolumeAsync(string projectId, string volumeId, CancellationToken ct) => throw new NotSupportedException();
-
-    public Task AttachVolumeAsync(string projectId, string volumeId, string serviceId, CancellationToken ct) => throw new NotSupportedException();
-
-    public Task DetachVolumeAsync(string projectId, string volumeId, string serviceId, CancellationToken ct) => throw new NotSupportedException();
 }

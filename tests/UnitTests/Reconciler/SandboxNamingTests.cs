@@ -18,10 +18,12 @@ public class SandboxNamingTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(service, Does.Match(NorthflankNames.Pattern));
-            Assert.That(service, Has.Length.LessThanOrEqualTo(NorthflankNames.MaxLength));
-            Assert.That(volume, Does.Match(NorthflankNames.Pattern));
-            Assert.That(volume, Has.Length.LessThanOrEqualTo(NorthflankNames.MaxLength));
+            // Northflank's name rule (put-deployment-service.md), and a slug, so the name is its own id.
+            Assert.That(service, Does.Match("^[a-zA-Z]((-|\\s)?[a-zA-Z0-9]+((-|\\s)[a-zA-Z0-9]+)*)?$"));
+            Assert.That(service, Does.Match(NorthflankRules.IdPattern));
+            Assert.That(service, Has.Length.InRange(3, NorthflankRules.IdMaxLength));
+            Assert.That(volume, Does.Match(NorthflankRules.IdPattern));
+            Assert.That(volume, Has.Length.InRange(3, NorthflankRules.IdMaxLength));
             Assert.That(Regex.IsMatch(service, "--"), Is.False, "no double dashes (they separate parts of Northflank DNS names)");
         });
     }
@@ -45,20 +47,5 @@ public class SandboxNamingTests
         sandbox.Metadata.Annotations = new Dictionary<string, string> { [SandboxAnnotations.ExternalName] = "legacy-service" };
 
         Assert.That(SandboxNaming.ServiceName(sandbox), Is.EqualTo("legacy-service"));
-    }
-
-    [Test]
-    public void Ownership_needs_both_the_uid_and_the_cluster()
-    {
-        var sandbox = SandboxFactory.New();
-        var tags = SandboxNaming.OwnershipTags(sandbox, "prod");
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(SandboxNaming.IsOwnedBy(tags, sandbox, "prod"), Is.True);
-            Assert.That(SandboxNaming.IsOwnedBy(tags, sandbox, "staging"), Is.False);
-            Assert.That(SandboxNaming.IsOwnedBy(tags, SandboxFactory.New("other"), "prod"), Is.False);
-            Assert.That(SandboxNaming.IsOwnedBy(null, sandbox, "prod"), Is.False);
-        });
     }
 }

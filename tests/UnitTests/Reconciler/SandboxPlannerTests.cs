@@ -16,6 +16,7 @@ public class SandboxPlannerTests
         Id = desired.ServiceName,
         Name = desired.ServiceName,
         Tags = desired.Service.Tags,
+        Description = desired.Service.Description,
         Billing = desired.Service.Billing,
         ServicePaused = paused,
         Status = new ServiceStatus { Deployment = new DeploymentStatus { Status = status } },
@@ -77,11 +78,40 @@ public class SandboxPlannerTests
     }
 
     [Test]
+    public void An_image_read_back_without_its_registry_host_is_no_drift()
+    {
+        var sandbox = Applied(SandboxFactory.New(configure: s => s.Image = "ghcr.io/acme/agent:1.4"));
+        var desired = Desired(sandbox);
+        var asGetAnswersIt = ServiceFor(desired) with
+        {
+            Deployment = new ServiceDeployment { Instances = 1, External = new ExternalImage { ImagePath = "acme/agent:1.4", RegistryProvider = "github" } },
+        };
+
+        var plan = SandboxPlanner.Plan(sandbox, desired, new Observation(asGetAnswersIt, null) { Full = true }, Cluster);
+
+        Assert.That(plan.Actions, Is.Empty);
+    }
+
+    [Test]
+    public void A_volume_of_the_same_name_not_attached_to_the_service_is_someone_elses()
+    {
+        var sandbox = SandboxFactory.New(configure: s => s.Volume = new SandboxVolume { SizeMB = 2048, MountPath = "/work" });
+        sandbox.Status = new SandboxStatus { AppliedSpecHash = Desired(sandbox).SpecHash };
+        var desired = Desired(sandbox);
+        var detached = new VolumeDetails { Id = desired.Volume!.Name, Name = desired.Volume.Name, AttachedObjects = [] };
+
+        var plan = SandboxPlanner.Plan(sandbox, desired, new Observation(ServiceFor(desired), detached), Cluster);
+
+        Assert.That(plan.Actions, Is.Empty);
+        Assert.That(plan.Conflict, Does.Contain("volume").And.Contain("not attached"));
+    }
+
+    [Test]
     public void A_same_named_service_owned_by_someone_else_is_never_touched()
     {
         var sandbox = SandboxFactory.New();
         var desired = Desired(sandbox);
-        var foreign = ServiceFor(desired) with { Tags = ["someone-else"] };
+        var foreign = ServiceFor(desired) with { Description = "A service someone made by hand" };
 
         var plan = SandboxPlanner.Plan(sandbox, desired, new Observation(foreign, null), Cluster);
 
@@ -95,7 +125,7 @@ public class SandboxPlannerTests
         var sandbox = SandboxFactory.New();
         sandbox.Metadata.Annotations = new Dictionary<string, string> { [SandboxAnnotations.ExternalName] = "legacy" };
         var desired = Desired(sandbox);
-        var legacy = ServiceFor(desired) with { Tags = [] };
+        var legacy = ServiceFor(desired) with { Description = null };
 
         var plan = SandboxPlanner.Plan(sandbox, desired, new Observation(legacy, null), Cluster);
 

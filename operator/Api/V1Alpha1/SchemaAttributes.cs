@@ -1,0 +1,37 @@
+namespace SandboxOperator.Api.V1Alpha1;
+
+// Attributes the CRD generator reads where System.ComponentModel.DataAnnotations has no word for a schema rule.
+
+/// <summary>
+/// Marks a list as a map keyed by one field (x-kubernetes-list-type: map), so server-side apply and GitOps tools
+/// merge its items by key instead of replacing the list.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class ListMapKeyAttribute(string key) : Attribute
+{
+    public string Key { get; } = key;
+}
+
+/// <summary>A pattern and length for each string of a list (the list's own length is MinLength/MaxLength).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class ItemPatternAttribute(string pattern) : Attribute
+{
+    public string Pattern { get; } = pattern;
+
+    public int MinLength { get; init; }
+
+    public int MaxLength { get; init; }
+}
+
+/// <summary>
+/// One alternative of an object's <c>anyOf</c>: the object is valid when at least one alternative holds, each
+/// saying that one property takes one of the given values. This is how a structural schema without CEL (Kubernetes
+/// before 1.25) says a rule across two fields, e.g. "not public, or HTTP/HTTP2".
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true)]
+public sealed class AnyOfCaseAttribute(string property, params object[] values) : Attribute
+{
+    public string Property { get; } = property;
+
+    public IReadOnlyList<object> Values { get; } = values;
+}

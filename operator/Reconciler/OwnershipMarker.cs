@@ -1,0 +1,47 @@
+using System.Text.RegularExpressions;
+using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Northflank;
+
+namespace SandboxOperator.Reconciler;
+
+/// <summary>
+/// How the operator marks what it creates on Northflank, and recognises it again: in the service's description, which
+/// Northflank's service list carries for every item (so the batched observation sees it without a GET) and GET returns.
+/// Tags cannot carry it: they are the team's resource tags (they may carry scheduling rules) and their pattern has no
+/// room for a uid. The description's pattern allows letters, digits, spaces and <c>( ) , : / . -</c>, which is all the
+/// marker needs. A volume has no description: it is the operator's when it is attached to the operator's service.
+/// </summary>
+public static partial class OwnershipMarker
+{
+    private const string Prefix = "Managed by northflank-sandbox-operator";
+
+    /// <summary>What the operator accepts as a cluster id: a slug short enough to leave the marker room in 200 characters.</summary>
+    public const string ClusterIdPattern = "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$";
+
+    /// <summary>
+    /// <c>Managed by northflank-sandbox-operator (cluster C, uid U): Sandbox ns/name</c>, cut to Northflank's 200
+    /// characters; the machine-read part comes first, so the cut only ever shortens the name people read.
+    /// </summary>
+    public static string Description(Sandbox sandbox, string clusterId)
+    {
+        var text = $"{Prefix} (cluster {clusterId}, uid {sandbox.Metadata.Uid}): Sandbox {sandbox.Metadata.NamespaceProperty}/{sandbox.Metadata.Name}";
+        return text.Length <= NorthflankRules.DescriptionMaxLength ? text : text[..NorthflankRules.DescriptionMaxLength].TrimEnd();
+    }
+
+    /// <summary>The cluster and Sandbox uid a description names, or null when it carries no marker.</summary>
+    public static (string ClusterId, string Uid)? Read(string? description) =>
+        description is not null && Marker().Match(description) is { Success: true } match
+            ? (match.Groups["cluster"].Value, match.Groups["uid"].Value)
+            : null;
+
+    /// <summary>True when the description says this Sandbox (by uid) in this cluster created the service.</summary>
+    public static bool IsOwnedBy(string? description, Sandbox sandbox, string clusterId) =>
+        Read(description) is { } owner && owner.ClusterId == clusterId && owner.Uid == sandbox.Metadata.Uid;
+
+    /// <summary>A volume is the operator's when it is attached to the (already verified) service of the Sandbox.</summary>
+    public static bool IsAttachedTo(VolumeDetails volume, string serviceId) =>
+        volume.AttachedObjects?.Any(o => o.Id == serviceId && o.Type == "service") == true;
+
+    [GeneratedRegex(@"^Managed by northflank-sandbox-operator \(cluster (?<cluster>[a-z0-9-]+), uid (?<uid>[A-Za-z0-9-]+)\)")]
+    private static partial Regex Marker();
+}
