@@ -59,6 +59,28 @@ public class BadInputTests : OperatorTest
     }
 
     [Test]
+    public async Task Schema_refuses_what_Northflank_would_refuse_naming_the_field()
+    {
+        async Task<string> Refusal(string name, Action<SandboxSpec> configure) =>
+            Assert.ThrowsAsync<HttpOperationException>(() => CreateAsync(NewSandbox(name, configure)))!.Response.Content;
+
+        var longPortName = await Refusal("longport", s => s.Ports = [new SandboxPort { Name = "metrics-http", Port = 9090 }]);
+        var publicTcp = await Refusal("publictcp", s => s.Ports = [new SandboxPort { Name = "db", Port = 5432, Protocol = PortProtocols.Tcp, Public = true }]);
+        var untagged = await Refusal("untagged", s => s.Image = "nginx");
+        var badTag = await Refusal("badtag", s => s.Tags = ["managed-by=operator"]);
+
+        Assert.Multiple(() =>
+        {
+            // Kubernetes 1.20 names list items without their index.
+            Assert.That(longPortName, Does.Contain("spec.ports.name").And.Contain("at most 8 chars"));
+            Assert.That(publicTcp, Does.Contain("spec.ports").And.Contain("public").And.Contain("HTTP2"));
+            Assert.That(untagged, Does.Contain("spec.image").And.Contain("should match"));
+            Assert.That(badTag, Does.Contain("spec.tags").And.Contain("should match"));
+            Assert.That(ServicesOnNorthflank(), Is.Empty);
+        });
+    }
+
+    [Test]
     public async Task Same_named_service_owned_by_someone_else_is_never_overwritten()
     {
         Operator.Kill();

@@ -12,10 +12,10 @@ public class CrashSafetyTests : OperatorTest
     [Test]
     public async Task Operator_killed_between_Northflank_create_and_status_write_makes_exactly_one_service()
     {
-        // Hold the answer of the first PUT (the create) long after applying it, and kill the operator meanwhile.
+        // Hold the answer of the first POST (the create) long after applying it, and kill the operator meanwhile.
         Simulator.UpdateFaults(f =>
         {
-            f.WriteMethod = "PUT";
+            f.WriteMethod = "POST";
             f.HoldAfterWrite = TimeSpan.FromSeconds(60);
             f.HoldNextWrites = 1;
         });

@@ -62,7 +62,7 @@ public class SecretsAndLifecycleTests : OperatorTest
         // Not waiting for Ready on the way: on a loaded machine eight seconds can pass before a test looks.
         await WaitUntilGoneAsync("short-lived", TimeSpan.FromSeconds(60));
 
-        Assert.That(Simulator.GetRequests().Count(r => r.Method == "PUT"), Is.GreaterThanOrEqualTo(1), "the service was created first");
+        Assert.That(Simulator.GetRequests().Count(r => r.Method == "POST" && r.Route?.EndsWith("/services/deployment", StringComparison.Ordinal) == true), Is.EqualTo(1), "the service was created first");
         Assert.That(ServicesOnNorthflank(), Is.Empty);
         var expired = (await EventsForAsync("short-lived")).Single(e => e.Reason == "Expired");
         var deadline = new DateTimeOffset(created.Metadata.CreationTimestamp!.Value, TimeSpan.Zero).AddSeconds(8);

@@ -1,0 +1,77 @@
+using SandboxOperator.Api.V1Alpha1;
+using TestInfra;
+
+namespace IntegrationTests.Operator;
+
+/// <summary>
+/// What the operator meets on a real Northflank account and the simulator now models: answers without a paused flag,
+/// image paths without their registry host, no failure message on a FAILED deployment.
+/// </summary>
+[Parallelizable(ParallelScope.All)]
+public class NorthflankFidelityTests : OperatorTest
+{
+    protected override bool StartOperatorInSetUp => false;
+
+    [Test]
+    public async Task A_paused_sandbox_stays_paused_after_an_image_change()
+    {
+        StartOperator();
+        await CreateAsync(NewSandbox("napping", s => s.OperatingMode = OperatingModes.Paused));
+        await WaitForConditionAsync("napping", ConditionTypes.Ready, "True", ReadyReasons.Paused);
+
+        await UpdateSpecAsync("napping", s => s.Image = "python:3.13-slim");
+        var ready = await WaitForConditionAsync("napping", ConditionTypes.Ready, "True", ReadyReasons.Paused);
+
+        var service = ServicesOnNorthflank().Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(ready.Status!.OperatingMode, Is.EqualTo(OperatingModes.Paused));
+            Assert.That(service.Paused, Is.True);
+            Assert.That(service.ImagePath, Is.EqualTo("python:3.13-slim"));
+        });
+    }
+
+    [Test]
+    public async Task An_image_from_another_registry_makes_no_drift_redeploy_across_three_drift_checks()
+    {
+        StartOperator(extraArguments: ["--drift-check-interval", "00:00:01"]);
+        await CreateAsync(NewSandbox("ghcr", s => s.Image = "ghcr.io/acme/agent:1.4"));
+        var ready = await WaitForConditionAsync("ghcr", ConditionTypes.Ready, "True", ReadyReasons.Available);
+        var first = ready.Status!.LastDriftCheck;
+
+        var checks = new HashSet<DateTimeOffset?>();
+        await Poll.UntilAsync(
+            async _ =>
+            {
+                var check = (await GetAsync("ghcr"))?.Status?.LastDriftCheck;
+                if (check != first)
+                {
+                    checks.Add(check);
+                }
+
+                return checks.Count >= 3;
+            },
+            TimeSpan.FromSeconds(60),
+            "three drift checks");
+
+        var patches = Simulator.GetRequests().Count(r => r.Method == "PATCH" || r.Method == "PUT");
+        Assert.Multiple(() =>
+        {
+            Assert.That(ServicesOnNorthflank().Single().DeploymentCount, Is.EqualTo(1), "no redeploy");
+            Assert.That(patches, Is.Zero, "no update sent");
+        });
+    }
+
+    [Test]
+    public async Task A_failed_image_shows_its_containers_state_in_Ready_read_once()
+    {
+        StartOperator();
+        await CreateAsync(NewSandbox("broken", s => s.Image = "ghcr.io/acme/does-not-exist:1.0"));
+
+        var failed = await WaitForConditionAsync("broken", ConditionTypes.Ready, "False", ReadyReasons.DeploymentFailed);
+
+        var message = failed.Status!.Conditions!.Single(c => c.Type == ConditionTypes.Ready).Message;
+        Assert.That(message, Does.Contain("containers: ").And.Contain("TASK_"));
+        Assert.That(Simulator.GetRequests().Count(r => r.Route?.EndsWith("/containers", StringComparison.Ordinal) == true), Is.EqualTo(1));
+    }
+}
