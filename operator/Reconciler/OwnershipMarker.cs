@@ -19,19 +19,21 @@ public static partial class OwnershipMarker
     public const string ClusterIdPattern = "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$";
 
     /// <summary>
-    /// <c>Managed by northflank-sandbox-operator (cluster C, uid U): Sandbox ns/name</c>, cut to Northflank's 200
-    /// characters; the machine-read part comes first, so the cut only ever shortens the name people read.
+    /// <c>Managed by northflank-sandbox-operator (cluster C, namespace N, uid U): Sandbox name</c>, cut to Northflank's
+    /// 200 characters; the machine-read part comes first (at most 168 characters: a 40-character cluster id, a
+    /// 63-character namespace, a 36-character uid), so the cut only ever shortens the name people read. The namespace
+    /// lets an operator that watches some namespaces only tell its own orphans from another's live services.
     /// </summary>
     public static string Description(Sandbox sandbox, string clusterId)
     {
-        var text = $"{Prefix} (cluster {clusterId}, uid {sandbox.Metadata.Uid}): Sandbox {sandbox.Metadata.NamespaceProperty}/{sandbox.Metadata.Name}";
+        var text = $"{Prefix} (cluster {clusterId}, namespace {sandbox.Metadata.NamespaceProperty}, uid {sandbox.Metadata.Uid}): Sandbox {sandbox.Metadata.Name}";
         return text.Length <= NorthflankRules.DescriptionMaxLength ? text : text[..NorthflankRules.DescriptionMaxLength].TrimEnd();
     }
 
-    /// <summary>The cluster and Sandbox uid a description names, or null when it carries no marker.</summary>
-    public static (string ClusterId, string Uid)? Read(string? description) =>
+    /// <summary>The cluster, namespace and Sandbox uid a description names, or null when it carries no marker.</summary>
+    public static Owner? Read(string? description) =>
         description is not null && Marker().Match(description) is { Success: true } match
-            ? (match.Groups["cluster"].Value, match.Groups["uid"].Value)
+            ? new Owner(match.Groups["cluster"].Value, match.Groups["namespace"].Value, match.Groups["uid"].Value)
             : null;
 
     /// <summary>True when the description says this Sandbox (by uid) in this cluster created the service.</summary>
@@ -42,6 +44,9 @@ public static partial class OwnershipMarker
     public static bool IsAttachedTo(VolumeDetails volume, string serviceId) =>
         volume.AttachedObjects?.Any(o => o.Id == serviceId && o.Type == "service") == true;
 
-    [GeneratedRegex(@"^Managed by northflank-sandbox-operator \(cluster (?<cluster>[a-z0-9-]+), uid (?<uid>[A-Za-z0-9-]+)\)")]
+    [GeneratedRegex(@"^Managed by northflank-sandbox-operator \(cluster (?<cluster>[a-z0-9-]+), namespace (?<namespace>[a-z0-9.-]+), uid (?<uid>[A-Za-z0-9-]+)\)")]
     private static partial Regex Marker();
+
+    /// <summary>Who a marker says created a service.</summary>
+    public sealed record Owner(string ClusterId, string Namespace, string Uid);
 }

@@ -20,7 +20,7 @@ public class OwnershipMarkerTests
             Assert.That(OwnershipMarker.IsOwnedBy(description, SandboxFactory.New("other"), "prod"), Is.False);
             Assert.That(OwnershipMarker.IsOwnedBy(null, sandbox, "prod"), Is.False);
             Assert.That(OwnershipMarker.IsOwnedBy("A service someone made by hand", sandbox, "prod"), Is.False);
-            Assert.That(OwnershipMarker.Read(description), Is.EqualTo(("prod", sandbox.Metadata.Uid)));
+            Assert.That(OwnershipMarker.Read(description), Is.EqualTo(new OwnershipMarker.Owner("prod", "team-a", sandbox.Metadata.Uid!)));
         });
     }
 
