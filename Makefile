@@ -18,7 +18,7 @@ help:
 	@echo "make tools   install etcd, kube-apiserver, kubectl, helm and npm packages into $(NSO_CACHE_DIR)"
 	@echo "make build   build the solution"
 	@echo "make publish publish the operator (Release) into artifacts/publish, as the Dockerfile does"
-	@echo "make crds    regenerate crds/ (and the chart's copy) from the C# API types"
+	@echo "make crds    regenerate crds/ (one file per kind, and the chart's copy) from the C# API types"
 	@echo "make chart-lint  helm lint --strict the chart"
 	@echo "make format  apply dotnet format"
 	@echo "make demo    the operator end to end on a local control plane and a simulated Northflank (no account)"
@@ -36,8 +36,9 @@ publish:
 
 # Helm packages only files inside the chart, so the chart carries a copy (a test fails when the two differ).
 crds:
-	dotnet run --project operator -c $(CONFIGURATION) -- crds > crds/sandbox.northflank.com_sandboxes.yaml
-	cp crds/sandbox.northflank.com_sandboxes.yaml charts/northflank-sandbox-operator/crds/
+	rm -f crds/*.yaml charts/northflank-sandbox-operator/crds/*.yaml
+	dotnet run --project operator -c $(CONFIGURATION) -- crds crds
+	cp crds/*.yaml charts/northflank-sandbox-operator/crds/
 
 chart-lint: tools
 	"$(NSO_TOOLS_BIN)/helm" lint --strict charts/northflank-sandbox-operator

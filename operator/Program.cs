@@ -3,7 +3,19 @@ using SandboxOperator.Hosting;
 
 if (args is ["crds", ..])
 {
-    Console.Out.Write(SandboxCrd.ToYaml());
+    // `crds DIR` writes one file per kind (make crds); `crds` prints them all, as one multi-document YAML.
+    if (args is [_, var directory, ..])
+    {
+        foreach (var crd in Crds.All)
+        {
+            File.WriteAllText(Path.Combine(directory, CrdBuilder.FileName(crd)), CrdBuilder.ToYaml(crd));
+        }
+    }
+    else
+    {
+        Console.Out.Write(string.Join("---\n", Crds.All.Select(CrdBuilder.ToYaml)));
+    }
+
     return 0;
 }
 

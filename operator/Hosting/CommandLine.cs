@@ -5,7 +5,11 @@ public static class CommandLine
 {
     public static readonly IReadOnlyDictionary<string, string> Switches = new Dictionary<string, string>
     {
+        ["--default-config"] = "Operator:DefaultConfig",
         ["--default-project"] = "Operator:DefaultProjectId",
+        ["--allowed-projects"] = "Operator:AllowedProjects",
+        ["--allow-adoption"] = "Operator:AllowAdoption",
+        ["--orphan-policy"] = "Operator:OrphanPolicy",
         ["--credentials-secret"] = "Operator:CredentialsSecret",
         ["--credentials-secret-key"] = "Operator:CredentialsSecretKey",
         ["--cluster-id"] = "Operator:ClusterId",
@@ -31,10 +35,15 @@ public static class CommandLine
         northflank-sandbox-operator crds             print the Sandbox CustomResourceDefinition
 
         Flags (each also settable as an environment variable Operator__<Name>, e.g. Operator__DefaultProjectId):
-          --default-project ID            project for Sandboxes that name none
-          --credentials-secret [NS/]NAME  default Secret holding the Northflank API token (default northflank-credentials
-                                          in the operator's namespace)
+          --default-config NAME           ClusterNorthflankConfig for Sandboxes that name no config (default: the
+                                          implicit config the next five flags make)
+          --default-project ID            project for Sandboxes that name none (implicit config)
+          --allowed-projects A,B          further projects Sandboxes may name (implicit config)
+          --credentials-secret [NS/]NAME  Secret holding the Northflank API token (implicit config; default
+                                          northflank-credentials in the operator's namespace)
           --credentials-secret-key KEY    key in that Secret (default token)
+          --allow-adoption true|false     Sandboxes may adopt services by annotation (implicit config; default false)
+          --orphan-policy Report|Delete   services of this cluster whose Sandbox is gone (implicit config; default Report)
           --cluster-id ID                 names this cluster in ownership tags (default "default")
           --namespaces A,B                namespaces to watch (default: all)
           --workers N                     concurrent reconciles (default 4)

@@ -1,5 +1,6 @@
 using SandboxOperator.Northflank;
 using SandboxOperator.Reconciler;
+using SandboxOperator.Reconciler.Access;
 
 namespace SandboxOperator.Hosting;
 
@@ -11,8 +12,20 @@ public sealed class OperatorOptions
 {
     public const string Section = "Operator";
 
-    /// <summary>Project for Sandboxes that name none.</summary>
+    /// <summary>A ClusterNorthflankConfig for Sandboxes that name no config; unset: the implicit config of the flags below.</summary>
+    public string? DefaultConfig { get; set; }
+
+    /// <summary>Project for Sandboxes that name none (the implicit config).</summary>
     public string? DefaultProjectId { get; set; }
+
+    /// <summary>Comma-separated further projects Sandboxes on the implicit config may name.</summary>
+    public string? AllowedProjects { get; set; }
+
+    /// <summary>Whether Sandboxes on the implicit config may adopt services by annotation.</summary>
+    public bool AllowAdoption { get; set; }
+
+    /// <summary>Report or Delete services of this cluster whose Sandbox is gone (implicit config).</summary>
+    public string OrphanPolicy { get; set; } = Api.V1Alpha1.OrphanPolicies.Report;
 
     /// <summary>The default credentials Secret as namespace/name (namespace defaults to the operator's own).</summary>
     public string CredentialsSecret { get; set; } = "northflank-credentials";
@@ -64,17 +77,33 @@ public sealed class OperatorOptions
             throw new ArgumentException(
                 $"--cluster-id '{ClusterId}' must be 1 to 40 lowercase letters, digits and dashes, starting and ending with a letter or digit (it goes into the ownership marker of every Northflank service).");
         }
+
+        if (OrphanPolicy is not (Api.V1Alpha1.OrphanPolicies.Report or Api.V1Alpha1.OrphanPolicies.Delete))
+        {
+            throw new ArgumentException($"--orphan-policy '{OrphanPolicy}' must be Report or Delete.");
+        }
+    }
+
+    public AccessOptions ToAccessOptions()
+    {
+        var (ns, name) = CredentialsSecret.Split('/', 2) is [var n, var s] ? (n, s) : (OwnNamespace, CredentialsSecret);
+        return new AccessOptions
+        {
+            DefaultConfigName = string.IsNullOrWhiteSpace(DefaultConfig) ? null : DefaultConfig.Trim(),
+            DefaultProjectId = string.IsNullOrWhiteSpace(DefaultProjectId) ? null : DefaultProjectId.Trim(),
+            AllowedProjects = (AllowedProjects ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            DefaultCredentialsNamespace = ns,
+            DefaultCredentialsSecretName = name,
+            DefaultCredentialsSecretKey = CredentialsSecretKey,
+            AllowAdoption = AllowAdoption,
+            OrphanPolicy = OrphanPolicy,
+        };
     }
 
     public ReconcilerOptions ToReconcilerOptions()
     {
-        var (ns, name) = CredentialsSecret.Split('/', 2) is [var n, var s] ? (n, s) : (OwnNamespace, CredentialsSecret);
         return new ReconcilerOptions
         {
-            DefaultProjectId = DefaultProjectId,
-            DefaultCredentialsNamespace = ns,
-            DefaultCredentialsSecretName = name,
-            DefaultCredentialsSecretKey = CredentialsSecretKey,
             ClusterId = ClusterId,
             ProgressPollInterval = ProgressPollInterval,
             SettledPollInterval = SettledPollInterval,

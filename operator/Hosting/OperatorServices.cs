@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Northflank;
 using SandboxOperator.Reconciler;
+using SandboxOperator.Reconciler.Access;
 using SandboxOperator.Runtime;
 
 namespace SandboxOperator.Hosting;
@@ -23,6 +24,13 @@ public static class OperatorServices
         var reconcilerOptions = options.ToReconcilerOptions();
         services.AddSingleton(options);
         services.AddSingleton(reconcilerOptions);
+        // The caches exist before the controller does (it fills them once it runs), so access resolution and the
+        // watch mappers that need it can be built here.
+        var configs = new ConfigDirectory(new InformerCache<NorthflankConfig>(), new InformerCache<ClusterNorthflankConfig>(), new InformerCache<Sandbox>());
+        var access = new AccessResolver(configs, configs, options.ToAccessOptions());
+        var index = new ReferenceIndex(access);
+        services.AddSingleton(configs.NamespacedCache).AddSingleton(configs.ClusterCache).AddSingleton(configs.SandboxCache);
+        services.AddSingleton(access);
         services.AddSingleton<INorthflankApiFactory>(sp => new NorthflankApiFactory(options.Northflank, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IReferenceReader, KubernetesReferenceReader>();
         services.AddSingleton<ISandboxStatusWriter, SandboxStatusWriter>();
@@ -32,6 +40,7 @@ public static class OperatorServices
         services.AddSingleton<ProgressWatch>();
         services.AddSingleton<NorthflankObserver>();
         services.AddSingleton<InputResolver>();
+        services.AddSingleton<ConfigChecker>();
         services.AddSingleton<SandboxReconciler>();
         services.AddSingleton<SandboxCleanup>();
 
@@ -45,9 +54,10 @@ public static class OperatorServices
                 .WithWorkers(options.Workers)
                 // Our own status writes must not trigger another reconcile (and another Northflank call).
                 .WithUpdatePredicate(Predicates.GenerationOrMetadataChanged)
-                .WatchesSecrets((secret, sandboxes) => ReferenceIndex.SandboxesUsingSecret(
-                    secret, sandboxes, reconcilerOptions.DefaultCredentialsNamespace!, reconcilerOptions.DefaultCredentialsSecretName))
+                .WatchesSecrets(index.SandboxesUsingSecret)
                 .Watches<V1ConfigMap>(sp => ListWatches.ConfigMaps(sp.GetRequiredService<IKubernetes>()), ReferenceIndex.SandboxesUsingConfigMap)
+                .Watches<NorthflankConfig>(sp => new EntityClient<NorthflankConfig>(sp.GetRequiredService<IKubernetes>()), index.SandboxesUsingConfig)
+                .Watches<ClusterNorthflankConfig>(sp => new EntityClient<ClusterNorthflankConfig>(sp.GetRequiredService<IKubernetes>()), index.SandboxesUsingConfig, clusterScoped: true)
                 // A wake carries news for exactly one Sandbox, usually the news that makes it Ready: it goes ahead of
                 // new Sandboxes, so a burst of creates does not hold up every Ready behind it.
                 .WatchesSource(sp => new ProgressSource(sp.GetRequiredService<ProgressWatch>()), priority: true);
@@ -55,7 +65,16 @@ public static class OperatorServices
             {
                 controller.InNamespaces([.. options.WatchedNamespaces]);
             }
-        });
+        })
+        .AddController<NorthflankConfig, NorthflankConfigController>(controller =>
+        {
+            controller.WithWorkers(1);
+            if (options.WatchedNamespaces.Count > 0)
+            {
+                controller.InNamespaces([.. options.WatchedNamespaces]);
+            }
+        })
+        .AddController<ClusterNorthflankConfig, ClusterNorthflankConfigController>(controller => controller.WithWorkers(1));
         return services;
     }
 }

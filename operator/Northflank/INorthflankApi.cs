@@ -7,6 +7,9 @@ namespace SandboxOperator.Northflank;
 /// </summary>
 public interface INorthflankApi
 {
+    /// <summary>The ids of the projects the token can see (all pages).</summary>
+    Task<IReadOnlyList<string>> ListProjectsAsync(RequestPriority priority, CancellationToken ct);
+
     /// <summary>GET a service; null when Northflank answers 404.</summary>
     Task<ServiceDetails?> GetServiceAsync(string projectId, string serviceId, RequestPriority priority, CancellationToken ct);
 

@@ -23,6 +23,7 @@ public sealed class NorthflankApiClient : INorthflankApi, IDisposable
     /// <summary>Route templates: the only form in which paths appear in logs, metrics and traces.</summary>
     public static class Routes
     {
+        public const string Projects = "/v1/projects";
         public const string Services = "/v1/projects/{projectId}/services";
         public const string DeploymentService = "/v1/projects/{projectId}/services/deployment";
         public const string Service = "/v1/projects/{projectId}/services/{serviceId}";
@@ -91,6 +92,22 @@ public sealed class NorthflankApiClient : INorthflankApi, IDisposable
             Segments = [("projectId", projectId), ("serviceId", serviceId)],
         }, ct);
         return answer.IsNotFound ? null : ReadData<ServiceDetails>(answer);
+    }
+
+    public async Task<IReadOnlyList<string>> ListProjectsAsync(RequestPriority priority, CancellationToken ct)
+    {
+        var all = new List<string>();
+        string? cursor = null;
+        while (true)
+        {
+            var answer = await SendAsync(ListCall(Routes.Projects, null, priority, cursor), ct);
+            var envelope = Deserialize<DataEnvelope<ProjectListData>>(answer);
+            all.AddRange((envelope.Data?.Projects ?? throw Unexpected(answer, "no data.projects")).Select(p => p.Id));
+            if (!NextPage(envelope.Pagination, ref cursor))
+            {
+                return all;
+            }
+        }
     }
 
     public async Task<IReadOnlyList<ServiceSummary>> ListServicesAsync(string projectId, RequestPriority priority, CancellationToken ct)
@@ -208,7 +225,7 @@ public sealed class NorthflankApiClient : INorthflankApi, IDisposable
 
     public override string ToString() => $"northflank-client:{Token.Fingerprint}";
 
-    private static Call ListCall(string route, string projectId, RequestPriority priority, string? cursor)
+    private static Call ListCall(string route, string? projectId, RequestPriority priority, string? cursor)
     {
         List<(string, string)> query = [("per_page", PageSize.ToString(CultureInfo.InvariantCulture))];
         if (cursor is not null)
@@ -216,7 +233,7 @@ public sealed class NorthflankApiClient : INorthflankApi, IDisposable
             query.Add(("cursor", cursor));
         }
 
-        return new Call(Method.Get, route, priority, Idempotent: true) { Segments = [("projectId", projectId)], Query = query };
+        return new Call(Method.Get, route, priority, Idempotent: true) { Segments = projectId is null ? [] : [("projectId", projectId)], Query = query };
     }
 
     /// <summary>Moves to the next page while <c>pagination.hasNextPage</c> holds and a cursor came with it.</summary>

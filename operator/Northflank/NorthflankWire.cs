@@ -42,6 +42,17 @@ internal sealed record ServiceListData
     public IReadOnlyList<ServiceSummary>? Services { get; init; }
 }
 
+/// <summary>GET /projects: <c>data.projects[]</c> (list-projects.md).</summary>
+internal sealed record ProjectListData
+{
+    public IReadOnlyList<ProjectItem>? Projects { get; init; }
+}
+
+internal sealed record ProjectItem
+{
+    public required string Id { get; init; }
+}
+
 /// <summary>GET /containers: <c>data.containers[]</c>.</summary>
 internal sealed record ContainerListData
 {

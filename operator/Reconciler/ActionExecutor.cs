@@ -59,9 +59,9 @@ public sealed class ActionExecutor(string clusterId, TimeProvider time)
             return null; // Gone since it was listed: the next reconcile creates it.
         }
 
-        if (SandboxNaming.AdoptedServiceId(sandbox) is null && !OwnershipMarker.IsOwnedBy(current.Description, sandbox, clusterId))
+        if (SandboxPlanner.RefuseService(sandbox, desired, current.Description, clusterId) is { } refusal)
         {
-            throw new InvalidInputException(SyncedReasons.NameConflict, SandboxPlanner.ServiceConflict(desired));
+            throw new InvalidInputException(refusal.Reason, refusal.Message);
         }
 
         return await PatchAsync(api, desired, current, ct);

@@ -2,27 +2,24 @@ using System.Text;
 using k8s.Models;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Northflank;
+using SandboxOperator.Reconciler.Access;
 
 namespace SandboxOperator.Reconciler;
 
 /// <summary>
-/// Resolves the credentials, project and environment a Sandbox refers to. Messages name Secrets and keys, never
-/// values. Referenced objects enter the spec fingerprint by resourceVersion, so a changed Secret re-applies.
+/// Resolves the config, credentials, project and environment a Sandbox refers to, refusing what its config does not
+/// allow before anything is sent to Northflank. Messages name Secrets and keys, never values. Referenced objects enter
+/// the spec fingerprint by resourceVersion, so a changed Secret re-applies.
 /// </summary>
-public sealed class InputResolver(IReferenceReader references, ReconcilerOptions options)
+public sealed class InputResolver(IReferenceReader references, AccessResolver access)
 {
     public async Task<ResolvedInputs> ResolveAsync(Sandbox sandbox, CancellationToken ct)
     {
         var ns = sandbox.Metadata.NamespaceProperty;
         var versions = new List<string>();
-        var projectId = sandbox.Status?.ProjectId ?? sandbox.Spec.ProjectId ?? options.DefaultProjectId
-            ?? throw new InvalidInputException(SyncedReasons.InvalidSpec, "spec.projectId is not set and the operator has no default project");
-        if (sandbox.Status?.ProjectId is { } created && sandbox.Spec.ProjectId is { } wanted && created != wanted)
-        {
-            throw new InvalidInputException(SyncedReasons.InvalidSpec, $"spec.projectId cannot change from {created} to {wanted} once the service exists; create a new Sandbox instead");
-        }
-
-        var token = await ResolveTokenAsync(sandbox, ct);
+        var policy = access.Resolve(sandbox);
+        var projectId = access.Admit(sandbox, policy);
+        var token = await ResolveTokenAsync(sandbox, policy, ct);
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var variable in sandbox.Spec.Env ?? [])
         {
@@ -33,18 +30,18 @@ public sealed class InputResolver(IReferenceReader references, ReconcilerOptions
             }
         }
 
-        return new ResolvedInputs(token, projectId, env, versions);
+        return new ResolvedInputs(token, projectId, env, versions) { Access = policy };
     }
 
-    /// <summary>The token from the Sandbox's own Secret, else from the operator's default Secret.</summary>
-    public async Task<NorthflankToken> ResolveTokenAsync(Sandbox sandbox, CancellationToken ct)
+    /// <summary>The token from the Sandbox's own Secret (deprecated), else from its config's Secret.</summary>
+    public async Task<NorthflankToken> ResolveTokenAsync(Sandbox sandbox, NorthflankAccess policy, CancellationToken ct)
     {
         var (ns, name, key) = sandbox.Spec.CredentialsSecretRef is { } own
             ? (sandbox.Metadata.NamespaceProperty, own.Name, own.Key)
-            : (options.DefaultCredentialsNamespace ?? sandbox.Metadata.NamespaceProperty, options.DefaultCredentialsSecretName, options.DefaultCredentialsSecretKey);
+            : (policy.Credentials.Namespace, policy.Credentials.Name, policy.Credentials.Key);
         var secret = await references.GetSecretAsync(ns, name, ct)
             ?? throw new InvalidInputException(SyncedReasons.CredentialsNotFound, $"credentials Secret {ns}/{name} not found");
-        var value = ReadSecretKey(secret, key)
+        var value = SecretValues.Read(secret, key)
             ?? throw new InvalidInputException(SyncedReasons.CredentialsNotFound, $"credentials Secret {ns}/{name} has no key {key}");
         if (string.IsNullOrWhiteSpace(value))
         {
@@ -66,7 +63,7 @@ public sealed class InputResolver(IReferenceReader references, ReconcilerOptions
         {
             var secret = await references.GetSecretAsync(ns, secretRef.Name, ct);
             versions.Add($"{variable.Name}=Secret/{secretRef.Name}/{secretRef.Key}@{secret?.Metadata.ResourceVersion ?? "absent"}");
-            return secret is not null && ReadSecretKey(secret, secretRef.Key) is { } value
+            return secret is not null && SecretValues.Read(secret, secretRef.Key) is { } value
                 ? value
                 : Missing(secretRef, "Secret", secret is null, variable.Name);
         }
@@ -88,15 +85,5 @@ public sealed class InputResolver(IReferenceReader references, ReconcilerOptions
 
         var what = objectMissing ? $"{kind} {reference.Name} not found" : $"{kind} {reference.Name} has no key {reference.Key}";
         throw new InvalidInputException(SyncedReasons.ReferenceNotFound, $"env {variable}: {what}");
-    }
-
-    private static string? ReadSecretKey(V1Secret secret, string key)
-    {
-        if (secret.Data is { } data && data.TryGetValue(key, out var bytes))
-        {
-            return Encoding.UTF8.GetString(bytes);
-        }
-
-        return secret.StringData is { } stringData && stringData.TryGetValue(key, out var text) ? text : null;
     }
 }

@@ -2,16 +2,6 @@ namespace SandboxOperator.Reconciler;
 
 public sealed class ReconcilerOptions
 {
-    /// <summary>Project for Sandboxes that name none.</summary>
-    public string? DefaultProjectId { get; set; }
-
-    /// <summary>Namespace of the operator's default credentials Secret (usually the operator's own).</summary>
-    public string? DefaultCredentialsNamespace { get; set; }
-
-    public string DefaultCredentialsSecretName { get; set; } = "northflank-credentials";
-
-    public string DefaultCredentialsSecretKey { get; set; } = "token";
-
     /// <summary>Identifies this cluster in the ownership tags, so two clusters sharing a project never take each other's services.</summary>
     public string ClusterId { get; set; } = "default";
 

@@ -1,19 +1,24 @@
 using System.Collections.Concurrent;
+using System.Net;
 using Microsoft.Extensions.Logging;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Northflank;
+using SandboxOperator.Reconciler.Access;
 
 namespace SandboxOperator.Reconciler;
 
 /// <summary>
-/// Deletes what a Sandbox created on Northflank (deletionPolicy Delete) and says when all of it is confirmed gone,
-/// which is when the finalizer may be removed. Only a service carrying this Sandbox's ownership marker (or one it
-/// adopted) is deleted, and a volume only when it is attached to that service or was recorded as created.
-/// Returns null when done, else when to look again; transient Northflank failures are thrown for backoff.
+/// Deletes what a Sandbox created on Northflank (deletion policy Delete) and says when all of it is confirmed gone,
+/// which is when the finalizer may be removed. Nothing in status is trusted for a delete: the target is the Sandbox's
+/// own name (or its valid adoption annotation), in a project its config allows, and it is read first: only a service
+/// carrying this Sandbox's ownership marker (or an adopted one without another's marker) is deleted; its attached volume
+/// goes with it. Returns null when done, else when to look again; transient Northflank failures are thrown for backoff.
+/// A project that is gone, or a token Northflank refuses, lets the Sandbox go with a Warning saying what may be left.
 /// </summary>
 public sealed class SandboxCleanup(
     INorthflankApiFactory northflank,
     InputResolver inputs,
+    AccessResolver access,
     CredentialMemory credentials,
     ServiceListCache lists,
     ProgressWatch progress,
@@ -23,52 +28,57 @@ public sealed class SandboxCleanup(
     TimeProvider time,
     ILogger<SandboxCleanup> logger)
 {
+    /// <summary>A service still listed this long after its DELETE gets the DELETE again.</summary>
+    private static readonly TimeSpan DeleteRetryAfter = TimeSpan.FromMinutes(1);
+
     // When each Sandbox's DELETE was sent: its absence is then confirmed from a service list started later, which
     // many deletions share, instead of one GET each. Lost on restart, which only costs one repeated (idempotent) DELETE.
     private readonly ConcurrentDictionary<string, DateTimeOffset> deletesSent = new();
 
     public async Task<TimeSpan?> FinalizeAsync(Sandbox sandbox, CancellationToken ct)
     {
-        if (sandbox.Spec.DeletionPolicy == DeletionPolicies.Orphan)
+        var serviceId = SandboxNaming.ServiceName(sandbox);
+        if (Adoption.DeletionPolicy(sandbox) == DeletionPolicies.Orphan)
         {
-            events.Normal(sandbox, "Orphaned", $"left service {sandbox.Status?.ServiceId ?? SandboxNaming.ServiceName(sandbox)} on Northflank (deletionPolicy Orphan)");
-            return null;
+            events.Normal(sandbox, "Orphaned", $"left service {serviceId} on Northflank (deletion policy Orphan)");
+            return Done(sandbox);
         }
 
-        var projectId = sandbox.Status?.ProjectId ?? sandbox.Spec.ProjectId ?? options.DefaultProjectId;
-        if (projectId is null)
+        var (policy, token) = await AccessAsync(sandbox, ct);
+        var projectId = sandbox.Status?.ProjectId ?? sandbox.Spec.ProjectId ?? policy?.DefaultProject;
+        if (token is null || projectId is null)
         {
-            return null; // Never got as far as a project, so nothing can exist on Northflank.
+            return sandbox.Status?.ProjectId is null && sandbox.Status?.ServiceId is null
+                ? Done(sandbox) // Never got as far as Northflank.
+                : await BlockedAsync(sandbox, SyncedReasons.CredentialsNotFound, "cannot delete the Northflank service: no config or credentials (restore them, or remove the finalizer to orphan it)", ct);
         }
 
-        var token = await TokenAsync(sandbox, ct);
-        if (token is null)
+        if (policy is not null && !policy.AllowsProject(projectId))
         {
-            return await BlockedAsync(sandbox, SyncedReasons.CredentialsNotFound, "cannot delete the Northflank service: no credentials (restore the credentials Secret, or remove the finalizer to orphan it)", ct);
+            return LetGo(sandbox, $"project {projectId} is not one {policy.Config} allows, so nothing was deleted there");
         }
 
         var api = northflank.ForToken(token);
         try
         {
-            var serviceGone = await DeleteServiceAsync(api, token, sandbox, projectId, ct);
-            var volumeGone = await DeleteVolumeAsync(api, sandbox, projectId, ct);
-            if (serviceGone && volumeGone)
+            if (!await DeleteServiceAsync(api, token, sandbox, projectId, serviceId, ct))
             {
-                events.Normal(sandbox, "Deleted", $"deleted Northflank service {SandboxNaming.ServiceName(sandbox)}{(sandbox.Spec.Volume is null ? "" : " and its volume")}");
-                credentials.Forget(sandbox);
-                deletesSent.TryRemove(SandboxKey.Of(sandbox), out _);
-                progress.Stop(sandbox);
-                return null;
+                // Woken by the first shared list that no longer shows the service; the requeue is only a fallback.
+                progress.Wait(sandbox, api, token, projectId, serviceId, listed => listed is null);
+                return options.ProgressFallbackInterval;
             }
 
-            if (serviceGone)
-            {
-                return options.ProgressPollInterval;
-            }
-
-            // Woken by the first shared list that no longer shows the service; the requeue is only a fallback.
-            progress.Wait(sandbox, api, token, projectId, ServiceId(sandbox), listed => listed is null);
-            return options.ProgressFallbackInterval;
+            await ReportLeftVolumeAsync(api, sandbox, projectId, ct);
+            events.Normal(sandbox, "Deleted", $"deleted Northflank service {serviceId}{(sandbox.Spec.Volume is null ? "" : " and its volume")}");
+            return Done(sandbox);
+        }
+        catch (NorthflankApiException e) when (e.Status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            return LetGo(sandbox, $"Northflank refused the token ({(int)e.Status!}); service {serviceId} in project {projectId} may be left on Northflank");
+        }
+        catch (NorthflankApiException e) when (e.IsNotFound)
+        {
+            return LetGo(sandbox, $"project {projectId} is not on Northflank any more (deleted?); nothing is left to delete there");
         }
         catch (NorthflankApiException e) when (!e.IsTransient)
         {
@@ -76,80 +86,90 @@ public sealed class SandboxCleanup(
         }
     }
 
-    /// <returns>True when the service is confirmed gone.</returns>
-    private async Task<bool> DeleteServiceAsync(INorthflankApi api, NorthflankToken token, Sandbox sandbox, string projectId, CancellationToken ct)
+    /// <summary>The config (null when it is gone) and the token to delete with (null when neither config nor memory has one).</summary>
+    private async Task<(NorthflankAccess? Policy, NorthflankToken? Token)> AccessAsync(Sandbox sandbox, CancellationToken ct)
     {
-        var id = ServiceId(sandbox);
-        var now = time.GetUtcNow();
-        if (deletesSent.TryGetValue(SandboxKey.Of(sandbox), out var sentAt))
-        {
-            var services = await lists.GetAsync(api, token, projectId, sentAt, ct);
-            if (!services.ContainsKey(id))
-            {
-                return true;
-            }
-
-            if (now - sentAt < DeleteRetryAfter)
-            {
-                return false;
-            }
-        }
-        else if (sandbox.Status?.ServiceId is null && SandboxNaming.AdoptedServiceId(sandbox) is null)
-        {
-            // The service may exist without status saying so (a crash after create): delete it only if it is ours.
-            var services = await lists.GetAsync(api, token, projectId, now - options.ProgressPollInterval, ct);
-            if (!services.TryGetValue(id, out var found) || !OwnershipMarker.IsOwnedBy(found.Description, sandbox, options.ClusterId))
-            {
-                return true;
-            }
-        }
-
-        await api.DeleteServiceAsync(projectId, id, deleteChildObjects: true, ct);
-        deletesSent[SandboxKey.Of(sandbox)] = time.GetUtcNow();
-        return false;
-    }
-
-    private async Task<bool> DeleteVolumeAsync(INorthflankApi api, Sandbox sandbox, string projectId, CancellationToken ct)
-    {
-        if (sandbox.Status?.VolumeId is null && sandbox.Spec.Volume is null)
-        {
-            return true;
-        }
-
-        // delete_child_objects removed an attached volume with the service; check, and delete one left detached.
-        var id = sandbox.Status?.VolumeId ?? SandboxNaming.VolumeName(sandbox);
-        var volume = await api.GetVolumeAsync(projectId, id, RequestPriority.Write, ct);
-        if (volume is null)
-        {
-            return true;
-        }
-
-        if (sandbox.Status?.VolumeId != volume.Id && !OwnershipMarker.IsAttachedTo(volume, ServiceId(sandbox)))
-        {
-            return true; // Not provably this Sandbox's: left alone.
-        }
-
-        await api.DeleteVolumeAsync(projectId, id, ct);
-        return await api.GetVolumeAsync(projectId, id, RequestPriority.Write, ct) is null;
-    }
-
-    private static string ServiceId(Sandbox sandbox) => sandbox.Status?.ServiceId ?? SandboxNaming.ServiceName(sandbox);
-
-    /// <summary>A service still listed this long after its DELETE gets the DELETE again.</summary>
-    private static readonly TimeSpan DeleteRetryAfter = TimeSpan.FromMinutes(1);
-
-    private async Task<NorthflankToken?> TokenAsync(Sandbox sandbox, CancellationToken ct)
-    {
+        NorthflankAccess? policy = null;
         try
         {
-            var token = await inputs.ResolveTokenAsync(sandbox, ct);
+            policy = access.Resolve(sandbox);
+            var token = await inputs.ResolveTokenAsync(sandbox, policy, ct);
             credentials.Remember(sandbox, token);
-            return token;
+            return (policy, token);
         }
         catch (InvalidInputException)
         {
-            return credentials.Recall(sandbox);
+            // The config or its Secret is gone (e.g. a namespace being deleted): use the token last seen working.
+            return (policy, credentials.Recall(sandbox));
         }
+    }
+
+    /// <returns>True when the service is confirmed gone (or was never this Sandbox's to delete).</returns>
+    private async Task<bool> DeleteServiceAsync(INorthflankApi api, NorthflankToken token, Sandbox sandbox, string projectId, string serviceId, CancellationToken ct)
+    {
+        var key = SandboxKey.Of(sandbox);
+        var now = time.GetUtcNow();
+        var sent = deletesSent.TryGetValue(key, out var sentAt);
+        // Read the target first, from a list no older than the last DELETE (shared by concurrent deletions).
+        var services = await lists.GetAsync(api, token, projectId, sent ? sentAt : now - options.ProgressPollInterval, ct);
+        if (!services.TryGetValue(serviceId, out var found))
+        {
+            return true;
+        }
+
+        if (!MayDelete(sandbox, found.Description))
+        {
+            events.Warning(sandbox, "DeleteRefused", $"service {serviceId} in project {projectId} does not carry this Sandbox's ownership marker; it was left alone");
+            return true;
+        }
+
+        if (sent && now - sentAt < DeleteRetryAfter)
+        {
+            return false;
+        }
+
+        await api.DeleteServiceAsync(projectId, serviceId, deleteChildObjects: true, ct);
+        deletesSent[key] = time.GetUtcNow();
+        return false;
+    }
+
+    private bool MayDelete(Sandbox sandbox, string? description) =>
+        Adoption.ServiceId(sandbox) is null
+            ? OwnershipMarker.IsOwnedBy(description, sandbox, options.ClusterId)
+            : Adoption.MayTake(description, sandbox, options.ClusterId);
+
+    /// <summary>
+    /// The volume went with its service (delete_child_objects). One still there under the Sandbox's volume name is not
+    /// attached to the Sandbox's service, so nothing proves it is this Sandbox's: it is left, and said so.
+    /// </summary>
+    private async Task ReportLeftVolumeAsync(INorthflankApi api, Sandbox sandbox, string projectId, CancellationToken ct)
+    {
+        if (sandbox.Status?.VolumeId is null && sandbox.Spec.Volume is null)
+        {
+            return;
+        }
+
+        var name = SandboxNaming.VolumeName(sandbox);
+        if (await api.GetVolumeAsync(projectId, name, RequestPriority.Write, ct) is not null)
+        {
+            events.Warning(sandbox, "VolumeLeft", $"volume {name} in project {projectId} is not attached to this Sandbox's service, so it was left on Northflank");
+        }
+    }
+
+    private TimeSpan? Done(Sandbox sandbox)
+    {
+        credentials.Forget(sandbox);
+        deletesSent.TryRemove(SandboxKey.Of(sandbox), out _);
+        progress.Stop(sandbox);
+        return null;
+    }
+
+    /// <summary>Releases the finalizer although nothing could be confirmed: holding the namespace forever helps nobody.</summary>
+    private TimeSpan? LetGo(Sandbox sandbox, string message)
+    {
+        logger.LogWarning("Sandbox {Namespace}/{Name} released without confirmation: {Message}", sandbox.Metadata.NamespaceProperty, sandbox.Metadata.Name, message);
+        events.Warning(sandbox, "DeleteUnconfirmed", message);
+        return Done(sandbox);
     }
 
     private async Task<TimeSpan?> BlockedAsync(Sandbox sandbox, string reason, string message, CancellationToken ct)

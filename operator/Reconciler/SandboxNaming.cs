@@ -17,7 +17,7 @@ public static class SandboxNaming
     /// <summary>The service adopted by the annotation, else <c>sbx-&lt;name&gt;-&lt;hash of uid&gt;</c> (at most 36 characters).</summary>
     public static string ServiceName(Sandbox sandbox)
     {
-        var adopted = AdoptedServiceId(sandbox);
+        var adopted = Adoption.ServiceId(sandbox);
         if (adopted is not null)
         {
             return adopted;
@@ -30,11 +30,6 @@ public static class SandboxNaming
 
     /// <summary>The volume's name: the service's name (at most 36 characters) plus <c>-v</c>.</summary>
     public static string VolumeName(Sandbox sandbox) => $"{Slug(ServiceName(sandbox), NorthflankRules.IdMaxLength - 2)}-v";
-
-    public static string? AdoptedServiceId(Sandbox sandbox) =>
-        sandbox.Metadata.Annotations is { } annotations && annotations.TryGetValue(SandboxAnnotations.ExternalName, out var id) && !string.IsNullOrWhiteSpace(id)
-            ? id.Trim()
-            : null;
 
     private static string Slug(string value, int maxLength)
     {

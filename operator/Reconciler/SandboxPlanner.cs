@@ -3,8 +3,8 @@ using SandboxOperator.Northflank;
 
 namespace SandboxOperator.Reconciler;
 
-/// <summary>The decision of one reconcile: the actions to take, or why none can be taken.</summary>
-public sealed record ReconcilePlan(IReadOnlyList<NorthflankAction> Actions, string? Conflict = null);
+/// <summary>The decision of one reconcile: the actions to take, or why none can be taken (a Synced reason and message).</summary>
+public sealed record ReconcilePlan(IReadOnlyList<NorthflankAction> Actions, (string Reason, string Message)? Refusal = null);
 
 /// <summary>
 /// Decides, from the spec and what Northflank holds, what to change: a pure function with no I/O, so every
@@ -29,10 +29,9 @@ public static class SandboxPlanner
         }
         else
         {
-            var adopted = SandboxNaming.AdoptedServiceId(sandbox) is not null;
-            if (!adopted && !OwnershipMarker.IsOwnedBy(service.Description, sandbox, clusterId))
+            if (RefuseService(sandbox, desired, service.Description, clusterId) is { } refusal)
             {
-                return new ReconcilePlan([], ServiceConflict(desired));
+                return new ReconcilePlan([], refusal);
             }
 
             var why = WhyUpdate(sandbox, desired, service);
@@ -48,7 +47,7 @@ public static class SandboxPlanner
         }
         else if (desired.Volume is not null && service is not null && !OwnsVolume(sandbox, observed.Volume!, service.Id))
         {
-            return new ReconcilePlan([], $"a volume named {observed.Volume!.Id} already exists in project {desired.ProjectId} and is not attached to this Sandbox's service");
+            return new ReconcilePlan([], (SyncedReasons.NameConflict, $"a volume named {observed.Volume!.Id} already exists in project {desired.ProjectId} and is not attached to this Sandbox's service"));
         }
 
         var paused = service?.ServicePaused == true;
@@ -95,6 +94,22 @@ public static class SandboxPlanner
         }
 
         return drift.Count == 0 ? null : $"drift on Northflank ({string.Join(", ", drift)})";
+    }
+
+    /// <summary>
+    /// Why the service found under the Sandbox's name may not be changed, or null when it may: it must carry this
+    /// Sandbox's marker, or (when adopted) no marker at all.
+    /// </summary>
+    public static (string Reason, string Message)? RefuseService(Sandbox sandbox, DesiredState desired, string? description, string clusterId)
+    {
+        if (Adoption.ServiceId(sandbox) is null)
+        {
+            return OwnershipMarker.IsOwnedBy(description, sandbox, clusterId) ? null : (SyncedReasons.NameConflict, ServiceConflict(desired));
+        }
+
+        return Adoption.MayTake(description, sandbox, clusterId)
+            ? null
+            : (SyncedReasons.AdoptionRefused, $"service {desired.ServiceName} in project {desired.ProjectId} carries another Sandbox's or another cluster's ownership marker; it is never adopted");
     }
 
     public static string ServiceConflict(DesiredState desired) =>

@@ -80,9 +80,9 @@ public sealed class SandboxReconciler(
     {
         var observed = await observer.ObserveAsync(api, token, sandbox, desired, ct);
         var plan = SandboxPlanner.Plan(sandbox, desired, observed, options.ClusterId);
-        if (plan.Conflict is not null)
+        if (plan.Refusal is { } refusal)
         {
-            return await RejectAsync(sandbox, SyncedReasons.NameConflict, plan.Conflict, ct);
+            return await RejectAsync(sandbox, refusal.Reason, refusal.Message, ct);
         }
 
         if (plan.Actions is [DeleteExpiredSandbox expiry])

@@ -133,11 +133,13 @@ public sealed class Controller<TEntity> : IRunnableController
     /// </summary>
     public Informer<TSecondary> Watch<TSecondary>(
         IListWatch<TSecondary> listWatch,
-        Func<TSecondary, IReadOnlyEntityStore<TEntity>, IEnumerable<ObjectKey>> mapper)
+        Func<TSecondary, IReadOnlyEntityStore<TEntity>, IEnumerable<ObjectKey>> mapper,
+        bool clusterScoped = false)
         where TSecondary : IKubernetesObject<V1ObjectMeta>
     {
         var kind = EntityMetadata.For<TSecondary>().Kind;
-        var informer = new Informer<TSecondary>(listWatch, InformerOptionsFor(_options), _time, _loggerFactory.CreateLogger($"SandboxOperator.Runtime.Informer.{Name}.{kind}"));
+        var informerOptions = clusterScoped ? _options.Informer with { Namespaces = [] } : InformerOptionsFor(_options);
+        var informer = new Informer<TSecondary>(listWatch, informerOptions, _time, _loggerFactory.CreateLogger($"SandboxOperator.Runtime.Informer.{Name}.{kind}"));
         informer.AddEventHandler(ev =>
         {
             var keys = new HashSet<ObjectKey>(mapper(ev.Object, Informer.Store));

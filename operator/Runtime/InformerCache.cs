@@ -1,7 +1,7 @@
 namespace SandboxOperator.Runtime;
 
 /// <summary>
-/// Read access to the cache of a type a controller watches, for code that would otherwise GET each object from
+/// Read access to the cache of a type a controller reconciles or watches, for code that would otherwise GET each object from
 /// the API server on every reconcile (what controller-runtime's cache-backed client does). Empty until the
 /// controller runs (after winning leader election) and its informer has synced: callers fall back to the API.
 /// Objects are the informer's own: never modify them.
@@ -21,6 +21,9 @@ public sealed class InformerCache<TEntity>
         entity = default!;
         return false;
     }
+
+    /// <summary>Every cached object; empty until the informer has synced.</summary>
+    public IReadOnlyList<TEntity> List() => _informer is { HasSynced: true } informer ? informer.Store.List() : [];
 
     internal void Attach(Informer<TEntity> informer) => _informer = informer;
 }

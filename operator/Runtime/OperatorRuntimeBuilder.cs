@@ -65,6 +65,7 @@ public sealed class OperatorRuntimeBuilder(IServiceCollection services)
     {
         Services.TryAddScoped<IEntityController<TEntity>, TController>();
         Services.TryAddSingleton<IEntityClient<TEntity>>(sp => new EntityClient<TEntity>(sp.GetRequiredService<IKubernetes>()));
+        Services.TryAddSingleton<InformerCache<TEntity>>();
         var builder = new ControllerBuilder<TEntity>(Services);
         configure?.Invoke(builder);
         Services.AddSingleton<IControllerRegistration>(builder);
@@ -145,13 +146,15 @@ public sealed class ControllerBuilder<TEntity> : IControllerRegistration
     /// Watches <typeparamref name="TSecondary"/> and enqueues the primary keys the mapper returns for each change.
     /// Its cache is readable through the <see cref="InformerCache{TSecondary}"/> singleton.
     /// </summary>
+    /// <param name="clusterScoped">The type has no namespace: watch it whole, whatever namespaces the controller is limited to.</param>
     public ControllerBuilder<TEntity> Watches<TSecondary>(
         Func<IServiceProvider, IListWatch<TSecondary>> listWatch,
-        Func<TSecondary, IReadOnlyEntityStore<TEntity>, IEnumerable<ObjectKey>> mapper)
+        Func<TSecondary, IReadOnlyEntityStore<TEntity>, IEnumerable<ObjectKey>> mapper,
+        bool clusterScoped = false)
         where TSecondary : IKubernetesObject<V1ObjectMeta>
     {
         _services.TryAddSingleton<InformerCache<TSecondary>>();
-        _secondaries.Add((sp, controller) => sp.GetRequiredService<InformerCache<TSecondary>>().Attach(controller.Watch(listWatch(sp), mapper)));
+        _secondaries.Add((sp, controller) => sp.GetRequiredService<InformerCache<TSecondary>>().Attach(controller.Watch(listWatch(sp), mapper, clusterScoped)));
         return this;
     }
 
@@ -190,6 +193,7 @@ public sealed class ControllerBuilder<TEntity> : IControllerRegistration
             secondary(services, controller);
         }
 
+        services.GetService<InformerCache<TEntity>>()?.Attach(controller.Informer);
         return controller;
     }
 }

@@ -69,11 +69,10 @@ internal sealed class DemoRun : IAsyncDisposable
 
     private async Task InstallCrdAndCredentialsAsync(CancellationToken ct)
     {
-        Say.Step(2, "Install the Sandbox CRD, the demo namespace and the Northflank credentials");
-        var crd = Path.Combine(RepositoryRoot.Path, "crds", SandboxCrd.FileName);
-        Say.Line($"kubectl apply --server-side -f crds/{SandboxCrd.FileName}");
-        Say.Block(await Kubectl.RunAsync(["apply", "--server-side", "-f", crd], ct));
-        await Kubectl.RunAsync(["wait", "--for=condition=Established", "--timeout=60s", $"crd/{Sandbox.Plural}.{Sandbox.Group}"], ct);
+        Say.Step(2, "Install the CRDs, the demo namespace and the Northflank credentials");
+        Say.Line("kubectl apply --server-side -f crds/");
+        Say.Block(await Kubectl.RunAsync(["apply", "--server-side", "-f", Path.Combine(RepositoryRoot.Path, "crds")], ct));
+        await Kubectl.RunAsync(["wait", "--for=condition=Established", "--timeout=60s", .. Crds.All.Select(d => $"crd/{CrdBuilder.Build(d).Metadata.Name}")], ct);
 
         Say.Line($"kubectl create namespace {Namespace}");
         Say.Block(await Kubectl.RunAsync(["create", "namespace", Namespace], ct));

@@ -15,17 +15,18 @@ public static class SandboxFleet
     /// </summary>
     public const int DefaultParallelism = 16;
 
-    /// <summary>Installs (or updates) the Sandbox CRD with kubectl, as users do, and waits until it is served.</summary>
+    /// <summary>Installs (or updates) every CRD of crds/ with kubectl, as users do, and waits until they are served.</summary>
     public static async Task InstallCrdAsync(string kubeconfigPath, CancellationToken ct = default)
     {
-        var path = Path.Combine(RepositoryRoot.Path, "crds", SandboxCrd.FileName);
+        var path = Path.Combine(RepositoryRoot.Path, "crds");
         var apply = await ToolRunner.RunAsync(Tools.Kubectl, ["apply", "--server-side", "-f", path], kubeconfigPath, ct: ct);
+        var names = Crds.All.Select(d => $"crd/{CrdBuilder.Build(d).Metadata.Name}");
         var established = apply.Succeeded
-            ? await ToolRunner.RunAsync(Tools.Kubectl, ["wait", "--for=condition=Established", "--timeout=60s", $"crd/{Sandbox.Plural}.{Sandbox.Group}"], kubeconfigPath, ct: ct)
+            ? await ToolRunner.RunAsync(Tools.Kubectl, ["wait", "--for=condition=Established", "--timeout=60s", .. names], kubeconfigPath, ct: ct)
             : apply;
         if (!established.Succeeded)
         {
-            throw new InvalidOperationException($"installing the Sandbox CRD failed: {established.Describe()}");
+            throw new InvalidOperationException($"installing the CRDs failed: {established.Describe()}");
         }
     }
 

@@ -29,9 +29,25 @@ public static class SyncedReasons
     public const string CredentialsNotFound = "CredentialsNotFound";
     public const string ReferenceNotFound = "ReferenceNotFound";
     public const string NameConflict = "NameConflict";
+    public const string ConfigNotFound = "ConfigNotFound";
+    public const string ConfigNotAllowed = "ConfigNotAllowed";
+    public const string ProjectNotAllowed = "ProjectNotAllowed";
+    public const string PlanNotAllowed = "PlanNotAllowed";
+    public const string QuotaExceeded = "QuotaExceeded";
+    public const string AdoptionRefused = "AdoptionRefused";
     public const string NorthflankRejected = "NorthflankRejected";
     public const string Unauthorized = "Unauthorized";
     public const string NorthflankUnavailable = "NorthflankUnavailable";
     public const string Throttled = "Throttled";
     public const string DeleteFailed = "DeleteFailed";
+}
+
+/// <summary>Reasons of a NorthflankConfig's or ClusterNorthflankConfig's Ready condition.</summary>
+public static class ConfigReasons
+{
+    public const string Available = "Available";
+    public const string ProjectsNotVisible = "ProjectsNotVisible";
+    public const string CredentialsNotFound = SyncedReasons.CredentialsNotFound;
+    public const string Unauthorized = SyncedReasons.Unauthorized;
+    public const string NorthflankUnavailable = SyncedReasons.NorthflankUnavailable;
 }

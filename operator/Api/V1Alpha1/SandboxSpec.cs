@@ -72,10 +72,13 @@ public sealed class SandboxSpec
     public SandboxLifecycle? Lifecycle { get; set; }
 
     [JsonPropertyName("deletionPolicy")]
-    [Description("What happens on Northflank when the Sandbox is deleted: Delete removes the service and its volume; Orphan leaves them.")]
-    [DefaultValue(DeletionPolicies.Delete)]
+    [Description("What happens on Northflank when the Sandbox is deleted: Delete removes the service and its volume; Orphan leaves them. Unset: Delete, except for a service adopted with the external-name annotation, which is left (Orphan) unless this says Delete.")]
     [AllowedValues(DeletionPolicies.Delete, DeletionPolicies.Orphan)]
-    public string DeletionPolicy { get; set; } = DeletionPolicies.Delete;
+    public string? DeletionPolicy { get; set; }
+
+    [JsonPropertyName("configRef")]
+    [Description("The Northflank config (token and policy) this Sandbox uses: a NorthflankConfig in its namespace or a ClusterNorthflankConfig that allows its namespace. Unset: the cluster's default config.")]
+    public ConfigReference? ConfigRef { get; set; }
 
     [JsonPropertyName("tags")]
     [Description("Northflank resource tags of your team to put on the service, e.g. one that selects a gVisor or Kata runtime class or spot nodes. Each must already exist in the team.")]
@@ -84,7 +87,7 @@ public sealed class SandboxSpec
     public IList<string>? Tags { get; set; }
 
     [JsonPropertyName("credentialsSecretRef")]
-    [Description("Secret in the Sandbox's namespace holding the Northflank API token. Defaults to the operator's configured Secret.")]
+    [Description("Deprecated: use a NorthflankConfig. A Secret in the Sandbox's namespace holding the Northflank API token to use instead of its config's; the config's policy (projects, plans, adoption) still applies.")]
     public SecretKeySelector? CredentialsSecretRef { get; set; }
 }
 
@@ -98,5 +101,22 @@ public static class DeletionPolicies
 {
     public const string Delete = "Delete";
     public const string Orphan = "Orphan";
+}
+
+[Description("A Northflank config by kind and name.")]
+public sealed class ConfigReference
+{
+    [JsonPropertyName("kind")]
+    [Description("NorthflankConfig (in the Sandbox's namespace) or ClusterNorthflankConfig.")]
+    [DefaultValue(ClusterNorthflankConfig.EntityKind)]
+    [AllowedValues(NorthflankConfig.EntityKind, ClusterNorthflankConfig.EntityKind)]
+    public string Kind { get; set; } = ClusterNorthflankConfig.EntityKind;
+
+    [JsonPropertyName("name")]
+    [Description("Name of the config.")]
+    [Required]
+    [RegularExpression("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")]
+    [MaxLength(253)]
+    public string Name { get; set; } = "";
 }
 

@@ -135,12 +135,19 @@ public sealed class ChartRenderingTests
     }
 
     [Test]
-    public void CrdCopy_EqualsTheGeneratedCrd()
+    public void CrdCopies_EqualTheGeneratedCrds()
     {
-        var generated = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "crds", "sandbox.northflank.com_sandboxes.yaml"));
-        var copy = File.ReadAllText(Path.Combine(ChartHelm.ChartDirectory, "crds", "sandbox.northflank.com_sandboxes.yaml"));
+        var generated = Directory.GetFiles(Path.Combine(RepositoryRoot.Path, "crds"), "*.yaml").Select(Path.GetFileName).Order().ToList();
+        var copies = Directory.GetFiles(Path.Combine(ChartHelm.ChartDirectory, "crds"), "*.yaml").Select(Path.GetFileName).Order().ToList();
 
-        Assert.That(copy, Is.EqualTo(generated), "the chart's CRD is stale: run `make crds` (it refreshes both copies)");
+        Assert.That(copies, Is.EqualTo(generated), "the chart's crds/ has other files than crds/: run `make crds`");
+        foreach (var file in generated)
+        {
+            Assert.That(
+                File.ReadAllText(Path.Combine(ChartHelm.ChartDirectory, "crds", file!)),
+                Is.EqualTo(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "crds", file!))),
+                $"the chart's {file} is stale: run `make crds` (it refreshes both copies)");
+        }
     }
 
     [Test]

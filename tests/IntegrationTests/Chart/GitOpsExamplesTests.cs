@@ -65,9 +65,7 @@ public sealed class GitOpsExamplesTests : ControlPlaneTest
     [Test]
     public async Task GitOpsSandboxes_AreValidForTheCrd()
     {
-        var crd = await ToolRunner.RunAsync(Tools.Kubectl, ["apply", "--server-side", "-f", Path.Combine(RepositoryRoot.Path, "crds", "sandbox.northflank.com_sandboxes.yaml")], ControlPlane.AdminKubeconfigPath);
-        Assert.That(crd.Succeeded, Is.True, crd.Describe());
-        await ToolRunner.RunAsync(Tools.Kubectl, ["wait", "--for=condition=Established", "--timeout=60s", "crd/sandboxes.sandbox.northflank.com"], ControlPlane.AdminKubeconfigPath);
+        await SandboxFleet.InstallCrdAsync(ControlPlane.AdminKubeconfigPath);
 
         var result = await ToolRunner.RunAsync(
             Tools.Kubectl,

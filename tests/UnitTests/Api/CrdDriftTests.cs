@@ -6,17 +6,40 @@ namespace UnitTests.Api;
 public class CrdDriftTests
 {
     [Test]
-    public void Committed_crd_is_what_the_types_generate()
+    public void Committed_crds_are_what_the_types_generate_one_file_per_kind()
     {
-        var committed = File.ReadAllText(Path.Combine(TestInfra.RepositoryRoot.Path, "crds", SandboxCrd.FileName));
+        var directory = Path.Combine(TestInfra.RepositoryRoot.Path, "crds");
 
-        Assert.That(committed, Is.EqualTo(SandboxCrd.ToYaml()), "crds/ is out of date with operator/Api: run `make crds` and commit the result");
+        Assert.That(Directory.GetFiles(directory, "*.yaml").Select(Path.GetFileName), Is.EquivalentTo(Crds.All.Select(CrdBuilder.FileName)), "one file per kind, no stale ones");
+        foreach (var definition in Crds.All)
+        {
+            var committed = File.ReadAllText(Path.Combine(directory, CrdBuilder.FileName(definition)));
+            Assert.That(committed, Is.EqualTo(CrdBuilder.ToYaml(definition)), $"crds/{CrdBuilder.FileName(definition)} is out of date with operator/Api: run `make crds` and commit the result");
+        }
+    }
+
+    [Test]
+    public void Configs_are_namespaced_and_cluster_scoped_with_their_printer_columns()
+    {
+        var namespaced = CrdBuilder.Build(Crds.NorthflankConfig);
+        var cluster = CrdBuilder.Build(Crds.ClusterNorthflankConfig);
+        var clusterSpec = cluster.Spec.Versions.Single().Schema.OpenAPIV3Schema.Properties["spec"];
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(namespaced.Spec.Scope, Is.EqualTo("Namespaced"));
+            Assert.That(cluster.Spec.Scope, Is.EqualTo("Cluster"));
+            Assert.That(clusterSpec.Required, Is.EquivalentTo(new[] { "projects", "credentialsSecretRef" }));
+            Assert.That(clusterSpec.Properties["credentialsSecretRef"].Required, Does.Contain("namespace"));
+            Assert.That(clusterSpec.Properties["adoption"].DefaultProperty?.ToString(), Is.EqualTo("Forbidden"));
+            Assert.That(cluster.Spec.Versions.Single().AdditionalPrinterColumns.Select(c => c.Name), Is.EqualTo(new[] { "Ready", "Reason", "Projects", "Sandboxes", "Age" }));
+        });
     }
 
     [Test]
     public void Schema_refuses_what_it_should()
     {
-        var crd = SandboxCrd.Build();
+        var crd = CrdBuilder.Build(Crds.Sandbox);
         var spec = crd.Spec.Versions.Single().Schema.OpenAPIV3Schema.Properties["spec"];
 
         Assert.Multiple(() =>

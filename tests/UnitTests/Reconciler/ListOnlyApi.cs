@@ -46,6 +46,8 @@ internal sealed class ListOnlyApi : INorthflankApi
         Status = deployment is null ? null : new ServiceStatus { Deployment = new DeploymentStatus { Status = deployment } },
     };
 
+    public Task<IReadOnlyList<string>> ListProjectsAsync(RequestPriority priority, CancellationToken ct) => throw new NotSupportedException();
+
     public Task<ServiceDetails?> GetServiceAsync(string projectId, string serviceId, RequestPriority priority, CancellationToken ct) => throw new NotSupportedException();
 
     public Task<ServiceDetails> CreateDeploymentServiceAsync(string projectId, CreateServiceRequest request, CancellationToken ct) => throw new NotSupportedException();

@@ -49,7 +49,7 @@ public class SandboxPlannerTests
         var plan = SandboxPlanner.Plan(sandbox, desired, new Observation(ServiceFor(desired), null), Cluster);
 
         Assert.That(plan.Actions, Is.Empty);
-        Assert.That(plan.Conflict, Is.Null);
+        Assert.That(plan.Refusal, Is.Null);
     }
 
     [Test]
@@ -103,7 +103,8 @@ public class SandboxPlannerTests
         var plan = SandboxPlanner.Plan(sandbox, desired, new Observation(ServiceFor(desired), detached), Cluster);
 
         Assert.That(plan.Actions, Is.Empty);
-        Assert.That(plan.Conflict, Does.Contain("volume").And.Contain("not attached"));
+        Assert.That(plan.Refusal?.Reason, Is.EqualTo(SyncedReasons.NameConflict));
+        Assert.That(plan.Refusal?.Message, Does.Contain("volume").And.Contain("not attached"));
     }
 
     [Test]
@@ -116,7 +117,8 @@ public class SandboxPlannerTests
         var plan = SandboxPlanner.Plan(sandbox, desired, new Observation(foreign, null), Cluster);
 
         Assert.That(plan.Actions, Is.Empty);
-        Assert.That(plan.Conflict, Does.Contain("not created by this Sandbox").And.Contain(SandboxAnnotations.ExternalName));
+        Assert.That(plan.Refusal?.Reason, Is.EqualTo(SyncedReasons.NameConflict));
+        Assert.That(plan.Refusal?.Message, Does.Contain("not created by this Sandbox").And.Contain(SandboxAnnotations.ExternalName));
     }
 
     [Test]
@@ -129,7 +131,7 @@ public class SandboxPlannerTests
 
         var plan = SandboxPlanner.Plan(sandbox, desired, new Observation(legacy, null), Cluster);
 
-        Assert.That(plan.Conflict, Is.Null);
+        Assert.That(plan.Refusal, Is.Null);
         Assert.That(plan.Actions, Has.Exactly(1).InstanceOf<ApplyService>());
     }
 

@@ -1,0 +1,49 @@
+using SandboxOperator.Api.V1Alpha1;
+
+namespace SandboxOperator.Reconciler.Access;
+
+/// <summary>A config by kind, namespace (NorthflankConfig only) and name: what Sandboxes share when they use one.</summary>
+public sealed record ConfigKey(string Kind, string? Namespace, string Name)
+{
+    /// <summary>The operator's flags, standing in for a config when none is named and no default config is set.</summary>
+    public static readonly ConfigKey Implicit = new("Flags", null, "operator");
+
+    public override string ToString() =>
+        this == Implicit ? "the operator's default config (its --default-project flags)"
+        : Namespace is null ? $"{Kind} {Name}" : $"{Kind} {Namespace}/{Name}";
+}
+
+/// <summary>A key of a Secret in a namespace.</summary>
+public sealed record SecretReference(string Namespace, string Name, string Key)
+{
+    public override string ToString() => $"{Namespace}/{Name}";
+}
+
+/// <summary>
+/// The Northflank token and the policy a Sandbox works under, from its config (a NorthflankConfig, a
+/// ClusterNorthflankConfig, or the operator's flags). Everything a tenant's Sandbox may reach on Northflank is bounded
+/// by it: which projects, which plans, how many Sandboxes, and whether an existing service may be adopted.
+/// </summary>
+public sealed record NorthflankAccess
+{
+    public required ConfigKey Config { get; init; }
+
+    public required SecretReference Credentials { get; init; }
+
+    public required IReadOnlyList<string> Projects { get; init; }
+
+    public required string DefaultProject { get; init; }
+
+    public bool AdoptionAllowed { get; init; }
+
+    public string OrphanPolicy { get; init; } = OrphanPolicies.Report;
+
+    /// <summary>Plans Sandboxes may use; null: any.</summary>
+    public IReadOnlyList<string>? Plans { get; init; }
+
+    public int? MaxSandboxes { get; init; }
+
+    public bool AllowsProject(string projectId) => Projects.Contains(projectId, StringComparer.Ordinal);
+
+    public bool AllowsPlan(string plan) => Plans is null || Plans.Contains(plan, StringComparer.Ordinal);
+}

@@ -1,0 +1,50 @@
+using System.Text.RegularExpressions;
+using SandboxOperator.Api.V1Alpha1;
+
+namespace SandboxOperator.Reconciler;
+
+/// <summary>
+/// Taking over an existing Northflank service with the <c>sandbox.northflank.com/external-name</c> annotation. The
+/// annotation is a tenant's input: only a valid Northflank service id is ever used (anything else could turn a URL
+/// into another path), only where the Sandbox's config allows adoption, and never for a service that carries another
+/// Sandbox's or another cluster's ownership marker.
+/// </summary>
+public static partial class Adoption
+{
+    /// <summary>The service id the annotation names, or null when there is none or it is not a valid id.</summary>
+    public static string? ServiceId(Sandbox sandbox) =>
+        Annotation(sandbox) is { } id && IsValidId(id) ? id : null;
+
+    /// <summary>What is wrong with the annotation, naming it; null when it is absent or valid.</summary>
+    public static string? Problem(Sandbox sandbox) =>
+        Annotation(sandbox) is { } id && !IsValidId(id)
+            ? $"annotation {SandboxAnnotations.ExternalName}: '{Shorten(id)}' is not a Northflank service id ({NorthflankRules.IdMinLength} to {NorthflankRules.ServiceIdMaxLength} lowercase letters, digits and single dashes, starting with a letter)"
+            : null;
+
+    /// <summary>
+    /// Whether deleting the Sandbox deletes its service: as spec.deletionPolicy says, else Delete for a service the
+    /// operator created and Orphan for one it adopted (it existed before the Sandbox and may matter to someone).
+    /// </summary>
+    public static string DeletionPolicy(Sandbox sandbox) =>
+        sandbox.Spec.DeletionPolicy ?? (Annotation(sandbox) is null ? DeletionPolicies.Delete : DeletionPolicies.Orphan);
+
+    /// <summary>
+    /// Whether a service found under the adopted id may be taken: it carries no marker (a service made outside the
+    /// operator), or this Sandbox's own (adopted before).
+    /// </summary>
+    public static bool MayTake(string? description, Sandbox sandbox, string clusterId) =>
+        OwnershipMarker.Read(description) is null || OwnershipMarker.IsOwnedBy(description, sandbox, clusterId);
+
+    private static string? Annotation(Sandbox sandbox) =>
+        sandbox.Metadata.Annotations is { } annotations && annotations.TryGetValue(SandboxAnnotations.ExternalName, out var id) && id is not null
+            ? id.Trim()
+            : null;
+
+    private static bool IsValidId(string id) =>
+        id.Length is >= NorthflankRules.IdMinLength and <= NorthflankRules.ServiceIdMaxLength && IdPattern().IsMatch(id);
+
+    private static string Shorten(string value) => value.Length <= 60 ? value : value[..60] + "…";
+
+    [GeneratedRegex(NorthflankRules.IdPattern)]
+    private static partial Regex IdPattern();
+}
