@@ -40,8 +40,21 @@ public sealed class SimulatorOptions
     /// <summary>Deployment plans offered by GET /v1/plans and accepted by services; null means <see cref="PlanCatalog.Default"/>.</summary>
     public List<PlanOptions>? Plans { get; set; }
 
-    /// <summary>Clock for deployment states and rate-limit windows; null means the system clock. Not bindable.</summary>
+    /// <summary>
+    /// The team's resource tags (team/tags); a service or volume tag outside this list is a 400. Null means
+    /// <see cref="DefaultTeamTags"/>. Whether Northflank refuses unknown tags is left open by the reference; the
+    /// simulator does, so nothing can rely on a tag the team never defined.
+    /// </summary>
+    public List<string>? TeamTags { get; set; }
+
+    /// <summary>How long after an expired service was paused it is deleted (scheduledDeletion - expiredAt); the reference's example shows 30 days.</summary>
+    public TimeSpan ScheduledDeletionDelay { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Clock for deployment states, expiries and rate-limit windows; null means the system clock. Not bindable.</summary>
     public TimeProvider? TimeProvider { get; set; }
+
+    /// <summary>Tags a team has when <see cref="TeamTags"/> is null: sandboxing runtimes and spot scheduling, as team/tags describes.</summary>
+    public static IReadOnlyList<string> DefaultTeamTags { get; } = ["gvisor", "kata-clh", "spot-nodes", "sandbox-runtime"];
 
     internal IReadOnlyList<SimulatorToken> EffectiveTokens =>
         Tokens ?? [new SimulatorToken { Token = DefaultDevelopmentToken }];
@@ -49,6 +62,8 @@ public sealed class SimulatorOptions
     internal IReadOnlyList<string> EffectiveProjects => Projects ?? [DefaultProjectId];
 
     internal IReadOnlyList<PlanOptions> EffectivePlans => Plans ?? PlanCatalog.Default;
+
+    internal IReadOnlyList<string> EffectiveTeamTags => TeamTags ?? DefaultTeamTags;
 }
 
 public sealed class SimulatorToken
