@@ -1,3 +1,4 @@
+using NorthflankSimulator.Pipeline;
 using NorthflankSimulator.State;
 
 namespace NorthflankSimulator.Api;
@@ -41,7 +42,7 @@ internal static class ServiceActionEndpoints
         MapRuntimeEnvironment(app, store);
     }
 
-    /// <summary>Endpoints the reference deprecates (scale-service.md, get-service-ports.md, update-service-ports.md); they still answer.</summary>
+    /// <summary>Endpoints the reference deprecates: they still answer, marked (see <see cref="DeprecatedEndpoint"/>).</summary>
     private static void MapDeprecated(IEndpointRouteBuilder app, SimulatorStore store)
     {
         app.MapPost($"{Service}/scale", async context =>
@@ -52,13 +53,13 @@ internal static class ServiceActionEndpoints
             var (project, service) = Ids(context);
             store.Scale(project, service, BodyReader.Int(body, "instances"), BodyReader.String(body, "deploymentPlan"), storage);
             await ApiIo.WriteEmptyAsync(context);
-        });
+        }).WithMetadata(new DeprecatedEndpoint("PATCH /v1/projects/{projectId}/services/deployment/{serviceId}"));
 
         app.MapGet($"{Service}/ports", context =>
         {
             var (project, service) = Ids(context);
             return ApiIo.WriteDataAsync(context, store.GetPorts(project, service));
-        });
+        }).WithMetadata(new DeprecatedEndpoint("GET /v1/projects/{projectId}/services/{serviceId}"));
 
         // update-service-ports.md answers an empty object, not the ports.
         app.MapPost($"{Service}/ports", async context =>
@@ -69,7 +70,7 @@ internal static class ServiceActionEndpoints
             var (project, service) = Ids(context);
             store.ReplacePorts(project, service, ports);
             await ApiIo.WriteEmptyAsync(context);
-        });
+        }).WithMetadata(new DeprecatedEndpoint("PATCH /v1/projects/{projectId}/services/deployment/{serviceId}"));
     }
 
     private static void MapRuntimeEnvironment(IEndpointRouteBuilder app, SimulatorStore store)

@@ -73,7 +73,7 @@ public sealed record VolumeSnapshot(
 /// <summary>
 /// One /v1 request. <see cref="Route"/> is the method's route template (e.g. <c>/v1/projects/{projectId}/services</c>),
 /// <see cref="Status"/> 0 for a dropped connection, <see cref="Fault"/> names an injected fault, and the token shows
-/// only as a fingerprint (first 12 hex digits of its SHA-256).
+/// only as a fingerprint (first 12 hex digits of its SHA-256). Never a body, a token or an environment value.
 /// </summary>
 public sealed record RequestRecord(
     DateTimeOffset Time,
@@ -82,4 +82,14 @@ public sealed record RequestRecord(
     string? Route,
     int Status,
     string? TokenFingerprint,
-    string? Fault);
+    string? Fault)
+{
+    /// <summary>The error answer's <c>error.id</c> (e.g. <c>validation-failed</c>, <c>conflict</c>); null on success.</summary>
+    public string? ErrorId { get; init; }
+
+    /// <summary>The error answer's <c>details.field</c> (e.g. <c>tags[0]</c>), so a test can find 400s it did not provoke.</summary>
+    public string? ErrorField { get; init; }
+
+    /// <summary>True for an endpoint the reference deprecates (POST .../scale, GET and POST .../ports).</summary>
+    public bool Deprecated { get; init; }
+}

@@ -64,6 +64,9 @@ public sealed class SimulatorOptions
     internal IReadOnlyList<PlanOptions> EffectivePlans => Plans ?? PlanCatalog.Default;
 
     internal IReadOnlyList<string> EffectiveTeamTags => TeamTags ?? DefaultTeamTags;
+
+    /// <summary>The rate-limit key of a known token: its account, or the team's account when it names none.</summary>
+    internal string AccountOf(SimulatorToken token) => $"account:{token.Account ?? TeamId}";
 }
 
 public sealed class SimulatorToken
@@ -72,6 +75,12 @@ public sealed class SimulatorToken
 
     /// <summary>Project ids this token may touch; null or empty means every project.</summary>
     public List<string>? AllowedProjects { get; set; }
+
+    /// <summary>
+    /// The account whose rate limit this token draws on (use-the-api.md calls the limit the account's): tokens with
+    /// the same account share one window. Null means the team's account, so by default all tokens share one.
+    /// </summary>
+    public string? Account { get; set; }
 
     public SimulatorToken()
     {
@@ -115,7 +124,7 @@ public sealed class DeploymentOptions
 
 public sealed class RateLimitOptions
 {
-    /// <summary>Requests allowed per token per window (Northflank's documented default is 1000 an hour).</summary>
+    /// <summary>Requests allowed per account per window (Northflank's documented default is 1000 an hour).</summary>
     public int Limit { get; set; } = 1000;
 
     /// <summary>Window length in simulated time.</summary>
