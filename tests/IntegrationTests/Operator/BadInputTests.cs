@@ -27,6 +27,7 @@ public class BadInputTests : OperatorTest
     [Test]
     public async Task Unknown_plan_carries_Northflank_message_and_creates_nothing()
     {
+        ExpectNorthflankRejection("billing.deploymentPlan");
         await CreateAsync(NewSandbox("bigplan", s => s.Plan = "nf-compute-9999"));
 
         var sandbox = await WaitForConditionAsync("bigplan", ConditionTypes.Synced, "False", SyncedReasons.NorthflankRejected);
@@ -78,6 +79,18 @@ public class BadInputTests : OperatorTest
             Assert.That(badTag, Does.Contain("spec.tags").And.Contain("should match"));
             Assert.That(ServicesOnNorthflank(), Is.Empty);
         });
+    }
+
+    [Test]
+    public async Task A_tag_the_team_does_not_have_is_refused_by_Northflank_with_the_field_named()
+    {
+        ExpectNorthflankRejection("tags[0]");
+        await CreateAsync(NewSandbox("oddtag", s => s.Tags = ["not-a-team-tag"]));
+
+        var sandbox = await WaitForConditionAsync("oddtag", ConditionTypes.Synced, "False", SyncedReasons.NorthflankRejected);
+
+        Assert.That(sandbox.Status!.Conditions!.Single(c => c.Type == ConditionTypes.Synced).Message, Does.Contain("tags[0]"));
+        Assert.That(ServicesOnNorthflank(), Is.Empty);
     }
 
     [Test]

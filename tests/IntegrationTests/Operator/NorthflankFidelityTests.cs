@@ -74,4 +74,35 @@ public class NorthflankFidelityTests : OperatorTest
         Assert.That(message, Does.Contain("containers: ").And.Contain("TASK_"));
         Assert.That(Simulator.GetRequests().Count(r => r.Route?.EndsWith("/containers", StringComparison.Ordinal) == true), Is.EqualTo(1));
     }
+
+    [Test]
+    public async Task Spec_tags_reach_the_service_and_the_operator_writes_none_of_its_own()
+    {
+        StartOperator();
+        await CreateAsync(NewSandbox("tagged", s => s.Tags = ["gvisor", "spot-nodes"]));
+        await WaitForConditionAsync("tagged", ConditionTypes.Ready, "True", ReadyReasons.Available);
+        await CreateAsync(NewSandbox("untagged"));
+        await WaitForConditionAsync("untagged", ConditionTypes.Ready, "True", ReadyReasons.Available);
+
+        var services = ServicesOnNorthflank().ToDictionary(s => s.Description!.EndsWith("Sandbox tagged", StringComparison.Ordinal) ? "tagged" : "untagged");
+        Assert.Multiple(() =>
+        {
+            Assert.That(services["tagged"].Tags, Is.EqualTo(new[] { "gvisor", "spot-nodes" }));
+            Assert.That(services["untagged"].Tags, Is.Empty);
+            Assert.That(services.Values.Select(s => s.Description), Has.All.StartWith("Managed by northflank-sandbox-operator (cluster it, namespace " + Namespace));
+        });
+    }
+
+    [Test]
+    public async Task A_sandbox_ending_by_deletion_also_asks_Northflank_to_expire_its_service()
+    {
+        StartOperator();
+        var created = await CreateAsync(NewSandbox("preview", s => s.Lifecycle = new SandboxLifecycle { ShutdownAfter = "2h" }));
+        await WaitForConditionAsync("preview", ConditionTypes.Ready, "True", ReadyReasons.Available);
+
+        var expiry = ServicesOnNorthflank().Single().Expiry;
+        var shutdown = new DateTimeOffset(created.Metadata.CreationTimestamp!.Value, TimeSpan.Zero) + TimeSpan.FromHours(2);
+        Assert.That(expiry?.ExpiryTime, Is.Not.Null, "createOptions.expiryTime was sent");
+        Assert.That(expiry!.ExpiryTime!.Value, Is.EqualTo(shutdown).Within(TimeSpan.FromSeconds(5)), "Northflank expires it when the Sandbox would");
+    }
 }

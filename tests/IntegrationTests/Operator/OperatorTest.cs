@@ -21,6 +21,7 @@ public abstract class OperatorTest : ControlPlaneTest
     private static readonly SemaphoreSlim CrdLock = new(1, 1);
     private static bool crdInstalled;
     private readonly List<OperatorProcess> operators = [];
+    private readonly HashSet<string> provokedRejections = new(StringComparer.Ordinal);
 
     protected SimulatorHost Simulator { get; private set; } = null!;
 
@@ -60,6 +61,11 @@ public abstract class OperatorTest : ControlPlaneTest
     [TearDown]
     public async Task StopOperatorAndSimulator()
     {
+        if (Simulator is not null && TestContext.CurrentContext.Result.Outcome.Status != NUnit.Framework.Interfaces.TestStatus.Failed)
+        {
+            AssertOnlyWhatNorthflankAccepts();
+        }
+
         foreach (var process in operators)
         {
             if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
@@ -74,6 +80,24 @@ public abstract class OperatorTest : ControlPlaneTest
         {
             await Simulator.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// Declares that this test makes Northflank refuse a request (400) on purpose, naming the field the refusal names.
+    /// Any other 400 in the simulator's log fails the test: the simulator is as strict as Northflank's API reference, so
+    /// a 400 nobody provoked is a request a real account would refuse.
+    /// </summary>
+    protected void ExpectNorthflankRejection(string field) => provokedRejections.Add(field);
+
+    private void AssertOnlyWhatNorthflankAccepts()
+    {
+        var unprovoked = Simulator.GetRequests()
+            .Where(r => r.Status == 400 && (r.ErrorField is null || !provokedRejections.Contains(r.ErrorField)))
+            .Select(r => $"{r.Method} {r.Route} -> 400 {r.ErrorId} on {r.ErrorField}")
+            .ToList();
+        Assert.That(unprovoked, Is.Empty, "Northflank would refuse these requests, and this test did not provoke them");
+        var deprecated = Simulator.GetRequests().Where(r => r.Deprecated).Select(r => $"{r.Method} {r.Route}").Distinct().ToList();
+        Assert.That(deprecated, Is.Empty, "the operator must not need Northflank's deprecated endpoints");
     }
 
     /// <summary>Starts an operator process (another replica when one runs already).</summary>

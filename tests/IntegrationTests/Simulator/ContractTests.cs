@@ -5,8 +5,8 @@ using NorthflankSimulator;
 namespace IntegrationTests.Simulator;
 
 /// <summary>
-/// Proves the simulator speaks Northflank's API as Northflank's own JavaScript client understands it, by running
-/// tests/contract/contract.mjs against an in-process simulator.
+/// Proves the simulator speaks Northflank's API as Northflank's own JavaScript client understands it, and enforces
+/// every rule of its README's rules table, by running tests/contract/contract.mjs against an in-process simulator.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -26,6 +26,7 @@ public sealed class ContractTests
             Assert.That(install.ExitCode, Is.Zero, $"npm ci failed:\n{install.Output}");
         }
 
+        // Default team tags and one account for both tokens: the script's rule cases and its 429 check rely on both.
         await using var simulator = await SimulatorHost.StartAsync(new SimulatorOptions
         {
             Tokens = [new SimulatorToken(FullToken), new SimulatorToken(RestrictedToken, SimulatorOptions.DefaultProjectId)],

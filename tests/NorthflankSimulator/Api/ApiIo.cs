@@ -10,6 +10,9 @@ internal static class ApiIo
 {
     public const string AuthenticatedTokenKey = "simulator.token";
 
+    /// <summary>Where an error answer leaves its id and <c>details.field</c> for the request log.</summary>
+    public const string ErrorKey = "simulator.error";
+
     /// <summary>An empty body reads as <c>{}</c>: the client sends none for pause, restart and the like.</summary>
     public static async Task<JsonObject> ReadObjectAsync(HttpContext context)
     {
@@ -55,6 +58,8 @@ internal static class ApiIo
         {
             error["details"] = details.DeepClone();
         }
+
+        context.Items[ErrorKey] = (errorId, (details as JsonObject)?["field"]?.GetValue<string>());
 
         return WriteJsonAsync(context, status, new JsonObject { ["error"] = error });
     }

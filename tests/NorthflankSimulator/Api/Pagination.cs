@@ -6,7 +6,8 @@ using NorthflankSimulator.State;
 namespace NorthflankSimulator.Api;
 
 /// <summary>
-/// Cursor pagination over id-ordered items. The cursor is the base64url of the last id returned, so a page boundary
+/// Cursor pagination over items ordered by a key (their id, or a container's name). The cursor is the base64url of
+/// the last key returned, so a page boundary
 /// stays put when items are added or removed elsewhere. On the last page the cursor is left out entirely: the
 /// client's <c>.all()</c> keeps fetching while <c>pagination.cursor</c> is anything but undefined.
 /// </summary>
@@ -14,7 +15,7 @@ internal static class Pagination
 {
     public const int MaxPageSize = 100;
 
-    public static (List<JsonObject> Page, JsonObject Pagination) Apply(HttpContext context, List<JsonObject> items, int defaultPageSize)
+    public static (List<JsonObject> Page, JsonObject Pagination) Apply(HttpContext context, List<JsonObject> items, int defaultPageSize, string key = "id")
     {
         var query = context.Request.Query;
         var perPage = defaultPageSize;
@@ -30,7 +31,7 @@ internal static class Pagination
         if (query.TryGetValue("cursor", out var cursor) && !string.IsNullOrEmpty(cursor))
         {
             var after = DecodeCursor(cursor!);
-            start = items.FindIndex(item => string.CompareOrdinal((string)item["id"]!, after) > 0);
+            start = items.FindIndex(item => string.CompareOrdinal((string)item[key]!, after) > 0);
             start = start < 0 ? items.Count : start;
         }
         else if (query.TryGetValue("page", out var pageText))
@@ -48,7 +49,7 @@ internal static class Pagination
         var pagination = new JsonObject { ["hasNextPage"] = hasNextPage };
         if (hasNextPage)
         {
-            pagination["cursor"] = EncodeCursor((string)slice[^1]["id"]!);
+            pagination["cursor"] = EncodeCursor((string)slice[^1][key]!);
         }
 
         pagination["count"] = slice.Count;

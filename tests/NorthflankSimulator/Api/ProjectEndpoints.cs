@@ -17,8 +17,8 @@ internal static class ProjectEndpoints
             await ApiIo.WriteDataAsync(context, new JsonObject { ["projects"] = new JsonArray([.. page]) }, pagination);
         });
 
-        app.MapPost("/v1/projects", context => CreateProject(context, store, upsert: false));
-        app.MapPut("/v1/projects", context => CreateProject(context, store, upsert: true));
+        app.MapPost("/v1/projects", context => CreateProject(context, runtime, upsert: false));
+        app.MapPut("/v1/projects", context => CreateProject(context, runtime, upsert: true));
 
         app.MapGet("/v1/projects/{projectId}", context =>
             ApiIo.WriteDataAsync(context, store.GetProject(ApiIo.Route(context, "projectId"))));
@@ -27,16 +27,25 @@ internal static class ProjectEndpoints
             ApiIo.WriteDataAsync(context, new JsonObject { ["plans"] = new JsonArray([.. store.ListPlans()]) }));
     }
 
-    private static async Task CreateProject(HttpContext context, SimulatorStore store, bool upsert)
+    /// <summary>create-project.md and create-or-update-project.md; the project id is the slug of the name.</summary>
+    private static async Task CreateProject(HttpContext context, SimulatorRuntime runtime, bool upsert)
     {
         var body = await ApiIo.ReadObjectAsync(context);
+        BodySchema.Check(body, "", ["name", "description", "color", "region"], ["networking", "clusterId"], Pages.CreateProject);
         var name = BodyReader.String(body, "name", required: true)!;
-        if (!ApiIo.Token(context).Allows(name))
+        if (BodyReader.String(body, "region") is { } region && region != runtime.Options.Region)
         {
-            throw ApiException.Forbidden($"this API token may not manage project '{name}'");
+            throw ApiException.BadRequest("region", $"the simulator has one region, '{runtime.Options.Region}'");
         }
 
-        var result = store.CreateProject(name, BodyReader.String(body, "description"), BodyReader.String(body, "color"), upsert);
+        Validation.ProjectName("name", name);
+        var id = ReferencePatterns.Slug(name);
+        if (!ApiIo.Token(context).Allows(id))
+        {
+            throw ApiException.Forbidden($"this API token may not manage project '{id}'");
+        }
+
+        var result = runtime.Store.CreateProject(name, BodyReader.String(body, "description"), BodyReader.String(body, "color"), upsert);
         await ApiIo.WriteDataAsync(context, result);
     }
 }

@@ -20,19 +20,19 @@ internal static class ServiceEndpoints
 
         app.MapPost($"{Services}/deployment", async context =>
         {
-            var input = RequestParsers.Service(await ApiIo.ReadObjectAsync(context), full: true);
+            var input = ServiceParsers.Parse(await ApiIo.ReadObjectAsync(context), ServiceBody.Create);
             await ApiIo.WriteDataAsync(context, store.CreateService(ApiIo.Route(context, "projectId"), input, upsert: false));
         });
 
         app.MapPut($"{Services}/deployment", async context =>
         {
-            var input = RequestParsers.Service(await ApiIo.ReadObjectAsync(context), full: true);
+            var input = ServiceParsers.Parse(await ApiIo.ReadObjectAsync(context), ServiceBody.Put);
             await ApiIo.WriteDataAsync(context, store.CreateService(ApiIo.Route(context, "projectId"), input, upsert: true));
         });
 
         app.MapPatch($"{Services}/deployment/{{serviceId}}", async context =>
         {
-            var input = RequestParsers.Service(await ApiIo.ReadObjectAsync(context), full: false);
+            var input = ServiceParsers.Parse(await ApiIo.ReadObjectAsync(context), ServiceBody.Patch);
             await ApiIo.WriteDataAsync(context,
                 store.PatchService(ApiIo.Route(context, "projectId"), ApiIo.Route(context, "serviceId"), input));
         });
@@ -45,6 +45,14 @@ internal static class ServiceEndpoints
             var deleteChildObjects = string.Equals(context.Request.Query["delete_child_objects"], "true", StringComparison.OrdinalIgnoreCase);
             store.DeleteService(ApiIo.Route(context, "projectId"), ApiIo.Route(context, "serviceId"), deleteChildObjects);
             return ApiIo.WriteEmptyAsync(context);
+        });
+
+        // list-service-containers.md, paginated by container name.
+        app.MapGet($"{Service}/containers", async context =>
+        {
+            var containers = store.ListContainers(ApiIo.Route(context, "projectId"), ApiIo.Route(context, "serviceId"));
+            var (page, pagination) = Pagination.Apply(context, containers, runtime.Options.DefaultPageSize, key: "name");
+            await ApiIo.WriteDataAsync(context, new JsonObject { ["containers"] = new JsonArray([.. page]) }, pagination);
         });
     }
 }

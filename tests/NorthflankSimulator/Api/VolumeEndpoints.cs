@@ -40,22 +40,26 @@ internal static class VolumeEndpoints
             return ApiIo.WriteEmptyAsync(context);
         });
 
+        // attach-volume.md lists both nfObject and owningObject, neither required; the simulator needs one of them.
         app.MapPost($"{Volume}/attach", async context =>
         {
             var body = await ApiIo.ReadObjectAsync(context);
-            var reference = BodyReader.Object(body, "nfObject") ?? BodyReader.Object(body, "owningObject")
-                ?? throw ApiException.BadRequest("nfObject", "is required");
+            BodySchema.Check(body, "", ["nfObject", "owningObject"], [], Pages.AttachVolume);
+            var field = body.ContainsKey("nfObject") ? "nfObject" : "owningObject";
+            var reference = BodyReader.Object(body, field) ?? throw ApiException.BadRequest("nfObject", "is required");
             var (project, volume) = Ids(context);
-            store.AttachVolume(project, volume, RequestParsers.ServiceReference(reference, "nfObject"));
+            store.AttachVolume(project, volume, RequestParsers.ServiceReference(reference, field, Pages.AttachVolume));
             await ApiIo.WriteEmptyAsync(context);
         });
 
         app.MapPost($"{Volume}/detach", async context =>
         {
+            const string page = "project/volumes/detach-volume.md";
             var body = await ApiIo.ReadObjectAsync(context);
+            BodySchema.Check(body, "", ["nfObject"], [], page);
             var reference = BodyReader.Object(body, "nfObject", required: true)!;
             var (project, volume) = Ids(context);
-            store.DetachVolume(project, volume, RequestParsers.ServiceReference(reference, "nfObject"));
+            store.DetachVolume(project, volume, RequestParsers.ServiceReference(reference, "nfObject", page));
             await ApiIo.WriteEmptyAsync(context);
         });
     }

@@ -5,7 +5,11 @@ public sealed record SimulatorStateSnapshot(
     IReadOnlyList<ServiceSnapshot> Services,
     IReadOnlyList<VolumeSnapshot> Volumes);
 
-public sealed record ProjectSnapshot(string Id, string? Description, string DnsId, DateTimeOffset CreatedAt);
+public sealed record ProjectSnapshot(string Id, string? Description, string DnsId, DateTimeOffset CreatedAt)
+{
+    /// <summary>The display name; <see cref="Id"/> is its slug.</summary>
+    public string Name { get; init; } = "";
+}
 
 /// <summary>A service as the simulator holds it. Environment variables appear by name only, never by value.</summary>
 public sealed record ServiceSnapshot(
@@ -30,7 +34,27 @@ public sealed record ServiceSnapshot(
     /// constructor parameter so existing positional uses keep compiling.
     /// </summary>
     public DateTimeOffset? DeploymentFinishedAt { get; init; }
+
+    /// <summary>The display name as given; <see cref="Id"/> is its slug ("Example Service" has id "example-service").</summary>
+    public string Name { get; init; } = "";
+
+    public string? Description { get; init; }
+
+    /// <summary>Null when the service was created without createOptions.expiryTime.</summary>
+    public ServiceExpirySnapshot? Expiry { get; init; }
+
+    /// <summary>What GET .../containers lists now: one per running instance.</summary>
+    public IReadOnlyList<ContainerSnapshot> Containers { get; init; } = [];
 }
+
+/// <summary>
+/// A service's expiry as the write answers show it: <see cref="ExpiryTime"/> until it expires, then
+/// <see cref="ExpiredAt"/> (it was paused) and <see cref="ScheduledDeletion"/> (when it and its volumes go).
+/// </summary>
+public sealed record ServiceExpirySnapshot(DateTimeOffset? ExpiryTime, DateTimeOffset? ExpiredAt, DateTimeOffset? ScheduledDeletion);
+
+/// <summary>One container (status TASK_STAGING, TASK_STARTING, TASK_RUNNING or TASK_FAILED).</summary>
+public sealed record ContainerSnapshot(string Name, string Status);
 
 public sealed record PortSnapshot(string Id, string Name, int InternalPort, string Protocol, bool Public, string? Dns);
 
@@ -40,12 +64,16 @@ public sealed record VolumeSnapshot(
     string AccessMode,
     int StorageSize,
     IReadOnlyList<string> Tags,
-    IReadOnlyList<string> AttachedServices);
+    IReadOnlyList<string> AttachedServices)
+{
+    /// <summary>The display name; <see cref="Id"/> is its slug.</summary>
+    public string Name { get; init; } = "";
+}
 
 /// <summary>
 /// One /v1 request. <see cref="Route"/> is the method's route template (e.g. <c>/v1/projects/{projectId}/services</c>),
 /// <see cref="Status"/> 0 for a dropped connection, <see cref="Fault"/> names an injected fault, and the token shows
-/// only as a fingerprint (first 12 hex digits of its SHA-256).
+/// only as a fingerprint (first 12 hex digits of its SHA-256). Never a body, a token or an environment value.
 /// </summary>
 public sealed record RequestRecord(
     DateTimeOffset Time,
@@ -54,4 +82,14 @@ public sealed record RequestRecord(
     string? Route,
     int Status,
     string? TokenFingerprint,
-    string? Fault);
+    string? Fault)
+{
+    /// <summary>The error answer's <c>error.id</c> (e.g. <c>validation-failed</c>, <c>conflict</c>); null on success.</summary>
+    public string? ErrorId { get; init; }
+
+    /// <summary>The error answer's <c>details.field</c> (e.g. <c>tags[0]</c>), so a test can find 400s it did not provoke.</summary>
+    public string? ErrorField { get; init; }
+
+    /// <summary>True for an endpoint the reference deprecates (POST .../scale, GET and POST .../ports).</summary>
+    public bool Deprecated { get; init; }
+}

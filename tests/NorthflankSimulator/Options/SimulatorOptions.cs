@@ -40,8 +40,21 @@ public sealed class SimulatorOptions
     /// <summary>Deployment plans offered by GET /v1/plans and accepted by services; null means <see cref="PlanCatalog.Default"/>.</summary>
     public List<PlanOptions>? Plans { get; set; }
 
-    /// <summary>Clock for deployment states and rate-limit windows; null means the system clock. Not bindable.</summary>
+    /// <summary>
+    /// The team's resource tags (team/tags); a service or volume tag outside this list is a 400. Null means
+    /// <see cref="DefaultTeamTags"/>. Whether Northflank refuses unknown tags is left open by the reference; the
+    /// simulator does, so nothing can rely on a tag the team never defined.
+    /// </summary>
+    public List<string>? TeamTags { get; set; }
+
+    /// <summary>How long after an expired service was paused it is deleted (scheduledDeletion - expiredAt); the reference's example shows 30 days.</summary>
+    public TimeSpan ScheduledDeletionDelay { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Clock for deployment states, expiries and rate-limit windows; null means the system clock. Not bindable.</summary>
     public TimeProvider? TimeProvider { get; set; }
+
+    /// <summary>Tags a team has when <see cref="TeamTags"/> is null: sandboxing runtimes and spot scheduling, as team/tags describes.</summary>
+    public static IReadOnlyList<string> DefaultTeamTags { get; } = ["gvisor", "kata-clh", "spot-nodes", "sandbox-runtime"];
 
     internal IReadOnlyList<SimulatorToken> EffectiveTokens =>
         Tokens ?? [new SimulatorToken { Token = DefaultDevelopmentToken }];
@@ -49,6 +62,11 @@ public sealed class SimulatorOptions
     internal IReadOnlyList<string> EffectiveProjects => Projects ?? [DefaultProjectId];
 
     internal IReadOnlyList<PlanOptions> EffectivePlans => Plans ?? PlanCatalog.Default;
+
+    internal IReadOnlyList<string> EffectiveTeamTags => TeamTags ?? DefaultTeamTags;
+
+    /// <summary>The rate-limit key of a known token: its account, or the team's account when it names none.</summary>
+    internal string AccountOf(SimulatorToken token) => $"account:{token.Account ?? TeamId}";
 }
 
 public sealed class SimulatorToken
@@ -57,6 +75,12 @@ public sealed class SimulatorToken
 
     /// <summary>Project ids this token may touch; null or empty means every project.</summary>
     public List<string>? AllowedProjects { get; set; }
+
+    /// <summary>
+    /// The account whose rate limit this token draws on (use-the-api.md calls the limit the account's): tokens with
+    /// the same account share one window. Null means the team's account, so by default all tokens share one.
+    /// </summary>
+    public string? Account { get; set; }
 
     public SimulatorToken()
     {
@@ -100,7 +124,7 @@ public sealed class DeploymentOptions
 
 public sealed class RateLimitOptions
 {
-    /// <summary>Requests allowed per token per window (Northflank's documented default is 1000 an hour).</summary>
+    /// <summary>Requests allowed per account per window (Northflank's documented default is 1000 an hour).</summary>
     public int Limit { get; set; } = 1000;
 
     /// <summary>Window length in simulated time.</summary>

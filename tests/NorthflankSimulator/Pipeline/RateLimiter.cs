@@ -3,7 +3,8 @@ namespace NorthflankSimulator.Pipeline;
 internal sealed record RateLimitDecision(bool Allowed, int Limit, int Remaining, TimeSpan ResetIn);
 
 /// <summary>
-/// A fixed window per token: the window opens at the token's first request and lasts Window / TimeScale of clock time.
+/// A fixed window per key (an account, see SimulatorToken.Account): the window opens at the key's first request and lasts
+/// Window / TimeScale of clock time, as use-the-api.md says the limit "resets one hour after the first request".
 /// Fixed (not sliding) so X-RateLimit-Reset is exact and a test can predict when requests are allowed again.
 /// Rejected requests do not count against the next window.
 /// </summary>

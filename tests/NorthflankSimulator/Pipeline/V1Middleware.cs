@@ -7,9 +7,10 @@ namespace NorthflankSimulator.Pipeline;
 
 /// <summary>
 /// Everything around a /v1 handler, in Northflank-like order: injected latency and dropped connections, the rate
-/// limit (keyed by the presented token, so even a 401 carries rate-limit headers), injected 5xx, authentication and
-/// project scope, then the handler with its response buffered so write faults can replace or hold it after the
-/// write was applied. Each request ends up in the request log.
+/// limit (keyed by the token's account, or by the presented token when it is unknown, so even a 401 carries
+/// rate-limit headers), injected 5xx, authentication and project scope, then the handler with its response buffered
+/// so write faults can replace or hold it after the write was applied. Each request ends up in the request log,
+/// with its error id and field when it failed and a mark when its endpoint is deprecated.
 /// </summary>
 internal sealed class V1Middleware(RequestDelegate next, SimulatorRuntime runtime)
 {
@@ -27,10 +28,16 @@ internal sealed class V1Middleware(RequestDelegate next, SimulatorRuntime runtim
         var presented = TokenAuthenticator.PresentedToken(context);
         var fingerprint = presented is null ? null : TokenAuthenticator.Fingerprint(presented);
         var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
+        var deprecated = context.GetEndpoint()?.Metadata.GetMetadata<DeprecatedEndpoint>() is not null;
         var started = runtime.Time.GetUtcNow();
         string? fault = null;
         try
         {
+            if (deprecated)
+            {
+                context.Response.Headers[DeprecatedEndpoint.Header] = "true";
+            }
+
             fault = await HandleAsync(context, presented, fingerprint, route);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
@@ -43,8 +50,14 @@ internal sealed class V1Middleware(RequestDelegate next, SimulatorRuntime runtim
             var status = fault is DroppedConnection or "client-disconnected" || context.RequestAborted.IsCancellationRequested
                 ? 0
                 : context.Response.StatusCode;
+            var (errorId, errorField) = context.Items.TryGetValue(ApiIo.ErrorKey, out var error) ? ((string, string?))error! : (null, null);
             runtime.Requests.Add(new RequestRecord(
-                started, context.Request.Method, context.Request.Path.Value ?? "", route, status, fingerprint, fault));
+                started, context.Request.Method, context.Request.Path.Value ?? "", route, status, fingerprint, fault)
+            {
+                ErrorId = errorId,
+                ErrorField = errorField,
+                Deprecated = deprecated,
+            });
         }
 
         // Aborted only once logged, so a client that sees the reset also finds it in the request log.
@@ -67,20 +80,9 @@ internal sealed class V1Middleware(RequestDelegate next, SimulatorRuntime runtim
             return DroppedConnection;
         }
 
-        if (runtime.RateLimiter.Acquire(fingerprint ?? "anonymous") is { } limit)
+        if (await RateLimitedAsync(context, presented, fingerprint))
         {
-            var headers = context.Response.Headers;
-            var resetSeconds = Math.Max(1, (long)Math.Ceiling(limit.ResetIn.TotalSeconds));
-            headers["X-RateLimit-Limit"] = limit.Limit.ToString(CultureInfo.InvariantCulture);
-            headers["X-RateLimit-Remaining"] = limit.Remaining.ToString(CultureInfo.InvariantCulture);
-            headers["X-RateLimit-Reset"] = resetSeconds.ToString(CultureInfo.InvariantCulture);
-            if (!limit.Allowed)
-            {
-                headers.RetryAfter = resetSeconds.ToString(CultureInfo.InvariantCulture);
-                await ApiIo.WriteErrorAsync(context, 429, "rate-limited",
-                    $"Rate limit of {limit.Limit} requests per window exceeded; retry in {resetSeconds} s");
-                return null;
-            }
+            return null;
         }
 
         if (faults.ServerError() is { } serverError)
@@ -94,57 +96,106 @@ internal sealed class V1Middleware(RequestDelegate next, SimulatorRuntime runtim
         context.Response.Body = buffer;
         try
         {
-            try
-            {
-                Authorize(context, presented, route);
-                await next(context);
-            }
-            catch (ApiException error)
-            {
-                await ApiIo.WriteErrorAsync(context, error);
-            }
-            catch (Exception error) when (error is not OperationCanceledException)
-            {
-                // A simulator bug: answer in Northflank's error shape so the client reports it instead of a parse failure.
-                await ApiIo.WriteErrorAsync(context, 500, "simulator-bug", $"Unexpected simulator error: {error.GetType().Name}: {error.Message}");
-            }
+            await RunHandlerAsync(context, presented, route);
         }
         finally
         {
             context.Response.Body = original;
         }
 
-        string? fault = null;
-        if (context.Response.StatusCode == 200)
+        var fault = await ApplyWriteFaultAsync(context);
+        if (fault != "failed-after-write")
         {
-            var (writeFault, hold) = faults.AfterWrite(context.Request.Method, context.Request.Path.Value ?? "");
-            if (writeFault == WriteFault.FailAfterWrite)
-            {
-                await ApiIo.WriteErrorAsync(context, 500, "simulated-failure-after-write",
-                    "Simulated server error after the change was applied (injected fault)");
-                return "failed-after-write";
-            }
-
-            if (writeFault == WriteFault.HoldAfterWrite)
-            {
-                fault = "held-after-write";
-                context.Items[HeldKey] = true;
-                runtime.HoldStarted();
-                try
-                {
-                    await Task.Delay(hold, context.RequestAborted);
-                }
-                finally
-                {
-                    runtime.HoldEnded();
-                }
-            }
+            buffer.Position = 0;
+            await buffer.CopyToAsync(original, context.RequestAborted);
         }
 
-        buffer.Position = 0;
-        await buffer.CopyToAsync(original, context.RequestAborted);
         return fault;
     }
+
+    /// <summary>Sets the rate-limit headers; true when the request is over the limit and was answered 429.</summary>
+    private async Task<bool> RateLimitedAsync(HttpContext context, string? presented, string? fingerprint)
+    {
+        if (runtime.RateLimiter.Acquire(RateLimitKey(presented, fingerprint)) is not { } limit)
+        {
+            return false;
+        }
+
+        // Spelled as use-the-api.md spells them.
+        var headers = context.Response.Headers;
+        var resetSeconds = Math.Max(1, (long)Math.Ceiling(limit.ResetIn.TotalSeconds));
+        headers["x-ratelimit-limit"] = limit.Limit.ToString(CultureInfo.InvariantCulture);
+        headers["x-ratelimit-remaining"] = limit.Remaining.ToString(CultureInfo.InvariantCulture);
+        headers["x-ratelimit-reset"] = resetSeconds.ToString(CultureInfo.InvariantCulture);
+        if (limit.Allowed)
+        {
+            return false;
+        }
+
+        headers.RetryAfter = resetSeconds.ToString(CultureInfo.InvariantCulture);
+        await ApiIo.WriteErrorAsync(context, 429, "rate-limited",
+            $"Rate limit of {limit.Limit} requests per window exceeded; retry in {resetSeconds} s");
+        return true;
+    }
+
+    private async Task RunHandlerAsync(HttpContext context, string? presented, string? route)
+    {
+        try
+        {
+            Authorize(context, presented, route);
+            await next(context);
+        }
+        catch (ApiException error)
+        {
+            await ApiIo.WriteErrorAsync(context, error);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            // A simulator bug: answer in Northflank's error shape so the client reports it instead of a parse failure.
+            await ApiIo.WriteErrorAsync(context, 500, "simulator-bug", $"Unexpected simulator error: {error.GetType().Name}: {error.Message}");
+        }
+    }
+
+    /// <summary>For a write that succeeded: replace its answer with a 500, hold it, or let it through.</summary>
+    private async Task<string?> ApplyWriteFaultAsync(HttpContext context)
+    {
+        if (context.Response.StatusCode != 200)
+        {
+            return null;
+        }
+
+        var (writeFault, hold) = runtime.Faults.AfterWrite(context.Request.Method, context.Request.Path.Value ?? "");
+        if (writeFault == WriteFault.FailAfterWrite)
+        {
+            await ApiIo.WriteErrorAsync(context, 500, "simulated-failure-after-write",
+                "Simulated server error after the change was applied (injected fault)");
+            return "failed-after-write";
+        }
+
+        if (writeFault != WriteFault.HoldAfterWrite)
+        {
+            return null;
+        }
+
+        context.Items[HeldKey] = true;
+        runtime.HoldStarted();
+        try
+        {
+            await Task.Delay(hold, context.RequestAborted);
+        }
+        finally
+        {
+            runtime.HoldEnded();
+        }
+
+        return "held-after-write";
+    }
+
+    /// <summary>A known token counts against its account; an unknown one against itself, a missing one against "anonymous".</summary>
+    private string RateLimitKey(string? presented, string? fingerprint) =>
+        TokenAuthenticator.Find(runtime.Tokens, presented) is { } token
+            ? runtime.Options.AccountOf(token)
+            : fingerprint is null ? "anonymous" : $"token:{fingerprint}";
 
     private void Authorize(HttpContext context, string? presented, string? route)
     {

@@ -5,7 +5,7 @@ namespace NorthflankSimulator.State;
 internal sealed record PortInput(string? Id, string Name, int InternalPort, bool Public, string Protocol);
 
 /// <summary>A parsed service body; null members were absent (PATCH/PUT leave those untouched).</summary>
-internal sealed class ServiceInput
+internal sealed record ServiceInput
 {
     public string? Name { get; init; }
     public string? Description { get; init; }
@@ -20,8 +20,12 @@ internal sealed class ServiceInput
     public List<PortInput>? Ports { get; init; }
     public Dictionary<string, string>? Environment { get; init; }
     public List<string>? VolumesToAttach { get; init; }
+
+    /// <summary>createOptions.expiryTime: seconds from creation until the service expires (used on creation only).</summary>
+    public int? ExpirySeconds { get; init; }
 }
 
+/// <summary>A parsed create-volume body; <see cref="AttachedServices"/> joins attachedObjects and owningObject.</summary>
 internal sealed record VolumeInput(
     string Name,
     List<string> Tags,

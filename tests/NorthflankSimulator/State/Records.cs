@@ -25,7 +25,12 @@ internal sealed record DockerSettings(string ConfigType, string? CustomEntrypoin
 
 internal sealed class ProjectRecord
 {
+    /// <summary>The slug of <see cref="Name"/>.</summary>
     public required string Id { get; init; }
+
+    /// <summary>The display name as given (create-or-update keeps the latest).</summary>
+    public required string Name { get; set; }
+
     public string? Description { get; set; }
     public string? Color { get; set; }
 
@@ -41,7 +46,13 @@ internal sealed class ProjectRecord
 internal sealed class ServiceRecord
 {
     public required string ProjectId { get; init; }
+
+    /// <summary>The slug of <see cref="Name"/>: what paths, appId and DNS names use.</summary>
     public required string Id { get; init; }
+
+    /// <summary>The display name as given; a PUT matching by derived id keeps the latest.</summary>
+    public required string Name { get; set; }
+
     public string? Description { get; set; }
     public List<string> Tags { get; set; } = [];
     public required string Plan { get; set; }
@@ -66,6 +77,17 @@ internal sealed class ServiceRecord
     public required Rollout Rollout { get; set; }
     public int DeploymentCount { get; set; } = 1;
 
+    /// <summary>createOptions as given on creation, echoed by write answers.</summary>
+    public List<string>? VolumesToAttach { get; init; }
+
+    public int? ExpirySeconds { get; init; }
+
+    /// <summary>When the service expires (creation + createOptions.expiryTime); null when it never does.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>True once the expiry's pause has been applied (see SimulatorStore.Expiry).</summary>
+    public bool ExpiryApplied { get; set; }
+
     /// <summary>The instance count the RWO rule cares about: what runs, or what resume would bring back.</summary>
     public int IntendedInstances => Paused ? InstancesBeforePause : Instances;
 }
@@ -73,7 +95,11 @@ internal sealed class ServiceRecord
 internal sealed class VolumeRecord
 {
     public required string ProjectId { get; init; }
+
+    /// <summary>The slug of <see cref="Name"/>.</summary>
     public required string Id { get; init; }
+
+    public required string Name { get; init; }
     public List<string> Tags { get; set; } = [];
     public List<(string ContainerMountPath, string? VolumeMountPath)> Mounts { get; set; } = [];
     public required string AccessMode { get; init; }

@@ -6,7 +6,7 @@ internal sealed partial class SimulatorStore
 {
     public List<JsonObject> ListVolumes(string projectId)
     {
-        lock (_gate)
+        using (Enter())
         {
             return [.. ProjectOrThrow(projectId).Volumes.Values.Select(Views.Volume)];
         }
@@ -14,27 +14,30 @@ internal sealed partial class SimulatorStore
 
     public JsonObject GetVolume(string projectId, string volumeId)
     {
-        lock (_gate)
+        using (Enter())
         {
             return Views.Volume(VolumeOrThrow(ProjectOrThrow(projectId), volumeId));
         }
     }
 
+    /// <summary>The id is the slug of the name; a second volume with the same derived id is a 409 (create-volume.md).</summary>
     public JsonObject CreateVolume(string projectId, VolumeInput input)
     {
-        Validation.Volume("volume", input);
-        lock (_gate)
+        VolumeValidation.Validate(input, _options.EffectiveTeamTags);
+        var id = ReferencePatterns.Slug(input.Name);
+        using (Enter())
         {
             var project = ProjectOrThrow(projectId);
-            if (project.Volumes.ContainsKey(input.Name))
+            if (project.Volumes.ContainsKey(id))
             {
-                throw ApiException.Conflict($"volume '{input.Name}' already exists in project '{projectId}'");
+                throw ApiException.Conflict("There is already a volume with the same derived identifier");
             }
 
             var volume = new VolumeRecord
             {
                 ProjectId = projectId,
-                Id = input.Name,
+                Id = id,
+                Name = input.Name,
                 Tags = input.Tags,
                 Mounts = input.Mounts,
                 AccessMode = input.AccessMode,
@@ -43,7 +46,7 @@ internal sealed partial class SimulatorStore
                 CreatedAt = Now,
                 UpdatedAt = Now,
             };
-            var services = input.AttachedServices.Select(id => ServiceOrThrow(project, id)).ToList();
+            var services = input.AttachedServices.Distinct(StringComparer.Ordinal).Select(service => ServiceOrThrow(project, service)).ToList();
             if (volume.IsReadWriteOnce && services.Count > 1)
             {
                 throw ApiException.BadRequest("attachedObjects", "a ReadWriteOnce volume can be attached to one service only");
@@ -68,7 +71,7 @@ internal sealed partial class SimulatorStore
     /// <summary>An attached volume cannot be deleted: detach it, or delete its service with delete_child_objects.</summary>
     public void DeleteVolume(string projectId, string volumeId)
     {
-        lock (_gate)
+        using (Enter())
         {
             var project = ProjectOrThrow(projectId);
             var volume = VolumeOrThrow(project, volumeId);
@@ -85,7 +88,7 @@ internal sealed partial class SimulatorStore
     /// <summary>Attaching an already attached service changes nothing; a real attach remounts, so it redeploys.</summary>
     public void AttachVolume(string projectId, string volumeId, string serviceId)
     {
-        lock (_gate)
+        using (Enter())
         {
             var project = ProjectOrThrow(projectId);
             var volume = VolumeOrThrow(project, volumeId);
@@ -110,7 +113,7 @@ internal sealed partial class SimulatorStore
 
     public void DetachVolume(string projectId, string volumeId, string serviceId)
     {
-        lock (_gate)
+        using (Enter())
         {
             var project = ProjectOrThrow(projectId);
             var volume = VolumeOrThrow(project, volumeId);

@@ -3,7 +3,8 @@ using System.Text.Json.Nodes;
 namespace NorthflankSimulator.State;
 
 /// <summary>
-/// All simulated Northflank state behind one lock. Public members lock, change state and build their JSON answer
+/// All simulated Northflank state behind one lock. Public members enter through <see cref="Enter"/>, which also
+/// applies whatever the clock says has happened since (expiries), then change state and build their JSON answer
 /// while still holding the lock, so no half-changed record ever escapes to a response.
 /// </summary>
 internal sealed partial class SimulatorStore
@@ -26,6 +27,22 @@ internal sealed partial class SimulatorStore
 
     private DeploymentOptions Timing => _options.Deployment;
 
+    /// <summary>Takes the lock and brings time-driven state (expiries) up to the clock.</summary>
+    private Lock.Scope Enter()
+    {
+        var scope = _gate.EnterScope();
+        try
+        {
+            ApplyExpiries();
+            return scope;
+        }
+        catch
+        {
+            scope.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Back to the seeded projects, with no services or volumes, and the random source reseeded.</summary>
     public void Reset()
     {
@@ -35,16 +52,17 @@ internal sealed partial class SimulatorStore
             _random.Reseed(_options.RandomSeed);
             foreach (var id in _options.EffectiveProjects)
             {
-                AddProject(id, description: null, color: null);
+                AddProject(id, id, description: null, color: null);
             }
         }
     }
 
-    private ProjectRecord AddProject(string id, string? description, string? color)
+    private ProjectRecord AddProject(string id, string name, string? description, string? color)
     {
         var project = new ProjectRecord
         {
             Id = id,
+            Name = name,
             Description = description,
             Color = color,
             DnsId = _random.NextId(6),
@@ -66,9 +84,14 @@ internal sealed partial class SimulatorStore
 
     private DeploymentStatus StatusOf(ServiceRecord service) => DeploymentStateMachine.Evaluate(service.Rollout, Now, Timing);
 
+    private ExpiryStatus? ExpiryOf(ServiceRecord service) =>
+        ExpiryStateMachine.Evaluate(service.ExpiresAt, Now, _options.ScheduledDeletionDelay);
+
+    private JsonObject Written(ServiceRecord service) => ServiceViews.Written(service, StatusOf(service), ExpiryOf(service), _options);
+
     public List<JsonObject> ListProjects(Func<string, bool> visible)
     {
-        lock (_gate)
+        using (Enter())
         {
             return [.. _projects.Values.Where(p => visible(p.Id)).Select(Views.ProjectListItem)];
         }
@@ -76,73 +99,50 @@ internal sealed partial class SimulatorStore
 
     public JsonObject GetProject(string projectId)
     {
-        lock (_gate)
+        using (Enter())
         {
             var project = ProjectOrThrow(projectId);
             return Views.Project(project, _options, project.Services.Values.Select(s => Views.ProjectServiceItem(s, _options)));
         }
     }
 
-    /// <summary>POST fails with 409 on an existing id; PUT (<paramref name="upsert"/>) updates it instead.</summary>
+    /// <summary>
+    /// The id is the slug of the name. POST fails with 409 on an existing id (the reference documents no 409 for
+    /// projects; the simulator mirrors services and volumes, a choice); PUT (<paramref name="upsert"/>) updates it.
+    /// </summary>
     public JsonObject CreateProject(string name, string? description, string? color, bool upsert)
     {
-        Validation.Name("name", name);
-        lock (_gate)
+        Validation.ProjectName("name", name);
+        if (description is not null)
         {
-            if (_projects.TryGetValue(name, out var existing))
+            Validation.Description("description", description, Pages.CreateProject);
+        }
+
+        if (color is not null)
+        {
+            Validation.Text("color", color, ReferencePatterns.Color, 4, 7, Pages.CreateProject);
+        }
+
+        var id = ReferencePatterns.Slug(name);
+        using (Enter())
+        {
+            if (_projects.TryGetValue(id, out var existing))
             {
                 if (!upsert)
                 {
-                    throw ApiException.Conflict($"project '{name}' already exists");
+                    throw ApiException.Conflict("There is already a project with the same derived identifier");
                 }
 
+                existing.Name = name;
                 existing.Description = description ?? existing.Description;
                 existing.Color = color ?? existing.Color;
                 existing.UpdatedAt = Now;
                 return Views.ProjectCreated(existing, _options);
             }
 
-            return Views.ProjectCreated(AddProject(name, description, color), _options);
+            return Views.ProjectCreated(AddProject(id, name, description, color), _options);
         }
     }
 
     public List<JsonObject> ListPlans() => [.. _options.EffectivePlans.Select(Views.Plan)];
-
-    public Inspection.SimulatorStateSnapshot Snapshot()
-    {
-        lock (_gate)
-        {
-            return new Inspection.SimulatorStateSnapshot(
-                [.. _projects.Values.Select(p => new Inspection.ProjectSnapshot(p.Id, p.Description, p.DnsId, p.CreatedAt))],
-                [.. _projects.Values.SelectMany(p => p.Services.Values).Select(ServiceSnapshot)],
-                [.. _projects.Values.SelectMany(p => p.Volumes.Values).Select(v => new Inspection.VolumeSnapshot(
-                    v.ProjectId, v.Id, v.AccessMode, v.StorageSize, [.. v.Tags], [.. v.AttachedServices]))]);
-        }
-    }
-
-    public Inspection.ServiceSnapshot? FindService(string projectId, string serviceId)
-    {
-        lock (_gate)
-        {
-            return _projects.TryGetValue(projectId, out var project) && project.Services.TryGetValue(serviceId, out var service)
-                ? ServiceSnapshot(service)
-                : null;
-        }
-    }
-
-    private Inspection.ServiceSnapshot ServiceSnapshot(ServiceRecord s)
-    {
-        var status = StatusOf(s);
-        var project = _projects[s.ProjectId];
-        return new Inspection.ServiceSnapshot(
-            s.ProjectId, s.Id, status.PhaseName, status.ReasonName, status.Message, s.Paused, s.Instances, s.ImagePath, s.Plan,
-            [.. s.Tags],
-            [.. s.Ports.Select(p => new Inspection.PortSnapshot(p.Id, p.Name, p.InternalPort, p.Protocol, p.Public, Views.Dns(p, s, project)))],
-            [.. s.Environment.Keys],
-            [.. project.Volumes.Values.Where(v => v.AttachedServices.Contains(s.Id)).Select(v => v.Id)],
-            s.DeploymentCount)
-        {
-            DeploymentFinishedAt = status.Phase is DeploymentPhase.Completed or DeploymentPhase.Failed ? status.LastTransitionTime : null,
-        };
-    }
 }

@@ -1,164 +1,112 @@
-using System.Text.RegularExpressions;
-
 namespace NorthflankSimulator.State;
 
-/// <summary>
-/// Rules the public client types do not pin down, chosen here and documented in the README:
-/// names are DNS-label-like slugs (they double as ids), tags are short label-like strings.
-/// </summary>
-internal static partial class Validation
+/// <summary>Reference pages, cited in error messages and the README so a reader can check a rule at its source.</summary>
+internal static class Pages
 {
-    public const int NameMinLength = 3;
-    public const int NameMaxLength = 39;
-    public const int MaxTags = 20;
-    public const int TagMaxLength = 64;
+    public const string PutService = "project/services/put-deployment-service.md";
+    public const string CreateService = "project/services/create-deployment-service.md";
+    public const string PatchService = "project/services/patch-deployment-service.md";
+    public const string ResumeService = "project/services/resume-service.md";
+    public const string ScaleService = "project/services/scale-service.md";
+    public const string UpdatePorts = "project/services/update-service-ports.md";
+    public const string CreateVolume = "project/volumes/create-volume.md";
+    public const string AttachVolume = "project/volumes/attach-volume.md";
+    public const string CreateProject = "team/projects/create-project.md";
+    public const string Network = "guides/network.md";
+}
+
+/// <summary>
+/// Field rules shared by several endpoints: the reference's patterns, lengths and enums, plus the few ranges the
+/// reference leaves open (each marked "choice" and listed in the README). Every failure is a 400 naming the field.
+/// </summary>
+internal static class Validation
+{
+    public const int ServiceNameMaxLength = 54;
+    public const int ProjectNameMaxLength = 39;
+    public const int VolumeNameMaxLength = 39;
+    public const int DescriptionMaxLength = 200;
+
+    /// <summary>Choice: the reference gives no maximum instance count.</summary>
     public const int MaxInstances = 100;
-    public static readonly IReadOnlyList<string> PortProtocols = ["HTTP", "HTTP/2", "TCP", "UDP"];
-    public static readonly IReadOnlyList<string> DockerConfigTypes =
-        ["default", "customEntrypoint", "customCommand", "customEntrypointCustomCommand"];
 
-    [GeneratedRegex("^[a-z][a-z0-9-]*[a-z0-9]$")]
-    private static partial Regex NamePattern();
-
-    [GeneratedRegex("^[a-z]([a-z0-9-]*[a-z0-9])?$")]
-    private static partial Regex PortNamePattern();
-
-    [GeneratedRegex("^[A-Za-z0-9._:/=-]+$")]
-    private static partial Regex TagPattern();
-
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_.-]*$")]
-    private static partial Regex EnvironmentNamePattern();
-
-    public static void Name(string field, string name)
+    public static void Text(string field, string value, string pattern, int minLength, int maxLength, string page)
     {
-        if (name.Length is < NameMinLength or > NameMaxLength)
+        if (value.Length < minLength || value.Length > maxLength)
         {
-            throw ApiException.BadRequest(field, $"must be {NameMinLength} to {NameMaxLength} characters long, got {name.Length}");
+            throw ApiException.BadRequest(field, $"must be {minLength} to {maxLength} characters long, got {value.Length} ({page})");
         }
 
-        if (!NamePattern().IsMatch(name))
+        if (!ReferencePatterns.Matches(pattern, value))
         {
-            throw ApiException.BadRequest(field,
-                $"'{name}' must contain only lowercase letters, digits and dashes, start with a letter and end with a letter or digit");
+            throw ApiException.BadRequest(field, $"'{value}' does not match {pattern} ({page})");
         }
     }
 
-    public static void Tags(string field, IReadOnlyList<string> tags)
+    public static void Range(string field, long value, long min, long max, string source)
     {
-        if (tags.Count > MaxTags)
+        if (value < min || value > max)
         {
-            throw ApiException.BadRequest(field, $"at most {MaxTags} tags are allowed, got {tags.Count}");
+            throw ApiException.BadRequest(field, $"must be between {min} and {max}, got {value} ({source})");
         }
+    }
 
+    public static void OneOf(string field, string value, IReadOnlyList<string> allowed, string page)
+    {
+        if (!allowed.Contains(value, StringComparer.Ordinal))
+        {
+            throw ApiException.BadRequest(field, $"'{value}' is not one of {string.Join(", ", allowed)} ({page})");
+        }
+    }
+
+    public static void ServiceName(string field, string name) =>
+        Text(field, name, ReferencePatterns.Name, 3, ServiceNameMaxLength, Pages.PutService);
+
+    public static void ProjectName(string field, string name) =>
+        Text(field, name, ReferencePatterns.Name, 3, ProjectNameMaxLength, Pages.CreateProject);
+
+    public static void VolumeName(string field, string name) =>
+        Text(field, name, ReferencePatterns.Name, 3, VolumeNameMaxLength, Pages.CreateVolume);
+
+    public static void Description(string field, string description, string page) =>
+        Text(field, description, ReferencePatterns.Description, 1, DescriptionMaxLength, page);
+
+    /// <summary>
+    /// Each tag must match the reference's pattern and be one of the team's resource tags (team/tags). Whether
+    /// Northflank refuses an unknown tag is left open by the reference; the simulator does (choice).
+    /// </summary>
+    public static void Tags(string field, IReadOnlyList<string> tags, IReadOnlyList<string> teamTags, string page)
+    {
         for (var i = 0; i < tags.Count; i++)
         {
-            var tag = tags[i];
-            if (tag.Length is 0 or > TagMaxLength || !TagPattern().IsMatch(tag))
+            Text($"{field}[{i}]", tags[i], ReferencePatterns.Tag, 3, 100, page);
+            if (!teamTags.Contains(tags[i], StringComparer.Ordinal))
             {
                 throw ApiException.BadRequest($"{field}[{i}]",
-                    $"'{tag}' must be 1 to {TagMaxLength} characters of letters, digits and . _ : / = -");
+                    $"'{tags[i]}' is not one of the team's resource tags ({string.Join(", ", teamTags)}); see team/tags");
             }
         }
     }
 
-    public static void Plan(string field, string plan, IReadOnlyList<PlanOptions> plans)
+    public static void Plan(string field, string plan, IReadOnlyList<PlanOptions> plans, string page)
     {
+        Text(field, plan, ReferencePatterns.Tag, 3, 100, page);
         if (!plans.Any(p => p.Id == plan))
         {
             throw ApiException.BadRequest(field, $"unknown deployment plan '{plan}'; see GET /v1/plans");
         }
     }
 
-    public static void Instances(string field, int instances)
+    public static void Instances(string field, int instances) =>
+        Range(field, instances, 0, MaxInstances, "the simulator's maximum, a choice");
+
+    /// <summary>An <c>{id, type}</c> reference (attachedObjects[], owningObject, nfObject); jobs are not simulated.</summary>
+    public static void ObjectReference(string field, string id, string type, string page)
     {
-        if (instances is < 0 or > MaxInstances)
+        Text($"{field}.id", id, ReferencePatterns.ObjectId, 1, int.MaxValue, page);
+        OneOf($"{field}.type", type, ["service", "job"], page);
+        if (type == "job")
         {
-            throw ApiException.BadRequest(field, $"must be between 0 and {MaxInstances}, got {instances}");
-        }
-    }
-
-    public static void DockerConfig(string field, DockerSettings docker)
-    {
-        if (!DockerConfigTypes.Contains(docker.ConfigType))
-        {
-            throw ApiException.BadRequest($"{field}.configType",
-                $"'{docker.ConfigType}' is not one of {string.Join(", ", DockerConfigTypes)}");
-        }
-    }
-
-    public static void Ports(string field, IReadOnlyList<PortInput> ports)
-    {
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        var numbers = new HashSet<int>();
-        for (var i = 0; i < ports.Count; i++)
-        {
-            var port = ports[i];
-            var at = $"{field}[{i}]";
-            if (port.Name.Length > 20 || !PortNamePattern().IsMatch(port.Name))
-            {
-                throw ApiException.BadRequest($"{at}.name",
-                    $"'{port.Name}' must be 1 to 20 lowercase letters, digits and dashes, starting with a letter");
-            }
-
-            if (port.InternalPort is < 1 or > 65535)
-            {
-                throw ApiException.BadRequest($"{at}.internalPort", $"must be between 1 and 65535, got {port.InternalPort}");
-            }
-
-            if (!PortProtocols.Contains(port.Protocol))
-            {
-                throw ApiException.BadRequest($"{at}.protocol",
-                    $"'{port.Protocol}' is not one of {string.Join(", ", PortProtocols)}");
-            }
-
-            if (!names.Add(port.Name))
-            {
-                throw ApiException.BadRequest($"{at}.name", $"duplicate port name '{port.Name}'");
-            }
-
-            if (!numbers.Add(port.InternalPort))
-            {
-                throw ApiException.BadRequest($"{at}.internalPort", $"duplicate port number {port.InternalPort}");
-            }
-        }
-    }
-
-    public static void Environment(string field, IReadOnlyDictionary<string, string> environment)
-    {
-        foreach (var name in environment.Keys)
-        {
-            if (!EnvironmentNamePattern().IsMatch(name))
-            {
-                throw ApiException.BadRequest($"{field}.{name}", "is not a valid environment variable name");
-            }
-        }
-    }
-
-    public static void Volume(string field, VolumeInput volume)
-    {
-        Name($"{field}.name", volume.Name);
-        Tags($"{field}.tags", volume.Tags);
-        if (volume.AccessMode is not ("ReadWriteOnce" or "ReadWriteMany"))
-        {
-            throw ApiException.BadRequest($"{field}.spec.accessMode", $"'{volume.AccessMode}' is not one of ReadWriteOnce, ReadWriteMany");
-        }
-
-        if (volume.StorageSize < 1)
-        {
-            throw ApiException.BadRequest($"{field}.spec.storageSize", $"must be a positive number of MB, got {volume.StorageSize}");
-        }
-
-        if (volume.Mounts.Count == 0)
-        {
-            throw ApiException.BadRequest($"{field}.mounts", "at least one mount is required");
-        }
-
-        for (var i = 0; i < volume.Mounts.Count; i++)
-        {
-            if (!volume.Mounts[i].ContainerMountPath.StartsWith('/'))
-            {
-                throw ApiException.BadRequest($"{field}.mounts[{i}].containerMountPath", "must be an absolute path");
-            }
+            throw ApiException.BadRequest($"{field}.type", "'job' is not supported by the simulator, which has no jobs; use 'service'");
         }
     }
 }

@@ -39,7 +39,7 @@ public sealed class RateLimiterTests
     }
 
     [Test]
-    public void EachTokenHasItsOwnWindow()
+    public void EachKeyHasItsOwnWindow()
     {
         var limiter = new RateLimiter(new RateLimitOptions { Limit = 1 }, _clock);
         limiter.Acquire("a");

@@ -1,0 +1,33 @@
+namespace NorthflankSimulator.State;
+
+internal sealed partial class SimulatorStore
+{
+    /// <summary>
+    /// Brings expiries up to the clock, as if timers had fired when they were due: at <c>ExpiresAt</c> the service is
+    /// paused (a SCALING deployment starting then), <see cref="SimulatorOptions.ScheduledDeletionDelay"/> later it is
+    /// deleted with its attached volumes. Called under the lock on every way in, so nothing sees a stale state.
+    /// </summary>
+    private void ApplyExpiries()
+    {
+        var now = Now;
+        var delay = _options.ScheduledDeletionDelay;
+        foreach (var project in _projects.Values)
+        {
+            foreach (var service in project.Services.Values.Where(s => s.ExpiresAt is not null).ToList())
+            {
+                if (ExpiryStateMachine.IsDueForDeletion(service.ExpiresAt, now, delay))
+                {
+                    RemoveService(project, service.Id, deleteChildObjects: true);
+                }
+                else if (!service.ExpiryApplied && ExpiryStateMachine.HasExpired(service.ExpiresAt, now))
+                {
+                    service.ExpiryApplied = true;
+                    if (!service.Paused)
+                    {
+                        PauseNow(service, service.ExpiresAt!.Value);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,140 @@
+using System.Text.Json.Nodes;
+
+namespace NorthflankSimulator.State;
+
+internal sealed partial class SimulatorStore
+{
+    /// <summary>
+    /// Applies the fields present. Image, credentials, command, plan, ports, storage, metadata or environment changes
+    /// redeploy (DEPLOYING); an instance-count change alone scales (SCALING); tags and description change nothing
+    /// running. A paused service stays paused: a new instance count is kept for resume.
+    /// </summary>
+    private void ApplyUpdate(ProjectRecord project, ServiceRecord service, ServiceInput input)
+    {
+        if (input.Instances is { } wanted)
+        {
+            foreach (var volume in AttachedVolumes(project, service.Id))
+            {
+                EnsureVolumeCanServe(volume, service.Id, wanted, "deployment.instances");
+            }
+        }
+
+        service.Description = input.Description ?? service.Description;
+        service.Tags = input.Tags ?? service.Tags;
+        var redeploy = ApplyConfiguration(service, input);
+        var rescale = ApplyInstances(service, input.Instances);
+        service.UpdatedAt = Now;
+        if (redeploy || rescale)
+        {
+            Redeploy(service, redeploy ? DeploymentReason.Deploying : DeploymentReason.Scaling);
+        }
+    }
+
+    /// <summary>True when something that needs new containers changed.</summary>
+    private bool ApplyConfiguration(ServiceRecord service, ServiceInput input)
+    {
+        var changed = false;
+        void Set<T>(T? wanted, T? current, Action<T> apply)
+            where T : class
+        {
+            if (wanted is not null && !EqualityComparer<T>.Default.Equals(wanted, current))
+            {
+                apply(wanted);
+                changed = true;
+            }
+        }
+
+        Set(input.Plan, service.Plan, v => service.Plan = v);
+        Set(input.ImagePath, service.ImagePath, v => service.ImagePath = v);
+        Set(input.Credentials, service.Credentials, v => service.Credentials = v);
+        Set(input.Docker, service.Docker, v => service.Docker = v);
+        if (input.EphemeralStorageSize is { } size && size != service.EphemeralStorageSize)
+        {
+            service.EphemeralStorageSize = size;
+            changed = true;
+        }
+
+        if (input.Metadata is not null && !JsonNode.DeepEquals(input.Metadata, service.Metadata))
+        {
+            service.Metadata = input.Metadata.DeepClone();
+            changed = true;
+        }
+
+        if (input.Ports is not null && !SamePorts(service.Ports, input.Ports))
+        {
+            service.Ports = AssignPortIds(input.Ports, service.Ports);
+            changed = true;
+        }
+
+        if (input.Environment is not null && !SameEnvironment(service.Environment, input.Environment))
+        {
+            service.Environment = input.Environment;
+            changed = true;
+        }
+
+        return changed;
+    }
+
+    /// <summary>True when the running count changed; on a paused service only what resume restores changes.</summary>
+    private static bool ApplyInstances(ServiceRecord service, int? instances)
+    {
+        if (instances is not { } count)
+        {
+            return false;
+        }
+
+        if (service.Paused)
+        {
+            service.InstancesBeforePause = count;
+            return false;
+        }
+
+        var changed = count != service.Instances;
+        service.Instances = count;
+        service.InstancesBeforePause = count;
+        return changed;
+    }
+
+    private void Redeploy(ServiceRecord service, DeploymentReason reason, DateTimeOffset? at = null)
+    {
+        var when = at ?? Now;
+        service.Rollout = DeploymentStateMachine.Start(when, reason, service.ImagePath, service.Instances, Timing);
+        service.DeploymentCount++;
+        service.UpdatedAt = when;
+    }
+
+    private List<PortRecord> AssignPortIds(IReadOnlyList<PortInput> ports, IReadOnlyList<PortRecord> existing)
+    {
+        var result = new List<PortRecord>();
+        for (var i = 0; i < ports.Count; i++)
+        {
+            var port = ports[i];
+            string id;
+            if (port.Id is not null)
+            {
+                id = existing.Any(p => p.Id == port.Id)
+                    ? port.Id
+                    : throw ApiException.BadRequest($"ports[{i}].id", $"no existing port has id '{port.Id}'");
+            }
+            else
+            {
+                // Without an id, a port keeps its identity when its name survives, as a rename is the only way to lose it.
+                id = existing.FirstOrDefault(p => p.Name == port.Name)?.Id ?? $"p-{_random.NextId(10)}";
+            }
+
+            result.Add(new PortRecord(id, port.Name, port.InternalPort, port.Protocol, port.Public));
+        }
+
+        return result;
+    }
+
+    private static bool SamePorts(IReadOnlyList<PortRecord> current, IReadOnlyList<PortInput> wanted) =>
+        current.Count == wanted.Count && current.Zip(wanted).All(pair =>
+            pair.First.Name == pair.Second.Name && pair.First.InternalPort == pair.Second.InternalPort
+            && pair.First.Protocol == pair.Second.Protocol && pair.First.Public == pair.Second.Public
+            && (pair.Second.Id is null || pair.Second.Id == pair.First.Id));
+
+    private static bool SameEnvironment(Dictionary<string, string> current, Dictionary<string, string> wanted) =>
+        current.Count == wanted.Count
+        && current.All(pair => wanted.TryGetValue(pair.Key, out var value) && value == pair.Value);
+}
