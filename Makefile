@@ -37,7 +37,7 @@ publish:
 # Helm packages only files inside the chart, so the chart carries a copy (a test fails when the two differ).
 crds:
 	rm -f crds/*.yaml charts/northflank-sandbox-operator/crds/*.yaml
-	dotnet run --project operator -c $(CONFIGURATION) -- crds crds
+	dotnet run --project operator -c $(CONFIGURATION) -- crds "$(CURDIR)/crds"
 	cp crds/*.yaml charts/northflank-sandbox-operator/crds/
 
 chart-lint: tools

@@ -20,6 +20,11 @@ public static partial class SpecValidator
             problems.Add("spec.image is required");
         }
 
+        if (Adoption.Problem(sandbox) is { } adoption)
+        {
+            problems.Add(adoption);
+        }
+
         ValidateEnv(spec, problems);
         ValidatePorts(spec, problems);
         ValidateLifecycle(spec, problems);

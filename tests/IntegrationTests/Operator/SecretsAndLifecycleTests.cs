@@ -81,23 +81,5 @@ public class SecretsAndLifecycleTests : OperatorTest
         Assert.That(expired.Status.ExpiresAt, Is.EqualTo(expired.Spec.Lifecycle!.ShutdownTime));
     }
 
-    [Test]
-    public async Task External_name_annotation_adopts_an_existing_service_and_deletes_it_with_the_sandbox()
-    {
-        using var api = new SimulatorApi(Simulator);
-        await api.CreateForeignServiceAsync(Project, "legacy-agent");
-        var sandbox = NewSandbox("adopter");
-        sandbox.Metadata.Annotations = new Dictionary<string, string> { [SandboxAnnotations.ExternalName] = "legacy-agent" };
-
-        await CreateAsync(sandbox);
-        var ready = await WaitForConditionAsync("adopter", ConditionTypes.Ready, "True");
-
-        Assert.That(ready.Status!.ServiceId, Is.EqualTo("legacy-agent"));
-        Assert.That(ServicesOnNorthflank().Single().ImagePath, Is.EqualTo("python:3.12-slim"), "brought to the Sandbox's spec");
-        await DeleteAsync("adopter");
-        await WaitUntilGoneAsync("adopter");
-        Assert.That(ServicesOnNorthflank(), Is.Empty);
-    }
-
     private static string OperatorTestToken => NorthflankSimulator.SimulatorOptions.DefaultDevelopmentToken;
 }

@@ -1,0 +1,165 @@
+using k8s.Models;
+using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Reconciler;
+using SandboxOperator.Reconciler.Access;
+
+namespace UnitTests.Reconciler;
+
+public class AccessResolverTests
+{
+    private Configs configs = null!;
+    private AccessOptions options = null!;
+
+    private AccessResolver Resolver => new(configs, configs, options);
+
+    [SetUp]
+    public void SetUp()
+    {
+        configs = new Configs();
+        options = new AccessOptions { DefaultProjectId = "default-project", DefaultCredentialsNamespace = "ops" };
+    }
+
+    [Test]
+    public void Without_a_config_the_operators_flags_are_the_config_and_allow_only_their_projects()
+    {
+        options.AllowedProjects = ["extra-project"];
+        var sandbox = SandboxFactory.New(configure: s => s.ProjectId = null);
+
+        var access = Resolver.Resolve(sandbox);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(access.Config, Is.EqualTo(ConfigKey.Implicit));
+            Assert.That(access.Credentials, Is.EqualTo(new SecretReference("ops", "northflank-credentials", "token")));
+            Assert.That(Resolver.Admit(sandbox, access), Is.EqualTo("default-project"));
+            Assert.That(access.Projects, Is.EqualTo(new[] { "default-project", "extra-project" }));
+            Assert.That(access.AdoptionAllowed, Is.False);
+        });
+        sandbox.Spec.ProjectId = "someone-elses-project";
+        AssertRefused(() => Resolver.Admit(sandbox, access), SyncedReasons.ProjectNotAllowed, "someone-elses-project");
+    }
+
+    [Test]
+    public void A_namespaced_config_serves_only_its_own_namespace()
+    {
+        configs.Namespaced.Add(NamespacedConfig("team-b", "nf"));
+        var sandbox = SandboxFactory.New(configure: s => s.ConfigRef = new ConfigReference { Kind = NorthflankConfig.EntityKind, Name = "nf" });
+
+        // The Sandbox is in team-a: a NorthflankConfig named "nf" in team-b is not its config, whatever the name.
+        AssertRefused(() => Resolver.Resolve(sandbox), SyncedReasons.ConfigNotFound, "team-a/nf");
+
+        configs.Namespaced.Add(NamespacedConfig("team-a", "nf"));
+        Assert.That(Resolver.Resolve(sandbox).Credentials, Is.EqualTo(new SecretReference("team-a", "nf-token", "token")));
+    }
+
+    [Test]
+    public void A_cluster_config_serves_only_the_namespaces_it_lists()
+    {
+        configs.Cluster.Add(ClusterConfig("shared", namespaces: ["team-b"]));
+        var sandbox = SandboxFactory.New(configure: s => s.ConfigRef = new ConfigReference { Name = "shared" });
+
+        AssertRefused(() => Resolver.Resolve(sandbox), SyncedReasons.ConfigNotAllowed, "team-a");
+
+        configs.Cluster[0].Spec.Namespaces = ["team-a", "team-b"];
+        Assert.That(Resolver.Resolve(sandbox).Credentials.Namespace, Is.EqualTo("admin-secrets"));
+    }
+
+    [Test]
+    public void The_default_config_named_by_the_operator_is_used_when_a_Sandbox_names_none()
+    {
+        options = new AccessOptions { DefaultConfigName = "default" };
+        var sandbox = SandboxFactory.New();
+
+        AssertRefused(() => Resolver.Resolve(sandbox), SyncedReasons.ConfigNotFound, "ClusterNorthflankConfig default");
+        configs.Cluster.Add(ClusterConfig("default"));
+        Assert.That(Resolver.Resolve(sandbox).Config, Is.EqualTo(new ConfigKey(ClusterNorthflankConfig.EntityKind, null, "default")));
+    }
+
+    [Test]
+    public void Plans_adoption_and_changing_project_are_checked_before_any_call()
+    {
+        configs.Cluster.Add(ClusterConfig("strict", plans: ["nf-compute-10"]));
+        var sandbox = SandboxFactory.New(configure: s => s.ConfigRef = new ConfigReference { Name = "strict" });
+        var access = Resolver.Resolve(sandbox);
+
+        AssertRefused(() => Resolver.Admit(sandbox, access), SyncedReasons.PlanNotAllowed, "nf-compute-20");
+        sandbox.Spec.Plan = "nf-compute-10";
+        sandbox.Metadata.Annotations = new Dictionary<string, string> { [SandboxAnnotations.ExternalName] = "legacy-service" };
+        AssertRefused(() => Resolver.Admit(sandbox, access), SyncedReasons.AdoptionRefused, "does not allow adopting");
+        sandbox.Metadata.Annotations.Clear();
+        sandbox.Status = new SandboxStatus { ProjectId = "default-project" };
+        sandbox.Spec.ProjectId = "other-project";
+        AssertRefused(() => Resolver.Admit(sandbox, access), SyncedReasons.InvalidSpec, "cannot change");
+    }
+
+    [Test]
+    public void A_status_pointing_at_a_project_the_config_does_not_allow_is_not_trusted()
+    {
+        var sandbox = SandboxFactory.New(configure: s => s.ProjectId = null);
+        sandbox.Status = new SandboxStatus { ProjectId = "victim-project" };
+
+        AssertRefused(() => Resolver.Admit(sandbox, Resolver.Resolve(sandbox)), SyncedReasons.ProjectNotAllowed, "victim-project");
+    }
+
+    [Test]
+    public void The_oldest_Sandboxes_are_served_first_up_to_the_configs_maximum()
+    {
+        configs.Cluster.Add(ClusterConfig("small", maxSandboxes: 2));
+        var sandboxes = Enumerable.Range(1, 3).Select(i => SandboxFactory.New($"s{i}", s => s.ConfigRef = new ConfigReference { Name = "small" })).ToList();
+        for (var i = 0; i < sandboxes.Count; i++)
+        {
+            sandboxes[i].Metadata.CreationTimestamp = new DateTime(2026, 11, 23, 10, i, 0, DateTimeKind.Utc);
+        }
+
+        configs.Sandboxes.AddRange(sandboxes);
+        configs.Sandboxes.Add(SandboxFactory.New("elsewhere")); // on another config: does not count
+
+        Assert.That(Resolver.Admit(sandboxes[0], Resolver.Resolve(sandboxes[0])), Is.EqualTo("default-project"));
+        Assert.That(Resolver.Admit(sandboxes[1], Resolver.Resolve(sandboxes[1])), Is.EqualTo("default-project"));
+        AssertRefused(() => Resolver.Admit(sandboxes[2], Resolver.Resolve(sandboxes[2])), SyncedReasons.QuotaExceeded, "allows 2");
+
+        sandboxes[0].Metadata.DeletionTimestamp = DateTime.UtcNow;
+        Assert.That(Resolver.Admit(sandboxes[2], Resolver.Resolve(sandboxes[2])), Is.EqualTo("default-project"), "a Sandbox being deleted frees its place");
+    }
+
+    private static void AssertRefused(TestDelegate call, string reason, string mentions)
+    {
+        var refusal = Assert.Throws<InvalidInputException>(call)!;
+        Assert.That(refusal.Reason, Is.EqualTo(reason));
+        Assert.That(refusal.Message, Does.Contain(mentions));
+    }
+
+    private static NorthflankConfig NamespacedConfig(string ns, string name) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns },
+        Spec = new NamespacedNorthflankConfigSpec { Projects = ["default-project"], CredentialsSecretRef = new SecretKeySelector { Name = "nf-token" } },
+    };
+
+    private static ClusterNorthflankConfig ClusterConfig(string name, IList<string>? namespaces = null, IList<string>? plans = null, int? maxSandboxes = null) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name },
+        Spec = new ClusterNorthflankConfigSpec
+        {
+            Projects = ["default-project"],
+            CredentialsSecretRef = new NamespacedSecretKeySelector { Namespace = "admin-secrets", Name = "nf-token" },
+            Namespaces = namespaces,
+            Limits = new NorthflankConfigLimits { Plans = plans, MaxSandboxes = maxSandboxes },
+        },
+    };
+
+    private sealed class Configs : INorthflankConfigs, ISandboxDirectory
+    {
+        public List<NorthflankConfig> Namespaced { get; } = [];
+
+        public List<ClusterNorthflankConfig> Cluster { get; } = [];
+
+        public List<Sandbox> Sandboxes { get; } = [];
+
+        NorthflankConfig? INorthflankConfigs.Namespaced(string @namespace, string name) =>
+            Namespaced.FirstOrDefault(c => c.Metadata.NamespaceProperty == @namespace && c.Metadata.Name == name);
+
+        ClusterNorthflankConfig? INorthflankConfigs.Cluster(string name) => Cluster.FirstOrDefault(c => c.Metadata.Name == name);
+
+        public IReadOnlyList<Sandbox> All() => Sandboxes;
+    }
+}
