@@ -23,7 +23,12 @@ public static class OperatorServices
         var reconcilerOptions = options.ToReconcilerOptions();
         services.AddSingleton(options);
         services.AddSingleton(reconcilerOptions);
-        services.AddSingleton<INorthflankApiFactory>(sp => new NorthflankApiFactory(options.Northflank, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
+        // Every Northflank write checks the leadership fence just before it is sent: a deposed leader sends none.
+        services.AddSingleton<INorthflankApiFactory>(sp =>
+        {
+            var fence = sp.GetRequiredService<ILeadershipFence>();
+            return new NorthflankApiFactory(options.Northflank, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>(), fence.ThrowIfLost);
+        });
         services.AddSingleton<IReferenceReader, KubernetesReferenceReader>();
         services.AddSingleton<ISandboxStatusWriter, SandboxStatusWriter>();
         services.AddSingleton<ISandboxEventSink, SandboxEventSink>();

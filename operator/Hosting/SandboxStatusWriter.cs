@@ -8,7 +8,7 @@ using SandboxOperator.Runtime;
 
 namespace SandboxOperator.Hosting;
 
-public sealed class SandboxStatusWriter(IEntityClient<Sandbox> client, IKubernetes kubernetes) : ISandboxStatusWriter
+public sealed class SandboxStatusWriter(IEntityClient<Sandbox> client, IKubernetes kubernetes, ILeadershipFence fence) : ISandboxStatusWriter
 {
     /// <summary>
     /// Replaces the whole status with one JSON-patch "add": only the leader writes, and never for one Sandbox
@@ -23,6 +23,7 @@ public sealed class SandboxStatusWriter(IEntityClient<Sandbox> client, IKubernet
 
     public async Task DeleteSandboxAsync(Sandbox sandbox, CancellationToken ct)
     {
+        fence.ThrowIfLost();
         try
         {
             await kubernetes.CustomObjects.DeleteNamespacedCustomObjectAsync(
