@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using k8s;
 using k8s.Models;
 using NorthflankSimulator;
@@ -59,7 +60,9 @@ public class LeaderFailoverTests : OperatorTest
             a.Process.Resume();
             var exitCode = await a.Process.WaitForExitAsync(TimeSpan.FromSeconds(60));
             Assert.That(exitCode, Is.Not.Zero, "a deposed leader exits for a clean restart");
-            Assert.That(a.Process.ReadLog(), Does.Contain("Lost leadership"));
+            var lost = a.Process.ReadLog().Split('\n').FirstOrDefault(l => l.Contains("Lost leadership", StringComparison.Ordinal));
+            Assert.That(lost, Is.Not.Null, "the old leader says why it exits");
+            TestContext.Out.WriteLine($"replica-a exited with {exitCode}: {JsonDocument.Parse(lost!).RootElement.GetProperty("Message").GetString()}");
 
             await load.CancelAsync();
             await loadTask;
