@@ -41,12 +41,8 @@ public sealed class ClusterNorthflankConfigController(ConfigChecker checker, IEn
 
 internal static class ConfigStatus
 {
-    /// <summary>A merge patch of the whole status, on the resourceVersion read (a conflict re-reads and tries again).</summary>
-    public static async Task WriteAsync<TEntity>(IEntityClient<TEntity> client, V1ObjectMeta metadata, NorthflankConfigStatus status, CancellationToken ct)
-        where TEntity : IKubernetesObject<V1ObjectMeta>
-    {
-        var body = new { metadata = new { resourceVersion = metadata.ResourceVersion }, status };
-        var patch = new V1Patch(KubernetesJson.Serialize(body), V1Patch.PatchType.MergePatch);
-        await client.PatchStatusAsync(metadata.Name, metadata.NamespaceProperty, patch, ct);
-    }
+    /// <summary>The whole status, conditional on the resourceVersion read (a conflict re-reads and tries again).</summary>
+    public static Task WriteAsync<TEntity>(IEntityClient<TEntity> client, V1ObjectMeta metadata, NorthflankConfigStatus status, CancellationToken ct)
+        where TEntity : IKubernetesObject<V1ObjectMeta> =>
+        client.ReplaceStatusAsync(metadata, status, ct);
 }

@@ -8,21 +8,15 @@ using SandboxOperator.Runtime;
 
 namespace SandboxOperator.Hosting;
 
-public sealed class SandboxStatusWriter(IEntityClient<Sandbox> client, IKubernetes kubernetes) : ISandboxStatusWriter
+public sealed class SandboxStatusWriter(IEntityClient<Sandbox> client, IKubernetes kubernetes, ILeadershipFence fence) : ISandboxStatusWriter
 {
-    /// <summary>
-    /// Replaces the whole status with one JSON-patch "add": only the leader writes, and never for one Sandbox
-    /// from two workers, so there is no one to conflict with; a stale cached resourceVersion costs nothing.
-    /// </summary>
-    public async Task<string?> WriteStatusAsync(Sandbox sandbox, SandboxStatus status, CancellationToken ct)
-    {
-        var patch = new V1Patch(new[] { new { op = "add", path = "/status", value = status } }, V1Patch.PatchType.JsonPatch);
-        var updated = await client.PatchStatusAsync(sandbox.Metadata.Name, sandbox.Metadata.NamespaceProperty, patch, ct);
-        return updated.Metadata.ResourceVersion;
-    }
+    /// <summary>Replaces the whole status, conditional on the resourceVersion it was computed from (see <see cref="StatusWrites"/>).</summary>
+    public async Task<string?> WriteStatusAsync(Sandbox sandbox, SandboxStatus status, CancellationToken ct) =>
+        (await client.ReplaceStatusAsync(sandbox.Metadata, status, ct)).Metadata.ResourceVersion;
 
     public async Task DeleteSandboxAsync(Sandbox sandbox, CancellationToken ct)
     {
+        fence.ThrowIfLost();
         try
         {
             await kubernetes.CustomObjects.DeleteNamespacedCustomObjectAsync(

@@ -17,6 +17,8 @@ namespace SandboxOperator.Northflank;
 /// request from the token's shared <see cref="RequestBudget"/>. Idempotent calls are retried on transient failures
 /// (no answer, 408, 429, 5xx) with jittered exponential backoff; <see cref="CreateVolumeAsync"/> is never retried.
 /// The token goes into the Authorization header and nowhere else: not into exceptions, logs, metrics or traces.
+/// Every write (any request but a GET) first calls the write guard the host gives, immediately before it is sent
+/// (after any wait for the budget), so a replica that is no longer allowed to write sends nothing.
 /// </summary>
 public sealed class NorthflankApiClient : INorthflankApi, IDisposable
 {
@@ -45,18 +47,22 @@ public sealed class NorthflankApiClient : INorthflankApi, IDisposable
     private readonly ILogger logger;
     private readonly TimeProvider time;
     private readonly ResiliencePipeline retrying;
+    private readonly Action? beforeWrite;
 
     /// <param name="token">The API token; only the Authorization header sees its value.</param>
     /// <param name="budget">The token's budget, shared with every other user of the token.</param>
     /// <param name="options">Base URL, timeout and retry settings; defaults when null.</param>
     /// <param name="logger">Debug line per request; never the token, never bodies.</param>
     /// <param name="timeProvider">Clock for timeouts, retry delays and durations; should be the budget's.</param>
+    /// <param name="beforeWrite">Called just before each non-GET request goes out; throws to keep it from being sent
+    /// (the host's leadership fence). Its exception reaches the caller as is and is never retried.</param>
     public NorthflankApiClient(
         NorthflankToken token,
         RequestBudget budget,
         NorthflankClientOptions? options = null,
         ILogger<NorthflankApiClient>? logger = null,
-        TimeProvider? timeProvider = null)
+        TimeProvider? timeProvider = null,
+        Action? beforeWrite = null)
     {
         ArgumentNullException.ThrowIfNull(token);
         ArgumentNullException.ThrowIfNull(budget);
@@ -66,6 +72,7 @@ public sealed class NorthflankApiClient : INorthflankApi, IDisposable
         Budget = budget;
         this.logger = logger ?? NullLogger<NorthflankApiClient>.Instance;
         time = timeProvider ?? TimeProvider.System;
+        this.beforeWrite = beforeWrite;
 
         rest = new RestClient(new RestClientOptions(this.options.BaseUrl)
         {
@@ -292,6 +299,12 @@ public sealed class NorthflankApiClient : INorthflankApi, IDisposable
         activity?.SetTag("northflank.endpoint", call.Route);
         activity?.SetTag("http.request.method", method);
         activity?.SetTag("northflank.budget.wait_ms", waited.TotalMilliseconds);
+
+        if (call.Method != Method.Get)
+        {
+            // Last moment before sending: the budget wait above may have been long.
+            beforeWrite?.Invoke();
+        }
 
         using var timeout = new CancellationTokenSource(options.RequestTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);

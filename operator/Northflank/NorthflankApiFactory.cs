@@ -15,14 +15,17 @@ public sealed class NorthflankApiFactory : INorthflankApiFactory, IDisposable
     private readonly NorthflankClientOptions options;
     private readonly ILoggerFactory loggerFactory;
     private readonly TimeProvider time;
+    private readonly Action? beforeWrite;
     private bool disposed;
 
-    public NorthflankApiFactory(NorthflankClientOptions? options = null, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+    /// <param name="beforeWrite">Given to every client: called just before each write is sent, throws to stop it.</param>
+    public NorthflankApiFactory(NorthflankClientOptions? options = null, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null, Action? beforeWrite = null)
     {
         this.options = options ?? new NorthflankClientOptions();
         this.options.Validate();
         this.loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         time = timeProvider ?? TimeProvider.System;
+        this.beforeWrite = beforeWrite;
     }
 
     public NorthflankClientOptions Options => options;
@@ -54,6 +57,6 @@ public sealed class NorthflankApiFactory : INorthflankApiFactory, IDisposable
     private NorthflankApiClient Create(NorthflankToken token)
     {
         var budget = new RequestBudget(options.RequestsPerHour, options.Headroom, options.BurstSize, time, token.Fingerprint);
-        return new NorthflankApiClient(token, budget, options, loggerFactory.CreateLogger<NorthflankApiClient>(), time);
+        return new NorthflankApiClient(token, budget, options, loggerFactory.CreateLogger<NorthflankApiClient>(), time, beforeWrite);
     }
 }

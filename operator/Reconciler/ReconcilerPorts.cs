@@ -17,6 +17,10 @@ public interface IReferenceReader
 /// <summary>Writes the status subresource; a conflict surfaces as an exception and the reconcile is retried.</summary>
 public interface ISandboxStatusWriter
 {
+    /// <summary>
+    /// Replaces the whole status, only if the Sandbox still has <paramref name="sandbox"/>'s resourceVersion: a
+    /// Sandbox changed since it was read (or written by someone else) is a conflict, thrown, never overwritten.
+    /// </summary>
     /// <returns>The resourceVersion the Sandbox has after the write.</returns>
     Task<string?> WriteStatusAsync(Sandbox sandbox, SandboxStatus status, CancellationToken ct);
 

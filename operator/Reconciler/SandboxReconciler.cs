@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using SandboxOperator.Api.V1Alpha1;
@@ -27,12 +26,12 @@ public sealed class SandboxReconciler(
     private readonly ActionExecutor executor = new(options.ClusterId, time);
     private readonly DeploymentDetails details = new();
 
-    // Status written but perhaps not yet back through the watch: (resourceVersion it replaced, status written).
-    private readonly ConcurrentDictionary<string, (string? ReplacedVersion, SandboxStatus Status)> written = new();
+    // Status written but perhaps not yet back through the watch.
+    private readonly StatusMemory written = new();
 
     public async Task<TimeSpan?> ReconcileAsync(Sandbox sandbox, CancellationToken ct)
     {
-        sandbox = WithNewestStatus(sandbox);
+        sandbox = written.Newest(sandbox);
         var now = time.GetUtcNow();
         var problems = SpecValidator.Validate(sandbox);
         if (problems.Count > 0)
@@ -191,6 +190,10 @@ public sealed class SandboxReconciler(
         }
     }
 
+    /// <summary>
+    /// Writes status conditional on the resourceVersion the reconcile read (a conflict is thrown for a retry on fresh
+    /// data, never overwritten), and remembers it until the watch brings it back (see <see cref="StatusMemory"/>).
+    /// </summary>
     private async Task WriteStatusAsync(Sandbox sandbox, SandboxStatus status, CancellationToken ct)
     {
         if (Same(sandbox.Status, status))
@@ -198,29 +201,14 @@ public sealed class SandboxReconciler(
             return;
         }
 
-        var replaced = sandbox.Metadata.ResourceVersion;
-        await statusWriter.WriteStatusAsync(sandbox, status, ct);
-        written[SandboxKey.Of(sandbox)] = (replaced, status);
-    }
-
-    /// <summary>
-    /// The informer cache may still hold the object as it was before our last status write; use what we wrote,
-    /// or the next reconcile would act on a stale applied-spec hash and repeat work.
-    /// </summary>
-    private Sandbox WithNewestStatus(Sandbox sandbox)
-    {
-        if (written.TryGetValue(SandboxKey.Of(sandbox), out var last) && last.ReplacedVersion == sandbox.Metadata.ResourceVersion)
-        {
-            sandbox.Status = last.Status;
-        }
-
-        return sandbox;
+        var version = await statusWriter.WriteStatusAsync(sandbox, status, ct);
+        written.Remember(sandbox, version, status);
     }
 
     /// <summary>Drops what is remembered of a Sandbox that is gone from the cluster.</summary>
     public void Forget(Sandbox sandbox)
     {
-        written.TryRemove(SandboxKey.Of(sandbox), out _);
+        written.Forget(sandbox);
         credentials.Forget(sandbox);
         observer.Forget(sandbox);
         details.Forget(sandbox);

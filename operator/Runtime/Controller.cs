@@ -52,7 +52,8 @@ public sealed record ControllerOptions
 
     public TimeSpan QueueMaxDelay { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How long in-flight reconciles may run on after a stop before they are cancelled.</summary>
+    /// <summary>How long in-flight reconciles may run on after a stop before they are cancelled. Lost leadership
+    /// cancels them at once instead (see <see cref="ILeadershipFence"/>).</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     public InformerOptions Informer { get; init; } = new();
@@ -65,15 +66,17 @@ public interface IRunnableController
 
     IReadOnlyList<IInformer> Informers { get; }
 
-    /// <summary>Runs informers, waits for their caches, then runs workers until <paramref name="ct"/> is cancelled;
-    /// then drains in-flight reconciles (bounded by <see cref="ControllerOptions.ShutdownTimeout"/>).</summary>
+    /// <summary>Runs informers, waits for their caches, then runs workers until <paramref name="ct"/> is cancelled
+    /// or the leadership fence closes. A stop drains in-flight reconciles (bounded by
+    /// <see cref="ControllerOptions.ShutdownTimeout"/>); lost leadership has cancelled them already.</summary>
     Task RunAsync(CancellationToken ct);
 }
 
 /// <summary>
 /// Reconciles one entity type: an informer feeds a work queue with keys; workers take the newest cached object
 /// and call the registered <see cref="IEntityController{TEntity}"/> / <see cref="IEntityFinalizer{TEntity}"/>
-/// (resolved from a fresh DI scope per reconcile).
+/// (resolved from a fresh DI scope per reconcile). Reconciles run on the leadership fence's token, so losing
+/// leadership cancels them at once.
 /// </summary>
 public sealed class Controller<TEntity> : IRunnableController
     where TEntity : IKubernetesObject<V1ObjectMeta>
@@ -86,6 +89,7 @@ public sealed class Controller<TEntity> : IRunnableController
     private readonly ILogger _logger;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ControllerTelemetry _telemetry;
+    private readonly ILeadershipFence _fence;
     private readonly List<IInformer> _informers = [];
     private readonly List<(IKeySource Source, bool Priority)> _sources = [];
     private readonly ConcurrentDictionary<ObjectKey, TEntity> _tombstones = new();
@@ -99,9 +103,11 @@ public sealed class Controller<TEntity> : IRunnableController
         UpdatePredicate<TEntity>? updatePredicate = null,
         TimeProvider? time = null,
         ILoggerFactory? loggerFactory = null,
-        ControllerTelemetry? telemetry = null)
+        ControllerTelemetry? telemetry = null,
+        ILeadershipFence? fence = null)
     {
         Name = name;
+        _fence = fence ?? AlwaysHeldFence.Instance;
         _client = client;
         _scopes = scopes;
         _options = options ?? new ControllerOptions();
@@ -163,14 +169,17 @@ public sealed class Controller<TEntity> : IRunnableController
 
     public async Task RunAsync(CancellationToken ct)
     {
-        using var informerCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var stopCts = CancellationTokenSource.CreateLinkedTokenSource(ct, _fence.Token);
+        var stop = stopCts.Token;
+        using var informerCts = CancellationTokenSource.CreateLinkedTokenSource(stop);
         var informerTasks = _informers.Select(i => i.RunAsync(informerCts.Token)).ToList();
-        using var reconcileCts = new CancellationTokenSource();
+        // Linked to the fence, not to ct: a stop lets reconciles drain, lost leadership cancels them at once.
+        using var reconcileCts = CancellationTokenSource.CreateLinkedTokenSource(_fence.Token);
         var workers = new List<Task>();
         try
         {
             _logger.LogInformation("Starting controller {Controller}; waiting for caches to sync", Name);
-            await Task.WhenAll(_informers.Select(i => i.WaitForSyncAsync(ct)));
+            await Task.WhenAll(_informers.Select(i => i.WaitForSyncAsync(stop)));
             _logger.LogInformation("Caches synced; starting {Workers} workers for {Controller}", _options.Workers, Name);
             for (var i = 0; i < Math.Max(1, _options.Workers); i++)
             {
@@ -179,14 +188,19 @@ public sealed class Controller<TEntity> : IRunnableController
 
             informerTasks.AddRange(_sources.Select(s => Task.Run(() => RunSourceAsync(s.Source, s.Priority, informerCts.Token), CancellationToken.None)));
 
-            await Task.Delay(Timeout.InfiniteTimeSpan, ct);
+            await Task.Delay(Timeout.InfiniteTimeSpan, stop);
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             // Stopping.
         }
         finally
         {
+            if (_fence.Token.IsCancellationRequested)
+            {
+                _logger.LogWarning("Leadership lost: in-flight reconciles of {Controller} cancelled, no more writes", Name);
+            }
+
             _logger.LogInformation("Stopping controller {Controller}", Name);
             var drained = await Queue.ShutDownWithDrainAsync(_options.ShutdownTimeout, CancellationToken.None);
             if (!drained)
@@ -270,6 +284,11 @@ public sealed class Controller<TEntity> : IRunnableController
         try
         {
             result = await ProcessCoreAsync(key, ct);
+        }
+        catch (LeadershipLostException)
+        {
+            // A write was refused by the fence; the token may be cancelled a moment later. Nothing to retry here.
+            result = ControllerTelemetry.ResultRequeue;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

@@ -45,16 +45,20 @@ public interface IEntityClient<TEntity>
 /// type's <see cref="KubernetesEntityAttribute"/>. A <c>null</c> namespace means cluster-scoped (or, for list and
 /// watch, all namespaces). It is also the resource's <see cref="IListWatch{TEntity}"/>.
 /// Core types (empty group) are not served by CustomObjects; use <see cref="ListWatches"/> for their list/watch.
+/// Every write (patch, status patch, status replace) first checks the <see cref="ILeadershipFence"/>, so a deposed
+/// leader's write is refused before it is sent.
 /// </summary>
 public sealed class EntityClient<TEntity> : IEntityClient<TEntity>, IListWatch<TEntity>
     where TEntity : IKubernetesObject<V1ObjectMeta>
 {
     private readonly IKubernetes _kubernetes;
     private readonly DelegateListWatch<TEntity> _listWatch;
+    private readonly ILeadershipFence _fence;
 
-    public EntityClient(IKubernetes kubernetes, ListWatchOptions? options = null)
+    public EntityClient(IKubernetes kubernetes, ListWatchOptions? options = null, ILeadershipFence? fence = null)
     {
         _kubernetes = kubernetes;
+        _fence = fence ?? AlwaysHeldFence.Instance;
         Metadata = EntityMetadata.For<TEntity>();
         if (Metadata.IsCoreGroup)
         {
@@ -99,6 +103,7 @@ public sealed class EntityClient<TEntity> : IEntityClient<TEntity>, IListWatch<T
 
     public async Task<TEntity> PatchAsync(string name, string? @namespace, V1Patch patch, CancellationToken ct)
     {
+        _fence.ThrowIfLost();
         var m = Metadata;
         using var response = @namespace is null
             ? await _kubernetes.CustomObjects.PatchClusterCustomObjectWithHttpMessagesAsync<TEntity>(patch, m.Group, m.Version, m.Plural, name, cancellationToken: ct)
@@ -108,6 +113,7 @@ public sealed class EntityClient<TEntity> : IEntityClient<TEntity>, IListWatch<T
 
     public async Task<TEntity> PatchStatusAsync(string name, string? @namespace, V1Patch patch, CancellationToken ct)
     {
+        _fence.ThrowIfLost();
         var m = Metadata;
         using var response = @namespace is null
             ? await _kubernetes.CustomObjects.PatchClusterCustomObjectStatusWithHttpMessagesAsync<TEntity>(patch, m.Group, m.Version, m.Plural, name, cancellationToken: ct)
@@ -118,6 +124,7 @@ public sealed class EntityClient<TEntity> : IEntityClient<TEntity>, IListWatch<T
     public async Task<TEntity> ReplaceStatusAsync(TEntity entity, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(entity);
+        _fence.ThrowIfLost();
         var m = Metadata;
         var key = ObjectKey.Of(entity);
         using var response = key.Namespace is null

@@ -29,13 +29,23 @@ public interface IEventSink
     Task PatchAsync(string @namespace, string name, V1Patch patch, CancellationToken ct);
 }
 
-public sealed class KubernetesEventSink(IKubernetes kubernetes) : IEventSink
+/// <summary>Events go to the API server, and only while the leadership fence holds: a deposed leader writes nothing.</summary>
+public sealed class KubernetesEventSink(IKubernetes kubernetes, ILeadershipFence? fence = null) : IEventSink
 {
-    public Task CreateAsync(Corev1Event ev, CancellationToken ct) =>
-        kubernetes.CoreV1.CreateNamespacedEventAsync(ev, ev.Metadata.NamespaceProperty, cancellationToken: ct);
+    private readonly ILeadershipFence _fence = fence ?? AlwaysHeldFence.Instance;
 
-    public Task PatchAsync(string @namespace, string name, V1Patch patch, CancellationToken ct) =>
-        kubernetes.CoreV1.PatchNamespacedEventAsync(patch, name, @namespace, cancellationToken: ct);
+    public Task CreateAsync(Corev1Event ev, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(ev);
+        _fence.ThrowIfLost();
+        return kubernetes.CoreV1.CreateNamespacedEventAsync(ev, ev.Metadata.NamespaceProperty, cancellationToken: ct);
+    }
+
+    public Task PatchAsync(string @namespace, string name, V1Patch patch, CancellationToken ct)
+    {
+        _fence.ThrowIfLost();
+        return kubernetes.CoreV1.PatchNamespacedEventAsync(patch, name, @namespace, cancellationToken: ct);
+    }
 }
 
 public sealed record EventRecorderOptions
@@ -150,6 +160,11 @@ public sealed class EventRecorder : IEventRecorder
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             throw;
+        }
+        catch (LeadershipLostException)
+        {
+            // Expected while a deposed leader stops: its events are fenced off like every other write.
+            _logger.LogDebug("Event {Reason} for {Key} not recorded: no longer the leader", reason, ObjectKey.Of(involvedObject));
         }
         catch (Exception ex)
         {

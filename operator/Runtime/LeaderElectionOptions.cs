@@ -1,9 +1,12 @@
 namespace SandboxOperator.Runtime;
 
 /// <summary>
-/// Leader election over a coordination.k8s.io/v1 Lease. Only the leader runs informers and workers. When a leader
-/// loses its lease it stops its controllers and stops the host with exit code 1, so the pod restarts with clean
-/// caches (as controller-runtime does); a successor takes over once the lease expires.
+/// Leader election over a coordination.k8s.io/v1 Lease. Only the leader runs informers and workers, and only while
+/// its <see cref="LeaseFence"/> holds: the fence closes when the elector stops leading or, on the local clock,
+/// <see cref="RenewDeadline"/> after the last successful renewal was sent, which is before anyone else may acquire
+/// the lease (<see cref="LeaseDuration"/> after they saw that renewal). Closing it cancels in-flight reconciles at
+/// once and every write checks it before sending. Then the host stops with exit code 1, so the pod restarts with
+/// clean caches (as controller-runtime does); a successor takes over once the lease expires.
 /// </summary>
 public sealed record LeaderElectionOptions
 {
@@ -19,6 +22,8 @@ public sealed record LeaderElectionOptions
 
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>How long a leader may go without renewing before it stops writing; must be below <see cref="LeaseDuration"/>,
+    /// and the gap between the two is the margin for clock-rate differences and for a write already on the wire.</summary>
     public TimeSpan RenewDeadline { get; init; } = TimeSpan.FromSeconds(10);
 
     public TimeSpan RetryPeriod { get; init; } = TimeSpan.FromSeconds(2);

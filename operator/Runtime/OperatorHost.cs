@@ -9,8 +9,11 @@ namespace SandboxOperator.Runtime;
 
 /// <summary>
 /// Runs leader election, then (as leader, or straight away when election is off) every registered controller.
-/// On lost leadership it stops the controllers, sets <see cref="Environment.ExitCode"/> to 1 and stops the
-/// application, so the orchestrator restarts the pod with clean caches.
+/// Leadership is fenced: the <see cref="LeaseFence"/> closes when the elector stops leading or, on the local clock,
+/// RenewDeadline after the last renewal was sent, whichever comes first; closing it cancels in-flight reconciles at
+/// once and every write checks it before sending. Then the host stops the controllers, sets
+/// <see cref="Environment.ExitCode"/> to 1 and stops the application, so the orchestrator restarts the pod with clean
+/// caches.
 /// </summary>
 public sealed class OperatorHost : BackgroundService
 {
@@ -51,25 +54,21 @@ public sealed class OperatorHost : BackgroundService
         election.Validate();
         var identity = election.ResolveIdentity();
         var leaseNamespace = election.ResolveNamespace();
-        var kubernetes = _services.GetRequiredService<IKubernetes>();
-        var config = new LeaderElectionConfig(new LeaseLock(kubernetes, leaseNamespace, election.LeaseName, identity))
-        {
-            LeaseDuration = election.LeaseDuration,
-            RenewDeadline = election.RenewDeadline,
-            RetryPeriod = election.RetryPeriod,
-        };
-        using var elector = new LeaderElector(config);
+        var fence = _services.GetRequiredService<LeaseFence>();
         var leading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        elector.OnStartedLeading += () => leading.TrySetResult();
-        elector.OnNewLeader += leader =>
-        {
-            _health.CurrentLeader = leader;
-            _logger.LogInformation("Observed leader {Leader} of lease {Namespace}/{Lease}", leader, leaseNamespace, election.LeaseName);
-        };
-        elector.OnError += ex => _logger.LogWarning("Leader election error: {ErrorType}: {Message}", ex.GetType().Name, ex.Message);
+        using var elector = CreateElector(election, identity, leaseNamespace, fence, leading);
 
         _logger.LogInformation("Waiting for leadership of lease {Namespace}/{Lease} as {Identity}", leaseNamespace, election.LeaseName, identity);
-        using var electionCts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        // Not linked to stoppingToken: a leader that is asked to stop keeps renewing while its reconciles drain, or
+        // its own fence would cut the drain short. Stopping before leadership stops the election at once.
+        using var electionCts = new CancellationTokenSource();
+        using var stopWhileWaiting = stoppingToken.Register(() =>
+        {
+            if (!leading.Task.IsCompleted)
+            {
+                electionCts.Cancel();
+            }
+        });
         var electionTask = elector.RunUntilLeadershipLostAsync(electionCts.Token);
         _ = WarnWhileNoLeaderAsync(leading.Task, leaseNamespace, election, electionCts.Token);
         await Task.WhenAny(leading.Task, electionTask);
@@ -79,24 +78,64 @@ public sealed class OperatorHost : BackgroundService
             return;
         }
 
-        _health.IsLeader = true;
         _logger.LogInformation("Became leader as {Identity}; starting controllers", identity);
+        await LeadAsync(fence, electionTask, electionCts, stoppingToken);
+        if (!stoppingToken.IsCancellationRequested)
+        {
+            _health.LeadershipLost = true;
+            _logger.LogCritical(
+                "Lost leadership of lease {Namespace}/{Lease} ({Reason}); writes were fenced off at once; exiting for a clean restart",
+                leaseNamespace, election.LeaseName, fence.LostReason ?? "controllers stopped unexpectedly");
+            Environment.ExitCode = 1;
+            _lifetime.StopApplication();
+        }
+    }
+
+    private LeaderElector CreateElector(LeaderElectionOptions election, string identity, string leaseNamespace, LeaseFence fence, TaskCompletionSource leading)
+    {
+        var lease = new LeaseLock(_services.GetRequiredService<IKubernetes>(), leaseNamespace, election.LeaseName, identity);
+        var config = new LeaderElectionConfig(new FencingLock(lease, fence, _services.GetService<TimeProvider>()))
+        {
+            LeaseDuration = election.LeaseDuration,
+            RenewDeadline = election.RenewDeadline,
+            RetryPeriod = election.RetryPeriod,
+        };
+        var elector = new LeaderElector(config);
+        elector.OnStartedLeading += () => leading.TrySetResult();
+        elector.OnStoppedLeading += () => fence.Lose("the elector stopped leading");
+        elector.OnNewLeader += leader =>
+        {
+            _health.CurrentLeader = leader;
+            _logger.LogInformation("Observed leader {Leader} of lease {Namespace}/{Lease}", leader, leaseNamespace, election.LeaseName);
+        };
+        elector.OnError += ex => _logger.LogWarning("Leader election error: {ErrorType}: {Message}", ex.GetType().Name, ex.Message);
+        return elector;
+    }
+
+    /// <summary>
+    /// Runs the controllers until leadership ends (the elector gives up, or the fence lapses on the clock), they stop
+    /// on their own, or the host stops. Lost leadership has already cancelled their in-flight reconciles through the
+    /// fence's token; a stop of the host lets them drain while the elector goes on renewing.
+    /// </summary>
+    private async Task LeadAsync(LeaseFence fence, Task electionTask, CancellationTokenSource electionCts, CancellationToken stoppingToken)
+    {
+        _health.IsLeader = true;
+        var fenceClosed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var onFenceClosed = fence.Token.Register(() => fenceClosed.TrySetResult());
         using var controllersCts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var controllersTask = RunControllersAsync(controllersCts.Token);
-        await Task.WhenAny(electionTask, controllersTask);
+        await Task.WhenAny(electionTask, controllersTask, fenceClosed.Task);
+        if (!stoppingToken.IsCancellationRequested)
+        {
+            // Whatever ended it, nothing may write as the leader from now on.
+            fence.Lose(fence.LostReason ?? "the controllers stopped unexpectedly");
+        }
+
         await controllersCts.CancelAsync();
         await Observe(controllersTask);
         await electionCts.CancelAsync();
         await Observe(electionTask);
         _health.IsLeader = false;
-
-        if (!stoppingToken.IsCancellationRequested)
-        {
-            _health.LeadershipLost = true;
-            _logger.LogCritical("Lost leadership of lease {Namespace}/{Lease} (or controllers stopped unexpectedly); exiting for a clean restart", leaseNamespace, election.LeaseName);
-            Environment.ExitCode = 1;
-            _lifetime.StopApplication();
-        }
     }
 
     /// <summary>

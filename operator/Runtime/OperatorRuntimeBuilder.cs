@@ -26,8 +26,9 @@ public static class OperatorRuntimeServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the runtime: <see cref="OperatorHost"/>, <see cref="OperatorHealth"/>, <see cref="IEventRecorder"/>,
-    /// <see cref="ControllerTelemetry"/>, <see cref="TimeProvider"/> and, unless already registered, an
-    /// <see cref="IKubernetes"/> from the in-cluster config or the default kubeconfig.
+    /// <see cref="ControllerTelemetry"/>, <see cref="TimeProvider"/>, the <see cref="ILeadershipFence"/> that every
+    /// write on the leader's behalf checks (a <see cref="LeaseFence"/> under leader election, else always held) and,
+    /// unless already registered, an <see cref="IKubernetes"/> from the in-cluster config or the default kubeconfig.
     /// </summary>
     public static OperatorRuntimeBuilder AddOperatorRuntime(this IServiceCollection services, OperatorRuntimeOptions? options = null)
     {
@@ -40,7 +41,12 @@ public static class OperatorRuntimeServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(ControllerTelemetry.Shared);
         services.TryAddSingleton<OperatorHealth>();
-        services.TryAddSingleton<IEventSink>(sp => new KubernetesEventSink(sp.GetRequiredService<IKubernetes>()));
+        services.TryAddSingleton(sp => new LeaseFence(
+            sp.GetRequiredService<OperatorRuntimeOptions>().LeaderElection.RenewDeadline, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ILeadershipFence>(sp => sp.GetRequiredService<OperatorRuntimeOptions>().LeaderElection.Enabled
+            ? sp.GetRequiredService<LeaseFence>()
+            : AlwaysHeldFence.Instance);
+        services.TryAddSingleton<IEventSink>(sp => new KubernetesEventSink(sp.GetRequiredService<IKubernetes>(), sp.GetRequiredService<ILeadershipFence>()));
         services.TryAddSingleton<IEventRecorder>(sp => new EventRecorder(
             sp.GetRequiredService<IEventSink>(),
             sp.GetRequiredService<OperatorRuntimeOptions>().Events,
@@ -64,7 +70,8 @@ public sealed class OperatorRuntimeBuilder(IServiceCollection services)
         where TController : class, IEntityController<TEntity>
     {
         Services.TryAddScoped<IEntityController<TEntity>, TController>();
-        Services.TryAddSingleton<IEntityClient<TEntity>>(sp => new EntityClient<TEntity>(sp.GetRequiredService<IKubernetes>()));
+        Services.TryAddSingleton<IEntityClient<TEntity>>(sp => new EntityClient<TEntity>(
+            sp.GetRequiredService<IKubernetes>(), fence: sp.GetRequiredService<ILeadershipFence>()));
         Services.TryAddSingleton<InformerCache<TEntity>>();
         var builder = new ControllerBuilder<TEntity>(Services);
         configure?.Invoke(builder);
@@ -187,7 +194,8 @@ public sealed class ControllerBuilder<TEntity> : IControllerRegistration
             _predicate,
             services.GetService<TimeProvider>(),
             services.GetService<ILoggerFactory>(),
-            services.GetService<ControllerTelemetry>());
+            services.GetService<ControllerTelemetry>(),
+            services.GetService<ILeadershipFence>());
         foreach (var secondary in _secondaries)
         {
             secondary(services, controller);

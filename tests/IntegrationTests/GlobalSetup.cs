@@ -1,3 +1,4 @@
+using SandboxOperator.Api.V1Alpha1;
 using TestInfra;
 
 namespace IntegrationTests;
@@ -25,6 +26,12 @@ public sealed class GlobalSetup
         var options = new LocalControlPlaneOptions
         {
             Users = { new ControlPlaneUser(GroupMemberUser, TestGroup) },
+            // Who wrote which Sandbox or Lease when (the leader failover test); Metadata level for writes only.
+            AuditedWrites =
+            {
+                new AuditedResource(Sandbox.Group, Sandbox.Plural, $"{Sandbox.Plural}/status"),
+                new AuditedResource("coordination.k8s.io", "leases"),
+            },
             Log = message => TestContext.Progress.WriteLine($"[control plane] {message}"),
         };
         _controlPlane = await LocalControlPlane.StartAsync(options);

@@ -107,6 +107,7 @@ public sealed partial class LocalControlPlane
             "--profiling=false",
             "--logtostderr=true",
             "--v=0",
+            .. AuditFlags(Path.GetDirectoryName(files.TokenFile)!),
         ]);
 
         // Accepting any certificate is fine for a self-signed, loopback-only server (see Kubeconfig.Write).

@@ -30,6 +30,24 @@ public sealed class LocalControlPlaneOptions
 
     /// <summary>Optional sink for progress messages (e.g. TestContext.Progress.WriteLine or Console.WriteLine).</summary>
     public Action<string>? Log { get; set; }
+
+    /// <summary>
+    /// Writes (create, update, patch, delete, deletecollection) of these resources go into kube-apiserver's audit log
+    /// at Metadata level: who, verb, object, response code and timestamps, no bodies. Read it with
+    /// <see cref="LocalControlPlane.ReadAuditLog"/>. Empty (the default): no audit log.
+    /// </summary>
+    public IList<AuditedResource> AuditedWrites { get; } = [];
+}
+
+/// <summary>Resources of one API group whose writes are audited.</summary>
+/// <param name="Group">The API group; empty for the core group.</param>
+/// <param name="Resources">Resource names; a subresource is written <c>sandboxes/status</c>.</param>
+public sealed record AuditedResource(string Group, IReadOnlyList<string> Resources)
+{
+    public AuditedResource(string group, params string[] resources)
+        : this(group, (IReadOnlyList<string>)resources)
+    {
+    }
 }
 
 /// <summary>A user declared at startup in the static token file.</summary>

@@ -11,12 +11,16 @@ public sealed partial class OperatorProcess : IAsyncDisposable
     public const string AssemblyFileName = "northflank-sandbox-operator.dll";
 
     private readonly TetheredProcess process;
+    private bool paused;
 
     private OperatorProcess(TetheredProcess process) => this.process = process;
 
     public string LogPath => process.LogPath;
 
     public bool HasExited => process.HasExited;
+
+    /// <summary>The operator's exit code, or null while it runs (or after it was stopped by the test).</summary>
+    public int? ExitCode => process.ExitCode;
 
     /// <summary>Starts <c>dotnet northflank-sandbox-operator.dll ARGS</c> from the directory the tests run in.</summary>
     public static OperatorProcess Start(string name, IEnumerable<string> arguments, string logDirectory)
@@ -74,9 +78,52 @@ public sealed partial class OperatorProcess : IAsyncDisposable
     /// <summary>SIGKILL: no shutdown code runs, as when a node dies.</summary>
     public void Kill() => process.KillNow();
 
-    public Task StopAsync() => process.StopAsync(TimeSpan.FromSeconds(10));
+    /// <summary>
+    /// SIGSTOP to the operator (not to its tether, which goes on watching the test process): frozen mid-flight, as in
+    /// a long GC or VM pause. Its sockets stay open and its clock runs on; nothing of it runs until <see cref="Resume"/>.
+    /// </summary>
+    public void Pause()
+    {
+        SignalOperator(NativeMethods.SigStop);
+        paused = true;
+    }
+
+    /// <summary>SIGCONT: the operator carries on from where it was frozen.</summary>
+    public void Resume()
+    {
+        SignalOperator(NativeMethods.SigCont);
+        paused = false;
+    }
+
+    /// <summary>Waits until the operator exits on its own and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout, CancellationToken ct = default)
+    {
+        await Poll.UntilAsync(_ => Task.FromResult(process.HasExited), timeout, "the operator to exit", ct);
+        return process.ExitCode ?? throw new InvalidOperationException("the operator was stopped by the test, not exited");
+    }
+
+    public Task StopAsync()
+    {
+        if (paused && !process.HasExited)
+        {
+            // A frozen process would hold SIGTERM pending until the grace period ends in SIGKILL.
+            Resume();
+        }
+
+        return process.StopAsync(TimeSpan.FromSeconds(10));
+    }
 
     public async ValueTask DisposeAsync() => await StopAsync();
+
+    private void SignalOperator(int signal)
+    {
+        var pid = ProcessMemory.FindInGroup(process.ProcessGroupId, "dotnet")
+            ?? throw new InvalidOperationException("the operator process is not running");
+        if (NativeMethods.Kill(pid, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({pid}, {signal}) failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+        }
+    }
 
     [GeneratedRegex(@"Now listening on: (http://[0-9.:]+)")]
     private static partial Regex ListeningOn();

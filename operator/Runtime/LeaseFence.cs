@@ -1,0 +1,132 @@
+namespace SandboxOperator.Runtime;
+
+/// <summary>
+/// The leader's fence under leader election, kept on the local clock. The elector's lock reports every successful
+/// create or update of the Lease with the time its request was sent (<see cref="Renewed"/>). Another replica may take
+/// the Lease only LeaseDuration after it saw that renewal, which is after it was sent; this fence closes RenewDeadline
+/// after it was sent, strictly earlier. So a leader that was frozen (SIGSTOP, a GC or VM pause) and resumes after a
+/// successor took over finds the fence closed at its first check, before its elector has noticed anything; and a
+/// timer closes it at the deadline even when nothing checks. Closing cancels <see cref="Token"/>, which cancels the
+/// in-flight reconciles.
+/// </summary>
+/// <remarks>
+/// Time is the monotonic clock (<see cref="TimeProvider.GetTimestamp"/>), as Go's monotonic readings are for
+/// client-go, so a wall-clock step cannot reopen the fence. A fence that closed stays closed, even if a late renewal
+/// then succeeds: the replica exits as one that lost its lease, like client-go's leaders at their renew deadline.
+/// </remarks>
+public sealed class LeaseFence : ILeadershipFence, IDisposable
+{
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _renewDeadline;
+    private readonly CancellationTokenSource _lost = new();
+    private readonly ITimer _deadline;
+    private readonly Lock _lock = new();
+    private long? _lastRenewSent;
+    private string? _lostReason;
+
+    public LeaseFence(TimeSpan renewDeadline, TimeProvider? time = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(renewDeadline, TimeSpan.Zero);
+        _renewDeadline = renewDeadline;
+        _time = time ?? TimeProvider.System;
+        // The callback only reads IsHeld: reading it past the deadline is what closes the fence.
+        _deadline = _time.CreateTimer(_ => _ = IsHeld, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    public CancellationToken Token => _lost.Token;
+
+    /// <summary>Why the fence closed; null while it is held or before leadership was first acquired.</summary>
+    public string? LostReason
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _lostReason;
+            }
+        }
+    }
+
+    public bool IsHeld
+    {
+        get
+        {
+            lock (_lock)
+            {
+                if (_lostReason is not null || _lastRenewSent is not { } sent)
+                {
+                    return false;
+                }
+
+                if (_time.GetElapsedTime(sent) < _renewDeadline)
+                {
+                    return true;
+                }
+            }
+
+            Lose($"the lease was not renewed within the renew deadline ({_renewDeadline.TotalSeconds:0.#} s)");
+            return false;
+        }
+    }
+
+    public void ThrowIfLost()
+    {
+        if (!IsHeld)
+        {
+            throw new LeadershipLostException($"Not the leader: {LostReason ?? "leadership not acquired yet"}; the write was not sent.", Token);
+        }
+    }
+
+    /// <summary>The lease was created or updated by this replica with a request sent at <paramref name="sentAt"/>.</summary>
+    /// <param name="sentAt">A <see cref="TimeProvider.GetTimestamp"/> taken before the request was sent.</param>
+    public void Renewed(long sentAt)
+    {
+        TimeSpan remaining;
+        lock (_lock)
+        {
+            if (_lostReason is not null)
+            {
+                return;
+            }
+
+            if (_lastRenewSent is not { } last || sentAt > last)
+            {
+                _lastRenewSent = sentAt;
+            }
+
+            remaining = _renewDeadline - _time.GetElapsedTime(_lastRenewSent.Value);
+        }
+
+        if (remaining <= TimeSpan.Zero)
+        {
+            _ = IsHeld;
+            return;
+        }
+
+        _deadline.Change(remaining, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Closes the fence for good and cancels <see cref="Token"/>; the first reason given is kept.</summary>
+    public void Lose(string reason)
+    {
+        lock (_lock)
+        {
+            if (_lostReason is not null)
+            {
+                return;
+            }
+
+            _lostReason = reason;
+        }
+
+        _deadline.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        // Outside the lock: cancellation runs the callbacks of every linked token (in-flight reconciles) right here.
+        _lost.Cancel();
+    }
+
+    public void Dispose()
+    {
+        _deadline.Dispose();
+        _lost.Dispose();
+    }
+}
