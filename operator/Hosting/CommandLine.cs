@@ -6,10 +6,12 @@ public static class CommandLine
     public static readonly IReadOnlyDictionary<string, string> Switches = new Dictionary<string, string>
     {
         ["--default-config"] = "Operator:DefaultConfig",
+        ["--cluster-config-selector"] = "Operator:ClusterConfigSelector",
         ["--default-project"] = "Operator:DefaultProjectId",
         ["--allowed-projects"] = "Operator:AllowedProjects",
         ["--allow-adoption"] = "Operator:AllowAdoption",
         ["--orphan-policy"] = "Operator:OrphanPolicy",
+        ["--orphan-grace-period"] = "Operator:OrphanGracePeriod",
         ["--credentials-secret"] = "Operator:CredentialsSecret",
         ["--credentials-secret-key"] = "Operator:CredentialsSecretKey",
         ["--cluster-id"] = "Operator:ClusterId",
@@ -37,6 +39,7 @@ public static class CommandLine
         Flags (each also settable as an environment variable Operator__<Name>, e.g. Operator__DefaultProjectId):
           --default-config NAME           ClusterNorthflankConfig for Sandboxes that name no config (default: the
                                           implicit config the next five flags make)
+          --cluster-config-selector SEL   label selector of the ClusterNorthflankConfigs this operator serves (default: all)
           --default-project ID            project for Sandboxes that name none (implicit config)
           --allowed-projects A,B          further projects Sandboxes may name (implicit config)
           --credentials-secret [NS/]NAME  Secret holding the Northflank API token (implicit config; default
@@ -44,6 +47,7 @@ public static class CommandLine
           --credentials-secret-key KEY    key in that Secret (default token)
           --allow-adoption true|false     Sandboxes may adopt services by annotation (implicit config; default false)
           --orphan-policy Report|Delete   services of this cluster whose Sandbox is gone (implicit config; default Report)
+          --orphan-grace-period T         how long such a service is left before Delete deletes it (default 00:10:00)
           --cluster-id ID                 names this cluster in ownership tags (default "default")
           --namespaces A,B                namespaces to watch (default: all)
           --workers N                     concurrent reconciles (default 4)

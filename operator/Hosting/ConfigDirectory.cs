@@ -22,5 +22,7 @@ public sealed class ConfigDirectory(
 
     public ClusterNorthflankConfig? Cluster(string name) => cluster.TryGet(null, name, out var config) ? config : null;
 
+    public bool IsComplete => sandboxes.HasSynced;
+
     public IReadOnlyList<Sandbox> All() => sandboxes.List();
 }

@@ -15,6 +15,9 @@ public sealed class OperatorOptions
     /// <summary>A ClusterNorthflankConfig for Sandboxes that name no config; unset: the implicit config of the flags below.</summary>
     public string? DefaultConfig { get; set; }
 
+    /// <summary>A label selector: the ClusterNorthflankConfigs this operator serves (empty: all), when several installs share a cluster.</summary>
+    public string? ClusterConfigSelector { get; set; }
+
     /// <summary>Project for Sandboxes that name none (the implicit config).</summary>
     public string? DefaultProjectId { get; set; }
 
@@ -26,6 +29,9 @@ public sealed class OperatorOptions
 
     /// <summary>Report or Delete services of this cluster whose Sandbox is gone (implicit config).</summary>
     public string OrphanPolicy { get; set; } = Api.V1Alpha1.OrphanPolicies.Report;
+
+    /// <summary>How long a service must stay without its Sandbox before a config that says Delete deletes it.</summary>
+    public TimeSpan OrphanGracePeriod { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>The default credentials Secret as namespace/name (namespace defaults to the operator's own).</summary>
     public string CredentialsSecret { get; set; } = "northflank-credentials";
@@ -105,6 +111,8 @@ public sealed class OperatorOptions
         return new ReconcilerOptions
         {
             ClusterId = ClusterId,
+            WatchedNamespaces = WatchedNamespaces,
+            OrphanGracePeriod = OrphanGracePeriod,
             ProgressPollInterval = ProgressPollInterval,
             SettledPollInterval = SettledPollInterval,
             DriftCheckInterval = DriftCheckInterval,

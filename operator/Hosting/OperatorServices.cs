@@ -6,12 +6,15 @@ using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Northflank;
 using SandboxOperator.Reconciler;
 using SandboxOperator.Reconciler.Access;
+using SandboxOperator.Reconciler.Orphans;
 using SandboxOperator.Runtime;
 
 namespace SandboxOperator.Hosting;
 
 public static class OperatorServices
 {
+    public const string LeaseName = "northflank-sandbox-operator";
+
     /// <summary>Registers the reconciler, the Northflank client and the controller runtime that drives them.</summary>
     public static IServiceCollection AddSandboxOperator(this IServiceCollection services, OperatorOptions options)
     {
@@ -47,12 +50,14 @@ public static class OperatorServices
         services.AddSingleton<NorthflankObserver>();
         services.AddSingleton<InputResolver>();
         services.AddSingleton<ConfigChecker>();
+        services.AddSingleton<IOrphanReporter, OrphanReporting>();
+        services.AddSingleton<OrphanCollector>();
         services.AddSingleton<SandboxReconciler>();
         services.AddSingleton<SandboxCleanup>();
 
         var runtime = new OperatorRuntimeOptions
         {
-            LeaderElection = new LeaderElectionOptions { Enabled = options.LeaderElection, LeaseName = "northflank-sandbox-operator", LeaseNamespace = options.LeaseNamespace ?? options.OwnNamespace },
+            LeaderElection = new LeaderElectionOptions { Enabled = options.LeaderElection, LeaseName = LeaseName, LeaseNamespace = options.LeaseNamespace ?? options.OwnNamespace },
         };
         services.AddOperatorRuntime(runtime).AddController<Sandbox, SandboxController>(controller =>
         {
@@ -63,10 +68,11 @@ public static class OperatorServices
                 .WatchesSecrets(index.SandboxesUsingSecret)
                 .Watches<V1ConfigMap>(sp => ListWatches.ConfigMaps(sp.GetRequiredService<IKubernetes>()), ReferenceIndex.SandboxesUsingConfigMap)
                 .Watches<NorthflankConfig>(sp => new EntityClient<NorthflankConfig>(sp.GetRequiredService<IKubernetes>()), index.SandboxesUsingConfig)
-                .Watches<ClusterNorthflankConfig>(sp => new EntityClient<ClusterNorthflankConfig>(sp.GetRequiredService<IKubernetes>()), index.SandboxesUsingConfig, clusterScoped: true)
+                .Watches<ClusterNorthflankConfig>(sp => ClusterConfigs(sp, options), index.SandboxesUsingConfig, clusterScoped: true)
                 // A wake carries news for exactly one Sandbox, usually the news that makes it Ready: it goes ahead of
                 // new Sandboxes, so a burst of creates does not hold up every Ready behind it.
-                .WatchesSource(sp => new ProgressSource(sp.GetRequiredService<ProgressWatch>()), priority: true);
+                .WatchesSource(sp => new ProgressSource(sp.GetRequiredService<ProgressWatch>()), priority: true)
+                .WatchesSource(sp => new OrphanSource(sp.GetRequiredService<OrphanCollector>()));
             if (options.WatchedNamespaces.Count > 0)
             {
                 controller.InNamespaces([.. options.WatchedNamespaces]);
@@ -80,7 +86,14 @@ public static class OperatorServices
                 controller.InNamespaces([.. options.WatchedNamespaces]);
             }
         })
-        .AddController<ClusterNorthflankConfig, ClusterNorthflankConfigController>(controller => controller.WithWorkers(1));
+        .AddController<ClusterNorthflankConfig, ClusterNorthflankConfigController>(controller =>
+            controller.WithWorkers(1).WithListWatch(sp => ClusterConfigs(sp, options)));
         return services;
     }
+
+    /// <summary>The ClusterNorthflankConfigs this operator serves: all, or those its selector picks.</summary>
+    private static EntityClient<ClusterNorthflankConfig> ClusterConfigs(IServiceProvider services, OperatorOptions options) => new(
+        services.GetRequiredService<IKubernetes>(),
+        new ListWatchOptions { LabelSelector = string.IsNullOrWhiteSpace(options.ClusterConfigSelector) ? null : options.ClusterConfigSelector },
+        services.GetRequiredService<ILeadershipFence>());
 }

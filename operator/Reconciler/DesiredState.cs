@@ -70,7 +70,7 @@ public sealed record DesiredState(
     /// whole cluster is gone by that time. Null when the Sandbox keeps its service after expiry (Pause, Orphan).
     /// </summary>
     public static DateTimeOffset? NorthflankExpiryOf(Sandbox sandbox, DateTimeOffset? expiresAt) =>
-        sandbox.Spec.Lifecycle?.ShutdownPolicy == ShutdownPolicies.Delete && sandbox.Spec.DeletionPolicy == DeletionPolicies.Delete ? expiresAt : null;
+        sandbox.Spec.Lifecycle?.ShutdownPolicy == ShutdownPolicies.Delete && Adoption.DeletionPolicy(sandbox) == DeletionPolicies.Delete ? expiresAt : null;
 
     /// <summary>
     /// <c>createOptions.expiryTime</c> for a service created at <paramref name="now"/>: whole seconds until expiry, rounded
@@ -93,7 +93,8 @@ public sealed record DesiredState(
             return time;
         }
 
-        return lifecycle?.ShutdownAfter is { } after && SpecValidator.TryParseDuration(after, out var duration) && sandbox.Metadata.CreationTimestamp is { } created
+        return lifecycle?.ShutdownAfter is { } after && SpecValidator.TryParseDuration(after, out var duration) && duration <= SpecValidator.MaxLifetime
+            && sandbox.Metadata.CreationTimestamp is { } created
             ? new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) + duration
             : null;
     }

@@ -91,6 +91,18 @@ public sealed class ProgressWatch(ServiceListCache lists, ReconcilerOptions opti
         {
             services = await lists.GetAsync(first.Api, first.Token, first.ProjectId, started, ct);
         }
+        catch (NorthflankApiException e) when (!e.IsTransient)
+        {
+            // The project cannot be listed at all (gone, or the token lost access): no later round would tell more, so
+            // each waiting Sandbox's reconcile decides now (it reports the failure, or lets a deleting Sandbox go).
+            foreach (var waiter in group)
+            {
+                waiting.TryRemove(new KeyValuePair<string, Waiter>(waiter.Key, waiter));
+                wake(waiter.Namespace, waiter.Name);
+            }
+
+            return;
+        }
         catch (NorthflankApiException)
         {
             // Already retried by the client. The next round tries again; if the project stays unreadable, each waiting

@@ -26,6 +26,12 @@ public sealed class ReconcilerOptions
     /// <summary>Batched (shared list, GET only after writes and for drift) or Naive (a GET on every look), for comparison.</summary>
     public ObservationMode Observation { get; set; } = ObservationMode.Batched;
 
+    /// <summary>Namespaces the operator watches (empty: all): only Sandboxes there can be its orphans' owners.</summary>
+    public IReadOnlyList<string> WatchedNamespaces { get; set; } = [];
+
+    /// <summary>How long a service must stay without its Sandbox before a config that says Delete deletes it.</summary>
+    public TimeSpan OrphanGracePeriod { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>How soon a Sandbox whose spec or references are wrong is tried again without any change.</summary>
     public TimeSpan InvalidInputRetryInterval { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -17,6 +17,7 @@ public sealed class SandboxReconciler(
     InputResolver inputs,
     CredentialMemory credentials,
     NorthflankObserver observer,
+    Orphans.OrphanCollector orphans,
     ISandboxStatusWriter statusWriter,
     ISandboxEventSink events,
     ReconcilerOptions options,
@@ -49,6 +50,7 @@ public sealed class SandboxReconciler(
             desired = DesiredState.Build(sandbox, resolved, options.ClusterId, now);
             token = resolved.Token;
             api = northflank.ForToken(token);
+            orphans.Track(resolved.Access!, token, desired.ProjectId, api);
         }
         catch (InvalidInputException e)
         {

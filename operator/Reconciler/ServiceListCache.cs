@@ -12,6 +12,13 @@ public sealed class ServiceListCache(TimeProvider time)
 {
     private readonly ConcurrentDictionary<(string Token, string Project), Entry> entries = new();
 
+    /// <summary>Raised after each fresh list (for whoever reads every service of a project, like the orphan collector).</summary>
+    public event Action<ProjectListing>? Listed;
+
+    /// <summary>When the project's list the cache holds was started; null when it holds none.</summary>
+    public DateTimeOffset? ListedAt(NorthflankToken token, string projectId) =>
+        entries.TryGetValue((token.Fingerprint, projectId), out var entry) ? entry.StartedAt : null;
+
     /// <summary>
     /// The project's services as listed at or after <paramref name="notBefore"/>; lists again when the cached list
     /// started earlier (anything written after a list started may be missing from it).
@@ -36,6 +43,7 @@ public sealed class ServiceListCache(TimeProvider time)
             var started = time.GetUtcNow();
             var services = await api.ListServicesAsync(projectId, RequestPriority.Observe, ct);
             entry.Update(services.ToDictionary(s => s.Id, StringComparer.Ordinal), started);
+            Listed?.Invoke(new ProjectListing(token, projectId, entry.Services!, started));
             return entry.Services!;
         }
         finally
@@ -52,6 +60,8 @@ public sealed class ServiceListCache(TimeProvider time)
 
         public IReadOnlyDictionary<string, ServiceSummary>? Services => snapshot?.Services;
 
+        public DateTimeOffset? StartedAt => snapshot?.StartedAt;
+
         public IReadOnlyDictionary<string, ServiceSummary>? Fresh(DateTimeOffset notBefore) =>
             snapshot is { } s && s.StartedAt >= notBefore ? s.Services : null;
 
@@ -60,3 +70,6 @@ public sealed class ServiceListCache(TimeProvider time)
         private sealed record Snapshot(IReadOnlyDictionary<string, ServiceSummary> Services, DateTimeOffset StartedAt);
     }
 }
+
+/// <summary>A project's services as one token listed them, and when the list started.</summary>
+public sealed record ProjectListing(NorthflankToken Token, string ProjectId, IReadOnlyDictionary<string, ServiceSummary> Services, DateTimeOffset StartedAt);

@@ -38,7 +38,10 @@ public static partial class SpecValidator
         return problems;
     }
 
-    /// <summary>Parses a duration such as 90m, 1h30m, 1.5h or 2d.</summary>
+    /// <summary>The longest shutdownAfter: a year (and a day) is long enough for a sandbox, and keeps every time computable.</summary>
+    public static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(366);
+
+    /// <summary>Parses a duration such as 90m, 1h30m, 1.5h or 2d; false for anything else, however large, never an exception.</summary>
     public static bool TryParseDuration(string text, out TimeSpan duration)
     {
         duration = TimeSpan.Zero;
@@ -48,19 +51,26 @@ public static partial class SpecValidator
             return false;
         }
 
+        var seconds = 0.0;
         foreach (Match match in matches)
         {
             var amount = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-            duration += match.Groups[2].Value switch
+            seconds += amount * match.Groups[2].Value switch
             {
-                "s" => TimeSpan.FromSeconds(amount),
-                "m" => TimeSpan.FromMinutes(amount),
-                "h" => TimeSpan.FromHours(amount),
-                _ => TimeSpan.FromDays(amount),
+                "s" => 1,
+                "m" => 60,
+                "h" => 3600,
+                _ => 86400,
             };
         }
 
-        return duration > TimeSpan.Zero;
+        if (!(seconds > 0) || seconds > TimeSpan.MaxValue.TotalSeconds / 2)
+        {
+            return false;
+        }
+
+        duration = TimeSpan.FromSeconds(seconds);
+        return true;
     }
 
     private static void ValidateEnv(SandboxSpec spec, List<string> problems)
@@ -116,9 +126,21 @@ public static partial class SpecValidator
             problems.Add("spec.lifecycle: set shutdownAfter or shutdownTime, not both");
         }
 
-        if (lifecycle.ShutdownAfter is { } after && !TryParseDuration(after, out _))
+        if (lifecycle.ShutdownAfter is { } after)
         {
-            problems.Add($"spec.lifecycle.shutdownAfter: '{after}' is not a duration such as 90m, 1h30m or 2d");
+            if (!TryParseDuration(after, out var duration))
+            {
+                problems.Add($"spec.lifecycle.shutdownAfter: '{after}' is not a duration such as 90m, 1h30m or 2d");
+            }
+            else if (duration > MaxLifetime)
+            {
+                problems.Add($"spec.lifecycle.shutdownAfter: '{after}' is longer than {MaxLifetime.TotalDays:0} days; leave lifecycle out for a Sandbox that lives on");
+            }
+        }
+
+        if (lifecycle.ShutdownTime is { } time && (time.Year < 2000 || time.Year > 9000))
+        {
+            problems.Add($"spec.lifecycle.shutdownTime: {time:O} is not a time a Sandbox could end at");
         }
     }
 

@@ -22,6 +22,9 @@ public sealed class InformerCache<TEntity>
         return false;
     }
 
+    /// <summary>True once the informer has listed every object.</summary>
+    public bool HasSynced => _informer is { HasSynced: true };
+
     /// <summary>Every cached object; empty until the informer has synced.</summary>
     public IReadOnlyList<TEntity> List() => _informer is { HasSynced: true } informer ? informer.Store.List() : [];
 

@@ -18,4 +18,13 @@ public static class SandboxTelemetry
     public static void Record(string sandboxKey, string readyReason) => ReasonBySandbox[sandboxKey] = readyReason;
 
     public static void Forget(string sandboxKey) => ReasonBySandbox.TryRemove(sandboxKey, out _);
+
+    private static Func<int> orphans = () => 0;
+
+    // northflank_orphaned_services: services of this cluster whose Sandbox is gone, found and not yet deleted.
+    private static readonly ObservableGauge<int> Orphans = NorthflankTelemetry.Meter.CreateObservableGauge(
+        "northflank_orphaned_services", () => orphans(), description: "Northflank services carrying this cluster's marker whose Sandbox is gone.");
+
+    /// <summary>Where the orphaned-services gauge reads its count.</summary>
+    public static void CountOrphansWith(Func<int> count) => orphans = count;
 }

@@ -8,8 +8,9 @@ namespace SandboxOperator.Api.V1Alpha1;
 public sealed class SandboxLifecycle
 {
     [JsonPropertyName("shutdownAfter")]
-    [Description("How long after the Sandbox's creation it ends, as a duration such as 90m, 2h or 1h30m (units s, m, h, d).")]
-    [RegularExpression("^([0-9]+(\\.[0-9]+)?(s|m|h|d))+$")]
+    [Description("How long after the Sandbox's creation it ends, as a duration such as 90m, 2h or 1h30m (units s, m, h, d), at most 366d.")]
+    [RegularExpression("^([0-9]{1,6}(\\.[0-9]{1,6})?(s|m|h|d)){1,4}$")]
+    [MaxLength(64)]
     public string? ShutdownAfter { get; set; }
 
     [JsonPropertyName("shutdownTime")]

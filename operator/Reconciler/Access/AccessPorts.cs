@@ -15,5 +15,8 @@ public interface INorthflankConfigs
 /// <summary>The Sandboxes the operator knows of, for limits that count them.</summary>
 public interface ISandboxDirectory
 {
+    /// <summary>False until the cache has listed every Sandbox: before that, a Sandbox's absence proves nothing.</summary>
+    bool IsComplete { get; }
+
     IReadOnlyList<Sandbox> All();
 }

@@ -27,6 +27,10 @@ public sealed class ChartRbacLifecycleTests : Operator.OperatorTest
         new("watched", "secrets", "get,list,watch", Breakage.NeverReady),
         new("watched", "configmaps", "get,list,watch", Breakage.NeverReady),
         new("watched", "events", "create,patch", Breakage.NoEvents),
+        new("watched", "northflankconfigs", "get,list,watch", Breakage.NeverReady),
+        new("watched", "northflankconfigs/status", "patch", Breakage.ConfigNeverReady),
+        new("cluster-configs", "clusternorthflankconfigs", "get,list,watch", Breakage.NeverReady),
+        new("cluster-configs", "clusternorthflankconfigs/status", "patch", Breakage.ConfigNeverReady),
         new("self", "leases", "create", Breakage.NeverLeads),
         new("self", "leases [northflank-sandbox-operator]", "get,update", Breakage.NeverReady),
         new("self", "secrets [northflank-credentials]", "get", Breakage.NeverReady),
@@ -40,6 +44,9 @@ public sealed class ChartRbacLifecycleTests : Operator.OperatorTest
         NeverReady,
         ExpiredSandboxStays,
         NoEvents,
+
+        /// <summary>The Sandbox lifecycle goes on, but the config of the rule's kind never gets its status.</summary>
+        ConfigNeverReady,
 
         /// <summary>
         /// The Lease is never created. The operator logs nothing here: k8s.LeaderElection swallows the 403 of a
@@ -64,7 +71,46 @@ public sealed class ChartRbacLifecycleTests : Operator.OperatorTest
     }
 
     [TearDown]
-    public async Task DeleteTheHome() => await Admin.CoreV1.DeleteNamespaceAsync(home);
+    public async Task DeleteTheHome()
+    {
+        await Admin.CoreV1.DeleteNamespaceAsync(home);
+        await rbac.DeleteClusterScopedAsync(ControlPlane);
+        try
+        {
+            await Admin.CustomObjects.DeleteClusterCustomObjectAsync(Sandbox.Group, Sandbox.Version, ClusterNorthflankConfig.Plural, ClusterConfigName);
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            // This test made none.
+        }
+    }
+
+    private string ClusterConfigName => $"shared-{Namespace}";
+
+    private GenericClient ClusterConfigs => new(Admin, Sandbox.Group, Sandbox.Version, ClusterNorthflankConfig.Plural, disposeClient: false);
+
+    /// <summary>One config of each kind, on the test's credentials Secret (in the watched namespace, readable by the chart).</summary>
+    private async Task CreateConfigsAsync()
+    {
+        var projects = new List<string> { Project };
+        using var namespaced = new GenericClient(Admin, Sandbox.Group, Sandbox.Version, NorthflankConfig.Plural, disposeClient: false);
+        await namespaced.CreateNamespacedAsync(
+            new NorthflankConfig { Metadata = new V1ObjectMeta { Name = "nf" }, Spec = new NamespacedNorthflankConfigSpec { Projects = projects, CredentialsSecretRef = new SecretKeySelector { Name = SecretName } } },
+            Namespace);
+        await ClusterConfigs.CreateAsync(new ClusterNorthflankConfig
+        {
+            Metadata = new V1ObjectMeta { Name = ClusterConfigName, Labels = new Dictionary<string, string> { [ClusterConfigLabel] = Namespace } },
+            Spec = new ClusterNorthflankConfigSpec { Projects = projects, CredentialsSecretRef = new NamespacedSecretKeySelector { Namespace = Namespace, Name = SecretName } },
+        });
+    }
+
+    private async Task<bool> ConfigReadyAsync(string kind)
+    {
+        NorthflankConfigStatus? status = kind == NorthflankConfig.EntityKind
+            ? (await new GenericClient(Admin, Sandbox.Group, Sandbox.Version, NorthflankConfig.Plural, disposeClient: false).ReadNamespacedAsync<NorthflankConfig>(Namespace, "nf")).Status
+            : (await ClusterConfigs.ReadAsync<ClusterNorthflankConfig>(ClusterConfigName)).Status;
+        return status?.Conditions?.Any(c => c.Type == ConditionTypes.Ready && c.Status == "True") == true;
+    }
 
     [Test]
     public void EveryRenderedRule_HasAFailureCase()
@@ -77,6 +123,7 @@ public sealed class ChartRbacLifecycleTests : Operator.OperatorTest
     [Test]
     public async Task WithTheChartsRbac_TheOperatorRunsAWholeLifecycle()
     {
+        await CreateConfigsAsync();
         await StartOperatorWithChartTokenAsync(rbac.Yaml());
 
         await CreateAsync(NewSandbox("life"));
@@ -91,6 +138,7 @@ public sealed class ChartRbacLifecycleTests : Operator.OperatorTest
         await WaitUntilGoneAsync("life", Generous);
 
         Assert.That(ServicesOnNorthflank(), Is.Empty, "deleting the Sandbox deleted its Northflank service");
+        await Poll.UntilAsync(async _ => await ConfigReadyAsync(NorthflankConfig.EntityKind) && await ConfigReadyAsync(ClusterNorthflankConfig.EntityKind), Generous, "both configs Ready");
         Assert.That(Operator.ReadLog(), Does.Not.Contain("Forbidden"));
     }
 
@@ -98,6 +146,7 @@ public sealed class ChartRbacLifecycleTests : Operator.OperatorTest
     public async Task WithoutOneRule_TheLifecycleFailsVisibly_AndRecoversWhenItReturns(RuleCase rule)
     {
         var (role, removed) = rbac.Rules().Where(r => r.Id == rule.Id(rbac.Release)).Select(r => (r.Role, r.Rule)).Single();
+        await CreateConfigsAsync();
         await StartOperatorWithChartTokenAsync(rbac.YamlWithout(role, removed));
         var name = rule.Breakage == Breakage.ExpiredSandboxStays ? "expiring" : "life";
         await CreateAsync(NewSandbox(name, s => s.Lifecycle = name == "expiring" ? new SandboxLifecycle { ShutdownAfter = "1s" } : null));
@@ -126,6 +175,13 @@ public sealed class ChartRbacLifecycleTests : Operator.OperatorTest
                 // Events are best effort: the lifecycle goes on, but nothing is recorded.
                 await WaitForConditionAsync(name, ConditionTypes.Ready, "True", null, Generous);
                 Assert.That(await EventsForAsync(name), Is.Empty);
+                return;
+            case Breakage.ConfigNeverReady:
+                var kind = rule.Resources.StartsWith("cluster", StringComparison.Ordinal) ? ClusterNorthflankConfig.EntityKind : NorthflankConfig.EntityKind;
+                await WaitForConditionAsync(name, ConditionTypes.Ready, "True", null, Generous);
+                Assert.That(await ConfigReadyAsync(kind), Is.False, $"{kind} got its status without {rule}");
+                await ChartRbac.ApplyAsync(ControlPlane, rbac.Yaml());
+                await Poll.UntilAsync(async _ => await ConfigReadyAsync(kind), Generous, $"{kind} Ready once the rule is back");
                 return;
         }
 
@@ -201,7 +257,7 @@ public sealed class ChartRbacLifecycleTests : Operator.OperatorTest
     public sealed record RuleCase(string Role, string Resources, string Verbs, Breakage Breakage)
     {
         public string Id(string release) =>
-            $"{release}-northflank-sandbox-operator{(Role == "self" ? "-self" : "")}: {Resources} {Verbs}";
+            $"{release}-northflank-sandbox-operator{Role switch { "self" => "-self", "cluster-configs" => "-cluster-configs", _ => "" }}: {Resources} {Verbs}";
 
         public override string ToString() => $"{Role}: {Resources} {Verbs}";
     }

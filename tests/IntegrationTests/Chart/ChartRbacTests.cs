@@ -35,6 +35,15 @@ public sealed class ChartRbacTests : ControlPlaneTest
         new("list", "", "secrets", ns), new("watch", "", "secrets", ns), new("get", "", "secrets", ns, "token"),
         new("list", "", "configmaps", ns), new("watch", "", "configmaps", ns), new("get", "", "configmaps", ns, "env"),
         new("create", "", "events", ns), new("patch", "", "events", ns, "a.1"),
+        new("list", Sandbox, "northflankconfigs", ns), new("watch", Sandbox, "northflankconfigs", ns), new("get", Sandbox, "northflankconfigs", ns, "nf"),
+        new("patch", Sandbox, "northflankconfigs", ns, "nf", "status"),
+    ];
+
+    /// <summary>Reading the cluster's ClusterNorthflankConfigs and writing their status, in every mode.</summary>
+    private static IEnumerable<Access> ClusterConfigCalls() =>
+    [
+        new("list", Sandbox, "clusternorthflankconfigs", ""), new("watch", Sandbox, "clusternorthflankconfigs", ""),
+        new("get", Sandbox, "clusternorthflankconfigs", "", "shared"), new("patch", Sandbox, "clusternorthflankconfigs", "", "shared", "status"),
     ];
 
     /// <summary>Leader election in the operator's own namespace.</summary>
@@ -54,6 +63,10 @@ public sealed class ChartRbacTests : ControlPlaneTest
         new("list", "", "namespaces", ""), new("create", "apiextensions.k8s.io", "customresourcedefinitions", ""),
         new("update", Coordination, "leases", ns, "someone-elses-lease"), new("delete", Coordination, "leases", ns, Lease),
         new("get", Coordination, "leases", other, Lease), new("create", Coordination, "leases", other),
+        // Configs are the tenants' (namespaced) and the cluster admin's (cluster-wide): the operator only reads them.
+        new("create", Sandbox, "northflankconfigs", ns), new("update", Sandbox, "northflankconfigs", ns, "nf"),
+        new("delete", Sandbox, "northflankconfigs", ns, "nf"), new("create", Sandbox, "clusternorthflankconfigs", ""),
+        new("patch", Sandbox, "clusternorthflankconfigs", "", "shared"), new("delete", Sandbox, "clusternorthflankconfigs", "", "shared"),
     ];
 
     [Test]
@@ -63,7 +76,7 @@ public sealed class ChartRbacTests : ControlPlaneTest
         const string anywhere = "any-team";
 
         await AssertAccessAsync(
-            allowed: [.. SandboxNamespaceCalls(anywhere), .. SandboxNamespaceCalls(""), .. LeaseCalls(Namespace)],
+            allowed: [.. SandboxNamespaceCalls(anywhere), .. SandboxNamespaceCalls(""), .. LeaseCalls(Namespace), .. ClusterConfigCalls()],
             denied: [.. NeverAllowed(anywhere, "kube-system"), .. NeverAllowed(Namespace, anywhere)]);
     }
 
@@ -77,7 +90,7 @@ public sealed class ChartRbacTests : ControlPlaneTest
             rbac = await ChartRbac.RenderAsync(Namespace, $"watchNamespaces={{{watched}}}");
 
             await AssertAccessAsync(
-                allowed: [.. SandboxNamespaceCalls(watched), .. LeaseCalls(Namespace), new("get", "", "secrets", Namespace, "northflank-credentials")],
+                allowed: [.. SandboxNamespaceCalls(watched), .. LeaseCalls(Namespace), .. ClusterConfigCalls(), new("get", "", "secrets", Namespace, "northflank-credentials")],
                 denied:
                 [
                     .. SandboxNamespaceCalls(unwatched), .. SandboxNamespaceCalls(""), .. NeverAllowed(watched, unwatched),

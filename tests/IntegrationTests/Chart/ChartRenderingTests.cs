@@ -26,6 +26,7 @@ public sealed class ChartRenderingTests
         Assert.That(docs.Select(d => d.Kind()), Is.EquivalentTo(new[]
         {
             "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Service", "Deployment",
+            "ClusterRole", "ClusterRole", // the tenant roles aggregated into edit/admin and view
         }));
         var args = docs.OperatorArgs();
         var known = CommandLine.Switches.Keys.ToHashSet();
@@ -65,11 +66,13 @@ public sealed class ChartRenderingTests
     }
 
     [Test]
-    public async Task Namespaced_RendersARolePerWatchedNamespace_AndNothingClusterWide()
+    public async Task Namespaced_RendersARolePerWatchedNamespace_AndNothingClusterWideButReadingClusterConfigs()
     {
-        var docs = ChartHelm.Documents(await ChartHelm.TemplateAsync("nso", "ops", "--set", "watchNamespaces={team-a,team-b}"));
+        var docs = ChartHelm.Documents(await ChartHelm.TemplateAsync("nso", "ops", "--set", "watchNamespaces={team-a,team-b}", "--set", "tenantRoles.aggregateToDefaultRoles=false"));
 
-        Assert.That(docs.Select(d => d.Kind()), Has.None.EqualTo("ClusterRole").And.None.EqualTo("ClusterRoleBinding"));
+        var clusterRoles = docs.Where(d => d.Kind() == "ClusterRole").ToList();
+        Assert.That(clusterRoles.Select(d => d.Name()), Is.EqualTo(new[] { "nso-northflank-sandbox-operator-cluster-configs" }));
+        Assert.That(clusterRoles.Single().Seq("rules").Cast<YamlMappingNode>().SelectMany(r => r.Seq("resources").Select(n => n.ToString())), Has.All.StartWith("clusternorthflankconfigs"));
         var roles = docs.Where(d => d.Kind() == "Role").Select(d => d.Map("metadata").Scalar("namespace"));
         Assert.That(roles, Is.EquivalentTo(new[] { "team-a", "team-b", "ops" }));
         Assert.That(docs.Where(d => d.Kind() == "RoleBinding").Select(d => d.Map("metadata").Scalar("namespace")), Is.EquivalentTo(new[] { "team-a", "team-b", "ops" }));

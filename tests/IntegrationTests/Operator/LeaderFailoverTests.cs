@@ -199,6 +199,7 @@ public class LeaderFailoverTests : OperatorTest
                 Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = name, NamespaceProperty = Namespace }],
             },
             Namespace);
+        await GrantClusterConfigReadingAsync($"system:serviceaccount:{Namespace}:{name}", name);
         var secret = $"{name}-credentials";
         await Admin.CoreV1.CreateNamespacedSecretAsync(
             new V1Secret { Metadata = new V1ObjectMeta { Name = secret }, StringData = new Dictionary<string, string> { ["token"] = token } },
@@ -209,6 +210,31 @@ public class LeaderFailoverTests : OperatorTest
             "--lease-namespace", Namespace,
             "--credentials-secret", $"{Namespace}/{secret}");
         return new Replica(process, $"system:serviceaccount:{Namespace}:{name}", token);
+    }
+
+    /// <summary>ClusterNorthflankConfigs are cluster-scoped: a namespace's admin cannot read them, and the operator must.</summary>
+    private async Task GrantClusterConfigReadingAsync(string serviceAccount, string name)
+    {
+        const string role = "nso-test-cluster-config-reader";
+        try
+        {
+            await Admin.RbacAuthorizationV1.CreateClusterRoleAsync(new V1ClusterRole
+            {
+                Metadata = new V1ObjectMeta { Name = role },
+                Rules = [new V1PolicyRule { ApiGroups = [SandboxOperator.Api.V1Alpha1.Sandbox.Group], Resources = ["clusternorthflankconfigs"], Verbs = ["get", "list", "watch"] }],
+            });
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
+        {
+            // Another test made it already.
+        }
+
+        await Admin.RbacAuthorizationV1.CreateClusterRoleBindingAsync(new V1ClusterRoleBinding
+        {
+            Metadata = new V1ObjectMeta { Name = $"{Namespace}-{name}" },
+            RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = role },
+            Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = serviceAccount.Split(':')[^1], NamespaceProperty = Namespace }],
+        });
     }
 
     private static string Relative(DateTimeOffset time, DateTimeOffset reference) =>

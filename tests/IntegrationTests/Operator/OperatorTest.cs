@@ -18,6 +18,10 @@ public abstract class OperatorTest : ControlPlaneTest
 {
     protected const string SecretName = "northflank-credentials";
     protected const string Project = SimulatorOptions.DefaultProjectId;
+    private const int RequestsPerHour = 1_000_000;
+
+    /// <summary>The label that gives a ClusterNorthflankConfig to this test's operator (value: the test's namespace).</summary>
+    protected const string ClusterConfigLabel = "sandbox.northflank.com/test";
     private static readonly SemaphoreSlim CrdLock = new(1, 1);
     private static bool crdInstalled;
     private readonly List<OperatorProcess> operators = [];
@@ -27,7 +31,8 @@ public abstract class OperatorTest : ControlPlaneTest
 
     protected GenericClient Sandboxes { get; private set; } = null!;
 
-    protected OperatorProcess Operator => operators[0];
+    /// <summary>The operator process started last.</summary>
+    protected OperatorProcess Operator => operators[^1];
 
     protected string LogDirectory => Path.Combine(ControlPlane.RootDirectory, "operator-logs", Namespace);
 
@@ -46,6 +51,9 @@ public abstract class OperatorTest : ControlPlaneTest
         var options = new SimulatorOptions();
         options.Deployment.PendingDuration = TimeSpan.FromMilliseconds(200);
         options.Deployment.InProgressDuration = TimeSpan.FromMilliseconds(600);
+        // The account's limit matches the operator's --requests-per-hour below: the operator believes Northflank's
+        // rate-limit headers, so a lower simulated limit would pace every test (tests about limits set their own).
+        options.RateLimit.Limit = RequestsPerHour;
         ConfigureSimulator(options);
         Simulator = await SimulatorHost.StartAsync(options);
         Sandboxes = new GenericClient(Admin, Sandbox.Group, Sandbox.Version, Sandbox.Plural, disposeClient: false);
@@ -113,10 +121,12 @@ public abstract class OperatorTest : ControlPlaneTest
             "--namespaces", Namespace,
             "--pod-namespace", Namespace,
             "--cluster-id", "it",
+            // Cluster-scoped configs are seen by every test's operator: each serves only its own test's.
+            "--cluster-config-selector", $"{ClusterConfigLabel}={Namespace}",
             "--leader-election", leaderElection ? "true" : "false",
             "--progress-poll-interval", "00:00:00.3",
             "--invalid-input-retry-interval", "00:00:30",
-            "--requests-per-hour", "1000000",
+            "--requests-per-hour", RequestsPerHour.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--health-address", "http://127.0.0.1:0",
             "--Logging:LogLevel:SandboxOperator", "Debug",
         };
@@ -164,7 +174,9 @@ public abstract class OperatorTest : ControlPlaneTest
         }
     }
 
-    protected Task DeleteAsync(string name) => Sandboxes.DeleteNamespacedAsync<Sandbox>(Namespace, name);
+    /// <summary>Deletes a Sandbox (the answer is the object while finalizers hold it, a Status once it is gone at once).</summary>
+    protected Task DeleteAsync(string name) =>
+        Admin.CustomObjects.DeleteNamespacedCustomObjectAsync(Sandbox.Group, Sandbox.Version, Namespace, Sandbox.Plural, name);
 
     /// <summary>Waits until a condition has the given status (and reason) for the Sandbox's current generation.</summary>
     protected async Task<Sandbox> WaitForConditionAsync(string name, string type, string status, string? reason = null, TimeSpan? timeout = null)

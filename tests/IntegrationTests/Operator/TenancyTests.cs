@@ -176,7 +176,7 @@ public class TenancyTests : OperatorTest
     {
         var config = new ClusterNorthflankConfig
         {
-            Metadata = new V1ObjectMeta { Name = $"{name}-{Namespace}" },
+            Metadata = new V1ObjectMeta { Name = $"{name}-{Namespace}", Labels = new Dictionary<string, string> { [ClusterConfigLabel] = Namespace } },
             Spec = new ClusterNorthflankConfigSpec
             {
                 Projects = projects ?? [Project],

@@ -23,6 +23,13 @@ internal static class ProjectEndpoints
         app.MapGet("/v1/projects/{projectId}", context =>
             ApiIo.WriteDataAsync(context, store.GetProject(ApiIo.Route(context, "projectId"))));
 
+        app.MapDelete("/v1/projects/{projectId}", context =>
+        {
+            var deleteChildObjects = string.Equals(context.Request.Query["delete_child_objects"], "true", StringComparison.OrdinalIgnoreCase);
+            runtime.Store.DeleteProject(ApiIo.Route(context, "projectId"), deleteChildObjects);
+            return ApiIo.WriteEmptyAsync(context);
+        });
+
         app.MapGet("/v1/plans", context =>
             ApiIo.WriteDataAsync(context, new JsonObject { ["plans"] = new JsonArray([.. store.ListPlans()]) }));
     }

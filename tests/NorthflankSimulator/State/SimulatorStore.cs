@@ -107,6 +107,24 @@ internal sealed partial class SimulatorStore
     }
 
     /// <summary>
+    /// delete-project.md: "Fails if the project isn't empty" unless <paramref name="deleteChildObjects"/>, when its
+    /// services and volumes go with it. The reference names no status for a project that is not empty: 409, a choice.
+    /// </summary>
+    public void DeleteProject(string projectId, bool deleteChildObjects)
+    {
+        using (Enter())
+        {
+            var project = ProjectOrThrow(projectId);
+            if (!deleteChildObjects && (project.Services.Count > 0 || project.Volumes.Count > 0))
+            {
+                throw ApiException.Conflict($"project '{projectId}' is not empty; delete its resources first, or pass delete_child_objects=true");
+            }
+
+            _projects.Remove(projectId);
+        }
+    }
+
+    /// <summary>
     /// The id is the slug of the name. POST fails with 409 on an existing id (the reference documents no 409 for
     /// projects; the simulator mirrors services and volumes, a choice); PUT (<paramref name="upsert"/>) updates it.
     /// </summary>

@@ -72,5 +72,25 @@ public class SpecValidatorTests
     [TestCase("1w")]
     [TestCase("0s")]
     [TestCase("5m junk")]
+    [TestCase("99999999999999999999999999999999999999999d")]
     public void Bad_durations_are_refused(string text) => Assert.That(SpecValidator.TryParseDuration(text, out _), Is.False);
+
+    [TestCase("99999999999d", "not a duration")]
+    [TestCase("367d", "longer than 366 days")]
+    [TestCase("200d200d", "longer than 366 days")]
+    public void Durations_past_a_year_are_InvalidSpec_naming_the_field_and_never_throw(string after, string says)
+    {
+        var sandbox = SandboxFactory.New(configure: s => s.Lifecycle = new SandboxLifecycle { ShutdownAfter = after });
+
+        Assert.That(SpecValidator.Validate(sandbox), Has.Some.Contains("spec.lifecycle.shutdownAfter").And.Some.Contains(says).Or.Some.Contains(says));
+        Assert.That(DesiredState.ExpiryOf(sandbox), Is.Null);
+    }
+
+    [Test]
+    public void A_shutdown_time_no_Sandbox_could_reach_is_InvalidSpec()
+    {
+        var sandbox = SandboxFactory.New(configure: s => s.Lifecycle = new SandboxLifecycle { ShutdownTime = new DateTimeOffset(9999, 12, 31, 0, 0, 0, TimeSpan.Zero) });
+
+        Assert.That(SpecValidator.Validate(sandbox), Has.Some.Contains("spec.lifecycle.shutdownTime"));
+    }
 }

@@ -36,6 +36,18 @@ public sealed class StoreTests
     private void Settle() => _clock.Advance(TimeSpan.FromMinutes(1));
 
     [Test]
+    public void AProjectThatIsNotEmptyIsDeletedOnlyWithItsChildObjects()
+    {
+        _store.CreateService(Project, Service("svc"), upsert: false);
+
+        var refused = Assert.Throws<ApiException>(() => _store.DeleteProject(Project, deleteChildObjects: false))!;
+        Assert.That(refused.Status, Is.EqualTo(409));
+        _store.DeleteProject(Project, deleteChildObjects: true);
+
+        Assert.That(Assert.Throws<ApiException>(() => _store.ListServices(Project))!.Status, Is.EqualTo(404));
+    }
+
+    [Test]
     public void PostCreateOfAnExistingNameIsAConflict()
     {
         _store.CreateService(Project, Service("web"), upsert: false);

@@ -1,0 +1,46 @@
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Reconciler;
+using SandboxOperator.Reconciler.Access;
+using SandboxOperator.Reconciler.Orphans;
+using SandboxOperator.Runtime;
+
+namespace SandboxOperator.Hosting;
+
+/// <summary>
+/// Orphans as Events on the config whose project holds them (for the operator's implicit config, on its leader-election
+/// Lease, so they show in the operator's own namespace) and as log lines.
+/// </summary>
+public sealed class OrphanReporting(IEventRecorder events, INorthflankConfigs configs, OperatorOptions options, ILogger<OrphanReporting> logger) : IOrphanReporter
+{
+    public void Found(ConfigKey config, string projectId, string serviceId, OwnershipMarker.Owner owner) =>
+        Record(config, EventType.Warning, "OrphanFound",
+            $"service {serviceId} in project {projectId} carries this cluster's marker but its Sandbox (namespace {owner.Namespace}, uid {owner.Uid}) is gone");
+
+    public void Deleted(ConfigKey config, string projectId, string serviceId, OwnershipMarker.Owner owner) =>
+        Record(config, EventType.Normal, "OrphanDeleted",
+            $"deleted service {serviceId} in project {projectId}: its Sandbox (namespace {owner.Namespace}, uid {owner.Uid}) is gone");
+
+    private void Record(ConfigKey config, EventType type, string reason, string message)
+    {
+        logger.LogWarning("{Config}: {Reason}: {Message}", config, reason, message);
+        IKubernetesObject<V1ObjectMeta>? target = config.Kind switch
+        {
+            NorthflankConfig.EntityKind => configs.Namespaced(config.Namespace!, config.Name),
+            ClusterNorthflankConfig.EntityKind => configs.Cluster(config.Name),
+            _ => new V1Lease { ApiVersion = "coordination.k8s.io/v1", Kind = "Lease", Metadata = new V1ObjectMeta { Name = OperatorServices.LeaseName, NamespaceProperty = options.LeaseNamespace ?? options.OwnNamespace } },
+        };
+        if (target is not null)
+        {
+            _ = events.RecordAsync(target, type, reason, message);
+        }
+    }
+}
+
+/// <summary>Runs the orphan collector's own listing while the controller runs (only the leader looks for orphans).</summary>
+public sealed class OrphanSource(OrphanCollector collector) : IKeySource
+{
+    public Task RunAsync(Action<ObjectKey> enqueue, CancellationToken ct) => collector.RunAsync(ct);
+}
