@@ -11,6 +11,14 @@ public static class ListWatches
         where TEntity : IKubernetesObject<V1ObjectMeta> =>
         new EntityClient<TEntity>(kubernetes, options);
 
+    /// <summary>
+    /// The metadata of any type, core (Secrets, ConfigMaps) or custom: enough to know what exists and when it changes,
+    /// without holding the objects' data.
+    /// </summary>
+    public static IListWatch<PartialObjectMetadata<TEntity>> Metadata<TEntity>(IKubernetes kubernetes, ListWatchOptions? options = null)
+        where TEntity : IKubernetesObject<V1ObjectMeta> =>
+        MetadataListWatch<TEntity>.For(kubernetes, options);
+
     /// <summary>core/v1 Secrets. Narrow with a label selector where possible: a Secret cache holds secret data.</summary>
     public static IListWatch<V1Secret> Secrets(IKubernetes kubernetes, ListWatchOptions? options = null)
     {
