@@ -13,7 +13,7 @@ public static class ListWatches
 
     /// <summary>
     /// The metadata of any type, core (Secrets, ConfigMaps) or custom: enough to know what exists and when it changes,
-    /// without holding the objects' data.
+    /// without holding the objects' data. Read whole objects on demand with a <see cref="ReadThroughCache{TEntity}"/>.
     /// </summary>
     public static IListWatch<PartialObjectMetadata<TEntity>> Metadata<TEntity>(IKubernetes kubernetes, ListWatchOptions? options = null)
         where TEntity : IKubernetesObject<V1ObjectMeta> =>

@@ -58,6 +58,7 @@ public sealed class OperatorRuntimeBuilder(IServiceCollection services)
     /// <summary>
     /// Reconcile <typeparamref name="TEntity"/> with <typeparamref name="TController"/> (scoped: one instance per
     /// reconcile). Configure finalizers, secondary watches, workers and predicates on the <see cref="ControllerBuilder{TEntity}"/>.
+    /// Its cache is readable through the <see cref="InformerCache{TEntity}"/> singleton.
     /// </summary>
     public OperatorRuntimeBuilder AddController<TEntity, TController>(Action<ControllerBuilder<TEntity>>? configure = null)
         where TEntity : IKubernetesObject<V1ObjectMeta>
@@ -84,6 +85,7 @@ public sealed class ControllerBuilder<TEntity> : IControllerRegistration
     internal ControllerBuilder(IServiceCollection services)
     {
         _services = services;
+        _services.TryAddSingleton<InformerCache<TEntity>>();
         Name = EntityMetadata.For<TEntity>().Kind.ToLowerInvariant();
     }
 
@@ -196,6 +198,7 @@ public sealed class ControllerBuilder<TEntity> : IControllerRegistration
             services.GetService<TimeProvider>(),
             services.GetService<ILoggerFactory>(),
             services.GetService<ControllerTelemetry>());
+        services.GetRequiredService<InformerCache<TEntity>>().Attach(controller.Informer);
         foreach (var secondary in _secondaries)
         {
             secondary(services, controller);
