@@ -24,6 +24,8 @@ public static class OperatorServices
         services.AddSingleton(options);
         services.AddSingleton(reconcilerOptions);
         services.AddSingleton<INorthflankApiFactory>(sp => new NorthflankApiFactory(options.Northflank, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => KubernetesReferenceReader.SecretCache(sp.GetRequiredService<IKubernetes>(), sp.GetRequiredService<InformerCache<PartialObjectMetadata<V1Secret>>>()));
+        services.AddSingleton(sp => KubernetesReferenceReader.ConfigMapCache(sp.GetRequiredService<IKubernetes>(), sp.GetRequiredService<InformerCache<PartialObjectMetadata<V1ConfigMap>>>()));
         services.AddSingleton<IReferenceReader, KubernetesReferenceReader>();
         services.AddSingleton<ISandboxStatusWriter, SandboxStatusWriter>();
         services.AddSingleton<ISandboxEventSink, SandboxEventSink>();
@@ -45,9 +47,12 @@ public static class OperatorServices
                 .WithWorkers(options.Workers)
                 // Our own status writes must not trigger another reconcile (and another Northflank call).
                 .WithUpdatePredicate(Predicates.GenerationOrMetadataChanged)
+                // Secrets and ConfigMaps by metadata only: the mappers need names, and reconciles read the few that
+                // Sandboxes refer to on demand (KubernetesReferenceReader). Whole objects would put every Secret in the
+                // cluster, Helm's releases included, into the operator's memory.
                 .WatchesSecrets((secret, sandboxes) => ReferenceIndex.SandboxesUsingSecret(
-                    secret, sandboxes, reconcilerOptions.DefaultCredentialsNamespace!, reconcilerOptions.DefaultCredentialsSecretName))
-                .Watches<V1ConfigMap>(sp => ListWatches.ConfigMaps(sp.GetRequiredService<IKubernetes>()), ReferenceIndex.SandboxesUsingConfigMap)
+                    ObjectKey.Of(secret), sandboxes, reconcilerOptions.DefaultCredentialsNamespace!, reconcilerOptions.DefaultCredentialsSecretName))
+                .WatchesMetadata<V1ConfigMap>((configMap, sandboxes) => ReferenceIndex.SandboxesUsingConfigMap(ObjectKey.Of(configMap), sandboxes))
                 // A wake carries news for exactly one Sandbox, usually the news that makes it Ready: it goes ahead of
                 // new Sandboxes, so a burst of creates does not hold up every Ready behind it.
                 .WatchesSource(sp => new ProgressSource(sp.GetRequiredService<ProgressWatch>()), priority: true);

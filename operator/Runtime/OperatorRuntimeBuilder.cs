@@ -176,11 +176,14 @@ public sealed class ControllerBuilder<TEntity> : IControllerRegistration
         where TSecondary : IKubernetesObject<V1ObjectMeta> =>
         Watches(sp => ListWatches.Metadata<TSecondary>(sp.GetRequiredService<IKubernetes>(), options), mapper);
 
-    /// <summary>Watches Secrets (optionally narrowed by a label selector) and maps them to primary keys.</summary>
+    /// <summary>
+    /// Watches Secrets by metadata only (optionally narrowed by a label selector) and maps them to primary keys. Never
+    /// whole Secrets: a cache of them holds every Secret's data, and a cluster's Helm releases alone are hundreds of MB.
+    /// </summary>
     public ControllerBuilder<TEntity> WatchesSecrets(
-        Func<V1Secret, IReadOnlyEntityStore<TEntity>, IEnumerable<ObjectKey>> mapper,
+        Func<PartialObjectMetadata<V1Secret>, IReadOnlyEntityStore<TEntity>, IEnumerable<ObjectKey>> mapper,
         ListWatchOptions? options = null) =>
-        Watches(sp => ListWatches.Secrets(sp.GetRequiredService<IKubernetes>(), options), mapper);
+        WatchesMetadata(mapper, options);
 
     public IRunnableController Build(IServiceProvider services)
     {
