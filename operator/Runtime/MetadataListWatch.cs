@@ -1,8 +1,9 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -31,7 +32,12 @@ public sealed class MetadataListWatch<TEntity> : IListWatch<PartialObjectMetadat
     private readonly Func<HttpRequestMessage, CancellationToken, Task>? _authorize;
     private readonly ListWatchOptions _options;
     private readonly EntityMetadata _resource = EntityMetadata.For<TEntity>();
+    // KubernetesClient's settings, minus the metadata this watch never keeps, which the parser then skips unread.
+    private static readonly JsonSerializerOptions WithoutAnnotations = ParseOptions(keepAnnotations: false);
+    private static readonly JsonSerializerOptions WithAnnotations = ParseOptions(keepAnnotations: true);
+
     private readonly DelegateListWatch<PartialObjectMetadata<TEntity>> _listWatch;
+    private readonly ConcurrentDictionary<string, string> _namespaces = new(StringComparer.Ordinal);
 
     /// <param name="http">Sends requests as given (absolute URIs).</param>
     /// <param name="baseUri">The API server, e.g. <c>https://10.0.0.1:443/</c>.</param>
@@ -50,6 +56,8 @@ public sealed class MetadataListWatch<TEntity> : IListWatch<PartialObjectMetadat
     /// whole Secret, data included. managedFields are always dropped (large, and no use to a metadata watch).
     /// </summary>
     public bool KeepAnnotations { get; init; }
+
+    private JsonSerializerOptions Json => KeepAnnotations ? WithAnnotations : WithoutAnnotations;
 
     /// <summary>Over the connection, credentials and TLS settings of a KubernetesClient <see cref="Kubernetes"/>.</summary>
     public static MetadataListWatch<TEntity> For(IKubernetes kubernetes, ListWatchOptions? options = null) =>
@@ -77,14 +85,15 @@ public sealed class MetadataListWatch<TEntity> : IListWatch<PartialObjectMetadat
         timeout.CancelAfter(RequestTimeout);
         using var request = Request(@namespace, ListMediaType, ("limit", pageSize.ToString(CultureInfo.InvariantCulture)), ("continue", continueToken));
         using var response = await SendAsync(request, timeout.Token);
-        // A page of metadata is small: read it whole rather than block a thread on a synchronous parse of the stream.
-        var body = await response.Content.ReadAsStringAsync(timeout.Token);
-        var list = KubernetesJson.Deserialize<EntityList<PartialObjectMetadata<TEntity>>>(body);
+        await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
+        // Parsed as it arrives, in pooled buffers: a page read whole into a string is megabytes of large-object garbage.
+        var list = await JsonSerializer.DeserializeAsync<EntityList<PartialObjectMetadata<TEntity>>>(stream, Json, timeout.Token)
+            ?? throw new JsonException("Empty list response");
         // An empty PartialObjectMetadataList comes as "items": null (kube-apiserver 1.20), unlike typed lists.
         var items = list.Items ?? [];
         foreach (var item in items)
         {
-            Trim(item);
+            Slim(item);
         }
 
         return (items, list.Metadata?.ResourceVersion ?? string.Empty, list.Metadata?.ContinueProperty);
@@ -105,19 +114,26 @@ public sealed class MetadataListWatch<TEntity> : IListWatch<PartialObjectMetadat
             ("timeoutSeconds", timeoutSeconds.ToString(CultureInfo.InvariantCulture)));
         using var response = await SendAsync(request, deadline.Token);
         await using var stream = await response.Content.ReadAsStreamAsync(deadline.Token);
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        while (await reader.ReadLineAsync(deadline.Token) is { } line)
+        // One JSON object per line, each parsed straight into its event: no string or document per line.
+        await using var events = JsonSerializer.DeserializeAsyncEnumerable<WatchLine>(stream, topLevelValues: true, Json, deadline.Token)
+            .GetAsyncEnumerator(deadline.Token);
+        while (true)
         {
-            if (line.Length == 0)
+            var (more, line, error) = await NextAsync(events);
+            var (type, obj) = (default(WatchEventType), default(PartialObjectMetadata<TEntity>));
+            if (more && error is null)
             {
-                continue;
+                (type, obj, error) = Interpret(line!);
             }
 
-            var (type, obj, error) = ParseEvent(line);
             if (error is not null)
             {
                 // DelegateListWatch turns a 410 status into a re-list, an undecodable line too, and anything else into a re-watch.
                 onError(error);
+            }
+
+            if (!more || error is not null)
+            {
                 yield break;
             }
 
@@ -125,30 +141,33 @@ public sealed class MetadataListWatch<TEntity> : IListWatch<PartialObjectMetadat
         }
     }
 
-    private (WatchEventType Type, PartialObjectMetadata<TEntity>? Object, Exception? Error) ParseEvent(string line)
+    private static async Task<(bool More, WatchLine? Line, Exception? Error)> NextAsync(IAsyncEnumerator<WatchLine?> events)
     {
         try
         {
-            var ev = KubernetesJson.Deserialize<WatchLine>(line);
-            if (!Enum.TryParse<WatchEventType>(ev.Type, ignoreCase: true, out var type))
-            {
-                return (default, null, new JsonException($"Unknown watch event type {ev.Type}"));
-            }
-
-            if (type == WatchEventType.Error)
-            {
-                return (type, null, new KubernetesException(KubernetesJson.Deserialize<V1Status>(ev.Object)));
-            }
-
-            var obj = KubernetesJson.Deserialize<PartialObjectMetadata<TEntity>>(ev.Object)
-                ?? throw new JsonException("Watch event without an object");
-            Trim(obj);
-            return (type, obj, null);
+            return await events.MoveNextAsync() ? (true, events.Current, null) : (false, null, null);
         }
         catch (JsonException e)
         {
-            return (default, null, e);
+            return (true, null, e);
         }
+    }
+
+    private (WatchEventType Type, PartialObjectMetadata<TEntity>? Object, Exception? Error) Interpret(WatchLine line)
+    {
+        if (!Enum.TryParse<WatchEventType>(line.Type, ignoreCase: true, out var type) || line.Object is not { } obj)
+        {
+            return (default, null, new JsonException($"Watch event of type {line.Type} without an object"));
+        }
+
+        if (type == WatchEventType.Error)
+        {
+            return (type, null, new KubernetesException(new V1Status { Code = obj.Code, Reason = obj.Reason, Message = obj.Message, Status = obj.Status }));
+        }
+
+        var item = new PartialObjectMetadata<TEntity> { Metadata = obj.Metadata ?? new V1ObjectMeta() };
+        Slim(item);
+        return (type, item, null);
     }
 
     private HttpRequestMessage Request(string? @namespace, string accept, params (string Name, string? Value)[] query)
@@ -192,16 +211,53 @@ public sealed class MetadataListWatch<TEntity> : IListWatch<PartialObjectMetadat
         }
     }
 
-    private void Trim(PartialObjectMetadata<TEntity> item)
+    /// <summary>Shares the strings every item repeats: a cluster may hold tens of thousands of these.</summary>
+    private void Slim(PartialObjectMetadata<TEntity> item)
     {
-        if (item.Metadata is { } metadata)
+        item.ApiVersion = PartialObjectMetadata<TEntity>.MetaApiVersion;
+        item.Kind = PartialObjectMetadata<TEntity>.MetaKind;
+        if (item.Metadata?.NamespaceProperty is { } ns)
         {
-            metadata.ManagedFields = null;
-            if (!KeepAnnotations)
-            {
-                metadata.Annotations = null;
-            }
+            item.Metadata.NamespaceProperty = _namespaces.GetOrAdd(ns, ns);
         }
+    }
+
+    /// <summary>
+    /// Parsing settings that leave out managedFields (large, and no use to a metadata cache) and, unless kept,
+    /// annotations: the parser skips what no property asks for, so they cost neither memory nor garbage.
+    /// </summary>
+    private static JsonSerializerOptions ParseOptions(bool keepAnnotations)
+    {
+        var kubernetes = CaptureKubernetesJsonOptions();
+        return new JsonSerializerOptions(kubernetes)
+        {
+            TypeInfoResolver = (kubernetes.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(info =>
+            {
+                if (info.Type != typeof(V1ObjectMeta))
+                {
+                    return;
+                }
+
+                for (var i = info.Properties.Count - 1; i >= 0; i--)
+                {
+                    if (info.Properties[i].Name == "managedFields" || (!keepAnnotations && info.Properties[i].Name == "annotations"))
+                    {
+                        info.Properties.RemoveAt(i);
+                    }
+                }
+            }),
+        };
+    }
+
+    /// <summary>
+    /// KubernetesClient's serializer settings (its date formats, naming), for the streaming calls it does not offer.
+    /// Only read here, never changed.
+    /// </summary>
+    private static JsonSerializerOptions CaptureKubernetesJsonOptions()
+    {
+        JsonSerializerOptions? options = null;
+        KubernetesJson.AddJsonOptions(o => options = o);
+        return options ?? throw new InvalidOperationException("KubernetesJson did not hand out its options");
     }
 
     /// <summary>One line of a watch stream.</summary>
@@ -211,6 +267,25 @@ public sealed class MetadataListWatch<TEntity> : IListWatch<PartialObjectMetadat
         public string Type { get; set; } = "";
 
         [JsonPropertyName("object")]
-        public JsonElement Object { get; set; }
+        public WatchObject? Object { get; set; }
+    }
+
+    /// <summary>A watch event's object: metadata, or the Status of an ERROR event (code, reason, message).</summary>
+    private sealed class WatchObject
+    {
+        [JsonPropertyName("metadata")]
+        public V1ObjectMeta? Metadata { get; set; }
+
+        [JsonPropertyName("status")]
+        public string? Status { get; set; }
+
+        [JsonPropertyName("code")]
+        public int? Code { get; set; }
+
+        [JsonPropertyName("reason")]
+        public string? Reason { get; set; }
+
+        [JsonPropertyName("message")]
+        public string? Message { get; set; }
     }
 }

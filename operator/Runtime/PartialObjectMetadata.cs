@@ -16,11 +16,13 @@ public sealed class PartialObjectMetadata<TEntity> : IKubernetesObject<V1ObjectM
 {
     public const string MetaApiVersion = "meta.k8s.io/v1";
 
+    public const string MetaKind = "PartialObjectMetadata";
+
     [JsonPropertyName("apiVersion")]
     public string ApiVersion { get; set; } = MetaApiVersion;
 
     [JsonPropertyName("kind")]
-    public string Kind { get; set; } = "PartialObjectMetadata";
+    public string Kind { get; set; } = MetaKind;
 
     [JsonPropertyName("metadata")]
     public V1ObjectMeta Metadata { get; set; } = new();

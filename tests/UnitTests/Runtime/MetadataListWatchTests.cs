@@ -70,6 +70,18 @@ public class MetadataListWatchTests
     }
 
     [Test]
+    public async Task AnnotationsAreKeptWhenAskedFor_ManagedFieldsNever()
+    {
+        var server = new FakeApiServer();
+        server.Answer("/api/v1/namespaces/team-a/secrets", _ => ListPage("10", null, SecretMeta("a", "9")));
+        var listWatch = new MetadataListWatch<V1Secret>(new HttpClient(server), Server) { KeepAnnotations = true };
+
+        var item = (await listWatch.ListAsync("team-a", CancellationToken.None)).Items.Single();
+
+        Assert.That((item.Metadata.Annotations?.Count, item.Metadata.ManagedFields), Is.EqualTo(((int?)1, (IList<V1ManagedFieldsEntry>?)null)));
+    }
+
+    [Test]
     public async Task AnEmptyListComesWithItemsNull()
     {
         var server = new FakeApiServer();
@@ -115,6 +127,24 @@ public class MetadataListWatchTests
             Assert.That(request.Accept?.Replace(" ", "", StringComparison.Ordinal), Is.EqualTo(MetadataListWatch<V1Secret>.WatchMediaType));
             Assert.That(request.Query, Does.Contain("watch=true").And.Contain("allowWatchBookmarks=true").And.Contain("resourceVersion=10").And.Contain("timeoutSeconds="));
         });
+    }
+
+    [Test]
+    public async Task WatchDeliversEachEventAsItArrives_NotWhenTheStreamEnds()
+    {
+        var pipe = new System.IO.Pipelines.Pipe();
+        var server = new FakeApiServer();
+        server.Stream("/api/v1/namespaces/team-a/secrets", pipe.Reader.AsStream());
+        await using var events = Secrets(server).WatchAsync("team-a", "10", CancellationToken.None).GetAsyncEnumerator();
+
+        await pipe.Writer.WriteAsync(Encoding.UTF8.GetBytes(Line("ADDED", SecretMeta("a", "11"))));
+        Assert.That(await events.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)), Is.True);
+        Assert.That(events.Current.Object.Metadata.ResourceVersion, Is.EqualTo("11"));
+
+        await pipe.Writer.WriteAsync(Encoding.UTF8.GetBytes(Line("MODIFIED", SecretMeta("a", "12"))));
+        Assert.That(await events.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)), Is.True);
+        await pipe.Writer.CompleteAsync();
+        Assert.That(await events.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)), Is.False);
     }
 
     [Test]
@@ -184,12 +214,22 @@ internal sealed class FakeApiServer : HttpMessageHandler
 
     public ConcurrentQueue<(string Path, string Query, string? Accept, string? Authorization)> Requests { get; } = new();
 
+    private readonly Dictionary<string, Stream> streams = [];
+
     public void Answer(string path, Func<string, string> body, HttpStatusCode status = HttpStatusCode.OK) => routes[path] = (body, status);
+
+    /// <summary>Answers with a body the test writes while the client reads (a watch that stays open).</summary>
+    public void Stream(string path, Stream body) => streams[path] = body;
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var uri = request.RequestUri!;
         Requests.Enqueue((uri.AbsolutePath, uri.Query, request.Headers.TryGetValues("Accept", out var accept) ? string.Join(",", accept) : null, request.Headers.Authorization?.ToString()));
+        if (streams.TryGetValue(uri.AbsolutePath, out var stream))
+        {
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(stream) });
+        }
+
         var (body, status) = routes.TryGetValue(uri.AbsolutePath, out var route) ? route : (_ => "{}", HttpStatusCode.NotFound);
         return Task.FromResult(new HttpResponseMessage(status) { Content = new StringContent(body(uri.Query), Encoding.UTF8, "application/json") });
     }
