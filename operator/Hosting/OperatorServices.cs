@@ -33,7 +33,7 @@ public static class OperatorServices
         var access = new AccessResolver(configs, configs, options.ToAccessOptions());
         var index = new ReferenceIndex(access);
         services.AddSingleton(configs.NamespacedCache).AddSingleton(configs.ClusterCache).AddSingleton(configs.SandboxCache);
-        services.AddSingleton(access);
+        services.AddSingleton(access).AddSingleton(index);
         services.AddSingleton<INorthflankConfigs>(configs).AddSingleton<ISandboxDirectory>(configs);
         // Every Northflank write checks the leadership fence just before it is sent: a deposed leader sends none.
         services.AddSingleton<INorthflankApiFactory>(sp =>
@@ -41,6 +41,8 @@ public static class OperatorServices
             var fence = sp.GetRequiredService<ILeadershipFence>();
             return new NorthflankApiFactory(options.Northflank, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>(), fence.ThrowIfLost);
         });
+        services.AddSingleton(sp => KubernetesReferenceReader.SecretCache(sp.GetRequiredService<IKubernetes>(), sp.GetRequiredService<InformerCache<PartialObjectMetadata<V1Secret>>>()));
+        services.AddSingleton(sp => KubernetesReferenceReader.ConfigMapCache(sp.GetRequiredService<IKubernetes>(), sp.GetRequiredService<InformerCache<PartialObjectMetadata<V1ConfigMap>>>()));
         services.AddSingleton<IReferenceReader, KubernetesReferenceReader>();
         services.AddSingleton<ISandboxStatusWriter, SandboxStatusWriter>();
         services.AddSingleton<ISandboxEventSink, SandboxEventSink>();
@@ -65,8 +67,11 @@ public static class OperatorServices
                 .WithWorkers(options.Workers)
                 // Our own status writes must not trigger another reconcile (and another Northflank call).
                 .WithUpdatePredicate(Predicates.GenerationOrMetadataChanged)
-                .WatchesSecrets(index.SandboxesUsingSecret)
-                .Watches<V1ConfigMap>(sp => ListWatches.ConfigMaps(sp.GetRequiredService<IKubernetes>()), ReferenceIndex.SandboxesUsingConfigMap)
+                // Secrets and ConfigMaps by metadata only: the mappers need names, and reconciles read the few that
+                // Sandboxes refer to on demand (KubernetesReferenceReader). Whole objects would put every Secret in the
+                // cluster, Helm's releases included, into the operator's memory.
+                .WatchesSecrets((secret, sandboxes) => index.SandboxesUsingSecret(ObjectKey.Of(secret), sandboxes))
+                .WatchesMetadata<V1ConfigMap>((configMap, sandboxes) => ReferenceIndex.SandboxesUsingConfigMap(ObjectKey.Of(configMap), sandboxes))
                 .Watches<NorthflankConfig>(sp => new EntityClient<NorthflankConfig>(sp.GetRequiredService<IKubernetes>()), index.SandboxesUsingConfig)
                 .Watches<ClusterNorthflankConfig>(sp => ClusterConfigs(sp, options), index.SandboxesUsingConfig, clusterScoped: true)
                 // A wake carries news for exactly one Sandbox, usually the news that makes it Ready: it goes ahead of

@@ -1,4 +1,3 @@
-using k8s.Models;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Reconciler;
 using SandboxOperator.Reconciler.Access;
@@ -6,22 +5,20 @@ using SandboxOperator.Runtime;
 
 namespace SandboxOperator.Hosting;
 
-/// <summary>Which Sandboxes a change of a Secret, ConfigMap or Northflank config concerns, so only those re-sync.</summary>
+/// <summary>
+/// Which Sandboxes a Secret, ConfigMap or Northflank config concerns, so only those re-sync when it changes, and which
+/// Secrets and ConfigMaps a Sandbox refers to, so a copy no Sandbox needs any more is dropped. Secrets and ConfigMaps
+/// by namespace and name only: their watches hold metadata. A Sandbox's token Secret is its own (deprecated
+/// credentialsSecretRef) or its config's.
+/// </summary>
 public sealed class ReferenceIndex(AccessResolver access)
 {
-    public IEnumerable<ObjectKey> SandboxesUsingSecret(V1Secret secret, IReadOnlyEntityStore<Sandbox> sandboxes)
-    {
-        var ns = secret.Metadata.NamespaceProperty;
-        var name = secret.Metadata.Name;
-        return sandboxes.List()
-            .Where(s => (s.Metadata.NamespaceProperty == ns && (s.Spec.CredentialsSecretRef?.Name == name || (s.Spec.Env ?? []).Any(e => e.ValueFrom?.SecretKeyRef?.Name == name)))
-                || (s.Spec.CredentialsSecretRef is null && CredentialsOf(s) is { } credentials && credentials.Namespace == ns && credentials.Name == name))
-            .Select(ObjectKey.Of);
-    }
+    public IEnumerable<ObjectKey> SandboxesUsingSecret(ObjectKey secret, IReadOnlyEntityStore<Sandbox> sandboxes) =>
+        sandboxes.List().Where(s => SecretsUsedBy(s).Contains(secret)).Select(ObjectKey.Of);
 
-    public static IEnumerable<ObjectKey> SandboxesUsingConfigMap(V1ConfigMap configMap, IReadOnlyEntityStore<Sandbox> sandboxes) =>
-        sandboxes.ListByNamespace(configMap.Metadata.NamespaceProperty)
-            .Where(s => (s.Spec.Env ?? []).Any(e => e.ValueFrom?.ConfigMapKeyRef?.Name == configMap.Metadata.Name))
+    public static IEnumerable<ObjectKey> SandboxesUsingConfigMap(ObjectKey configMap, IReadOnlyEntityStore<Sandbox> sandboxes) =>
+        sandboxes.ListByNamespace(configMap.Namespace ?? string.Empty)
+            .Where(s => ConfigMapsUsedBy(s).Contains(configMap))
             .Select(ObjectKey.Of);
 
     public IEnumerable<ObjectKey> SandboxesUsingConfig(NorthflankConfig config, IReadOnlyEntityStore<Sandbox> sandboxes) =>
@@ -29,6 +26,33 @@ public sealed class ReferenceIndex(AccessResolver access)
 
     public IEnumerable<ObjectKey> SandboxesUsingConfig(ClusterNorthflankConfig config, IReadOnlyEntityStore<Sandbox> sandboxes) =>
         Using(sandboxes, new ConfigKey(ClusterNorthflankConfig.EntityKind, null, config.Metadata.Name));
+
+    /// <summary>The Secrets a Sandbox reads: its token (its own, else its config's) and its env.</summary>
+    public IEnumerable<ObjectKey> SecretsUsedBy(Sandbox sandbox)
+    {
+        var ns = sandbox.Metadata.NamespaceProperty;
+        if (sandbox.Spec.CredentialsSecretRef is { } own)
+        {
+            yield return new ObjectKey(ns, own.Name);
+        }
+        else if (CredentialsOf(sandbox) is { } credentials)
+        {
+            yield return new ObjectKey(credentials.Namespace, credentials.Name);
+        }
+
+        foreach (var variable in sandbox.Spec.Env ?? [])
+        {
+            if (variable.ValueFrom?.SecretKeyRef is { } secretRef)
+            {
+                yield return new ObjectKey(ns, secretRef.Name);
+            }
+        }
+    }
+
+    public static IEnumerable<ObjectKey> ConfigMapsUsedBy(Sandbox sandbox) =>
+        (sandbox.Spec.Env ?? [])
+            .Where(e => e.ValueFrom?.ConfigMapKeyRef is not null)
+            .Select(e => new ObjectKey(sandbox.Metadata.NamespaceProperty, e.ValueFrom!.ConfigMapKeyRef!.Name));
 
     private IEnumerable<ObjectKey> Using(IReadOnlyEntityStore<Sandbox> sandboxes, ConfigKey key) =>
         sandboxes.List().Where(s => access.KeyOf(s) == key).Select(ObjectKey.Of);

@@ -6,7 +6,10 @@ namespace SandboxOperator.Reconciler;
 // What the reconciler needs from the cluster, implemented by the host over the controller runtime. Keeping these
 // as interfaces lets the reconciler be tested without an API server and keeps it free of the runtime.
 
-/// <summary>Reads Secrets and ConfigMaps that a Sandbox references (from the informer cache where there is one).</summary>
+/// <summary>
+/// Reads Secrets and ConfigMaps that a Sandbox references; the host reads each from the API server when first needed
+/// and keeps it while it is unchanged. Objects may be shared: never modify them.
+/// </summary>
 public interface IReferenceReader
 {
     Task<V1Secret?> GetSecretAsync(string namespaceName, string name, CancellationToken ct);

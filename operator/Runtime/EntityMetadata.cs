@@ -22,6 +22,12 @@ public sealed record EntityMetadata(string Group, string Version, string Kind, s
 
     public static EntityMetadata For(Type type) => Cache.GetOrAdd(type, static t =>
     {
+        if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(PartialObjectMetadata<>))
+        {
+            // Metadata is listed and watched from its object's own resource, and its informer is named after it.
+            return For(t.GetGenericArguments()[0]);
+        }
+
         var attribute = t.GetCustomAttribute<KubernetesEntityAttribute>(inherit: true)
             ?? throw new InvalidOperationException($"{t.Name} has no [KubernetesEntity] attribute.");
         if (string.IsNullOrEmpty(attribute.ApiVersion) || string.IsNullOrEmpty(attribute.Kind))

@@ -9,7 +9,18 @@ namespace SandboxOperator.Runtime;
 public sealed class InformerCache<TEntity>
     where TEntity : k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>
 {
+    private readonly Lock _lock = new();
+    private readonly List<Action<InformerEvent<TEntity>>> _handlers = [];
     private volatile Informer<TEntity>? _informer;
+
+    /// <summary>The whole cache once synced, else <c>null</c>.</summary>
+    public IReadOnlyEntityStore<TEntity>? Store => _informer is { HasSynced: true } informer ? informer.Store : null;
+
+    /// <summary>True once the informer has listed every object.</summary>
+    public bool HasSynced => _informer is { HasSynced: true };
+
+    /// <summary>Every cached object; empty until the informer has synced.</summary>
+    public IReadOnlyList<TEntity> List() => Store?.List() ?? [];
 
     public bool TryGet(string? @namespace, string name, out TEntity entity)
     {
@@ -22,11 +33,49 @@ public sealed class InformerCache<TEntity>
         return false;
     }
 
-    /// <summary>True once the informer has listed every object.</summary>
-    public bool HasSynced => _informer is { HasSynced: true };
+    /// <summary>
+    /// Calls <paramref name="handler"/> with every change of the cache from now on, whether the controller runs yet or
+    /// not (e.g. to drop what was derived from an object that changed). It runs on the informer's loop: be quick.
+    /// </summary>
+    public void OnChange(Action<InformerEvent<TEntity>> handler)
+    {
+        lock (_lock)
+        {
+            _handlers.Add(handler);
+        }
+    }
 
-    /// <summary>Every cached object; empty until the informer has synced.</summary>
-    public IReadOnlyList<TEntity> List() => _informer is { HasSynced: true } informer ? informer.Store.List() : [];
+    internal void Attach(Informer<TEntity> informer)
+    {
+        informer.AddEventHandler(Dispatch);
+        _informer = informer;
+    }
 
-    internal void Attach(Informer<TEntity> informer) => _informer = informer;
+    private void Dispatch(InformerEvent<TEntity> ev)
+    {
+        Action<InformerEvent<TEntity>>[] handlers;
+        lock (_lock)
+        {
+            handlers = [.. _handlers];
+        }
+
+        // The informer catches and logs a handler's exception; one failing handler must not starve the rest.
+        List<Exception>? errors = null;
+        foreach (var handler in handlers)
+        {
+            try
+            {
+                handler(ev);
+            }
+            catch (Exception e)
+            {
+                (errors ??= []).Add(e);
+            }
+        }
+
+        if (errors is not null)
+        {
+            throw new AggregateException(errors);
+        }
+    }
 }

@@ -64,6 +64,7 @@ public sealed class OperatorRuntimeBuilder(IServiceCollection services)
     /// <summary>
     /// Reconcile <typeparamref name="TEntity"/> with <typeparamref name="TController"/> (scoped: one instance per
     /// reconcile). Configure finalizers, secondary watches, workers and predicates on the <see cref="ControllerBuilder{TEntity}"/>.
+    /// Its cache is readable through the <see cref="InformerCache{TEntity}"/> singleton.
     /// </summary>
     public OperatorRuntimeBuilder AddController<TEntity, TController>(Action<ControllerBuilder<TEntity>>? configure = null)
         where TEntity : IKubernetesObject<V1ObjectMeta>
@@ -92,6 +93,7 @@ public sealed class ControllerBuilder<TEntity> : IControllerRegistration
     internal ControllerBuilder(IServiceCollection services)
     {
         _services = services;
+        _services.TryAddSingleton<InformerCache<TEntity>>();
         Name = EntityMetadata.For<TEntity>().Kind.ToLowerInvariant();
     }
 
@@ -173,11 +175,25 @@ public sealed class ControllerBuilder<TEntity> : IControllerRegistration
         return this;
     }
 
-    /// <summary>Watches Secrets (optionally narrowed by a label selector) and maps them to primary keys.</summary>
+    /// <summary>
+    /// Watches the metadata of <typeparamref name="TSecondary"/> only (<see cref="MetadataListWatch{TEntity}"/>) and maps
+    /// each change to primary keys: what a mapper by name needs, at a fraction of the memory of whole objects. The
+    /// metadata is readable through the <see cref="InformerCache{T}"/> of <see cref="PartialObjectMetadata{TSecondary}"/>.
+    /// </summary>
+    public ControllerBuilder<TEntity> WatchesMetadata<TSecondary>(
+        Func<PartialObjectMetadata<TSecondary>, IReadOnlyEntityStore<TEntity>, IEnumerable<ObjectKey>> mapper,
+        ListWatchOptions? options = null)
+        where TSecondary : IKubernetesObject<V1ObjectMeta> =>
+        Watches(sp => ListWatches.Metadata<TSecondary>(sp.GetRequiredService<IKubernetes>(), options), mapper);
+
+    /// <summary>
+    /// Watches Secrets by metadata only (optionally narrowed by a label selector) and maps them to primary keys. Never
+    /// whole Secrets: a cache of them holds every Secret's data, and a cluster's Helm releases alone are hundreds of MB.
+    /// </summary>
     public ControllerBuilder<TEntity> WatchesSecrets(
-        Func<V1Secret, IReadOnlyEntityStore<TEntity>, IEnumerable<ObjectKey>> mapper,
+        Func<PartialObjectMetadata<V1Secret>, IReadOnlyEntityStore<TEntity>, IEnumerable<ObjectKey>> mapper,
         ListWatchOptions? options = null) =>
-        Watches(sp => ListWatches.Secrets(sp.GetRequiredService<IKubernetes>(), options), mapper);
+        WatchesMetadata(mapper, options);
 
     public IRunnableController Build(IServiceProvider services)
     {
@@ -196,12 +212,12 @@ public sealed class ControllerBuilder<TEntity> : IControllerRegistration
             services.GetService<ILoggerFactory>(),
             services.GetService<ControllerTelemetry>(),
             services.GetService<ILeadershipFence>());
+        services.GetRequiredService<InformerCache<TEntity>>().Attach(controller.Informer);
         foreach (var secondary in _secondaries)
         {
             secondary(services, controller);
         }
 
-        services.GetService<InformerCache<TEntity>>()?.Attach(controller.Informer);
         return controller;
     }
 }

@@ -6,7 +6,7 @@ namespace Benchmarks;
 /// Everything a run measured, saved as results.json next to results.md, so the report and the chart can be made again
 /// (<c>--replot DIR</c>) without another half-hour run.
 /// </summary>
-internal sealed record BenchRecord(BenchSettings Settings, IReadOnlyList<ScenarioResult> Results, string CommandLine, double TotalMinutes)
+internal sealed record BenchRecord(BenchSettings Settings, IReadOnlyList<ScenarioResult> Results, string CommandLine, double TotalMinutes, SecretsMemoryResult? SecretsMemory = null)
 {
     public const string FileName = "results.json";
 
@@ -16,13 +16,19 @@ internal sealed record BenchRecord(BenchSettings Settings, IReadOnlyList<Scenari
         JsonSerializer.Deserialize<BenchRecord>(await File.ReadAllTextAsync(Path.Combine(directory, FileName)), Json)
             ?? throw new InvalidDataException($"{FileName} in {directory} is empty");
 
-    /// <summary>Writes results.json, results.md and calls.png into <paramref name="directory"/>; returns the Markdown.</summary>
+    /// <summary>Writes results.json, results.md and (with call results) calls.png into <paramref name="directory"/>; returns the Markdown.</summary>
     public async Task<string> WriteAsync(string directory)
     {
         await File.WriteAllTextAsync(Path.Combine(directory, FileName), JsonSerializer.Serialize(this, Json));
-        var markdown = ResultsReport.Markdown(Settings, Results, CommandLine) + $"\nTotal time {TotalMinutes:F1} min.\n";
+        var markdown = ResultsReport.Markdown(Settings, Results, CommandLine)
+            + (SecretsMemory is { } secrets ? "\n" + SecretsMemoryReport.Markdown(secrets) : "")
+            + $"\nTotal time {TotalMinutes:F1} min.\n";
         await File.WriteAllTextAsync(Path.Combine(directory, "results.md"), markdown);
-        ResultsChart.Save(Results, Settings.TimeScale, Path.Combine(directory, "calls.png"));
+        if (Results.Count > 0)
+        {
+            ResultsChart.Save(Results, Settings.TimeScale, Path.Combine(directory, "calls.png"));
+        }
+
         return markdown;
     }
 }

@@ -12,6 +12,16 @@ internal enum ObservationMode
     Naive,
 }
 
+/// <summary>What a run measures; both by default.</summary>
+internal enum BenchScenario
+{
+    /// <summary>Northflank calls per Sandbox for each N and observation mode (<see cref="Scenario"/>).</summary>
+    Calls,
+
+    /// <summary>The operator's memory with and without many unrelated Secrets (<see cref="SecretsMemoryScenario"/>).</summary>
+    Secrets,
+}
+
 /// <summary>
 /// What one `make bench` run measures. Time is compressed by <see cref="TimeScale"/>: the simulator's rate-limit
 /// window and the operator's slow intervals run that many times faster, so a simulated hour of steady state takes
@@ -22,7 +32,21 @@ internal sealed record BenchSettings
     /// <summary>Northflank's default limit per token and hour.</summary>
     public const int DefaultRequestsPerHour = 1000;
 
+    public IReadOnlyList<BenchScenario> Scenarios { get; init; } = [BenchScenario.Calls, BenchScenario.Secrets];
+
     public IReadOnlyList<int> Sizes { get; init; } = [10, 100, 1000];
+
+    /// <summary>Unrelated Secrets created for <see cref="BenchScenario.Secrets"/>.</summary>
+    public int UnrelatedSecrets { get; init; } = 10_000;
+
+    /// <summary>
+    /// Size of each: 32 KiB, a mid-sized Helm release Secret (they hold the gzipped release, 10-100 KB). 10 000 of them
+    /// are 320 MiB, 2.5 times the whole operator and well inside etcd's 2 GB quota (on /dev/shm here).
+    /// </summary>
+    public int SecretSizeKiB { get; init; } = 32;
+
+    /// <summary>Another build's northflank-sandbox-operator.dll, measured the same way for comparison (optional).</summary>
+    public string? BaselineOperator { get; init; }
 
     public IReadOnlyList<ObservationMode> Modes { get; init; } = [ObservationMode.Batched, ObservationMode.Naive];
 
@@ -70,6 +94,10 @@ internal sealed record BenchSettings
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
             settings = args[i] switch
             {
+                "--scenarios" => settings with { Scenarios = [.. Value().Split(',').Select(s => Enum.Parse<BenchScenario>(s, ignoreCase: true))] },
+                "--unrelated-secrets" => settings with { UnrelatedSecrets = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--secret-size-kb" => settings with { SecretSizeKiB = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--baseline-operator" => settings with { BaselineOperator = Path.GetFullPath(Value()) },
                 "--sizes" => settings with { Sizes = [.. Value().Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))] },
                 "--modes" => settings with { Modes = [.. Value().Split(',').Select(s => Enum.Parse<ObservationMode>(s, ignoreCase: true))] },
                 "--time-scale" => settings with { TimeScale = int.Parse(Value(), CultureInfo.InvariantCulture) },
@@ -83,6 +111,11 @@ internal sealed record BenchSettings
         if (settings.Sizes.Count == 0 || settings.Sizes.Any(n => n <= 0) || settings.TimeScale <= 0 || settings.SteadyHours <= 0)
         {
             throw new ArgumentException("sizes, --time-scale and --steady-hours must be positive");
+        }
+
+        if (settings.Scenarios.Count == 0 || settings.UnrelatedSecrets < 0 || settings.SecretSizeKiB <= 0)
+        {
+            throw new ArgumentException("--scenarios needs one at least; --unrelated-secrets must not be negative, --secret-size-kb must be positive");
         }
 
         return settings;

@@ -35,17 +35,22 @@ var output = settings.OutputDirectory.Length > 0 ? settings.OutputDirectory : Pa
 Directory.CreateDirectory(output);
 settings = settings with { OutputDirectory = output };
 var commandLine = "make bench" + (args.Length > 0 ? $" ARGS='{string.Join(' ', args)}'" : "");
-Console.WriteLine($"Sizes {string.Join(", ", settings.Sizes)}; modes {string.Join(", ", settings.Modes)}; time ×{settings.TimeScale}: " +
-    $"1 simulated hour = {3600.0 / settings.TimeScale:F0} s; steady hold {settings.SteadyHours} simulated h. Output: {output}");
+var calls = settings.Scenarios.Contains(BenchScenario.Calls);
+var secrets = settings.Scenarios.Contains(BenchScenario.Secrets);
+Console.WriteLine(
+    (calls ? $"Sizes {string.Join(", ", settings.Sizes)}; modes {string.Join(", ", settings.Modes)}; time ×{settings.TimeScale}: " +
+        $"1 simulated hour = {3600.0 / settings.TimeScale:F0} s; steady hold {settings.SteadyHours} simulated h. " : "") +
+    (secrets ? $"Memory with {settings.UnrelatedSecrets} unrelated Secrets of {settings.SecretSizeKiB} KiB. " : "") + $"Output: {output}");
 
 var results = new List<ScenarioResult>();
+SecretsMemoryResult? secretsMemory = null;
 var total = Stopwatch.StartNew();
 try
 {
     await using var controlPlane = await LocalControlPlane.StartAsync(new LocalControlPlaneOptions(), cancellation.Token);
     Console.WriteLine($"Control plane ready in {controlPlane.StartupTime.TotalSeconds:F1} s");
     await SandboxFleet.InstallCrdAsync(controlPlane.AdminKubeconfigPath, cancellation.Token);
-    foreach (var size in settings.Sizes)
+    foreach (var size in calls ? settings.Sizes : [])
     {
         var sizeClock = Stopwatch.StartNew();
         foreach (var mode in settings.Modes)
@@ -60,6 +65,15 @@ try
 
         Console.WriteLine($"N={size} took {sizeClock.Elapsed.TotalSeconds:F0} s for {settings.Modes.Count} mode(s)");
     }
+
+    if (secrets)
+    {
+        // Last: its many Secrets stay in the API server (and its memory) until the control plane stops.
+        secretsMemory = await new SecretsMemoryScenario(controlPlane, settings).RunAsync(cancellation.Token);
+        Console.WriteLine(
+            $"  {settings.UnrelatedSecrets} Secrets of {settings.SecretSizeKiB} KiB: resident {secretsMemory.Without.ResidentMiB:F0} → {secretsMemory.WithAtStart.ResidentMiB:F0} MiB " +
+            $"(by watch {secretsMemory.WithByWatch.ResidentMiB:F0}), {secretsMemory.WallTime.TotalSeconds:F0} s");
+    }
 }
 catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
 {
@@ -70,13 +84,14 @@ catch (Exception e) when (e is TimeoutException or LocalControlPlaneException or
     Console.Error.WriteLine($"Benchmark failed: {e.Message}");
 }
 
-if (results.Count == 0)
+if (results.Count == 0 && secretsMemory is null)
 {
     return 1;
 }
 
-var markdown = await new BenchRecord(settings, results, commandLine, total.Elapsed.TotalMinutes).WriteAsync(output);
+var markdown = await new BenchRecord(settings, results, commandLine, total.Elapsed.TotalMinutes, secretsMemory).WriteAsync(output);
 Console.WriteLine();
 Console.WriteLine(markdown);
-Console.WriteLine($"Written: {Path.Combine(output, "results.md")}, {Path.Combine(output, "calls.png")}");
-return results.Count == settings.Sizes.Count * settings.Modes.Count ? 0 : 1;
+Console.WriteLine($"Written: {Path.Combine(output, "results.md")}" + (results.Count > 0 ? $", {Path.Combine(output, "calls.png")}" : ""));
+var complete = (!calls || results.Count == settings.Sizes.Count * settings.Modes.Count) && (!secrets || secretsMemory is not null);
+return complete ? 0 : 1;

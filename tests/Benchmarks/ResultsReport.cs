@@ -12,6 +12,12 @@ internal static class ResultsReport
         md.AppendLine(Invariant($"# Benchmark: Northflank calls of the Sandbox operator ({DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC)"));
         md.AppendLine();
         md.AppendLine(Invariant($"Command: `{commandLine}` on {Environment.ProcessorCount} cores."));
+        if (results.Count == 0)
+        {
+            // Only the Secrets scenario ran (--scenarios secrets): it reports itself.
+            return md.ToString();
+        }
+
         md.AppendLine(Invariant($"Simulator: PENDING {settings.PendingDuration.TotalSeconds:F0} s, IN_PROGRESS {settings.InProgressDuration.TotalSeconds:F0} s per deployment; Sandboxes with no volume and no ports."));
         md.AppendLine(Invariant($"**Time compression ×{settings.TimeScale}**: the simulator's 1-hour rate-limit window lasts {3600.0 / settings.TimeScale:F0} s; the operator gets `--requests-per-hour` = limit × {settings.TimeScale}, "));
         md.AppendLine(Invariant($"`--settled-poll-interval` {settings.SettledPollInterval.TotalHours:F0} h / {settings.TimeScale}, `--drift-check-interval` {settings.DriftCheckInterval.TotalHours:F0} h / {settings.TimeScale}, `--progress-poll-interval` {settings.ProgressPollInterval.TotalSeconds:F0} s (not scaled: deployments take real seconds)."));

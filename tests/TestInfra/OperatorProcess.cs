@@ -23,12 +23,15 @@ public sealed partial class OperatorProcess : IAsyncDisposable
     public int? ExitCode => process.ExitCode;
 
     /// <summary>Starts <c>dotnet northflank-sandbox-operator.dll ARGS</c> from the directory the tests run in.</summary>
-    public static OperatorProcess Start(string name, IEnumerable<string> arguments, string logDirectory)
+    public static OperatorProcess Start(string name, IEnumerable<string> arguments, string logDirectory) =>
+        Start(name, arguments, logDirectory, Path.Combine(AppContext.BaseDirectory, AssemblyFileName));
+
+    /// <summary>Starts another build of the operator (e.g. an earlier commit's, to compare with).</summary>
+    public static OperatorProcess Start(string name, IEnumerable<string> arguments, string logDirectory, string assembly)
     {
-        var assembly = Path.Combine(AppContext.BaseDirectory, AssemblyFileName);
         if (!File.Exists(assembly))
         {
-            throw new FileNotFoundException($"{AssemblyFileName} is not next to the tests; reference operator/Operator.csproj", assembly);
+            throw new FileNotFoundException($"{Path.GetFileName(assembly)} not found; reference operator/Operator.csproj, or publish the build to compare with", assembly);
         }
 
         Directory.CreateDirectory(logDirectory);
@@ -74,6 +77,10 @@ public sealed partial class OperatorProcess : IAsyncDisposable
     /// </summary>
     public long? PeakMemoryBytes() =>
         ProcessMemory.FindInGroup(process.ProcessGroupId, "dotnet") is { } pid ? ProcessMemory.PeakResidentBytes(pid) : null;
+
+    /// <summary>Resident memory (VmRSS) of the operator's dotnet process now, in bytes; null when it is not running.</summary>
+    public long? ResidentMemoryBytes() =>
+        ProcessMemory.FindInGroup(process.ProcessGroupId, "dotnet") is { } pid ? ProcessMemory.ResidentBytes(pid) : null;
 
     /// <summary>SIGKILL: no shutdown code runs, as when a node dies.</summary>
     public void Kill() => process.KillNow();

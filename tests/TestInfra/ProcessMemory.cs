@@ -37,12 +37,18 @@ public static class ProcessMemory
     }
 
     /// <summary>VmHWM (peak resident set size) of a process in bytes, or null when it is gone.</summary>
-    public static long? PeakResidentBytes(int pid)
+    public static long? PeakResidentBytes(int pid) => StatusKilobytes(pid, "VmHWM:") * 1024;
+
+    /// <summary>VmRSS (resident set size now) of a process in bytes, or null when it is gone.</summary>
+    public static long? ResidentBytes(int pid) => StatusKilobytes(pid, "VmRSS:") * 1024;
+
+    /// <summary>A "Name:   123 kB" line of /proc/<pid>/status.</summary>
+    private static long? StatusKilobytes(int pid, string field)
     {
         try
         {
-            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-            return line is null ? null : long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
+            return line is null ? null : long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

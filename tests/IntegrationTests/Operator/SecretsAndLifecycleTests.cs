@@ -55,6 +55,29 @@ public class SecretsAndLifecycleTests : OperatorTest
     }
 
     [Test]
+    public async Task A_deleted_Secret_is_noticed_and_its_return_resyncs()
+    {
+        // The operator watches Secrets by metadata and keeps the values it read: the watch must tell it both events.
+        var secret = new V1Secret { Metadata = new V1ObjectMeta { Name = "agent-keys" }, StringData = new Dictionary<string, string> { ["api-key"] = SecretValue } };
+        await Admin.CoreV1.CreateNamespacedSecretAsync(secret, Namespace);
+        await CreateAsync(NewSandbox("agent", s => s.Env =
+            [new SandboxEnvVar { Name = "API_KEY", ValueFrom = new EnvVarSource { SecretKeyRef = new KeySelector { Name = "agent-keys", Key = "api-key" } } }]));
+        var ready = await WaitForConditionAsync("agent", ConditionTypes.Ready, "True");
+
+        await Admin.CoreV1.DeleteNamespacedSecretAsync("agent-keys", Namespace);
+        await WaitForConditionAsync("agent", ConditionTypes.Synced, "False", SyncedReasons.ReferenceNotFound);
+
+        secret.StringData["api-key"] = RotatedValue;
+        await Admin.CoreV1.CreateNamespacedSecretAsync(secret, Namespace);
+        await WaitForConditionAsync("agent", ConditionTypes.Synced, "True");
+        using var api = new SimulatorApi(Simulator);
+        await Poll.UntilAsync(
+            async _ => (await api.RuntimeEnvironmentAsync(Project, ready.Status!.ServiceId!)).GetValueOrDefault("API_KEY") == RotatedValue,
+            TimeSpan.FromSeconds(60),
+            "the recreated Secret's value to reach Northflank");
+    }
+
+    [Test]
     public async Task Expiry_with_Delete_deletes_the_sandbox_and_its_service_at_shutdown_time()
     {
         var created = await CreateAsync(NewSandbox("short-lived", s => s.Lifecycle = new SandboxLifecycle { ShutdownAfter = "8s", ShutdownPolicy = ShutdownPolicies.Delete }));

@@ -160,6 +160,8 @@ public class AccessResolverTests
 
         ClusterNorthflankConfig? INorthflankConfigs.Cluster(string name) => Cluster.FirstOrDefault(c => c.Metadata.Name == name);
 
+        public bool IsComplete => true;
+
         public IReadOnlyList<Sandbox> All() => Sandboxes;
     }
 }

@@ -1,0 +1,168 @@
+using System.Threading.Channels;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Time.Testing;
+using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Hosting;
+using SandboxOperator.Reconciler;
+using SandboxOperator.Reconciler.Access;
+using SandboxOperator.Runtime;
+using UnitTests.Runtime;
+using SandboxFactory = UnitTests.Reconciler.SandboxFactory;
+
+namespace UnitTests.Hosting;
+
+/// <summary>
+/// Referenced Secrets are kept only while some Sandbox refers to them: the Sandbox and Secret-metadata informers run
+/// on scripted list/watches, the API server is a dictionary that counts reads.
+/// </summary>
+[TestFixture]
+public sealed class KubernetesReferenceReaderTests
+{
+    private const string Home = "operator-home";
+    private const string DefaultToken = "northflank-credentials";
+    private readonly List<(CancellationTokenSource Stop, ChannelWriter<object> Watch, Task Run)> _informers = [];
+    private ChannelWriter<object> _sandboxWatch = null!;
+    private InformerCache<Sandbox> _sandboxes = null!;
+    private InformerCache<PartialObjectMetadata<V1Secret>> _secretMetadata = null!;
+    private int _gets;
+    private int _sandboxEvents;
+
+    private static Sandbox UsingSecrets(string name, params string[] secrets)
+    {
+        return SandboxFactory.New(name, spec => spec.Env = [.. secrets.Select(s => new SandboxEnvVar
+        {
+            Name = s.ToUpperInvariant().Replace('-', '_'),
+            ValueFrom = new EnvVarSource { SecretKeyRef = new KeySelector { Name = s, Key = "value" } },
+        })]);
+    }
+
+    private static PartialObjectMetadata<V1Secret> Meta(string ns, string name) =>
+        new() { Metadata = new V1ObjectMeta { NamespaceProperty = ns, Name = name, ResourceVersion = "1" } };
+
+    private async Task<(InformerCache<T> Cache, ChannelWriter<object> Watch)> RunInformerAsync<T>(params T[] items)
+        where T : IKubernetesObject<V1ObjectMeta>
+    {
+        var listWatch = new ScriptedListWatch<T>();
+        listWatch.EnqueueList("1", items);
+        var watch = listWatch.NextWatch();
+        var informer = new Informer<T>(listWatch, time: new FakeTimeProvider());
+        var cache = new InformerCache<T>();
+        cache.Attach(informer);
+        var stop = new CancellationTokenSource();
+        _informers.Add((stop, watch, informer.RunAsync(stop.Token)));
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        return (cache, watch);
+    }
+
+    [SetUp]
+    public async Task StartInformers()
+    {
+        _gets = 0;
+        (_sandboxes, _sandboxWatch) = await RunInformerAsync(UsingSecrets("a", "shared", "only-a"), UsingSecrets("b", "shared"));
+        (_secretMetadata, _) = await RunInformerAsync(Meta("team-a", "shared"), Meta("team-a", "only-a"), Meta(Home, DefaultToken));
+    }
+
+    [TearDown]
+    public async Task StopInformers()
+    {
+        foreach (var (stop, watch, run) in _informers)
+        {
+            await stop.CancelAsync();
+            watch.TryComplete();
+            await run.WaitAsync(TimeSpan.FromSeconds(10));
+            stop.Dispose();
+        }
+
+        _informers.Clear();
+    }
+
+    private (KubernetesReferenceReader Reader, ReadThroughCache<V1Secret> Secrets) NewReader()
+    {
+        var secrets = new ReadThroughCache<V1Secret>(
+            _secretMetadata,
+            (ns, name, _) =>
+            {
+                Interlocked.Increment(ref _gets);
+                return Task.FromResult<V1Secret?>(new V1Secret { Metadata = new V1ObjectMeta { NamespaceProperty = ns, Name = name, ResourceVersion = "1" } });
+            },
+            _ => 1);
+        var configMaps = new ReadThroughCache<V1ConfigMap>(new InformerCache<PartialObjectMetadata<V1ConfigMap>>(), (_, _, _) => Task.FromResult<V1ConfigMap?>(null), _ => 1);
+        var reader = new KubernetesReferenceReader(secrets, configMaps, _sandboxes, Index);
+        // Handlers run in the order they were added: once this one has seen an event, the reader has handled it.
+        _sandboxes.OnChange(_ => Interlocked.Increment(ref _sandboxEvents));
+        return (reader, secrets);
+    }
+
+    /// <summary>The operator's implicit config: its token Secret is Home/DefaultToken.</summary>
+    private static ReferenceIndex Index => new(new AccessResolver(
+        new NoConfigs(), new NoConfigs(), new AccessOptions { DefaultProjectId = "default-project", DefaultCredentialsNamespace = Home, DefaultCredentialsSecretName = DefaultToken }));
+
+    private async Task SandboxWatchSaysAsync(WatchEventType type, Sandbox sandbox)
+    {
+        var seen = Volatile.Read(ref _sandboxEvents);
+        _sandboxWatch.TryWrite(new EntityWatchEvent<Sandbox>(type, sandbox));
+        await Eventually.True(() => Volatile.Read(ref _sandboxEvents) > seen);
+    }
+
+    [Test]
+    public async Task ACopyIsDroppedWhenTheLastSandboxReferringToItGoesOrStopsReferringToIt()
+    {
+        var (reader, secrets) = NewReader();
+        foreach (var (ns, name) in new[] { ("team-a", "shared"), ("team-a", "only-a"), (Home, DefaultToken) })
+        {
+            await reader.GetSecretAsync(ns, name, CancellationToken.None);
+            await reader.GetSecretAsync(ns, name, CancellationToken.None);
+        }
+
+        Assert.That((_gets, secrets.Count), Is.EqualTo((3, 3)), "one GET each, then from memory");
+
+        await SandboxWatchSaysAsync(WatchEventType.Deleted, UsingSecrets("a", "shared", "only-a"));
+        Assert.That(secrets.Count, Is.EqualTo(2), "only-a went with Sandbox a; b still uses shared and the default token");
+
+        var b = UsingSecrets("b");
+        b.Metadata.Generation = 2;
+        b.Metadata.ResourceVersion = "101";
+        await SandboxWatchSaysAsync(WatchEventType.Modified, b);
+        Assert.That(secrets.Count, Is.EqualTo(1), "b's new spec no longer refers to shared");
+
+        await SandboxWatchSaysAsync(WatchEventType.Deleted, b);
+        Assert.That(secrets.Count, Is.Zero, "no Sandbox uses the default token any more");
+    }
+
+    [Test]
+    public async Task AStatusWriteKeepsEverything()
+    {
+        var (reader, secrets) = NewReader();
+        await reader.GetSecretAsync("team-a", "only-a", CancellationToken.None);
+        var a = UsingSecrets("a");
+        a.Metadata.ResourceVersion = "102"; // same generation: a status or metadata change, the spec is as before
+        await SandboxWatchSaysAsync(WatchEventType.Modified, a);
+        Assert.That(secrets.Count, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void TheMappersFindSandboxesByNameAndNamespace()
+    {
+        var store = _sandboxes.Store!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(Index.SandboxesUsingSecret(new ObjectKey("team-a", "shared"), store).Select(k => k.Name).Order(), Is.EqualTo(new[] { "a", "b" }));
+            Assert.That(Index.SandboxesUsingSecret(new ObjectKey("team-a", "only-a"), store).Select(k => k.Name), Is.EqualTo(new[] { "a" }));
+            Assert.That(Index.SandboxesUsingSecret(new ObjectKey(Home, DefaultToken), store).Count(), Is.EqualTo(2));
+            Assert.That(Index.SandboxesUsingSecret(new ObjectKey("team-b", "shared"), store), Is.Empty);
+            Assert.That(Index.SecretsUsedBy(UsingSecrets("a", "x")).Select(k => k.ToString()), Is.EqualTo(new[] { $"{Home}/{DefaultToken}", "team-a/x" }));
+        });
+    }
+
+    private sealed class NoConfigs : INorthflankConfigs, ISandboxDirectory
+    {
+        public bool IsComplete => true;
+
+        public NorthflankConfig? Namespaced(string @namespace, string name) => null;
+
+        public ClusterNorthflankConfig? Cluster(string name) => null;
+
+        public IReadOnlyList<Sandbox> All() => [];
+    }
+}
