@@ -76,6 +76,24 @@ public sealed class GitOpsExamplesTests : ControlPlaneTest
         Assert.That(result.StandardOutput, Does.Contain("sandbox.sandbox.northflank.com/agent"));
     }
 
+    [Test]
+    public async Task TenancyExample_IsValidForTheCrds()
+    {
+        await SandboxFleet.InstallCrdAsync(ControlPlane.AdminKubeconfigPath);
+        foreach (var ns in new[] { "team-a", "team-b", "team-c", "northflank-system" })
+        {
+            await ToolRunner.RunAsync(Tools.Kubectl, ["create", "namespace", ns], ControlPlane.AdminKubeconfigPath);
+        }
+
+        var result = await ToolRunner.RunAsync(
+            Tools.Kubectl,
+            ["apply", "--dry-run=server", "-f", Path.Combine(RepositoryRoot.Path, "examples", "tenancy", "configs.yaml")],
+            ControlPlane.AdminKubeconfigPath);
+
+        Assert.That(result.Succeeded, Is.True, result.Describe());
+        Assert.That(result.StandardOutput, Does.Contain("clusternorthflankconfig.sandbox.northflank.com/shared").And.Contain("northflankconfig.sandbox.northflank.com/own-account"));
+    }
+
     /// <summary>lua5.4 from Debian (installed by make tools).</summary>
     private static string Lua()
     {
