@@ -1,8 +1,8 @@
+using ControllerRuntime;
 using k8s;
 using k8s.Models;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Reconciler.Access;
-using SandboxOperator.Runtime;
 
 namespace SandboxOperator.Hosting;
 

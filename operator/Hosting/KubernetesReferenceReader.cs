@@ -1,10 +1,10 @@
 using System.Net;
+using ControllerRuntime;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Reconciler;
-using SandboxOperator.Runtime;
 
 namespace SandboxOperator.Hosting;
 

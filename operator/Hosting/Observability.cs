@@ -1,9 +1,9 @@
+using ControllerRuntime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
-using SandboxOperator.Runtime;
 using SandboxOperator.Telemetry;
 
 namespace SandboxOperator.Hosting;
@@ -29,7 +29,7 @@ public static class Observability
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(ControllerTelemetry.Name).AddPrometheusExporter();
+                metrics.AddMeter(OperatorTelemetry.Name).AddPrometheusExporter();
                 if (otlp)
                 {
                     metrics.AddOtlpExporter();
@@ -37,7 +37,7 @@ public static class Observability
             })
             .WithTracing(tracing =>
             {
-                tracing.AddSource(ControllerTelemetry.Name);
+                tracing.AddSource(OperatorTelemetry.Name);
                 if (otlp)
                 {
                     tracing.AddOtlpExporter();

@@ -1,3 +1,4 @@
+using ControllerRuntime;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,13 +8,16 @@ using SandboxOperator.Northflank;
 using SandboxOperator.Reconciler;
 using SandboxOperator.Reconciler.Access;
 using SandboxOperator.Reconciler.Orphans;
-using SandboxOperator.Runtime;
+using SandboxOperator.Telemetry;
 
 namespace SandboxOperator.Hosting;
 
 public static class OperatorServices
 {
     public const string LeaseName = "northflank-sandbox-operator";
+
+    /// <summary>The component named in the Events the operator writes.</summary>
+    public const string ReportingComponent = "northflank-sandbox-operator";
 
     /// <summary>Registers the reconciler, the Northflank client and the controller runtime that drives them.</summary>
     public static IServiceCollection AddSandboxOperator(this IServiceCollection services, OperatorOptions options)
@@ -60,6 +64,9 @@ public static class OperatorServices
         var runtime = new OperatorRuntimeOptions
         {
             LeaderElection = new LeaderElectionOptions { Enabled = options.LeaderElection, LeaseName = LeaseName, LeaseNamespace = options.LeaseNamespace ?? options.OwnNamespace },
+            Events = new EventRecorderOptions { ReportingComponent = ReportingComponent },
+            // The runtime's metrics (operator_reconciles_total, ...) go out under the operator's name, next to its own.
+            TelemetryName = OperatorTelemetry.Name,
         };
         services.AddOperatorRuntime(runtime).AddController<Sandbox, SandboxController>(controller =>
         {

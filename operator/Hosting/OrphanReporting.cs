@@ -1,3 +1,4 @@
+using ControllerRuntime;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
@@ -5,7 +6,6 @@ using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Reconciler;
 using SandboxOperator.Reconciler.Access;
 using SandboxOperator.Reconciler.Orphans;
-using SandboxOperator.Runtime;
 
 namespace SandboxOperator.Hosting;
 

@@ -1,5 +1,5 @@
+using ControllerRuntime;
 using SandboxOperator.Reconciler;
-using SandboxOperator.Runtime;
 
 namespace SandboxOperator.Hosting;
 

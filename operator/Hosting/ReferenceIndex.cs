@@ -1,7 +1,7 @@
+using ControllerRuntime;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Reconciler;
 using SandboxOperator.Reconciler.Access;
-using SandboxOperator.Runtime;
 
 namespace SandboxOperator.Hosting;
 

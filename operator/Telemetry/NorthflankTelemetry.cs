@@ -12,7 +12,7 @@ namespace SandboxOperator.Telemetry;
 /// </summary>
 public static class NorthflankTelemetry
 {
-    public const string Name = "SandboxOperator";
+    public const string Name = OperatorTelemetry.Name;
 
     public const string RequestActivityName = "northflank.request";
 

@@ -1,8 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using SandboxOperator.Runtime;
 
-namespace UnitTests.Runtime;
+namespace ControllerRuntime.Tests;
 
 /// <summary>
 /// A controller under leader election: losing the lease cancels in-flight reconciles at once, while a stop of the

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
-using SandboxOperator.Runtime;
 
-namespace UnitTests.Runtime;
+namespace ControllerRuntime.Tests;
 
 [TestFixture]
 public class ControllerSourceTests

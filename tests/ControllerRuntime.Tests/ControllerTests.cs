@@ -1,9 +1,8 @@
 using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using SandboxOperator.Runtime;
 
-namespace UnitTests.Runtime;
+namespace ControllerRuntime.Tests;
 
 [TestFixture]
 public class ControllerTests
@@ -133,7 +132,7 @@ public class ControllerTests
     [Test]
     public async Task FinalizerKeptWhenFinalizeFails()
     {
-        _user.OnFinalize = _ => ReconcileResult.Failure(new InvalidOperationException("northflank down"));
+        _user.OnFinalize = _ => ReconcileResult.Failure(new InvalidOperationException("the external API is down"));
         Seed(Deleting(Widget.Make("ns", "a", "1", RecordingController.FinalizerId)));
         await _controller.ProcessAsync(KeyA, CancellationToken.None);
         Assert.Multiple(() =>

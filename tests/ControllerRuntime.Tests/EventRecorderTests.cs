@@ -1,8 +1,7 @@
 using k8s.Models;
 using Microsoft.Extensions.Time.Testing;
-using SandboxOperator.Runtime;
 
-namespace UnitTests.Runtime;
+namespace ControllerRuntime.Tests;
 
 [TestFixture]
 public class EventRecorderTests
@@ -31,7 +30,7 @@ public class EventRecorderTests
     {
         var sink = new FakeSink();
         var time = new FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        var recorder = new EventRecorder(sink, new EventRecorderOptions { MinUpdateInterval = TimeSpan.FromSeconds(10), ReportingInstance = "pod-1" }, time);
+        var recorder = new EventRecorder(sink, new EventRecorderOptions { MinUpdateInterval = TimeSpan.FromSeconds(10), ReportingComponent = "widget-operator", ReportingInstance = "pod-1" }, time);
         var widget = Widget.Make("ns", "a");
 
         await recorder.RecordAsync(widget, EventType.Warning, "SyncFailed", "boom");
@@ -57,7 +56,7 @@ public class EventRecorderTests
             Assert.That(created.Reason, Is.EqualTo("SyncFailed"));
             Assert.That(created.InvolvedObject.Kind, Is.EqualTo("Widget"));
             Assert.That(created.InvolvedObject.Uid, Is.EqualTo("uid-ns-a"));
-            Assert.That(created.ReportingComponent, Is.EqualTo("northflank-sandbox-operator"));
+            Assert.That(created.ReportingComponent, Is.EqualTo("widget-operator"));
             Assert.That(created.Count, Is.EqualTo(1));
         });
     }

@@ -5,9 +5,8 @@ using System.Text.Json.Serialization;
 using System.Threading.Channels;
 using k8s;
 using k8s.Models;
-using SandboxOperator.Runtime;
 
-namespace UnitTests.Runtime;
+namespace ControllerRuntime.Tests;
 
 [KubernetesEntity(Group = "test.example.com", ApiVersion = "v1", Kind = "Widget", PluralName = "widgets")]
 public sealed class Widget : IKubernetesObject<V1ObjectMeta>

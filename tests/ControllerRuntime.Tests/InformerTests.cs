@@ -1,8 +1,7 @@
 using k8s;
 using Microsoft.Extensions.Time.Testing;
-using SandboxOperator.Runtime;
 
-namespace UnitTests.Runtime;
+namespace ControllerRuntime.Tests;
 
 [TestFixture]
 public class InformerTests

@@ -5,9 +5,8 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Time.Testing;
-using SandboxOperator.Runtime;
 
-namespace UnitTests.Runtime;
+namespace ControllerRuntime.Tests;
 
 /// <summary>The metadata-only list/watch, against a fake API server that answers as kube-apiserver 1.20 does.</summary>
 [TestFixture]

@@ -2,9 +2,8 @@ using System.Collections.Concurrent;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Time.Testing;
-using SandboxOperator.Runtime;
 
-namespace UnitTests.Runtime;
+namespace ControllerRuntime.Tests;
 
 /// <summary>
 /// Whole objects read on demand and kept while the metadata watch shows them unchanged, with a metadata informer

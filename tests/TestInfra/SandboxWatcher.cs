@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
+using ControllerRuntime;
 using k8s;
 using SandboxOperator.Api.V1Alpha1;
-using SandboxOperator.Runtime;
 
 namespace TestInfra;
 

@@ -1,7 +1,7 @@
 using k8s;
 using k8s.Models;
 
-namespace SandboxOperator.Runtime;
+namespace ControllerRuntime;
 
 /// <summary>
 /// Reconciles one kind of entity towards its spec. The runtime calls <see cref="ReconcileAsync"/> with the newest

@@ -1,4 +1,4 @@
-namespace SandboxOperator.Runtime;
+namespace ControllerRuntime;
 
 /// <summary>
 /// Tells a controller which entities to reconcile from outside the Kubernetes API (controller-runtime's

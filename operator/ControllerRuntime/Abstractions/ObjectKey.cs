@@ -1,7 +1,7 @@
 using k8s;
 using k8s.Models;
 
-namespace SandboxOperator.Runtime;
+namespace ControllerRuntime;
 
 /// <summary>
 /// Identifies an object as "namespace/name" (or just "name" when cluster-scoped); the unit of work of a controller.

@@ -1,4 +1,4 @@
-namespace SandboxOperator.Runtime;
+namespace ControllerRuntime;
 
 /// <summary>
 /// What a reconcile asks of the work queue next, as controller-runtime's Result: nothing, a requeue after a

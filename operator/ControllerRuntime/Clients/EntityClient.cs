@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 using k8s;
 using k8s.Models;
 
-namespace SandboxOperator.Runtime;
+namespace ControllerRuntime;
 
 /// <summary>The list shape of a custom resource collection.</summary>
 public sealed class EntityList<TEntity> : IKubernetesObject<V1ListMeta>, IItems<TEntity>

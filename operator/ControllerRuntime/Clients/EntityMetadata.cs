@@ -3,7 +3,7 @@ using System.Reflection;
 using k8s;
 using k8s.Models;
 
-namespace SandboxOperator.Runtime;
+namespace ControllerRuntime;
 
 /// <summary>
 /// Group, version, kind and plural of a Kubernetes type, read from KubernetesClient's

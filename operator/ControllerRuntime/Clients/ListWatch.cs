@@ -3,7 +3,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 
-namespace SandboxOperator.Runtime;
+namespace ControllerRuntime;
 
 /// <summary>One consistent snapshot of a collection: its items and the resourceVersion to watch from.</summary>
 public sealed record EntityListResult<TEntity>(IReadOnlyList<TEntity> Items, string ResourceVersion);

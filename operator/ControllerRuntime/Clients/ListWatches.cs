@@ -1,7 +1,7 @@
 using k8s;
 using k8s.Models;
 
-namespace SandboxOperator.Runtime;
+namespace ControllerRuntime;
 
 /// <summary>Ready-made <see cref="IListWatch{TEntity}"/>s.</summary>
 public static class ListWatches

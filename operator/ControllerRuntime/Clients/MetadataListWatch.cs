@@ -8,7 +8,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 
-namespace SandboxOperator.Runtime;
+namespace ControllerRuntime;
 
 /// <summary>
 /// Lists and watches any resource as <see cref="PartialObjectMetadata{TEntity}"/>: asked with these media types, the

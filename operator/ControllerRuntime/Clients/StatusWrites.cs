@@ -3,7 +3,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 
-namespace SandboxOperator.Runtime;
+namespace ControllerRuntime;
 
 public static class StatusWrites
 {

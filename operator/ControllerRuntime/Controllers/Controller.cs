@@ -6,9 +6,8 @@ using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using SandboxOperator.Telemetry;
 
-namespace SandboxOperator.Runtime;
+namespace ControllerRuntime;
 
 /// <summary>Decides whether an update event of the primary type enqueues its key.</summary>
 public delegate bool UpdatePredicate<in TEntity>(TEntity oldObject, TEntity newObject);
@@ -114,13 +113,13 @@ public sealed class Controller<TEntity> : IRunnableController
         _updatePredicate = updatePredicate;
         _time = time ?? TimeProvider.System;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
-        _logger = _loggerFactory.CreateLogger($"SandboxOperator.Runtime.Controller.{name}");
+        _logger = _loggerFactory.CreateLogger($"ControllerRuntime.Controller.{name}");
         _telemetry = telemetry ?? ControllerTelemetry.Shared;
         Queue = new WorkQueue<ObjectKey>(
             new WorkQueueOptions { Name = name, BaseDelay = _options.QueueBaseDelay, MaxDelay = _options.QueueMaxDelay },
             _time,
             _telemetry);
-        Informer = new Informer<TEntity>(listWatch, InformerOptionsFor(_options), _time, _loggerFactory.CreateLogger($"SandboxOperator.Runtime.Informer.{name}"));
+        Informer = new Informer<TEntity>(listWatch, InformerOptionsFor(_options), _time, _loggerFactory.CreateLogger($"ControllerRuntime.Informer.{name}"));
         Informer.AddEventHandler(OnPrimaryEvent);
         _informers.Add(Informer);
     }
@@ -135,7 +134,7 @@ public sealed class Controller<TEntity> : IRunnableController
 
     /// <summary>
     /// Also watch <typeparamref name="TSecondary"/>; every add/update/delete of one is mapped to primary keys to
-    /// enqueue (e.g. a Secret to the Sandboxes that reference it). The mapper gets the primary cache for lookups.
+    /// enqueue (e.g. a Secret to the objects that reference it). The mapper gets the primary cache for lookups.
     /// </summary>
     public Informer<TSecondary> Watch<TSecondary>(
         IListWatch<TSecondary> listWatch,
@@ -145,7 +144,7 @@ public sealed class Controller<TEntity> : IRunnableController
     {
         var kind = EntityMetadata.For<TSecondary>().Kind;
         var informerOptions = clusterScoped ? _options.Informer with { Namespaces = [] } : InformerOptionsFor(_options);
-        var informer = new Informer<TSecondary>(listWatch, informerOptions, _time, _loggerFactory.CreateLogger($"SandboxOperator.Runtime.Informer.{Name}.{kind}"));
+        var informer = new Informer<TSecondary>(listWatch, informerOptions, _time, _loggerFactory.CreateLogger($"ControllerRuntime.Informer.{Name}.{kind}"));
         informer.AddEventHandler(ev =>
         {
             var keys = new HashSet<ObjectKey>(mapper(ev.Object, Informer.Store));

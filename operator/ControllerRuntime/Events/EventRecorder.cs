@@ -5,7 +5,7 @@ using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace SandboxOperator.Runtime;
+namespace ControllerRuntime;
 
 public enum EventType
 {
@@ -50,7 +50,8 @@ public sealed class KubernetesEventSink(IKubernetes kubernetes, ILeadershipFence
 
 public sealed record EventRecorderOptions
 {
-    public string ReportingComponent { get; init; } = "northflank-sandbox-operator";
+    /// <summary>The controller that reports (source.component, reportingComponent): the operator's name.</summary>
+    public string ReportingComponent { get; init; } = "controller-runtime";
 
     /// <summary>Usually the pod name; defaults to the machine name.</summary>
     public string? ReportingInstance { get; init; }

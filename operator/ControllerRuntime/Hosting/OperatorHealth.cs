@@ -1,4 +1,4 @@
-namespace SandboxOperator.Runtime;
+namespace ControllerRuntime;
 
 /// <summary>
 /// Liveness/readiness state of the runtime for the host's health endpoints. A standby replica (not leader) is

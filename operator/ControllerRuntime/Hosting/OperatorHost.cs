@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace SandboxOperator.Runtime;
+namespace ControllerRuntime;
 
 /// <summary>
 /// Runs leader election, then (as leader, or straight away when election is off) every registered controller.

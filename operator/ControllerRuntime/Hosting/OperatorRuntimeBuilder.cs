@@ -3,15 +3,17 @@ using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using SandboxOperator.Telemetry;
 
-namespace SandboxOperator.Runtime;
+namespace ControllerRuntime;
 
 public sealed record OperatorRuntimeOptions
 {
     public LeaderElectionOptions LeaderElection { get; init; } = new();
 
     public EventRecorderOptions Events { get; init; } = new();
+
+    /// <summary>Name of the runtime's Meter and ActivitySource (<see cref="ControllerTelemetry"/>): subscribe to it.</summary>
+    public string TelemetryName { get; init; } = ControllerTelemetry.DefaultName;
 }
 
 /// <summary>A controller the host builds once it may run (after winning leader election).</summary>
@@ -39,7 +41,7 @@ public static class OperatorRuntimeServiceCollectionExtensions
                 ? KubernetesClientConfiguration.InClusterConfig()
                 : KubernetesClientConfiguration.BuildConfigFromConfigFile()));
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(ControllerTelemetry.Shared);
+        services.TryAddSingleton(sp => new ControllerTelemetry(sp.GetRequiredService<OperatorRuntimeOptions>().TelemetryName));
         services.TryAddSingleton<OperatorHealth>();
         services.TryAddSingleton(sp => new LeaseFence(
             sp.GetRequiredService<OperatorRuntimeOptions>().LeaderElection.RenewDeadline, sp.GetRequiredService<TimeProvider>()));

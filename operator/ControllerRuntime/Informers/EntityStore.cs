@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using k8s;
 using k8s.Models;
 
-namespace SandboxOperator.Runtime;
+namespace ControllerRuntime;
 
 /// <summary>Read access to an informer's cache. Objects are shared: never mutate them.</summary>
 public interface IReadOnlyEntityStore<TEntity>

@@ -3,7 +3,7 @@ using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace SandboxOperator.Runtime;
+namespace ControllerRuntime;
 
 public enum InformerEventType
 {

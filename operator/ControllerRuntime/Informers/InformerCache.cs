@@ -1,4 +1,4 @@
-namespace SandboxOperator.Runtime;
+namespace ControllerRuntime;
 
 /// <summary>
 /// Read access to the cache of a type a controller reconciles or watches, for code that would otherwise GET each object from
@@ -45,7 +45,11 @@ public sealed class InformerCache<TEntity>
         }
     }
 
-    internal void Attach(Informer<TEntity> informer)
+    /// <summary>
+    /// Serves the cache of <paramref name="informer"/>. The runtime attaches every controller's informers; attach one
+    /// you run yourself (a tool, a test) to read it the same way.
+    /// </summary>
+    public void Attach(Informer<TEntity> informer)
     {
         informer.AddEventHandler(Dispatch);
         _informer = informer;

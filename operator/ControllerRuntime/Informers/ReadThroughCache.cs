@@ -1,7 +1,7 @@
 using k8s;
 using k8s.Models;
 
-namespace SandboxOperator.Runtime;
+namespace ControllerRuntime;
 
 public sealed record ReadThroughCacheOptions
 {

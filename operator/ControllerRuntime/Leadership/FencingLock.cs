@@ -1,6 +1,6 @@
 using k8s.LeaderElection;
 
-namespace SandboxOperator.Runtime;
+namespace ControllerRuntime;
 
 /// <summary>
 /// The elector's lock (a LeaseLock), reporting each successful create or update of the Lease to the

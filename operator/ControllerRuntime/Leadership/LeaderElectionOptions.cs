@@ -1,4 +1,4 @@
-namespace SandboxOperator.Runtime;
+namespace ControllerRuntime;
 
 /// <summary>
 /// Leader election over a coordination.k8s.io/v1 Lease. Only the leader runs informers and workers, and only while
@@ -12,7 +12,8 @@ public sealed record LeaderElectionOptions
 {
     public bool Enabled { get; init; } = true;
 
-    public string LeaseName { get; init; } = "northflank-sandbox-operator";
+    /// <summary>The Lease that replicas of one operator compete for: name it after the operator.</summary>
+    public string LeaseName { get; init; } = "controller-runtime-leader";
 
     /// <summary>Defaults to $POD_NAMESPACE, then the service account's namespace, then "default".</summary>
     public string? LeaseNamespace { get; init; }

@@ -1,4 +1,4 @@
-namespace SandboxOperator.Runtime;
+namespace ControllerRuntime;
 
 /// <summary>
 /// Whether this replica may still write as the leader. Everything that writes on the leader's behalf (status and

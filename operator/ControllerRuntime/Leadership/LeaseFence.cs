@@ -1,4 +1,4 @@
-namespace SandboxOperator.Runtime;
+namespace ControllerRuntime;
 
 /// <summary>
 /// The leader's fence under leader election, kept on the local clock. The elector's lock reports every successful

@@ -1,4 +1,4 @@
-namespace SandboxOperator.Runtime;
+namespace ControllerRuntime;
 
 /// <summary>Exponential backoff with multiplicative jitter.</summary>
 public static class Backoff

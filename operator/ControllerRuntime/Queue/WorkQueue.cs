@@ -1,6 +1,5 @@
-using SandboxOperator.Telemetry;
 
-namespace SandboxOperator.Runtime;
+namespace ControllerRuntime;
 
 public sealed record WorkQueueOptions
 {

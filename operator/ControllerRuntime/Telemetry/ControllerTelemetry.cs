@@ -2,10 +2,12 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace SandboxOperator.Telemetry;
+namespace ControllerRuntime;
 
 /// <summary>
-/// Metrics and traces of the controller runtime: Meter and ActivitySource both named <see cref="Name"/>.
+/// Metrics and traces of the controller runtime: Meter and ActivitySource both named <see cref="Name"/>, which the
+/// host chooses (<see cref="OperatorRuntimeOptions.TelemetryName"/>; <see cref="DefaultName"/> when it does not), so
+/// an operator can export the runtime's instruments under its own name, next to its own.
 /// <list type="bullet">
 /// <item><c>operator_reconciles_total{controller,result}</c>, result = success | requeue | error</item>
 /// <item><c>operator_reconcile_duration_seconds{controller}</c></item>
@@ -16,7 +18,8 @@ namespace SandboxOperator.Telemetry;
 /// </summary>
 public sealed class ControllerTelemetry : IDisposable
 {
-    public const string Name = "SandboxOperator";
+    /// <summary>The name of the Meter and ActivitySource when the host chooses none.</summary>
+    public const string DefaultName = "ControllerRuntime";
 
     public const string ResultSuccess = "success";
     public const string ResultRequeue = "requeue";
@@ -29,9 +32,13 @@ public sealed class ControllerTelemetry : IDisposable
     private readonly ConcurrentDictionary<long, (string Controller, Func<int> Depth)> _queues = new();
     private long _nextQueueId;
 
-    public ControllerTelemetry(IMeterFactory? meterFactory = null)
+    /// <param name="name">Of the Meter and the ActivitySource.</param>
+    public ControllerTelemetry(string name = DefaultName, IMeterFactory? meterFactory = null)
     {
-        _meter = meterFactory?.Create(Name) ?? new Meter(Name);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        Name = name;
+        ActivitySource = new ActivitySource(name);
+        _meter = meterFactory?.Create(name) ?? new Meter(name);
         _reconciles = _meter.CreateCounter<long>("operator_reconciles_total", description: "Reconciles by controller and result.");
         _reconcileDuration = _meter.CreateHistogram<double>(
             "operator_reconcile_duration_seconds",
@@ -46,10 +53,12 @@ public sealed class ControllerTelemetry : IDisposable
         _meter.CreateObservableGauge("operator_workqueue_depth", ObserveDepth, description: "Items waiting in the work queue.");
     }
 
-    /// <summary>The process-wide instance used when none is injected.</summary>
+    /// <summary>The process-wide instance (named <see cref="DefaultName"/>) used when none is injected.</summary>
     public static ControllerTelemetry Shared { get; } = new();
 
-    public static ActivitySource ActivitySource { get; } = new(Name);
+    public string Name { get; }
+
+    public ActivitySource ActivitySource { get; }
 
     public Meter Meter => _meter;
 
@@ -84,7 +93,11 @@ public sealed class ControllerTelemetry : IDisposable
         return new Registration(() => _queues.TryRemove(id, out _));
     }
 
-    public void Dispose() => _meter.Dispose();
+    public void Dispose()
+    {
+        _meter.Dispose();
+        ActivitySource.Dispose();
+    }
 
     private IEnumerable<Measurement<int>> ObserveDepth()
     {

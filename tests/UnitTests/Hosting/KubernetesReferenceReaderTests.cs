@@ -1,4 +1,6 @@
 using System.Threading.Channels;
+using ControllerRuntime;
+using ControllerRuntime.Tests;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Time.Testing;
@@ -6,8 +8,6 @@ using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Hosting;
 using SandboxOperator.Reconciler;
 using SandboxOperator.Reconciler.Access;
-using SandboxOperator.Runtime;
-using UnitTests.Runtime;
 using SandboxFactory = UnitTests.Reconciler.SandboxFactory;
 
 namespace UnitTests.Hosting;

@@ -1,9 +1,9 @@
 using System.Text.Json;
+using ControllerRuntime;
 using k8s;
 using Microsoft.Extensions.Time.Testing;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Hosting;
-using SandboxOperator.Runtime;
 using UnitTests.Northflank;
 using UnitTests.Reconciler;
 
