@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,36 +7,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ControllerRuntime;
-
-/// <summary>Decides whether an update event of the primary type enqueues its key.</summary>
-public delegate bool UpdatePredicate<in TEntity>(TEntity oldObject, TEntity newObject);
-
-/// <summary>Ready-made update predicates. The default enqueues every update whose resourceVersion changed.</summary>
-public static class Predicates
-{
-    /// <summary>Only spec changes (metadata.generation), plus deletion starting and finalizer/label/annotation changes.</summary>
-    public static bool GenerationOrMetadataChanged<TEntity>(TEntity oldObject, TEntity newObject)
-        where TEntity : IKubernetesObject<V1ObjectMeta>
-    {
-        var o = oldObject.Metadata;
-        var n = newObject.Metadata;
-        return o.Generation != n.Generation
-            || o.DeletionTimestamp != n.DeletionTimestamp
-            || !SequenceEqual(o.Finalizers, n.Finalizers)
-            || !DictionaryEqual(o.Labels, n.Labels)
-            || !DictionaryEqual(o.Annotations, n.Annotations);
-    }
-
-    private static bool SequenceEqual(IList<string>? a, IList<string>? b) =>
-        (a ?? []).SequenceEqual(b ?? [], StringComparer.Ordinal);
-
-    private static bool DictionaryEqual(IDictionary<string, string>? a, IDictionary<string, string>? b)
-    {
-        a ??= new Dictionary<string, string>();
-        b ??= new Dictionary<string, string>();
-        return a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var v) && v == kv.Value);
-    }
-}
 
 public sealed record ControllerOptions
 {
@@ -58,26 +27,13 @@ public sealed record ControllerOptions
     public InformerOptions Informer { get; init; } = new();
 }
 
-/// <summary>What the host needs from any controller, whatever its entity type.</summary>
-public interface IRunnableController
-{
-    string Name { get; }
-
-    IReadOnlyList<IInformer> Informers { get; }
-
-    /// <summary>Runs informers, waits for their caches, then runs workers until <paramref name="ct"/> is cancelled
-    /// or the leadership fence closes. A stop drains in-flight reconciles (bounded by
-    /// <see cref="ControllerOptions.ShutdownTimeout"/>); lost leadership has cancelled them already.</summary>
-    Task RunAsync(CancellationToken ct);
-}
-
 /// <summary>
 /// Reconciles one entity type: an informer feeds a work queue with keys; workers take the newest cached object
 /// and call the registered <see cref="IEntityController{TEntity}"/> / <see cref="IEntityFinalizer{TEntity}"/>
 /// (resolved from a fresh DI scope per reconcile). Reconciles run on the leadership fence's token, so losing
 /// leadership cancels them at once.
 /// </summary>
-public sealed class Controller<TEntity> : IRunnableController
+public sealed partial class Controller<TEntity> : IRunnableController
     where TEntity : IKubernetesObject<V1ObjectMeta>
 {
     private readonly IEntityClient<TEntity> _client;
@@ -307,118 +263,6 @@ public sealed class Controller<TEntity> : IRunnableController
         _telemetry.RecordReconcile(Name, result, _time.GetElapsedTime(started));
     }
 
-    private async Task<string> ProcessCoreAsync(ObjectKey key, CancellationToken ct)
-    {
-        if (!Informer.Store.TryGet(key, out var cached))
-        {
-            if (_tombstones.TryRemove(key, out var last))
-            {
-                await using var deletedScope = _scopes.CreateAsyncScope();
-                var deletedController = deletedScope.ServiceProvider.GetRequiredService<IEntityController<TEntity>>();
-                _logger.LogDebug("{Key} is gone; calling DeletedAsync", key);
-                await deletedController.DeletedAsync(Clone(last), ct);
-            }
-
-            Queue.Forget(key);
-            return ControllerTelemetry.ResultSuccess;
-        }
-
-        // Hand the user code its own copy: the cached object is shared with the informer.
-        var entity = Clone(cached);
-        await using var scope = _scopes.CreateAsyncScope();
-        var finalizers = scope.ServiceProvider.GetServices<IEntityFinalizer<TEntity>>().ToList();
-
-        if (entity.Metadata.DeletionTimestamp is not null)
-        {
-            var pending = finalizers.Where(f => entity.Metadata.Finalizers?.Contains(f.Identifier) == true).ToList();
-            foreach (var finalizer in pending)
-            {
-                _logger.LogDebug("Finalizing {Key} with {Finalizer}", key, finalizer.Identifier);
-                var finalized = await finalizer.FinalizeAsync(entity, ct);
-                if (!finalized.IsSuccess || finalized.RequeueAfter is not null)
-                {
-                    return Apply(key, finalized);
-                }
-
-                entity = await RemoveFinalizerAsync(entity, finalizer.Identifier, ct);
-            }
-
-            Queue.Forget(key);
-            return ControllerTelemetry.ResultSuccess;
-        }
-
-        var missing = finalizers.Select(f => f.Identifier)
-            .Where(id => entity.Metadata.Finalizers?.Contains(id) != true)
-            .Distinct(StringComparer.Ordinal)
-            .ToList();
-        if (missing.Count > 0)
-        {
-            // The finalizer must be in place before the controller creates anything outside the cluster.
-            _logger.LogDebug("Adding finalizers {Finalizers} to {Key}", string.Join(",", missing), key);
-            entity = await _client.PatchAsync(key.Name, key.Namespace, FinalizerPatches.Add(entity, missing), ct);
-        }
-
-        var controller = scope.ServiceProvider.GetRequiredService<IEntityController<TEntity>>();
-        var result = await controller.ReconcileAsync(entity, ct);
-        return Apply(key, result);
-    }
-
-    private async Task<TEntity> RemoveFinalizerAsync(TEntity entity, string identifier, CancellationToken ct)
-    {
-        var patch = FinalizerPatches.Remove(entity, identifier);
-        if (patch is null)
-        {
-            return entity;
-        }
-
-        var key = ObjectKey.Of(entity);
-        try
-        {
-            return await _client.PatchAsync(key.Name, key.Namespace, patch, ct);
-        }
-        catch (Exception ex) when (KubernetesErrors.IsNotFound(ex))
-        {
-            return entity;
-        }
-        catch (Exception ex) when (KubernetesErrors.StatusCode(ex) == HttpStatusCode.UnprocessableEntity)
-        {
-            // The test op failed: someone changed the finalizers meanwhile. Same as a conflict: retry on fresh data.
-            throw new ConflictException("Finalizers changed concurrently.", ex);
-        }
-    }
-
-    private string Apply(ObjectKey key, ReconcileResult result)
-    {
-        if (!result.IsSuccess)
-        {
-            return HandleFailure(key, result.Error!, result.RetryAfter);
-        }
-
-        Queue.Forget(key);
-        if (result.RequeueAfter is { } after)
-        {
-            Queue.AddAfter(key, after);
-            return ControllerTelemetry.ResultRequeue;
-        }
-
-        return ControllerTelemetry.ResultSuccess;
-    }
-
-    private string HandleFailure(ObjectKey key, Exception error, TimeSpan? retryAfter)
-    {
-        if (error is ConflictException || KubernetesErrors.IsConflict(error))
-        {
-            var conflictDelay = Queue.AddRateLimited(key, retryAfter);
-            _logger.LogDebug("Conflict reconciling {Key}; retrying in {Delay}", key, conflictDelay);
-            return ControllerTelemetry.ResultRequeue;
-        }
-
-        var delay = Queue.AddRateLimited(key, retryAfter);
-        // Type and message only: objects and inner state may carry secrets.
-        _logger.LogWarning("Reconcile of {Key} failed, retrying in {Delay}: {ErrorType}: {Message}", key, delay, error.GetType().Name, error.Message);
-        return ControllerTelemetry.ResultError;
-    }
-
     private void OnPrimaryEvent(InformerEvent<TEntity> ev)
     {
         var key = ObjectKey.Of(ev.Object);
@@ -440,25 +284,4 @@ public sealed class Controller<TEntity> : IRunnableController
 
     private static InformerOptions InformerOptionsFor(ControllerOptions options) =>
         options.Informer with { Namespaces = options.Namespaces.Count > 0 ? options.Namespaces : options.Informer.Namespaces };
-
-    private static TEntity Clone(TEntity entity) =>
-        KubernetesJson.Deserialize<TEntity>(KubernetesJson.Serialize(entity));
-}
-
-/// <summary>A write lost a race with another writer; the runtime retries quietly with backoff.</summary>
-public sealed class ConflictException : Exception
-{
-    public ConflictException()
-    {
-    }
-
-    public ConflictException(string message)
-        : base(message)
-    {
-    }
-
-    public ConflictException(string message, Exception inner)
-        : base(message, inner)
-    {
-    }
 }

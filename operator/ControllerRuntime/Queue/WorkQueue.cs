@@ -1,19 +1,4 @@
-
 namespace ControllerRuntime;
-
-public sealed record WorkQueueOptions
-{
-    /// <summary>Name used in metrics (the controller's name).</summary>
-    public string Name { get; init; } = "default";
-
-    /// <summary>Backoff after the first failure of an item; doubles per further failure.</summary>
-    public TimeSpan BaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
-
-    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromMinutes(5);
-
-    /// <summary>Relative jitter of the backoff, 0..1 (0.1 = ±10 %).</summary>
-    public double Jitter { get; init; } = 0.1;
-}
 
 /// <summary>
 /// A work queue with client-go's guarantees: an item is never handed to two workers at once; adds of an item
@@ -22,7 +7,7 @@ public sealed record WorkQueueOptions
 /// <see cref="Forget"/>. Prioritized adds are handed out before all others (each kind in its own FIFO order), as in
 /// controller-runtime's priority queue. Time comes from a <see cref="TimeProvider"/> so tests can drive it.
 /// </summary>
-public sealed class WorkQueue<TItem> : IDisposable
+public sealed partial class WorkQueue<TItem> : IDisposable
     where TItem : notnull
 {
     private readonly Lock _lock = new();
@@ -58,18 +43,6 @@ public sealed class WorkQueue<TItem> : IDisposable
             lock (_lock)
             {
                 return _queue.Count + _priorityQueue.Count;
-            }
-        }
-    }
-
-    /// <summary>Items waiting for their delay to pass.</summary>
-    public int DelayedCount
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _delayed.Count;
             }
         }
     }
@@ -134,85 +107,6 @@ public sealed class WorkQueue<TItem> : IDisposable
 
             QueueFor(item).AddLast(item);
             DispatchLocked();
-        }
-    }
-
-    /// <summary>Adds the item once <paramref name="delay"/> has passed; of several pending delays the earliest wins.</summary>
-    public void AddAfter(TItem item, TimeSpan delay)
-    {
-        if (delay <= TimeSpan.Zero)
-        {
-            Add(item);
-            return;
-        }
-
-        lock (_lock)
-        {
-            if (_shuttingDown)
-            {
-                return;
-            }
-
-            var due = _time.GetUtcNow() + delay;
-            if (_delayed.TryGetValue(item, out var existing))
-            {
-                if (existing.Due <= due)
-                {
-                    return;
-                }
-
-                existing.Timer.Dispose();
-            }
-
-            var timer = _time.CreateTimer(_ => FireDelayed(item, due), null, delay, Timeout.InfiniteTimeSpan);
-            _delayed[item] = (due, timer);
-        }
-    }
-
-    /// <summary>
-    /// Adds the item after its backoff (which grows with each call until <see cref="Forget"/>), but never sooner
-    /// than <paramref name="minDelay"/> (e.g. a Retry-After).
-    /// </summary>
-    /// <returns>The delay applied.</returns>
-    public TimeSpan AddRateLimited(TItem item, TimeSpan? minDelay = null)
-    {
-        var delay = NextBackoff(item);
-        if (minDelay is { } floor && floor > delay)
-        {
-            delay = floor;
-        }
-
-        AddAfter(item, delay);
-        return delay;
-    }
-
-    /// <summary>The backoff for the item's next failure; counts the failure.</summary>
-    internal TimeSpan NextBackoff(TItem item)
-    {
-        int attempt;
-        lock (_lock)
-        {
-            _failures.TryGetValue(item, out attempt);
-            _failures[item] = attempt + 1;
-        }
-
-        return Backoff.Exponential(_options.BaseDelay, _options.MaxDelay, attempt, _options.Jitter);
-    }
-
-    /// <summary>Clears the item's failure count, so its next failure starts from the base delay.</summary>
-    public void Forget(TItem item)
-    {
-        lock (_lock)
-        {
-            _failures.Remove(item);
-        }
-    }
-
-    public int NumRequeues(TItem item)
-    {
-        lock (_lock)
-        {
-            return _failures.GetValueOrDefault(item);
         }
     }
 
@@ -343,21 +237,6 @@ public sealed class WorkQueue<TItem> : IDisposable
         _depthRegistration.Dispose();
     }
 
-    private void FireDelayed(TItem item, DateTimeOffset due)
-    {
-        lock (_lock)
-        {
-            if (!_delayed.TryGetValue(item, out var entry) || entry.Due != due)
-            {
-                return;
-            }
-
-            entry.Timer.Dispose();
-            _delayed.Remove(item);
-        }
-
-        Add(item);
-    }
 
     private void DispatchLocked()
     {
