@@ -105,58 +105,15 @@ public sealed class EventRecorder : IEventRecorder
         var ns = string.IsNullOrEmpty(meta.NamespaceProperty) ? _options.ClusterScopedNamespace : meta.NamespaceProperty;
         var objectId = $"{involvedObject.Kind}/{meta.Uid ?? ObjectKey.Of(involvedObject).ToString()}";
         var now = _time.GetUtcNow();
-        var cacheKey = (objectId, type, reason, message);
-
-        Entry entry;
-        int count;
-        bool create;
-        lock (_lock)
+        if (Aggregate((objectId, type, reason, message), meta.Name, ns, now) is not { } write)
         {
-            if (_seen.TryGetValue(cacheKey, out var existing) && now - existing.LastSeen < _options.AggregationWindow)
-            {
-                existing.Count++;
-                existing.LastSeen = now;
-                if (now - existing.LastWritten < _options.MinUpdateInterval)
-                {
-                    return;
-                }
-
-                existing.LastWritten = now;
-                entry = existing;
-                create = false;
-            }
-            else
-            {
-                Prune(now);
-                entry = new Entry(EventName(meta.Name, now), ns, now) { Count = 1, LastSeen = now, LastWritten = now };
-                _seen[cacheKey] = entry;
-                create = true;
-            }
-
-            count = entry.Count;
+            // Counted only: the next write within the window carries the count.
+            return;
         }
 
         try
         {
-            if (!create)
-            {
-                try
-                {
-                    var patch = new JsonObject
-                    {
-                        ["count"] = count,
-                        ["lastTimestamp"] = now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
-                    };
-                    await _sink.PatchAsync(entry.Namespace, entry.Name, new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), ct);
-                    return;
-                }
-                catch (Exception ex) when (KubernetesErrors.IsNotFound(ex))
-                {
-                    // The Event expired (events have a TTL): start a new one carrying the count.
-                }
-            }
-
-            await _sink.CreateAsync(BuildEvent(involvedObject, entry, ns, type, reason, message, count, now), ct);
+            await WriteAsync(involvedObject, write.Entry, ns, type, reason, message, write.Count, write.Create, now, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -171,6 +128,59 @@ public sealed class EventRecorder : IEventRecorder
         {
             _logger.LogWarning("Could not record event {Reason} for {Kind} {Key}: {ErrorType}: {Message}", reason, involvedObject.Kind, ObjectKey.Of(involvedObject), ex.GetType().Name, ex.Message);
         }
+    }
+
+    /// <summary>
+    /// Counts one occurrence: a new Event to create, or an existing one to update with its count, or <c>null</c> when
+    /// the last write of the same Event is more recent than <see cref="EventRecorderOptions.MinUpdateInterval"/>.
+    /// </summary>
+    private (Entry Entry, int Count, bool Create)? Aggregate((string Object, EventType Type, string Reason, string Message) cacheKey, string objectName, string ns, DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            if (_seen.TryGetValue(cacheKey, out var existing) && now - existing.LastSeen < _options.AggregationWindow)
+            {
+                existing.Count++;
+                existing.LastSeen = now;
+                if (now - existing.LastWritten < _options.MinUpdateInterval)
+                {
+                    return null;
+                }
+
+                existing.LastWritten = now;
+                return (existing, existing.Count, false);
+            }
+
+            Prune(now);
+            var entry = new Entry(EventName(objectName, now), ns, now) { Count = 1, LastSeen = now, LastWritten = now };
+            _seen[cacheKey] = entry;
+            return (entry, entry.Count, true);
+        }
+    }
+
+    /// <summary>Updates the Event's count, or creates it (also when the one to update has expired).</summary>
+    private async Task WriteAsync(
+        IKubernetesObject<V1ObjectMeta> involvedObject, Entry entry, string ns, EventType type, string reason, string message, int count, bool create, DateTimeOffset now, CancellationToken ct)
+    {
+        if (!create)
+        {
+            try
+            {
+                var patch = new JsonObject
+                {
+                    ["count"] = count,
+                    ["lastTimestamp"] = now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+                };
+                await _sink.PatchAsync(entry.Namespace, entry.Name, new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), ct);
+                return;
+            }
+            catch (Exception ex) when (KubernetesErrors.IsNotFound(ex))
+            {
+                // The Event expired (events have a TTL): start a new one carrying the count.
+            }
+        }
+
+        await _sink.CreateAsync(BuildEvent(involvedObject, entry, ns, type, reason, message, count, now), ct);
     }
 
     private Corev1Event BuildEvent(IKubernetesObject<V1ObjectMeta> obj, Entry entry, string ns, EventType type, string reason, string message, int count, DateTimeOffset now)

@@ -114,13 +114,8 @@ public sealed class Informer<TEntity> : IInformer
             {
                 if (resourceVersion is null)
                 {
-                    var list = await _listWatch.ListAsync(@namespace, ct);
-                    Replace(@namespace, list.Items);
-                    resourceVersion = list.ResourceVersion;
-                    MarkSuccess();
-                    MarkNamespaceSynced();
+                    resourceVersion = await ListIntoCacheAsync(@namespace, ct);
                     failures = 0;
-                    _logger.LogDebug("Listed {Count} {Kind} in {Namespace} at resourceVersion {ResourceVersion}", list.Items.Count, Name, scope, resourceVersion);
                 }
 
                 var watchStarted = _time.GetTimestamp();
@@ -128,26 +123,7 @@ public sealed class Informer<TEntity> : IInformer
                 await foreach (var ev in _listWatch.WatchAsync(@namespace, resourceVersion, ct))
                 {
                     events++;
-                    var rv = ev.Object?.Metadata?.ResourceVersion;
-                    switch (ev.Type)
-                    {
-                        case WatchEventType.Added:
-                        case WatchEventType.Modified:
-                            Apply(ev.Object!);
-                            break;
-                        case WatchEventType.Deleted:
-                            Delete(ev.Object!);
-                            break;
-                        case WatchEventType.Bookmark:
-                        default:
-                            break;
-                    }
-
-                    if (!string.IsNullOrEmpty(rv))
-                    {
-                        resourceVersion = rv;
-                    }
-
+                    resourceVersion = ApplyWatchEvent(ev) ?? resourceVersion;
                     failures = 0;
                     MarkSuccess();
                 }
@@ -184,6 +160,40 @@ public sealed class Informer<TEntity> : IInformer
                 await BackoffAsync(failures, ct);
             }
         }
+    }
+
+    /// <summary>Lists one namespace (or all) into the cache.</summary>
+    /// <returns>The list's resourceVersion, to watch from.</returns>
+    private async Task<string> ListIntoCacheAsync(string? @namespace, CancellationToken ct)
+    {
+        var list = await _listWatch.ListAsync(@namespace, ct);
+        Replace(@namespace, list.Items);
+        MarkSuccess();
+        MarkNamespaceSynced();
+        _logger.LogDebug("Listed {Count} {Kind} in {Namespace} at resourceVersion {ResourceVersion}", list.Items.Count, Name, @namespace ?? "*", list.ResourceVersion);
+        return list.ResourceVersion;
+    }
+
+    /// <summary>Applies one watch event to the cache.</summary>
+    /// <returns>The resourceVersion the event carries (bookmarks too), or <c>null</c> when it has none.</returns>
+    private string? ApplyWatchEvent(EntityWatchEvent<TEntity> ev)
+    {
+        var rv = ev.Object?.Metadata?.ResourceVersion;
+        switch (ev.Type)
+        {
+            case WatchEventType.Added:
+            case WatchEventType.Modified:
+                Apply(ev.Object!);
+                break;
+            case WatchEventType.Deleted:
+                Delete(ev.Object!);
+                break;
+            case WatchEventType.Bookmark:
+            default:
+                break;
+        }
+
+        return string.IsNullOrEmpty(rv) ? null : rv;
     }
 
     private async Task BackoffAsync(int failures, CancellationToken ct)
