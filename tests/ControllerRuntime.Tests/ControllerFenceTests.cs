@@ -46,7 +46,7 @@ public class ControllerFenceTests
     }
 
     [Test]
-    public async Task A_lease_that_lapses_cancels_the_in_flight_reconcile_at_once_and_stops_the_controller()
+    public async Task ALeaseThatLapsesCancelsTheInFlightReconcileAtOnce_AndStopsTheController()
     {
         var run = _controller.RunAsync(CancellationToken.None);
         var reconcileToken = await _user.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
@@ -63,7 +63,7 @@ public class ControllerFenceTests
     }
 
     [Test]
-    public async Task Lost_leadership_cancels_the_in_flight_reconcile_without_waiting_for_the_shutdown_timeout()
+    public async Task LostLeadershipCancelsTheInFlightReconcile_WithoutWaitingForTheShutdownTimeout()
     {
         var run = _controller.RunAsync(CancellationToken.None);
         var reconcileToken = await _user.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
@@ -75,7 +75,7 @@ public class ControllerFenceTests
     }
 
     [Test]
-    public async Task A_stop_while_leading_lets_the_in_flight_reconcile_drain()
+    public async Task AStopWhileLeadingLetsTheInFlightReconcileDrain()
     {
         using var stop = new CancellationTokenSource();
         var run = _controller.RunAsync(stop.Token);
@@ -91,7 +91,7 @@ public class ControllerFenceTests
     }
 
     [Test]
-    public async Task A_write_refused_by_the_fence_is_not_a_failure_to_back_off_from()
+    public async Task AWriteRefusedByTheFenceIsNotAFailureToBackOffFrom()
     {
         _user.Throw = new LeadershipLostException("not the leader");
         _controller.Informer.Replace("ns", [Widget.Make("ns", "a", "1")]);

@@ -6,7 +6,7 @@ namespace ControllerRuntime.Tests;
 public class ControllerSourceTests
 {
     [Test]
-    public async Task A_source_enqueues_keys_once_caches_have_synced_and_is_restarted_after_failing()
+    public async Task ASourceEnqueuesKeysOnceCachesHaveSynced_AndIsRestartedAfterFailing()
     {
         var widget = Widget.Make("ns", "a", "1", RecordingController.FinalizerId);
         var client = new FakeEntityClient();
@@ -14,14 +14,22 @@ public class ControllerSourceTests
         var listWatch = new ScriptedListWatch<Widget>();
         listWatch.EnqueueList("1", widget);
         listWatch.NextWatch();
-        var user = new RecordingController();
+        var firstReconcile = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var user = new RecordingController
+        {
+            OnReconcile = _ =>
+            {
+                firstReconcile.TrySetResult();
+                return ReconcileResult.Success();
+            },
+        };
         await using var services = new ServiceCollection()
             .AddSingleton<IEntityController<Widget>>(user)
             .BuildServiceProvider();
         var controller = new Controller<Widget>(
             "widgets", listWatch, client, services.GetRequiredService<IServiceScopeFactory>(),
             new ControllerOptions { Workers = 1, QueueBaseDelay = TimeSpan.FromMilliseconds(1) });
-        var source = new FlakySource(new ObjectKey("ns", "a"), () => controller.Informer.HasSynced);
+        var source = new FlakySource(new ObjectKey("ns", "a"), () => controller.Informer.HasSynced, firstReconcile.Task);
         controller.AddSource(source);
 
         using var cts = new CancellationTokenSource();
@@ -46,23 +54,29 @@ public class ControllerSourceTests
         }
     }
 
-    /// <summary>Fails on its first run; on its second enqueues its key once and waits to be stopped.</summary>
-    private sealed class FlakySource(ObjectKey key, Func<bool> cacheSynced) : IKeySource
+    /// <summary>
+    /// Fails on its first run; on its second, once the first reconcile has begun, enqueues its key once and waits to be
+    /// stopped.
+    /// </summary>
+    private sealed class FlakySource(ObjectKey key, Func<bool> cacheSynced, Task firstReconcile) : IKeySource
     {
-        public int Starts;
+        private int _starts;
+
+        public int Starts => Volatile.Read(ref _starts);
 
         public bool SawSyncedCache { get; private set; } = true;
 
         public async Task RunAsync(Action<ObjectKey> enqueue, CancellationToken ct)
         {
             SawSyncedCache &= cacheSynced();
-            if (Interlocked.Increment(ref Starts) == 1)
+            if (Interlocked.Increment(ref _starts) == 1)
             {
                 throw new InvalidOperationException("first run fails");
             }
 
-            // Wait for the first reconcile (from the informer's Added event) so the two are counted apart.
-            await Task.Delay(200, ct);
+            // The key of the informer's Added event is being reconciled now: this add cannot merge with it in the queue
+            // (an item added while in process is queued again when done), so the two reconciles are counted apart.
+            await firstReconcile.WaitAsync(ct);
             enqueue(key);
             await Task.Delay(Timeout.Infinite, ct);
         }

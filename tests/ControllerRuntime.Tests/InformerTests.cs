@@ -111,14 +111,20 @@ public class InformerTests
         lw.EnqueueListFailure(new IOException("apiserver down"));
         lw.EnqueueList("7", Widget.Make("ns", "a"));
         lw.NextWatch();
-        var time = new FakeTimeProvider();
+        var time = new SignalingTimeProvider();
         var informer = new Informer<Widget>(lw, time: time);
         using var cts = new CancellationTokenSource();
         var run = informer.RunAsync(cts.Token);
-        await Eventually.True(() => lw.ListCalls == 1);
-        await Task.Delay(50);
-        Assert.That(informer.HasSynced, Is.False);
-        await Eventually.True(() => informer.HasSynced, () => time.Advance(TimeSpan.FromMilliseconds(500)));
+        // The failed list's backoff is the first timer the informer starts: once it waits on it, nothing else happens
+        // until the clock moves.
+        await time.TimerStarted(1).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Multiple(() =>
+        {
+            Assert.That(lw.ListCalls, Is.EqualTo(1));
+            Assert.That(informer.HasSynced, Is.False);
+        });
+        time.Advance(TimeSpan.FromSeconds(1)); // past the first backoff: 800 ms ± 20 %
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
         await cts.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.That(lw.ListCalls, Is.EqualTo(2));
