@@ -129,6 +129,7 @@ public abstract class OperatorTest : ControlPlaneTest
             "--requests-per-hour", RequestsPerHour.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--health-address", "http://127.0.0.1:0",
             "--Logging:LogLevel:SandboxOperator", "Debug",
+            "--Logging:LogLevel:ControllerRuntime", "Debug",
         };
         arguments.AddRange(extraArguments);
         var process = OperatorProcess.Start(name, arguments, LogDirectory);

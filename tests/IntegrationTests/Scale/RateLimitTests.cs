@@ -52,6 +52,7 @@ public sealed class RateLimitTests : OperatorTest
             "--drift-check-interval", "00:12:00", // 12 h / 60
             "--progress-poll-interval", "00:00:01",
             "--Logging:LogLevel:SandboxOperator", "Information", // Debug lines for 300 Sandboxes would only slow it down
+            "--Logging:LogLevel:ControllerRuntime", "Information",
         ]);
         await using var watcher = SandboxWatcher.Start(Admin, Namespace);
         var clock = Stopwatch.StartNew();

@@ -42,6 +42,7 @@ public sealed class SharedAccountTests : OperatorTest
             "--requests-per-hour", (Limit * TimeScale).ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--progress-poll-interval", "00:00:01",
             "--Logging:LogLevel:SandboxOperator", "Information",
+            "--Logging:LogLevel:ControllerRuntime", "Information",
         ]);
         await SpendAsCiAsync(SpentByCi);
         await using var watcher = SandboxWatcher.Start(Admin, Namespace);
