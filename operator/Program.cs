@@ -1,4 +1,4 @@
-using SandboxOperator.Api.Schema;
+using SandboxOperator.Api.Crds;
 using SandboxOperator.Hosting;
 
 if (args is ["crds", ..])

@@ -2,7 +2,7 @@ using ControllerRuntime;
 using k8s;
 using k8s.Models;
 using SandboxOperator.Api.V1Alpha1;
-using SandboxOperator.Reconciler.Access;
+using SandboxOperator.Controllers.Configs;
 
 namespace SandboxOperator.Hosting;
 

@@ -1,6 +1,6 @@
 using ControllerRuntime;
 using SandboxOperator.Api.V1Alpha1;
-using SandboxOperator.Reconciler.Access;
+using SandboxOperator.Controllers.Configs;
 
 namespace SandboxOperator.Hosting;
 

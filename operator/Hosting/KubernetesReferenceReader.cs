@@ -4,7 +4,8 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using SandboxOperator.Api.V1Alpha1;
-using SandboxOperator.Reconciler;
+using SandboxOperator.Controllers.Common;
+using SandboxOperator.Controllers.Sandboxes;
 
 namespace SandboxOperator.Hosting;
 

@@ -1,6 +1,6 @@
+using SandboxOperator.Controllers.Configs;
+using SandboxOperator.Controllers.Sandboxes;
 using SandboxOperator.Northflank;
-using SandboxOperator.Reconciler;
-using SandboxOperator.Reconciler.Access;
 
 namespace SandboxOperator.Hosting;
 

@@ -4,10 +4,10 @@ using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Controllers.Common;
+using SandboxOperator.Controllers.Configs;
+using SandboxOperator.Controllers.Sandboxes;
 using SandboxOperator.Northflank;
-using SandboxOperator.Reconciler;
-using SandboxOperator.Reconciler.Access;
-using SandboxOperator.Reconciler.Orphans;
 using SandboxOperator.Telemetry;
 
 namespace SandboxOperator.Hosting;
@@ -34,7 +34,7 @@ public static class OperatorServices
         // The caches exist before the controller does (it fills them once it runs), so access resolution and the
         // watch mappers that need it can be built here.
         var configs = new ConfigDirectory(new InformerCache<NorthflankConfig>(), new InformerCache<ClusterNorthflankConfig>(), new InformerCache<Sandbox>());
-        var access = new AccessResolver(configs, configs, options.ToAccessOptions());
+        var access = new AccessResolver(configs, options.ToAccessOptions());
         var index = new ReferenceIndex(access);
         services.AddSingleton(configs.NamespacedCache).AddSingleton(configs.ClusterCache).AddSingleton(configs.SandboxCache);
         services.AddSingleton(access).AddSingleton(index);
@@ -54,6 +54,7 @@ public static class OperatorServices
         services.AddSingleton<ServiceListCache>();
         services.AddSingleton<ProgressWatch>();
         services.AddSingleton<NorthflankObserver>();
+        services.AddSingleton<SandboxAdmission>();
         services.AddSingleton<InputResolver>();
         services.AddSingleton<ConfigChecker>();
         services.AddSingleton<IOrphanReporter, OrphanReporting>();

@@ -3,9 +3,8 @@ using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using SandboxOperator.Api.V1Alpha1;
-using SandboxOperator.Reconciler;
-using SandboxOperator.Reconciler.Access;
-using SandboxOperator.Reconciler.Orphans;
+using SandboxOperator.Controllers.Configs;
+using SandboxOperator.Controllers.Sandboxes;
 
 namespace SandboxOperator.Hosting;
 

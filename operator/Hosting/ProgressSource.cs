@@ -1,5 +1,5 @@
 using ControllerRuntime;
-using SandboxOperator.Reconciler;
+using SandboxOperator.Controllers.Sandboxes;
 
 namespace SandboxOperator.Hosting;
 

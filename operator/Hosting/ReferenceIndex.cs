@@ -1,7 +1,8 @@
 using ControllerRuntime;
 using SandboxOperator.Api.V1Alpha1;
-using SandboxOperator.Reconciler;
-using SandboxOperator.Reconciler.Access;
+using SandboxOperator.Controllers.Common;
+using SandboxOperator.Controllers.Configs;
+using SandboxOperator.Controllers.Sandboxes;
 
 namespace SandboxOperator.Hosting;
 

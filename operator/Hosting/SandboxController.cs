@@ -1,7 +1,7 @@
 using ControllerRuntime;
 using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Controllers.Sandboxes;
 using SandboxOperator.Northflank;
-using SandboxOperator.Reconciler;
 
 namespace SandboxOperator.Hosting;
 

@@ -1,7 +1,7 @@
 using ControllerRuntime;
 using Microsoft.Extensions.Logging;
 using SandboxOperator.Api.V1Alpha1;
-using SandboxOperator.Reconciler;
+using SandboxOperator.Controllers.Sandboxes;
 
 namespace SandboxOperator.Hosting;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using k8s;
 using k8s.Models;
-using SandboxOperator.Api.Schema;
+using SandboxOperator.Api.Crds;
 using SandboxOperator.Api.V1Alpha1;
 
 namespace TestInfra;

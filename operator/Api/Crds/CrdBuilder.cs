@@ -2,7 +2,7 @@ using System.Reflection;
 using k8s;
 using k8s.Models;
 
-namespace SandboxOperator.Api.Schema;
+namespace SandboxOperator.Api.Crds;
 
 /// <summary>
 /// Builds a CustomResourceDefinition from a kind's C# type and its <see cref="CrdDefinition"/> (`make crds` writes one

@@ -1,6 +1,6 @@
 using k8s.Models;
 
-namespace SandboxOperator.Api.Schema;
+namespace SandboxOperator.Api.Crds;
 
 /// <summary>What a kind's CustomResourceDefinition says beyond its schema: scope, names and printer columns.</summary>
 public sealed record CrdDefinition(

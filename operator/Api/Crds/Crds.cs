@@ -1,6 +1,6 @@
 using SandboxOperator.Api.V1Alpha1;
 
-namespace SandboxOperator.Api.Schema;
+namespace SandboxOperator.Api.Crds;
 
 /// <summary>Every kind the operator serves; `make crds` writes a file for each, and a test fails when one drifts.</summary>
 public static class Crds

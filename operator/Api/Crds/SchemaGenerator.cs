@@ -6,7 +6,7 @@ using System.Text.Json.Serialization;
 using k8s.Models;
 using SandboxOperator.Api.V1Alpha1;
 
-namespace SandboxOperator.Api.Schema;
+namespace SandboxOperator.Api.Crds;
 
 /// <summary>
 /// Builds an OpenAPI v3 structural schema from API types by reflection: JSON names, descriptions, required

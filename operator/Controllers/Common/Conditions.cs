@@ -1,6 +1,6 @@
 using k8s.Models;
 
-namespace SandboxOperator.Reconciler;
+namespace SandboxOperator.Controllers.Common;
 
 public static class Conditions
 {

@@ -1,7 +1,7 @@
 using System.Text;
 using k8s.Models;
 
-namespace SandboxOperator.Reconciler;
+namespace SandboxOperator.Controllers.Common;
 
 public static class SecretValues
 {

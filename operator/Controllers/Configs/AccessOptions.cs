@@ -1,6 +1,6 @@
 using SandboxOperator.Api.V1Alpha1;
 
-namespace SandboxOperator.Reconciler.Access;
+namespace SandboxOperator.Controllers.Configs;
 
 /// <summary>The operator's flags that make the implicit config, and which config Sandboxes use when they name none.</summary>
 public sealed class AccessOptions

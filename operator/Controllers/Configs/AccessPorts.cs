@@ -1,6 +1,6 @@
 using SandboxOperator.Api.V1Alpha1;
 
-namespace SandboxOperator.Reconciler.Access;
+namespace SandboxOperator.Controllers.Configs;
 
 // What access resolution needs from the cluster, implemented by the host over the controller runtime's caches.
 

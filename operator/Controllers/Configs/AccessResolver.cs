@@ -1,13 +1,14 @@
 using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Controllers.Common;
 
-namespace SandboxOperator.Reconciler.Access;
+namespace SandboxOperator.Controllers.Configs;
 
 /// <summary>
-/// Finds the config a Sandbox uses and checks what the Sandbox asks for against it, before any call to Northflank:
-/// a refusal is an <see cref="InvalidInputException"/> whose reason says which rule (Synced=False, nothing called).
-/// A NorthflankConfig serves only its own namespace; a ClusterNorthflankConfig only the namespaces it lists.
+/// Finds the config a Sandbox uses, before any call to Northflank: a refusal is an <see cref="InvalidInputException"/>
+/// whose reason says which rule (Synced=False, nothing called). A NorthflankConfig serves only its own namespace; a
+/// ClusterNorthflankConfig only the namespaces it lists.
 /// </summary>
-public sealed class AccessResolver(INorthflankConfigs configs, ISandboxDirectory sandboxes, AccessOptions options)
+public sealed class AccessResolver(INorthflankConfigs configs, AccessOptions options)
 {
     public ConfigKey KeyOf(Sandbox sandbox) => sandbox.Spec.ConfigRef switch
     {
@@ -27,49 +28,6 @@ public sealed class AccessResolver(INorthflankConfigs configs, ISandboxDirectory
             ClusterNorthflankConfig.EntityKind => FromCluster(key, configs.Cluster(key.Name), sandbox.Metadata.NamespaceProperty),
             _ => Implicit(),
         };
-    }
-
-    /// <summary>The project the Sandbox lives in, once its project, plan, adoption and count are within its config.</summary>
-    public string Admit(Sandbox sandbox, NorthflankAccess access)
-    {
-        var projectId = sandbox.Status?.ProjectId ?? sandbox.Spec.ProjectId ?? access.DefaultProject;
-        if (sandbox.Status?.ProjectId is { } created && sandbox.Spec.ProjectId is { } wanted && created != wanted)
-        {
-            throw new InvalidInputException(SyncedReasons.InvalidSpec, $"spec.projectId cannot change from {created} to {wanted} once the service exists; create a new Sandbox instead");
-        }
-
-        if (!access.AllowsProject(projectId))
-        {
-            throw new InvalidInputException(SyncedReasons.ProjectNotAllowed, $"project {projectId} is not one {access.Config} allows ({string.Join(", ", access.Projects)})");
-        }
-
-        if (!access.AllowsPlan(sandbox.Spec.Plan))
-        {
-            throw new InvalidInputException(SyncedReasons.PlanNotAllowed, $"spec.plan {sandbox.Spec.Plan} is not one {access.Config} allows ({string.Join(", ", access.Plans!)})");
-        }
-
-        if (Adoption.ServiceId(sandbox) is not null && !access.AdoptionAllowed)
-        {
-            throw new InvalidInputException(SyncedReasons.AdoptionRefused, $"{access.Config} does not allow adopting services (annotation {SandboxAnnotations.ExternalName})");
-        }
-
-        if (access.MaxSandboxes is { } max && sandbox.Status?.ServiceId is null && CountBefore(sandbox, access.Config) >= max)
-        {
-            throw new InvalidInputException(SyncedReasons.QuotaExceeded, $"{access.Config} allows {max} Sandboxes and as many older ones use it; this one waits until one is deleted");
-        }
-
-        return projectId;
-    }
-
-    private int CountBefore(Sandbox sandbox, ConfigKey key) =>
-        sandboxes.All().Count(other => other.Metadata.Uid != sandbox.Metadata.Uid && other.Metadata.DeletionTimestamp is null
-            && Older(other, sandbox) && KeyOf(other) == key);
-
-    private static bool Older(Sandbox a, Sandbox b)
-    {
-        var byTime = Nullable.Compare(a.Metadata.CreationTimestamp, b.Metadata.CreationTimestamp);
-        return byTime != 0 ? byTime < 0
-            : string.CompareOrdinal($"{a.Metadata.NamespaceProperty}/{a.Metadata.Name}", $"{b.Metadata.NamespaceProperty}/{b.Metadata.Name}") < 0;
     }
 
     private static NorthflankAccess FromNamespaced(ConfigKey key, NorthflankConfig? config)

@@ -1,8 +1,9 @@
 using System.Net;
 using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Controllers.Common;
 using SandboxOperator.Northflank;
 
-namespace SandboxOperator.Reconciler.Access;
+namespace SandboxOperator.Controllers.Configs;
 
 /// <summary>
 /// Tries a config's token (one project list an hour) and says what it found in the config's status: Ready when the

@@ -1,6 +1,6 @@
 using SandboxOperator.Api.V1Alpha1;
 
-namespace SandboxOperator.Reconciler.Access;
+namespace SandboxOperator.Controllers.Configs;
 
 /// <summary>A config by kind, namespace (NorthflankConfig only) and name: what Sandboxes share when they use one.</summary>
 public sealed record ConfigKey(string Kind, string? Namespace, string Name)

@@ -1,7 +1,8 @@
 using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Controllers.Common;
 using SandboxOperator.Northflank;
 
-namespace SandboxOperator.Reconciler;
+namespace SandboxOperator.Controllers.Sandboxes;
 
 /// <summary>
 /// Carries out a plan's actions on Northflank, in order, and returns what Northflank holds afterwards. Every call

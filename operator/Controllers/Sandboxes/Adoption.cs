@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using SandboxOperator.Api.V1Alpha1;
 
-namespace SandboxOperator.Reconciler;
+namespace SandboxOperator.Controllers.Sandboxes;
 
 /// <summary>
 /// Taking over an existing Northflank service with the <c>sandbox.northflank.com/external-name</c> annotation. The

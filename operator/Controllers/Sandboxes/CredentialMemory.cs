@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Northflank;
 
-namespace SandboxOperator.Reconciler;
+namespace SandboxOperator.Controllers.Sandboxes;
 
 /// <summary>
 /// The last token that worked for each Sandbox. Deleting a namespace removes its Secrets at once while the

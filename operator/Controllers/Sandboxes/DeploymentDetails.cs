@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Northflank;
 
-namespace SandboxOperator.Reconciler;
+namespace SandboxOperator.Controllers.Sandboxes;
 
 /// <summary>
 /// The two things a project's service list cannot tell, fetched only when status needs them: public URLs (GET service

@@ -4,7 +4,7 @@ using System.Text.Json;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Northflank;
 
-namespace SandboxOperator.Reconciler;
+namespace SandboxOperator.Controllers.Sandboxes;
 
 /// <summary>The Northflank objects a Sandbox's spec asks for, with a fingerprint that changes when they do.</summary>
 /// <param name="Service">The service's settings, as a PATCH sends them (the create adds the name and create options).</param>

@@ -1,7 +1,7 @@
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Northflank;
 
-namespace SandboxOperator.Reconciler;
+namespace SandboxOperator.Controllers.Sandboxes;
 
 public static class Endpoints
 {

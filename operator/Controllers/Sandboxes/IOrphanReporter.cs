@@ -1,6 +1,6 @@
-using SandboxOperator.Reconciler.Access;
+using SandboxOperator.Controllers.Configs;
 
-namespace SandboxOperator.Reconciler.Orphans;
+namespace SandboxOperator.Controllers.Sandboxes;
 
 /// <summary>Says what the orphan collector found and did, on the config concerned (an Event there) and in metrics.</summary>
 public interface IOrphanReporter

@@ -1,4 +1,4 @@
-namespace SandboxOperator.Reconciler;
+namespace SandboxOperator.Controllers.Sandboxes;
 
 /// <summary>
 /// Compares image paths the way they can be compared: Northflank's GET service answers the path without the registry

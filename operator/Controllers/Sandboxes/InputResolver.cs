@@ -1,24 +1,25 @@
 using System.Text;
 using k8s.Models;
 using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Controllers.Common;
+using SandboxOperator.Controllers.Configs;
 using SandboxOperator.Northflank;
-using SandboxOperator.Reconciler.Access;
 
-namespace SandboxOperator.Reconciler;
+namespace SandboxOperator.Controllers.Sandboxes;
 
 /// <summary>
 /// Resolves the config, credentials, project and environment a Sandbox refers to, refusing what its config does not
 /// allow before anything is sent to Northflank. Messages name Secrets and keys, never values. Referenced objects enter
 /// the spec fingerprint by resourceVersion, so a changed Secret re-applies.
 /// </summary>
-public sealed class InputResolver(IReferenceReader references, AccessResolver access)
+public sealed class InputResolver(IReferenceReader references, AccessResolver access, SandboxAdmission admission)
 {
     public async Task<ResolvedInputs> ResolveAsync(Sandbox sandbox, CancellationToken ct)
     {
         var ns = sandbox.Metadata.NamespaceProperty;
         var versions = new List<string>();
         var policy = access.Resolve(sandbox);
-        var projectId = access.Admit(sandbox, policy);
+        var projectId = admission.Admit(sandbox, policy);
         var token = await ResolveTokenAsync(sandbox, policy, ct);
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var variable in sandbox.Spec.Env ?? [])

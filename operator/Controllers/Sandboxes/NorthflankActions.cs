@@ -1,4 +1,4 @@
-namespace SandboxOperator.Reconciler;
+namespace SandboxOperator.Controllers.Sandboxes;
 
 /// <summary>One change the reconciler makes on Northflank (or, for expiry, to the Sandbox itself).</summary>
 public abstract record NorthflankAction

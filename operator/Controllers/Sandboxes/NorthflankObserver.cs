@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Controllers.Common;
 using SandboxOperator.Northflank;
 
-namespace SandboxOperator.Reconciler;
+namespace SandboxOperator.Controllers.Sandboxes;
 
 /// <summary>
 /// Decides how to look at a Sandbox's service for the least Northflank calls: from the project's shared service

@@ -1,6 +1,6 @@
 using SandboxOperator.Northflank;
 
-namespace SandboxOperator.Reconciler;
+namespace SandboxOperator.Controllers.Sandboxes;
 
 /// <summary>What Northflank holds for a Sandbox right now; null members do not exist there.</summary>
 public sealed record Observation(ServiceDetails? Service, VolumeDetails? Volume)

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Controllers.Configs;
 using SandboxOperator.Northflank;
-using SandboxOperator.Reconciler.Access;
 
-namespace SandboxOperator.Reconciler.Orphans;
+namespace SandboxOperator.Controllers.Sandboxes;
 
 /// <summary>
 /// Finds services that carry this cluster's ownership marker but whose Sandbox is gone (its finalizer was removed by
@@ -32,7 +32,7 @@ public sealed class OrphanCollector
         this.options = options;
         this.time = time;
         lists.Listed += Inspect;
-        Telemetry.SandboxTelemetry.CountOrphansWith(() => orphans.Count);
+        SandboxOperator.Telemetry.SandboxTelemetry.CountOrphansWith(() => orphans.Count);
     }
 
     /// <summary>Orphans found and not yet gone.</summary>

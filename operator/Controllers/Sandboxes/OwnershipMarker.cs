@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Northflank;
 
-namespace SandboxOperator.Reconciler;
+namespace SandboxOperator.Controllers.Sandboxes;
 
 /// <summary>
 /// How the operator marks what it creates on Northflank, and recognises it again: in the service's description, which

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Northflank;
 
-namespace SandboxOperator.Reconciler;
+namespace SandboxOperator.Controllers.Sandboxes;
 
 /// <summary>
 /// Watches the Sandboxes whose Northflank service is still changing (deploying, pausing, being deleted) through

@@ -1,17 +1,8 @@
 using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Controllers.Common;
 using SandboxOperator.Northflank;
 
-namespace SandboxOperator.Reconciler;
-
-/// <summary>A condition's verdict before it is stamped with generation and time.</summary>
-public sealed record ConditionVerdict(string Status, string Reason, string Message)
-{
-    public static ConditionVerdict True(string reason, string message) => new("True", reason, message);
-
-    public static ConditionVerdict False(string reason, string message) => new("False", reason, message);
-
-    public bool IsTrue => Status == "True";
-}
+namespace SandboxOperator.Controllers.Sandboxes;
 
 /// <summary>
 /// Ready is True only when Northflank matches this generation's spec: running with its deployment COMPLETED, or

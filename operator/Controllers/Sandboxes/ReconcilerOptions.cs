@@ -1,4 +1,4 @@
-namespace SandboxOperator.Reconciler;
+namespace SandboxOperator.Controllers.Sandboxes;
 
 public sealed class ReconcilerOptions
 {

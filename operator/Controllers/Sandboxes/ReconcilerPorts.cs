@@ -1,21 +1,11 @@
 using k8s.Models;
 using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Controllers.Common;
 
-namespace SandboxOperator.Reconciler;
+namespace SandboxOperator.Controllers.Sandboxes;
 
 // What the reconciler needs from the cluster, implemented by the host over the controller runtime. Keeping these
 // as interfaces lets the reconciler be tested without an API server and keeps it free of the runtime.
-
-/// <summary>
-/// Reads Secrets and ConfigMaps that a Sandbox references; the host reads each from the API server when first needed
-/// and keeps it while it is unchanged. Objects may be shared: never modify them.
-/// </summary>
-public interface IReferenceReader
-{
-    Task<V1Secret?> GetSecretAsync(string namespaceName, string name, CancellationToken ct);
-
-    Task<V1ConfigMap?> GetConfigMapAsync(string namespaceName, string name, CancellationToken ct);
-}
 
 /// <summary>Writes the status subresource; a conflict surfaces as an exception and the reconcile is retried.</summary>
 public interface ISandboxStatusWriter

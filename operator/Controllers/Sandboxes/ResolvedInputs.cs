@@ -1,7 +1,7 @@
+using SandboxOperator.Controllers.Configs;
 using SandboxOperator.Northflank;
-using SandboxOperator.Reconciler.Access;
 
-namespace SandboxOperator.Reconciler;
+namespace SandboxOperator.Controllers.Sandboxes;
 
 /// <summary>
 /// Everything a Sandbox refers to, read at reconcile time. <see cref="EnvironmentSources"/> says where each
@@ -17,8 +17,3 @@ public sealed record ResolvedInputs(
     public NorthflankAccess? Access { get; init; }
 }
 
-/// <summary>A problem only a change of spec or of a referenced object can fix: shown in Synced=False, not retried hot.</summary>
-public sealed class InvalidInputException(string reason, string message) : Exception(message)
-{
-    public string Reason { get; } = reason;
-}

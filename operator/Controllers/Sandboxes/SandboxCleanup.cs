@@ -2,10 +2,11 @@ using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Controllers.Common;
+using SandboxOperator.Controllers.Configs;
 using SandboxOperator.Northflank;
-using SandboxOperator.Reconciler.Access;
 
-namespace SandboxOperator.Reconciler;
+namespace SandboxOperator.Controllers.Sandboxes;
 
 /// <summary>
 /// Deletes what a Sandbox created on Northflank (deletion policy Delete) and says when all of it is confirmed gone,

@@ -1,6 +1,6 @@
 using SandboxOperator.Api.V1Alpha1;
 
-namespace SandboxOperator.Reconciler;
+namespace SandboxOperator.Controllers.Sandboxes;
 
 /// <summary>
 /// What the reconciler remembers a Sandbox by: its uid, so a Sandbox deleted and re-created under the same name is a

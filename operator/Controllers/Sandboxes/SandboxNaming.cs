@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using SandboxOperator.Api.V1Alpha1;
 
-namespace SandboxOperator.Reconciler;
+namespace SandboxOperator.Controllers.Sandboxes;
 
 /// <summary>
 /// Deterministic Northflank names. Northflank derives a service's id from its name, so a name

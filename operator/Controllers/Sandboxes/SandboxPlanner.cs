@@ -1,7 +1,7 @@
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Northflank;
 
-namespace SandboxOperator.Reconciler;
+namespace SandboxOperator.Controllers.Sandboxes;
 
 /// <summary>The decision of one reconcile: the actions to take, or why none can be taken (a Synced reason and message).</summary>
 public sealed record ReconcilePlan(IReadOnlyList<NorthflankAction> Actions, (string Reason, string Message)? Refusal = null);

@@ -1,10 +1,11 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Controllers.Common;
 using SandboxOperator.Northflank;
 using SandboxOperator.Telemetry;
 
-namespace SandboxOperator.Reconciler;
+namespace SandboxOperator.Controllers.Sandboxes;
 
 /// <summary>
 /// One reconcile of a Sandbox, Crossplane-style: resolve inputs, observe Northflank, plan, execute, and write what
@@ -17,7 +18,7 @@ public sealed class SandboxReconciler(
     InputResolver inputs,
     CredentialMemory credentials,
     NorthflankObserver observer,
-    Orphans.OrphanCollector orphans,
+    OrphanCollector orphans,
     ISandboxStatusWriter statusWriter,
     ISandboxEventSink events,
     ReconcilerOptions options,

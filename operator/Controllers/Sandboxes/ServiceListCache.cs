@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using SandboxOperator.Northflank;
 
-namespace SandboxOperator.Reconciler;
+namespace SandboxOperator.Controllers.Sandboxes;
 
 /// <summary>
 /// The service list of each project, as one token sees it: one paged list call (100 services a page) tells the

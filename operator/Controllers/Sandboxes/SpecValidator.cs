@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using SandboxOperator.Api.V1Alpha1;
 
-namespace SandboxOperator.Reconciler;
+namespace SandboxOperator.Controllers.Sandboxes;
 
 /// <summary>
 /// The checks the API server's schema cannot make on Kubernetes 1.20 (no CEL): cross-field rules, uniqueness,

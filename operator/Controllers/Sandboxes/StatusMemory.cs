@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using SandboxOperator.Api.V1Alpha1;
 
-namespace SandboxOperator.Reconciler;
+namespace SandboxOperator.Controllers.Sandboxes;
 
 /// <summary>
 /// The status last written for each Sandbox, until the watch brings the object back with it. The informer cache may

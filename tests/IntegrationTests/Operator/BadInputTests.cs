@@ -1,6 +1,6 @@
 using k8s.Autorest;
 using SandboxOperator.Api.V1Alpha1;
-using SandboxOperator.Reconciler;
+using SandboxOperator.Controllers.Sandboxes;
 
 namespace IntegrationTests.Operator;
 

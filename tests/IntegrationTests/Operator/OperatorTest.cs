@@ -4,7 +4,7 @@ using k8s.Autorest;
 using k8s.Models;
 using NorthflankSimulator;
 using NorthflankSimulator.Inspection;
-using SandboxOperator.Api.Schema;
+using SandboxOperator.Api.Crds;
 using SandboxOperator.Api.V1Alpha1;
 using TestInfra;
 

@@ -4,7 +4,7 @@ using k8s.Autorest;
 using k8s.Models;
 using NorthflankSimulator;
 using SandboxOperator.Api.V1Alpha1;
-using SandboxOperator.Reconciler;
+using SandboxOperator.Controllers.Sandboxes;
 using TestInfra;
 
 namespace IntegrationTests.Operator;

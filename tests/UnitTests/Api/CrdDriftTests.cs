@@ -1,5 +1,5 @@
 using k8s.Models;
-using SandboxOperator.Api.Schema;
+using SandboxOperator.Api.Crds;
 
 namespace UnitTests.Api;
 

@@ -5,9 +5,9 @@ using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Time.Testing;
 using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Controllers.Configs;
+using SandboxOperator.Controllers.Sandboxes;
 using SandboxOperator.Hosting;
-using SandboxOperator.Reconciler;
-using SandboxOperator.Reconciler.Access;
 using SandboxFactory = UnitTests.Reconciler.SandboxFactory;
 
 namespace UnitTests.Hosting;
@@ -96,7 +96,7 @@ public sealed class KubernetesReferenceReaderTests
 
     /// <summary>The operator's implicit config: its token Secret is Home/DefaultToken.</summary>
     private static ReferenceIndex Index => new(new AccessResolver(
-        new NoConfigs(), new NoConfigs(), new AccessOptions { DefaultProjectId = "default-project", DefaultCredentialsNamespace = Home, DefaultCredentialsSecretName = DefaultToken }));
+        new NoConfigs(), new AccessOptions { DefaultProjectId = "default-project", DefaultCredentialsNamespace = Home, DefaultCredentialsSecretName = DefaultToken }));
 
     private async Task SandboxWatchSaysAsync(WatchEventType type, Sandbox sandbox)
     {

@@ -1,7 +1,8 @@
 using k8s.Models;
 using SandboxOperator.Api.V1Alpha1;
-using SandboxOperator.Reconciler;
-using SandboxOperator.Reconciler.Access;
+using SandboxOperator.Controllers.Common;
+using SandboxOperator.Controllers.Configs;
+using SandboxOperator.Controllers.Sandboxes;
 
 namespace UnitTests.Reconciler;
 
@@ -10,7 +11,9 @@ public class AccessResolverTests
     private Configs configs = null!;
     private AccessOptions options = null!;
 
-    private AccessResolver Resolver => new(configs, configs, options);
+    private AccessResolver Resolver => new(configs, options);
+
+    private SandboxAdmission Admission => new(Resolver, configs);
 
     [SetUp]
     public void SetUp()
@@ -31,12 +34,12 @@ public class AccessResolverTests
         {
             Assert.That(access.Config, Is.EqualTo(ConfigKey.Implicit));
             Assert.That(access.Credentials, Is.EqualTo(new SecretReference("ops", "northflank-credentials", "token")));
-            Assert.That(Resolver.Admit(sandbox, access), Is.EqualTo("default-project"));
+            Assert.That(Admission.Admit(sandbox, access), Is.EqualTo("default-project"));
             Assert.That(access.Projects, Is.EqualTo(new[] { "default-project", "extra-project" }));
             Assert.That(access.AdoptionAllowed, Is.False);
         });
         sandbox.Spec.ProjectId = "someone-elses-project";
-        AssertRefused(() => Resolver.Admit(sandbox, access), SyncedReasons.ProjectNotAllowed, "someone-elses-project");
+        AssertRefused(() => Admission.Admit(sandbox, access), SyncedReasons.ProjectNotAllowed, "someone-elses-project");
     }
 
     [Test]
@@ -82,14 +85,14 @@ public class AccessResolverTests
         var sandbox = SandboxFactory.New(configure: s => s.ConfigRef = new ConfigReference { Name = "strict" });
         var access = Resolver.Resolve(sandbox);
 
-        AssertRefused(() => Resolver.Admit(sandbox, access), SyncedReasons.PlanNotAllowed, "nf-compute-20");
+        AssertRefused(() => Admission.Admit(sandbox, access), SyncedReasons.PlanNotAllowed, "nf-compute-20");
         sandbox.Spec.Plan = "nf-compute-10";
         sandbox.Metadata.Annotations = new Dictionary<string, string> { [SandboxAnnotations.ExternalName] = "legacy-service" };
-        AssertRefused(() => Resolver.Admit(sandbox, access), SyncedReasons.AdoptionRefused, "does not allow adopting");
+        AssertRefused(() => Admission.Admit(sandbox, access), SyncedReasons.AdoptionRefused, "does not allow adopting");
         sandbox.Metadata.Annotations.Clear();
         sandbox.Status = new SandboxStatus { ProjectId = "default-project" };
         sandbox.Spec.ProjectId = "other-project";
-        AssertRefused(() => Resolver.Admit(sandbox, access), SyncedReasons.InvalidSpec, "cannot change");
+        AssertRefused(() => Admission.Admit(sandbox, access), SyncedReasons.InvalidSpec, "cannot change");
     }
 
     [Test]
@@ -98,7 +101,7 @@ public class AccessResolverTests
         var sandbox = SandboxFactory.New(configure: s => s.ProjectId = null);
         sandbox.Status = new SandboxStatus { ProjectId = "victim-project" };
 
-        AssertRefused(() => Resolver.Admit(sandbox, Resolver.Resolve(sandbox)), SyncedReasons.ProjectNotAllowed, "victim-project");
+        AssertRefused(() => Admission.Admit(sandbox, Resolver.Resolve(sandbox)), SyncedReasons.ProjectNotAllowed, "victim-project");
     }
 
     [Test]
@@ -114,12 +117,12 @@ public class AccessResolverTests
         configs.Sandboxes.AddRange(sandboxes);
         configs.Sandboxes.Add(SandboxFactory.New("elsewhere")); // on another config: does not count
 
-        Assert.That(Resolver.Admit(sandboxes[0], Resolver.Resolve(sandboxes[0])), Is.EqualTo("default-project"));
-        Assert.That(Resolver.Admit(sandboxes[1], Resolver.Resolve(sandboxes[1])), Is.EqualTo("default-project"));
-        AssertRefused(() => Resolver.Admit(sandboxes[2], Resolver.Resolve(sandboxes[2])), SyncedReasons.QuotaExceeded, "allows 2");
+        Assert.That(Admission.Admit(sandboxes[0], Resolver.Resolve(sandboxes[0])), Is.EqualTo("default-project"));
+        Assert.That(Admission.Admit(sandboxes[1], Resolver.Resolve(sandboxes[1])), Is.EqualTo("default-project"));
+        AssertRefused(() => Admission.Admit(sandboxes[2], Resolver.Resolve(sandboxes[2])), SyncedReasons.QuotaExceeded, "allows 2");
 
         sandboxes[0].Metadata.DeletionTimestamp = DateTime.UtcNow;
-        Assert.That(Resolver.Admit(sandboxes[2], Resolver.Resolve(sandboxes[2])), Is.EqualTo("default-project"), "a Sandbox being deleted frees its place");
+        Assert.That(Admission.Admit(sandboxes[2], Resolver.Resolve(sandboxes[2])), Is.EqualTo("default-project"), "a Sandbox being deleted frees its place");
     }
 
     private static void AssertRefused(TestDelegate call, string reason, string mentions)

@@ -1,4 +1,4 @@
-using SandboxOperator.Reconciler;
+using SandboxOperator.Controllers.Sandboxes;
 
 namespace UnitTests.Reconciler;
 

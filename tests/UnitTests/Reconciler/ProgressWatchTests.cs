@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Controllers.Sandboxes;
 using SandboxOperator.Northflank;
-using SandboxOperator.Reconciler;
 
 namespace UnitTests.Reconciler;
 

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using SandboxOperator.Api.V1Alpha1;
-using SandboxOperator.Reconciler;
+using SandboxOperator.Controllers.Sandboxes;
 
 namespace UnitTests.Reconciler;
 

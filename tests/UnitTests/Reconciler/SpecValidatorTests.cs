@@ -1,5 +1,5 @@
 using SandboxOperator.Api.V1Alpha1;
-using SandboxOperator.Reconciler;
+using SandboxOperator.Controllers.Sandboxes;
 
 namespace UnitTests.Reconciler;
 
