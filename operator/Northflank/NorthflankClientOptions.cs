@@ -32,6 +32,20 @@ public sealed class NorthflankClientOptions
     /// <summary>How long the whole budget pauses after a 429 that carries no Retry-After.</summary>
     public TimeSpan ThrottlePauseWithoutRetryAfter { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Longest pause of a token's budget after a 429 or an exhausted window, whatever Retry-After or the reset says; then
+    /// one request asks again (see <see cref="RequestBudget.DefaultMaxPause"/> for why five minutes).
+    /// </summary>
+    public TimeSpan MaxThrottlePause { get; set; } = RequestBudget.DefaultMaxPause;
+
+    /// <summary>
+    /// Longest a call waits for its token's budget. A call that would wait longer is not sent but fails at once with when
+    /// it would be served, so a worker never sits on a throttled token: the Sandbox says Throttled and comes back then.
+    /// Five seconds is a little more than one interval at Northflank's default 1000 an hour (4 s), so a busy but
+    /// unthrottled token still makes callers wait a moment rather than sending them away.
+    /// </summary>
+    public TimeSpan MaxBudgetWait { get; set; } = TimeSpan.FromSeconds(5);
+
     public void Validate()
     {
         if (!BaseUrl.IsAbsoluteUri)
@@ -45,6 +59,8 @@ public sealed class NorthflankClientOptions
         ArgumentOutOfRangeException.ThrowIfNegative(MaxRetries, nameof(MaxRetries));
         ArgumentOutOfRangeException.ThrowIfLessThan(RetryBaseDelay, TimeSpan.Zero, nameof(RetryBaseDelay));
         ArgumentOutOfRangeException.ThrowIfLessThan(ThrottlePauseWithoutRetryAfter, TimeSpan.Zero, nameof(ThrottlePauseWithoutRetryAfter));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MaxThrottlePause, TimeSpan.Zero, nameof(MaxThrottlePause));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBudgetWait, TimeSpan.Zero, nameof(MaxBudgetWait));
         if (!(Headroom > 0 && Headroom <= 1))
         {
             throw new ArgumentOutOfRangeException(nameof(Headroom), Headroom, "Headroom must be in (0, 1].");

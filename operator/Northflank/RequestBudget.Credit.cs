@@ -1,0 +1,101 @@
+using System.Net;
+
+namespace SandboxOperator.Northflank;
+
+/// <summary>The bucket's arithmetic: refill, take, pause, and when a caller would be served.</summary>
+public sealed partial class RequestBudget
+{
+    /// <summary>
+    /// A throttled error for a caller of <paramref name="priority"/> that must not wait now (e.g. after Northflank's
+    /// 429): when it would be served, one interval after the last caller put off.
+    /// </summary>
+    public NorthflankApiException Defer(RequestPriority priority)
+    {
+        lock (gate)
+        {
+            var now = time.GetUtcNow();
+            Refill(now);
+            return DeferLocked(now, Math.Clamp((int)priority, 0, PriorityCount - 1));
+        }
+    }
+
+    /// <summary>
+    /// When a caller of priority <paramref name="index"/> arriving now would be served: after everyone queued at or above
+    /// its priority, at the current refill rate, and not before a pause ends (or, with nothing spare, the window resets).
+    /// </summary>
+    private DateTimeOffset Estimate(DateTimeOffset now, int index)
+    {
+        var ahead = 0L;
+        for (var i = 0; i <= index; i++)
+        {
+            ahead += queues[i].Count;
+        }
+
+        var need = (ahead + 1) * intervalTicks - creditTicks;
+        var start = refilledUntil > now ? refilledUntil : now;
+        var factor = account.RefillFactor(now, intervalTicks);
+        var at = factor <= 0 ? account.ResetAt + TimeSpan.FromTicks(ahead * intervalTicks)
+            : need <= 0 ? start
+            : start + TimeSpan.FromTicks((long)Math.Ceiling(need / factor));
+        return at > pausedUntil ? at : pausedUntil;
+    }
+
+    private NorthflankApiException DeferLocked(DateTimeOffset now, int index)
+    {
+        var estimate = Estimate(now, index);
+        var servedAt = estimate > deferredUntil ? estimate : deferredUntil;
+        deferredUntil = servedAt + TimeSpan.FromTicks(intervalTicks);
+        var why = now < pausedUntil || account.Spare(now) == 0
+            ? "Northflank's rate limit for it is reached"
+            : "the operator's request budget for it is spent";
+        return new NorthflankApiException(HttpStatusCode.TooManyRequests, why, NorthflankApiException.DeferredErrorId, servedAt - now)
+        {
+            ServedAt = servedAt,
+        };
+    }
+
+    private void PauseUntilLocked(DateTimeOffset now, DateTimeOffset until)
+    {
+        Refill(now);
+        until = Min(until, now + maxPause);
+        if (until > pausedUntil)
+        {
+            pausedUntil = until;
+        }
+
+        // The server has nothing left for us until the pause ends; then it has at least one request.
+        creditTicks = intervalTicks;
+        if (pausedUntil > refilledUntil)
+        {
+            refilledUntil = pausedUntil;
+        }
+
+        Schedule(now);
+    }
+
+    private void Refill(DateTimeOffset now)
+    {
+        if (now <= refilledUntil)
+        {
+            return;
+        }
+
+        var elapsed = (long)((now - refilledUntil).Ticks * account.RefillFactor(now, intervalTicks));
+        creditTicks = elapsed >= capacityTicks - creditTicks ? capacityTicks : creditTicks + elapsed;
+        refilledUntil = now;
+    }
+
+    private bool TryTake(DateTimeOffset now)
+    {
+        if (now < pausedUntil || creditTicks < intervalTicks || account.Spare(now) == 0)
+        {
+            return false;
+        }
+
+        creditTicks -= intervalTicks;
+        account.Took(now);
+        return true;
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+}
