@@ -23,7 +23,11 @@ public sealed class NorthflankClientOptions
     /// </summary>
     public int BurstSize { get; set; } = 20;
 
-    /// <summary>Automatic retries of idempotent calls after a transient failure (no answer, 408, 429, 5xx); 0 turns them off.</summary>
+    /// <summary>
+    /// Automatic retries in place of idempotent calls after Northflank did not answer (no answer, 408, 5xx), while the
+    /// token's circuit is closed; 0 turns them off. A 429 is never retried in place: the budget pauses and the caller
+    /// comes back when it will be served.
+    /// </summary>
     public int MaxRetries { get; set; } = 2;
 
     /// <summary>First retry delay; later ones grow exponentially, with jitter.</summary>
@@ -46,6 +50,15 @@ public sealed class NorthflankClientOptions
     /// </summary>
     public TimeSpan MaxBudgetWait { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Per-token circuit: wake the callers an outage sent into backoff as soon as Northflank answers the token again.</summary>
+    public bool Circuit { get; set; } = true;
+
+    /// <summary>
+    /// While a token's circuit is open, a probe (one project list, at background priority) is sent when nothing else has
+    /// called for this long; never more often than four budget intervals, so probes take at most a quarter of the budget.
+    /// </summary>
+    public TimeSpan CircuitProbeInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     public void Validate()
     {
         if (!BaseUrl.IsAbsoluteUri)
@@ -61,6 +74,7 @@ public sealed class NorthflankClientOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(ThrottlePauseWithoutRetryAfter, TimeSpan.Zero, nameof(ThrottlePauseWithoutRetryAfter));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MaxThrottlePause, TimeSpan.Zero, nameof(MaxThrottlePause));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBudgetWait, TimeSpan.Zero, nameof(MaxBudgetWait));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CircuitProbeInterval, TimeSpan.Zero, nameof(CircuitProbeInterval));
         if (!(Headroom > 0 && Headroom <= 1))
         {
             throw new ArgumentOutOfRangeException(nameof(Headroom), Headroom, "Headroom must be in (0, 1].");
