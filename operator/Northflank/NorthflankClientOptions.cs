@@ -59,6 +59,9 @@ public sealed class NorthflankClientOptions
     /// </summary>
     public TimeSpan CircuitProbeInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>A token no Sandbox uses any more, and that made no call for this long, has its client, budget and metrics dropped.</summary>
+    public TimeSpan UnusedTokenGrace { get; set; } = TimeSpan.FromMinutes(2);
+
     public void Validate()
     {
         if (!BaseUrl.IsAbsoluteUri)
@@ -75,6 +78,7 @@ public sealed class NorthflankClientOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MaxThrottlePause, TimeSpan.Zero, nameof(MaxThrottlePause));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBudgetWait, TimeSpan.Zero, nameof(MaxBudgetWait));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CircuitProbeInterval, TimeSpan.Zero, nameof(CircuitProbeInterval));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(UnusedTokenGrace, TimeSpan.Zero, nameof(UnusedTokenGrace));
         if (!(Headroom > 0 && Headroom <= 1))
         {
             throw new ArgumentOutOfRangeException(nameof(Headroom), Headroom, "Headroom must be in (0, 1].");
