@@ -32,11 +32,16 @@ public static class OperatorServices
         services.AddSingleton(configs.NamespacedCache).AddSingleton(configs.ClusterCache).AddSingleton(configs.SandboxCache);
         services.AddSingleton(access);
         services.AddSingleton<INorthflankConfigs>(configs).AddSingleton<ISandboxDirectory>(configs);
-        // Every Northflank write checks the leadership fence just before it is sent: a deposed leader sends none.
+        // Every Northflank write checks the leadership fence just before it is sent: a deposed leader sends none. A token's
+        // circuit and lanes wake Sandboxes through the WakeSource; what the list cache keeps per token goes with the token.
+        services.AddSingleton<WakeSource>();
         services.AddSingleton<INorthflankApiFactory>(sp =>
         {
             var fence = sp.GetRequiredService<ILeadershipFence>();
-            return new NorthflankApiFactory(options.Northflank, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>(), fence.ThrowIfLost);
+            var factory = new NorthflankApiFactory(
+                options.Northflank, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>(), fence.ThrowIfLost, options.Workers, sp.GetRequiredService<WakeSource>().Post);
+            factory.Evicted += sp.GetRequiredService<ServiceListCache>().Forget;
+            return factory;
         });
         services.AddSingleton<IReferenceReader, KubernetesReferenceReader>();
         services.AddSingleton<ISandboxStatusWriter, SandboxStatusWriter>();
@@ -66,7 +71,9 @@ public static class OperatorServices
                 .Watches<ClusterNorthflankConfig>(sp => new EntityClient<ClusterNorthflankConfig>(sp.GetRequiredService<IKubernetes>()), index.SandboxesUsingConfig, clusterScoped: true)
                 // A wake carries news for exactly one Sandbox, usually the news that makes it Ready: it goes ahead of
                 // new Sandboxes, so a burst of creates does not hold up every Ready behind it.
-                .WatchesSource(sp => new ProgressSource(sp.GetRequiredService<ProgressWatch>()), priority: true);
+                .WatchesSource(sp => new ProgressSource(sp.GetRequiredService<ProgressWatch>()), priority: true)
+                // So does a wake from a token: Northflank answers again after an outage, or the token has a worker free.
+                .WatchesSource(sp => sp.GetRequiredService<WakeSource>(), priority: true);
             if (options.WatchedNamespaces.Count > 0)
             {
                 controller.InNamespaces([.. options.WatchedNamespaces]);
