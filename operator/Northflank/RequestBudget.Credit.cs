@@ -7,7 +7,7 @@ public sealed partial class RequestBudget
 {
     /// <summary>
     /// A throttled error for a caller of <paramref name="priority"/> that must not wait now (e.g. after Northflank's
-    /// 429): when it would be served, one interval after the last caller put off.
+    /// 429): when it would be served, one request's time (at the current rate) after the last caller put off.
     /// </summary>
     public NorthflankApiException Defer(RequestPriority priority)
     {
@@ -44,7 +44,9 @@ public sealed partial class RequestBudget
     {
         var estimate = Estimate(now, index);
         var servedAt = estimate > deferredUntil ? estimate : deferredUntil;
-        deferredUntil = servedAt + TimeSpan.FromTicks(intervalTicks);
+        // One request's time at the rate the budget refills now (slower while the server says the account is short).
+        var factor = account.RefillFactor(now, intervalTicks);
+        deferredUntil = servedAt + TimeSpan.FromTicks(factor > 0 ? (long)(intervalTicks / factor) : intervalTicks);
         var why = now < pausedUntil || account.Spare(now) == 0
             ? "Northflank's rate limit for it is reached"
             : "the operator's request budget for it is spent";

@@ -12,7 +12,7 @@ namespace SandboxOperator.Northflank;
 /// first come, first served within a priority. A new caller never overtakes a waiter of the same or a more urgent priority.
 /// A caller may bound its wait: when it would wait longer, it is not queued but told when it would be served (a throttled
 /// <see cref="NorthflankApiException"/>), so a worker never sits on a throttled token; callers put off that way are
-/// given times one request apart, so they do not all come back at once.
+/// given times one request apart (at the rate the budget refills then), so they do not all come back at once.
 /// </para>
 /// <para>
 /// When Northflank answers 429, <see cref="PauseFor"/> stops the whole budget (every caller of the token) until the
@@ -55,7 +55,7 @@ public sealed partial class RequestBudget : IDisposable
 
     private DateTimeOffset pausedUntil;
 
-    /// <summary>The next caller put off gets a time no earlier than this: put-off callers come back one interval apart.</summary>
+    /// <summary>The next caller put off gets a time no earlier than this: put-off callers come back one request's time apart.</summary>
     private DateTimeOffset deferredUntil;
 
     private long waitedTicks;

@@ -46,6 +46,20 @@ public sealed class RequestBudgetBoundTests
     }
 
     [Test]
+    public async Task WhileTheServerSaysTheAccountIsShortPutOffCallersAreSpreadAtTheSlowerRate()
+    {
+        // One a second on its own; the server says 10 are left for the next 100 s: after this one, 9 in 100 s.
+        using var budget = new RequestBudget(3600, 1.0, 1, time);
+        budget.Correct(10, time.GetUtcNow() + TimeSpan.FromSeconds(100), limit: 3600);
+        await budget.AcquireAsync(RequestPriority.Write, CancellationToken.None);
+
+        var first = Catch(() => budget.AcquireAsync(RequestPriority.Write, Bound, CancellationToken.None));
+        var second = Catch(() => budget.AcquireAsync(RequestPriority.Write, Bound, CancellationToken.None));
+
+        Assert.That(second.ServedAt - first.ServedAt, Is.EqualTo(TimeSpan.FromSeconds(100.0 / 9)).Within(TimeSpan.FromMilliseconds(100)));
+    }
+
+    [Test]
     public void UnboundedCallersStillWaitAsLongAsItTakes()
     {
         using var budget = new RequestBudget(3600, 1.0, 1, time);
