@@ -79,15 +79,16 @@ public static class OperatorServices
                 controller.InNamespaces([.. options.WatchedNamespaces]);
             }
         })
+        // A config's own status write (its hourly check) must not check it again at once: only spec changes do.
         .AddController<NorthflankConfig, NorthflankConfigController>(controller =>
         {
-            controller.WithWorkers(1);
+            controller.WithWorkers(1).WithUpdatePredicate(Predicates.GenerationOrMetadataChanged);
             if (options.WatchedNamespaces.Count > 0)
             {
                 controller.InNamespaces([.. options.WatchedNamespaces]);
             }
         })
-        .AddController<ClusterNorthflankConfig, ClusterNorthflankConfigController>(controller => controller.WithWorkers(1));
+        .AddController<ClusterNorthflankConfig, ClusterNorthflankConfigController>(controller => controller.WithWorkers(1).WithUpdatePredicate(Predicates.GenerationOrMetadataChanged));
         return services;
     }
 }
