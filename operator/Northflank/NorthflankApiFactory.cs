@@ -46,7 +46,10 @@ public sealed class NorthflankApiFactory : INorthflankApiFactory, IDisposable
         this.wake = wake ?? (_ => { });
         Lanes = new TokenLanes(workers, time, this.wake);
         var sweep = this.options.UnusedTokenGrace / 4;
-        sweeper = time.CreateTimer(static state => ((NorthflankApiFactory)state!).Sweep(), this, sweep, sweep);
+        using (ExecutionContext.SuppressFlow())
+        {
+            sweeper = time.CreateTimer(static state => ((NorthflankApiFactory)state!).Sweep(), this, sweep, sweep);
+        }
     }
 
     public NorthflankClientOptions Options => options;

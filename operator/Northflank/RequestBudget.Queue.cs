@@ -44,7 +44,7 @@ public sealed partial class RequestBudget
                 if (node.Value.Deadline is { } deadline && deadline <= now)
                 {
                     queues[index].Remove(node);
-                    (expired ??= []).Add((node.Value, DeferLocked(now, index)));
+                    (expired ??= []).Add((node.Value, DeferLocked(now, index, node.Value.Caller)));
                 }
 
                 node = next;
@@ -165,8 +165,11 @@ public sealed partial class RequestBudget
         }
     }
 
-    private sealed class Waiter(RequestPriority priority, DateTimeOffset enqueuedAt, DateTimeOffset? deadline)
+    private sealed class Waiter(RequestPriority priority, DateTimeOffset enqueuedAt, DateTimeOffset? deadline, string? caller)
     {
+        /// <summary>Whom it waits for (see <see cref="BudgetCaller"/>): its place in line if its wait runs out.</summary>
+        public string? Caller { get; } = caller;
+
         public RequestPriority Priority { get; } = priority;
 
         public DateTimeOffset EnqueuedAt { get; } = enqueuedAt;

@@ -58,6 +58,9 @@ public sealed partial class RequestBudget : IDisposable
     /// <summary>The next caller put off gets a time no earlier than this: put-off callers come back one request's time apart.</summary>
     private DateTimeOffset deferredUntil;
 
+    /// <summary>Callers put off, by <see cref="BudgetCaller"/>, and when they were told they are served.</summary>
+    private readonly Dictionary<string, DateTimeOffset> inLine = new(StringComparer.Ordinal);
+
     private long waitedTicks;
     private long granted;
     private bool disposed;
@@ -95,7 +98,12 @@ public sealed partial class RequestBudget : IDisposable
             queues[i] = new LinkedList<Waiter>();
         }
 
-        timer = time.CreateTimer(static state => ((RequestBudget)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        // The timer serves every caller: it must not run in (and carry the BudgetCaller of) whichever flow created it.
+        using (ExecutionContext.SuppressFlow())
+        {
+            timer = time.CreateTimer(static state => ((RequestBudget)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+
         NorthflankTelemetry.Track(this);
     }
 
@@ -178,6 +186,11 @@ public sealed partial class RequestBudget : IDisposable
             if (!HasWaitersAtOrAbove(index) && TryTake(now))
             {
                 granted++;
+                if (BudgetCaller.Current is { } caller)
+                {
+                    inLine.Remove(caller); // Served: out of the line.
+                }
+
                 Complete(ready);
                 Record(priority, TimeSpan.Zero);
                 return ValueTask.FromResult(TimeSpan.Zero);
@@ -191,67 +204,18 @@ public sealed partial class RequestBudget : IDisposable
 
             if (maxWait is { } bound && Estimate(now, index) - now > bound)
             {
-                var putOff = DeferLocked(now, index);
+                var putOff = DeferLocked(now, index, BudgetCaller.Current);
                 Complete(ready);
                 return ValueTask.FromException<TimeSpan>(putOff);
             }
 
-            waiter = new Waiter(priority, now, maxWait is { } limit ? now + limit : null);
+            waiter = new Waiter(priority, now, maxWait is { } limit ? now + limit : null, BudgetCaller.Current);
             waiter.Node = queues[index].AddLast(waiter);
             Schedule(now);
         }
 
         Complete(ready);
         return ct.CanBeCanceled ? WaitAsync(waiter, ct) : new ValueTask<TimeSpan>(waiter.Completion.Task);
-    }
-
-    /// <summary>
-    /// Stops the whole budget for <paramref name="retryAfter"/> (after a 429), at most for the budget's longest pause:
-    /// nobody gets a request until then, and afterwards one request is available at once, the rest at the sustained rate.
-    /// </summary>
-    public void PauseFor(TimeSpan retryAfter)
-    {
-        if (retryAfter <= TimeSpan.Zero)
-        {
-            return;
-        }
-
-        lock (gate)
-        {
-            var now = time.GetUtcNow();
-            PauseUntilLocked(now, now + retryAfter);
-        }
-    }
-
-    /// <summary>
-    /// Takes the server's word for the account's window (<paramref name="remaining"/> requests left until
-    /// <paramref name="resetAt"/>, of <paramref name="limit"/>): never raises the budget, lowers it to what is spare, slows
-    /// its refill to spread that over the window, and pauses until the reset (at most the longest pause) when nothing is spare.
-    /// </summary>
-    public void Correct(int remaining, DateTimeOffset? resetAt, int? limit = null)
-    {
-        lock (gate)
-        {
-            var now = time.GetUtcNow();
-            Refill(now);
-            if (resetAt is { } reset && reset > now)
-            {
-                account.Update(remaining, reset, limit);
-            }
-
-            var spare = account.Spare(now) ?? Math.Max(0, remaining);
-            creditTicks = Math.Min(creditTicks, spare * intervalTicks);
-            if (spare == 0 && resetAt is { } until && until > now)
-            {
-                // After the capped pause one request asks again, whatever the server said about the window.
-                account.DoubtFrom(Min(until, now + maxPause));
-                PauseUntilLocked(now, until);
-            }
-            else
-            {
-                Schedule(now);
-            }
-        }
     }
 
     public void Dispose()

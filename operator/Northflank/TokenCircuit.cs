@@ -33,7 +33,11 @@ public sealed class TokenCircuit : IDisposable
         this.probe = probe;
         this.wake = wake;
         ProbeInterval = probeInterval;
-        timer = time.CreateTimer(static state => ((TokenCircuit)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        // Probes are made for nobody in particular: not in the flow (and as the BudgetCaller) of whoever created the circuit.
+        using (ExecutionContext.SuppressFlow())
+        {
+            timer = time.CreateTimer(static state => ((TokenCircuit)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
     }
 
     public TimeSpan ProbeInterval { get; }

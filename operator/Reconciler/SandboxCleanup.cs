@@ -68,6 +68,7 @@ public sealed class SandboxCleanup(
 
         try
         {
+            using var caller = BudgetCaller.Is(SandboxKey.Of(sandbox));
             return await DeleteOnTokenAsync(sandbox, use, token, projectId, serviceId, ct);
         }
         catch (NorthflankApiException e) when (e.IsOutage)

@@ -65,6 +65,8 @@ public sealed class SandboxReconciler(
 
         try
         {
+            // Put off by the token's budget, this Sandbox keeps its place in line however often it is woken meanwhile.
+            using var caller = BudgetCaller.Is(SandboxKey.Of(sandbox));
             return await ApplyOnTokenAsync(sandbox, desired, use, token, now, ct);
         }
         finally

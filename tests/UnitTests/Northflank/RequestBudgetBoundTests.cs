@@ -23,8 +23,8 @@ public sealed class RequestBudgetBoundTests
         var start = time.GetUtcNow();
         var queued = Enumerable.Range(0, 6).Select(_ => budget.AcquireAsync(RequestPriority.Write, Bound, CancellationToken.None).AsTask()).ToList();
 
-        var putOff = Catch(() => budget.AcquireAsync(RequestPriority.Write, Bound, CancellationToken.None));
-        var next = Catch(() => budget.AcquireAsync(RequestPriority.Write, Bound, CancellationToken.None));
+        var putOff = CatchAs("sandbox-a", () => budget.AcquireAsync(RequestPriority.Write, Bound, CancellationToken.None));
+        var next = CatchAs("sandbox-b", () => budget.AcquireAsync(RequestPriority.Write, Bound, CancellationToken.None));
 
         Assert.Multiple(() =>
         {
@@ -53,10 +53,39 @@ public sealed class RequestBudgetBoundTests
         budget.Correct(10, time.GetUtcNow() + TimeSpan.FromSeconds(100), limit: 3600);
         await budget.AcquireAsync(RequestPriority.Write, CancellationToken.None);
 
-        var first = Catch(() => budget.AcquireAsync(RequestPriority.Write, Bound, CancellationToken.None));
-        var second = Catch(() => budget.AcquireAsync(RequestPriority.Write, Bound, CancellationToken.None));
+        var first = CatchAs("sandbox-a", () => budget.AcquireAsync(RequestPriority.Write, Bound, CancellationToken.None));
+        var second = CatchAs("sandbox-b", () => budget.AcquireAsync(RequestPriority.Write, Bound, CancellationToken.None));
 
         Assert.That(second.ServedAt - first.ServedAt, Is.EqualTo(TimeSpan.FromSeconds(100.0 / 9)).Within(TimeSpan.FromMilliseconds(100)));
+    }
+
+    [Test]
+    public void ACallerPutOffKeepsItsPlaceHoweverOftenItAsksAgainAndCallsForNobodyTakeNone()
+    {
+        using var budget = new RequestBudget(3600, 1.0, 10, time);
+        var end = time.GetUtcNow() + TimeSpan.FromMinutes(1);
+        budget.PauseFor(TimeSpan.FromMinutes(1));
+
+        DateTimeOffset? As(string? caller)
+        {
+            using var scope = caller is null ? null : BudgetCaller.Is(caller);
+            return Catch(() => budget.AcquireAsync(RequestPriority.Write, Bound, CancellationToken.None)).ServedAt;
+        }
+
+        var a = As("sandbox-a");
+        var aAgain = As("sandbox-a");
+        var b = As("sandbox-b");
+        var poll = As(null);
+        var aOnceMore = As("sandbox-a");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(a, Is.EqualTo(end));
+            Assert.That(aAgain, Is.EqualTo(end), "asked again before its time: same place");
+            Assert.That(b, Is.EqualTo(end + Second), "the next caller, one request after");
+            Assert.That(poll, Is.EqualTo(end), "a call for nobody in particular takes no place");
+            Assert.That(aOnceMore, Is.EqualTo(end));
+        });
     }
 
     [Test]
@@ -78,7 +107,7 @@ public sealed class RequestBudgetBoundTests
         var end = time.GetUtcNow() + TimeSpan.FromMinutes(1);
         budget.PauseFor(TimeSpan.FromMinutes(1));
 
-        var servedAt = Enumerable.Range(0, 3).Select(_ => Catch(() => budget.AcquireAsync(RequestPriority.Observe, Bound, CancellationToken.None)).ServedAt).ToList();
+        var servedAt = Enumerable.Range(0, 3).Select(i => CatchAs($"sandbox-{i}", () => budget.AcquireAsync(RequestPriority.Observe, Bound, CancellationToken.None)).ServedAt).ToList();
 
         Assert.That(servedAt, Is.EqualTo(new DateTimeOffset?[] { end, end + Second, end + 2 * Second }));
         Assert.That(budget.Waiting, Is.Zero);
@@ -133,6 +162,12 @@ public sealed class RequestBudgetBoundTests
         // Its answer says the same: paused again, for the cap.
         budget.Correct(0, time.GetUtcNow() + TimeSpan.FromMinutes(55), limit: 3600);
         Assert.That(budget.PausedUntil, Is.EqualTo(time.GetUtcNow() + RequestBudget.DefaultMaxPause));
+    }
+
+    private static NorthflankApiException CatchAs(string caller, Func<ValueTask<TimeSpan>> acquire)
+    {
+        using var scope = BudgetCaller.Is(caller);
+        return Catch(acquire);
     }
 
     private static NorthflankApiException Catch(Func<ValueTask<TimeSpan>> acquire)

@@ -50,8 +50,17 @@ public sealed class ThrottleAndOutageTests
             : StubResponse.Data(Projects));
         var pauseEnd = time.GetUtcNow() + TimeSpan.FromSeconds(120);
 
-        var first = await CatchAsync(() => api.ListProjectsAsync(RequestPriority.Observe, CancellationToken.None));
-        var other = await CatchAsync(() => api.ListProjectsAsync(RequestPriority.Write, CancellationToken.None));
+        NorthflankApiException first, other;
+        using (BudgetCaller.Is("sandbox-a"))
+        {
+            first = await CatchAsync(() => api.ListProjectsAsync(RequestPriority.Observe, CancellationToken.None));
+        }
+
+        using (BudgetCaller.Is("sandbox-b"))
+        {
+            other = await CatchAsync(() => api.ListProjectsAsync(RequestPriority.Write, CancellationToken.None));
+        }
+
 
         Assert.Multiple(() =>
         {
