@@ -153,9 +153,9 @@ public sealed class NorthflankApiFactory : INorthflankApiFactory, IDisposable
         TokenCircuit? circuit = null;
         if (options.Circuit)
         {
-            // Probes take at most a quarter of the budget: at 1000 an hour (one request per 4 s), one per 16 s.
-            var every = options.CircuitProbeInterval > budget.Interval * 4 ? options.CircuitProbeInterval : budget.Interval * 4;
-            circuit = new TokenCircuit(time, every, ct => client!.ListProjectsAsync(RequestPriority.Background, ct), wake);
+            // Probes take at most a quarter of the budget at the rate it refills now: at 1000 an hour, one per 16 s.
+            circuit = new TokenCircuit(
+                time, options.CircuitProbeInterval, ct => client!.ListProjectsAsync(RequestPriority.Background, ct), wake, () => budget.CurrentInterval * 4);
         }
 
         client = new NorthflankApiClient(token, budget, options, loggerFactory.CreateLogger<NorthflankApiClient>(), time, beforeWrite, circuit);

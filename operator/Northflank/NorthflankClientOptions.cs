@@ -55,7 +55,8 @@ public sealed class NorthflankClientOptions
 
     /// <summary>
     /// While a token's circuit is open, a probe (one project list, at background priority) is sent when nothing else has
-    /// called for this long; never more often than four budget intervals, so probes take at most a quarter of the budget.
+    /// called for this long; never more often than four budget intervals (at the rate the budget refills then, which the
+    /// server's headers may slow), so probes take at most a quarter of the budget.
     /// </summary>
     public TimeSpan CircuitProbeInterval { get; set; } = TimeSpan.FromSeconds(2);
 

@@ -116,6 +116,19 @@ public sealed partial class RequestBudget : IDisposable
     /// <summary>Time between two requests at the sustained rate.</summary>
     public TimeSpan Interval => TimeSpan.FromTicks(intervalTicks);
 
+    /// <summary>Time between two requests at the rate the budget refills now (slower while the server says the account is short).</summary>
+    public TimeSpan CurrentInterval
+    {
+        get
+        {
+            lock (gate)
+            {
+                var factor = account.RefillFactor(time.GetUtcNow(), intervalTicks);
+                return factor > 0 ? TimeSpan.FromTicks((long)(intervalTicks / factor)) : TimeSpan.FromTicks(intervalTicks);
+            }
+        }
+    }
+
     /// <summary>Whole requests that could go out right now (0 while paused).</summary>
     public int Remaining
     {

@@ -11,10 +11,19 @@ namespace SandboxOperator.Northflank;
 /// </summary>
 public sealed class TokenCircuit : IDisposable
 {
+    /// <summary>
+    /// A caller woken that fails again within this time is not registered again: its own call fails (one bad service,
+    /// say), not Northflank, and waking it at every answer to someone else's call (a probe every few seconds) would
+    /// loop it; it backs off on its own instead, until it succeeds once.
+    /// </summary>
+    public static readonly TimeSpan RewakeAfter = TimeSpan.FromMinutes(1);
+
     private readonly Lock gate = new();
     private readonly HashSet<string> waiters = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> wokenAt = new(StringComparer.Ordinal);
     private readonly TimeProvider time;
     private readonly Func<CancellationToken, Task> probe;
+    private readonly Func<TimeSpan>? probeSpacing;
     private readonly Action<string> wake;
     private readonly ITimer timer;
     private readonly CancellationTokenSource stopping = new();
@@ -26,11 +35,13 @@ public sealed class TokenCircuit : IDisposable
     /// <param name="probeInterval">How long the token may go without any call while open before a probe is sent.</param>
     /// <param name="probe">One cheap call on the token (its outcome reaches the circuit through the client).</param>
     /// <param name="wake">Called with each registered caller when the circuit closes.</param>
-    public TokenCircuit(TimeProvider time, TimeSpan probeInterval, Func<CancellationToken, Task> probe, Action<string> wake)
+    /// <param name="probeSpacing">The least time between probes right now, if more than the probe interval (e.g. a share of a slowed budget).</param>
+    public TokenCircuit(TimeProvider time, TimeSpan probeInterval, Func<CancellationToken, Task> probe, Action<string> wake, Func<TimeSpan>? probeSpacing = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(probeInterval, TimeSpan.Zero);
         this.time = time;
         this.probe = probe;
+        this.probeSpacing = probeSpacing;
         this.wake = wake;
         ProbeInterval = probeInterval;
         // Probes are made for nobody in particular: not in the flow (and as the BudgetCaller) of whoever created the circuit.
@@ -104,6 +115,12 @@ public sealed class TokenCircuit : IDisposable
             openedAt = null;
             woken = [.. waiters];
             waiters.Clear();
+            var now = time.GetUtcNow();
+            foreach (var waiter in woken)
+            {
+                wokenAt[waiter] = now;
+            }
+
             if (!disposed)
             {
                 timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -118,13 +135,20 @@ public sealed class TokenCircuit : IDisposable
 
     /// <summary>
     /// Registers <paramref name="waiter"/> to be woken when Northflank answers again. False when the circuit is closed
-    /// (another call was answered after this caller's failed): then nothing will wake it, and it should back off as usual.
+    /// (another call was answered after this caller's failed), or when this caller was woken less than
+    /// <see cref="RewakeAfter"/> ago: then nothing will wake it, and it should back off as usual.
     /// </summary>
     public bool WakeOnRecovery(string waiter)
     {
         lock (gate)
         {
-            if (openedAt is null || disposed)
+            var now = time.GetUtcNow();
+            foreach (var expired in wokenAt.Where(w => now - w.Value >= RewakeAfter).Select(w => w.Key).ToList())
+            {
+                wokenAt.Remove(expired);
+            }
+
+            if (openedAt is null || disposed || wokenAt.ContainsKey(waiter))
             {
                 return false;
             }
@@ -145,6 +169,7 @@ public sealed class TokenCircuit : IDisposable
 
             disposed = true;
             waiters.Clear();
+            wokenAt.Clear();
         }
 
         timer.Dispose();
@@ -156,7 +181,8 @@ public sealed class TokenCircuit : IDisposable
     {
         lock (gate)
         {
-            if (disposed || openedAt is null || probing || time.GetUtcNow() - lastAttempt < ProbeInterval)
+            var spacing = probeSpacing?.Invoke() is { } least && least > ProbeInterval ? least : ProbeInterval;
+            if (disposed || openedAt is null || probing || time.GetUtcNow() - lastAttempt < spacing)
             {
                 return;
             }

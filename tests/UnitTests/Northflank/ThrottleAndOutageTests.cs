@@ -141,6 +141,26 @@ public sealed class ThrottleAndOutageTests
     }
 
     [Test]
+    public async Task ACallerThatFailsAgainRightAfterItsWakeBacksOffOnItsOwn()
+    {
+        var down = true;
+        var api = await StartAsync(_ => down ? StubResponse.Error(500, "this service is broken") : StubResponse.Data(Projects), maxRetries: 0);
+        await CatchAsync(() => api.ListProjectsAsync(RequestPriority.Observe, CancellationToken.None));
+        circuit!.WakeOnRecovery("ns/broken");
+        down = false;
+        await api.ListProjectsAsync(RequestPriority.Observe, CancellationToken.None);
+        Assert.That(woken, Is.EqualTo(new[] { "ns/broken" }));
+
+        down = true;
+        await CatchAsync(() => api.ListProjectsAsync(RequestPriority.Observe, CancellationToken.None));
+        Assert.That(circuit.WakeOnRecovery("ns/broken"), Is.False, "failed again right after its wake: not Northflank, its own call");
+        Assert.That(circuit.WakeOnRecovery("ns/other"), Is.True);
+
+        time.Advance(TokenCircuit.RewakeAfter);
+        Assert.That(circuit.WakeOnRecovery("ns/broken"), Is.True, "a while later it may wait for Northflank again");
+    }
+
+    [Test]
     public async Task AnAnswerThatIsAnErrorStillClosesTheCircuit()
     {
         var status = 503;
