@@ -32,17 +32,7 @@ public static class OperatorServices
         services.AddSingleton(configs.NamespacedCache).AddSingleton(configs.ClusterCache).AddSingleton(configs.SandboxCache);
         services.AddSingleton(access);
         services.AddSingleton<INorthflankConfigs>(configs).AddSingleton<ISandboxDirectory>(configs);
-        // Every Northflank write checks the leadership fence just before it is sent: a deposed leader sends none. A token's
-        // circuit and lanes wake Sandboxes through the WakeSource; what the list cache keeps per token goes with the token.
-        services.AddSingleton<WakeSource>();
-        services.AddSingleton<INorthflankApiFactory>(sp =>
-        {
-            var fence = sp.GetRequiredService<ILeadershipFence>();
-            var factory = new NorthflankApiFactory(
-                options.Northflank, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>(), fence.ThrowIfLost, options.Workers, sp.GetRequiredService<WakeSource>().Post);
-            factory.Evicted += sp.GetRequiredService<ServiceListCache>().Forget;
-            return factory;
-        });
+        AddNorthflank(services, options);
         services.AddSingleton<IReferenceReader, KubernetesReferenceReader>();
         services.AddSingleton<ISandboxStatusWriter, SandboxStatusWriter>();
         services.AddSingleton<ISandboxEventSink, SandboxEventSink>();
@@ -55,6 +45,31 @@ public static class OperatorServices
         services.AddSingleton<SandboxReconciler>();
         services.AddSingleton<SandboxCleanup>();
 
+        AddControllers(services, options, index);
+        return services;
+    }
+
+    /// <summary>
+    /// The Northflank client factory. Every Northflank write checks the leadership fence just before it is sent: a deposed
+    /// leader sends none. A token's circuit and lanes wake Sandboxes through the <see cref="WakeSource"/>; what the list
+    /// cache keeps per token goes with the token.
+    /// </summary>
+    private static void AddNorthflank(IServiceCollection services, OperatorOptions options)
+    {
+        services.AddSingleton<WakeSource>();
+        services.AddSingleton<INorthflankApiFactory>(sp =>
+        {
+            var fence = sp.GetRequiredService<ILeadershipFence>();
+            var factory = new NorthflankApiFactory(
+                options.Northflank, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>(), fence.ThrowIfLost, options.Workers, sp.GetRequiredService<WakeSource>().Post);
+            factory.Evicted += sp.GetRequiredService<ServiceListCache>().Forget;
+            return factory;
+        });
+    }
+
+    /// <summary>The Sandbox controller (with what wakes it) and the two config controllers, on the leader-elected runtime.</summary>
+    private static void AddControllers(IServiceCollection services, OperatorOptions options, ReferenceIndex index)
+    {
         var runtime = new OperatorRuntimeOptions
         {
             LeaderElection = new LeaderElectionOptions { Enabled = options.LeaderElection, LeaseName = "northflank-sandbox-operator", LeaseNamespace = options.LeaseNamespace ?? options.OwnNamespace },
@@ -89,6 +104,5 @@ public static class OperatorServices
             }
         })
         .AddController<ClusterNorthflankConfig, ClusterNorthflankConfigController>(controller => controller.WithWorkers(1).WithUpdatePredicate(Predicates.GenerationOrMetadataChanged));
-        return services;
     }
 }
