@@ -19,7 +19,7 @@ public static class OperatorServices
     /// <summary>The component named in the Events the operator writes.</summary>
     public const string ReportingComponent = "northflank-sandbox-operator";
 
-    /// <summary>Registers the reconciler, the Northflank client and the controller runtime that drives them.</summary>
+    /// <summary>Registers the reconcilers, the Northflank client and the controller runtime that drives them.</summary>
     public static IServiceCollection AddSandboxOperator(this IServiceCollection services, OperatorOptions options)
     {
         options.Validate();
@@ -27,27 +27,11 @@ public static class OperatorServices
             : KubernetesClientConfiguration.IsInCluster() ? KubernetesClientConfiguration.InClusterConfig()
             : KubernetesClientConfiguration.BuildConfigFromConfigFile();
         services.AddSingleton<IKubernetes>(new Kubernetes(kubeconfig));
-
-        var reconcilerOptions = options.ToReconcilerOptions();
         services.AddSingleton(options);
-        services.AddSingleton(reconcilerOptions);
-        // The caches exist before the controller does (it fills them once it runs), so access resolution and the
-        // watch mappers that need it can be built here.
-        var configs = new ConfigDirectory(new InformerCache<NorthflankConfig>(), new InformerCache<ClusterNorthflankConfig>(), new InformerCache<Sandbox>());
-        var access = new AccessResolver(configs, options.ToAccessOptions());
-        var index = new ReferenceIndex(access);
-        services.AddSingleton(configs.NamespacedCache).AddSingleton(configs.ClusterCache).AddSingleton(configs.SandboxCache);
-        services.AddSingleton(access).AddSingleton(index);
-        services.AddSingleton<INorthflankConfigs>(configs).AddSingleton<ISandboxDirectory>(configs);
-        // Every Northflank write checks the leadership fence just before it is sent: a deposed leader sends none.
-        services.AddSingleton<INorthflankApiFactory>(sp =>
-        {
-            var fence = sp.GetRequiredService<ILeadershipFence>();
-            return new NorthflankApiFactory(options.Northflank, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>(), fence.ThrowIfLost);
-        });
-        services.AddSingleton(sp => KubernetesReferenceReader.SecretCache(sp.GetRequiredService<IKubernetes>(), sp.GetRequiredService<InformerCache<PartialObjectMetadata<V1Secret>>>()));
-        services.AddSingleton(sp => KubernetesReferenceReader.ConfigMapCache(sp.GetRequiredService<IKubernetes>(), sp.GetRequiredService<InformerCache<PartialObjectMetadata<V1ConfigMap>>>()));
-        services.AddSingleton<IReferenceReader, KubernetesReferenceReader>();
+        services.AddSingleton(options.ToReconcilerOptions());
+        var index = AddAccess(services, options);
+        AddNorthflank(services, options);
+        AddReferences(services);
         services.AddSingleton<ISandboxStatusWriter, SandboxStatusWriter>();
         services.AddSingleton<ISandboxEventSink, SandboxEventSink>();
         services.AddSingleton<CredentialMemory>();
@@ -61,7 +45,54 @@ public static class OperatorServices
         services.AddSingleton<OrphanCollector>();
         services.AddSingleton<SandboxReconciler>();
         services.AddSingleton<SandboxCleanup>();
+        AddControllers(services, options, index);
+        return services;
+    }
 
+    /// <summary>
+    /// Configs and the Sandboxes that use them, read from the controllers' caches. The caches exist before the controllers
+    /// do (they fill them once they run), so access resolution and the watch mappers that need it can be built here.
+    /// </summary>
+    private static ReferenceIndex AddAccess(IServiceCollection services, OperatorOptions options)
+    {
+        var configs = new ConfigDirectory(new InformerCache<NorthflankConfig>(), new InformerCache<ClusterNorthflankConfig>(), new InformerCache<Sandbox>());
+        var access = new AccessResolver(configs, options.ToAccessOptions());
+        var index = new ReferenceIndex(access);
+        services.AddSingleton(configs.NamespacedCache).AddSingleton(configs.ClusterCache).AddSingleton(configs.SandboxCache);
+        services.AddSingleton(access).AddSingleton(index);
+        services.AddSingleton<INorthflankConfigs>(configs).AddSingleton<ISandboxDirectory>(configs);
+        return index;
+    }
+
+    /// <summary>
+    /// The Northflank client factory. Every Northflank write checks the leadership fence just before it is sent: a deposed
+    /// leader sends none. A token's circuit and lanes wake Sandboxes through the <see cref="WakeSource"/>; what the list
+    /// cache keeps per token goes with the token.
+    /// </summary>
+    private static void AddNorthflank(IServiceCollection services, OperatorOptions options)
+    {
+        services.AddSingleton<WakeSource>();
+        services.AddSingleton<INorthflankApiFactory>(sp =>
+        {
+            var fence = sp.GetRequiredService<ILeadershipFence>();
+            var factory = new NorthflankApiFactory(
+                options.Northflank, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>(), fence.ThrowIfLost, options.Workers, sp.GetRequiredService<WakeSource>().Post);
+            factory.Evicted += sp.GetRequiredService<ServiceListCache>().Forget;
+            return factory;
+        });
+    }
+
+    /// <summary>Referenced Secrets and ConfigMaps, read on demand and kept while their metadata watch shows them unchanged.</summary>
+    private static void AddReferences(IServiceCollection services)
+    {
+        services.AddSingleton(sp => KubernetesReferenceReader.SecretCache(sp.GetRequiredService<IKubernetes>(), sp.GetRequiredService<InformerCache<PartialObjectMetadata<V1Secret>>>()));
+        services.AddSingleton(sp => KubernetesReferenceReader.ConfigMapCache(sp.GetRequiredService<IKubernetes>(), sp.GetRequiredService<InformerCache<PartialObjectMetadata<V1ConfigMap>>>()));
+        services.AddSingleton<IReferenceReader, KubernetesReferenceReader>();
+    }
+
+    /// <summary>The Sandbox controller (with what wakes it) and the two config controllers, on the leader-elected runtime.</summary>
+    private static void AddControllers(IServiceCollection services, OperatorOptions options, ReferenceIndex index)
+    {
         var runtime = new OperatorRuntimeOptions
         {
             LeaderElection = new LeaderElectionOptions { Enabled = options.LeaderElection, LeaseName = LeaseName, LeaseNamespace = options.LeaseNamespace ?? options.OwnNamespace },
@@ -69,39 +100,44 @@ public static class OperatorServices
             // The runtime's metrics (operator_reconciles_total, ...) go out under the operator's name, next to its own.
             TelemetryName = OperatorTelemetry.Name,
         };
-        services.AddOperatorRuntime(runtime).AddController<Sandbox, SandboxController>(controller =>
-        {
-            controller.WithFinalizer<SandboxController>()
-                .WithWorkers(options.Workers)
-                // Our own status writes must not trigger another reconcile (and another Northflank call).
-                .WithUpdatePredicate(Predicates.GenerationOrMetadataChanged)
-                // Secrets and ConfigMaps by metadata only: the mappers need names, and reconciles read the few that
-                // Sandboxes refer to on demand (KubernetesReferenceReader). Whole objects would put every Secret in the
-                // cluster, Helm's releases included, into the operator's memory.
-                .WatchesSecrets((secret, sandboxes) => index.SandboxesUsingSecret(ObjectKey.Of(secret), sandboxes))
-                .WatchesMetadata<V1ConfigMap>((configMap, sandboxes) => ReferenceIndex.SandboxesUsingConfigMap(ObjectKey.Of(configMap), sandboxes))
-                .Watches<NorthflankConfig>(sp => new EntityClient<NorthflankConfig>(sp.GetRequiredService<IKubernetes>()), index.SandboxesUsingConfig)
-                .Watches<ClusterNorthflankConfig>(sp => ClusterConfigs(sp, options), index.SandboxesUsingConfig, clusterScoped: true)
-                // A wake carries news for exactly one Sandbox, usually the news that makes it Ready: it goes ahead of
-                // new Sandboxes, so a burst of creates does not hold up every Ready behind it.
-                .WatchesSource(sp => new ProgressSource(sp.GetRequiredService<ProgressWatch>()), priority: true)
-                .WatchesSource(sp => new OrphanSource(sp.GetRequiredService<OrphanCollector>()));
-            if (options.WatchedNamespaces.Count > 0)
+        services.AddOperatorRuntime(runtime)
+            .AddController<Sandbox, SandboxController>(controller => ConfigureSandboxes(controller, options, index))
+            // A config's own status write (its hourly check) must not check it again at once: only spec changes do.
+            .AddController<NorthflankConfig, NorthflankConfigController>(controller =>
             {
-                controller.InNamespaces([.. options.WatchedNamespaces]);
-            }
-        })
-        .AddController<NorthflankConfig, NorthflankConfigController>(controller =>
+                controller.WithWorkers(1).WithUpdatePredicate(Predicates.GenerationOrMetadataChanged);
+                if (options.WatchedNamespaces.Count > 0)
+                {
+                    controller.InNamespaces([.. options.WatchedNamespaces]);
+                }
+            })
+            .AddController<ClusterNorthflankConfig, ClusterNorthflankConfigController>(controller =>
+                controller.WithWorkers(1).WithUpdatePredicate(Predicates.GenerationOrMetadataChanged).WithListWatch(sp => ClusterConfigs(sp, options)));
+    }
+
+    private static void ConfigureSandboxes(ControllerBuilder<Sandbox> controller, OperatorOptions options, ReferenceIndex index)
+    {
+        controller.WithFinalizer<SandboxController>()
+            .WithWorkers(options.Workers)
+            // Our own status writes must not trigger another reconcile (and another Northflank call).
+            .WithUpdatePredicate(Predicates.GenerationOrMetadataChanged)
+            // Secrets and ConfigMaps by metadata only: the mappers need names, and reconciles read the few that
+            // Sandboxes refer to on demand (KubernetesReferenceReader). Whole objects would put every Secret in the
+            // cluster, Helm's releases included, into the operator's memory.
+            .WatchesSecrets((secret, sandboxes) => index.SandboxesUsingSecret(ObjectKey.Of(secret), sandboxes))
+            .WatchesMetadata<V1ConfigMap>((configMap, sandboxes) => ReferenceIndex.SandboxesUsingConfigMap(ObjectKey.Of(configMap), sandboxes))
+            .Watches<NorthflankConfig>(sp => new EntityClient<NorthflankConfig>(sp.GetRequiredService<IKubernetes>()), index.SandboxesUsingConfig)
+            .Watches<ClusterNorthflankConfig>(sp => ClusterConfigs(sp, options), index.SandboxesUsingConfig, clusterScoped: true)
+            // A wake carries news for exactly one Sandbox, usually the news that makes it Ready: it goes ahead of
+            // new Sandboxes, so a burst of creates does not hold up every Ready behind it.
+            .WatchesSource(sp => new ProgressSource(sp.GetRequiredService<ProgressWatch>()), priority: true)
+            // So does a wake from a token: Northflank answers again after an outage, or the token has a worker free.
+            .WatchesSource(sp => sp.GetRequiredService<WakeSource>(), priority: true)
+            .WatchesSource(sp => new OrphanSource(sp.GetRequiredService<OrphanCollector>()));
+        if (options.WatchedNamespaces.Count > 0)
         {
-            controller.WithWorkers(1);
-            if (options.WatchedNamespaces.Count > 0)
-            {
-                controller.InNamespaces([.. options.WatchedNamespaces]);
-            }
-        })
-        .AddController<ClusterNorthflankConfig, ClusterNorthflankConfigController>(controller =>
-            controller.WithWorkers(1).WithListWatch(sp => ClusterConfigs(sp, options)));
-        return services;
+            controller.InNamespaces([.. options.WatchedNamespaces]);
+        }
     }
 
     /// <summary>The ClusterNorthflankConfigs this operator serves: all, or those its selector picks.</summary>

@@ -6,8 +6,8 @@ using SandboxOperator.Northflank;
 namespace SandboxOperator.Hosting;
 
 /// <summary>
-/// Plugs the reconciler into the runtime: its "look again after" becomes a requeue, and a transient Northflank
-/// failure becomes a failure whose backoff is never shorter than Northflank's Retry-After.
+/// Plugs the reconciler into the runtime: its "look again after" becomes a requeue, so does a throttled token (at the
+/// time it will serve the Sandbox), and an outage becomes a failure with the work queue's backoff.
 /// </summary>
 public sealed class SandboxController(SandboxReconciler reconciler, SandboxCleanup cleanup) : IEntityController<Sandbox>, IEntityFinalizer<Sandbox>
 {
@@ -30,6 +30,11 @@ public sealed class SandboxController(SandboxReconciler reconciler, SandboxClean
         try
         {
             return await step() is { } after ? ReconcileResult.Requeue(after) : ReconcileResult.Success();
+        }
+        catch (NorthflankApiException e) when (e.IsThrottled)
+        {
+            // Not a failure: the token serves this Sandbox then, and the worker is free meanwhile.
+            return ReconcileResult.Requeue(e.RetryAfter ?? TimeSpan.Zero);
         }
         catch (NorthflankApiException e) when (e.IsTransient)
         {

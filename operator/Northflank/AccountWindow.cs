@@ -12,6 +12,9 @@ internal sealed class AccountWindow(double headroom, int burstSize)
     private int reserve;
     private DateTimeOffset resetAt;
 
+    /// <summary>When the budget stops trusting the server's count before the window ends (see <see cref="DoubtFrom"/>).</summary>
+    private DateTimeOffset doubtAt = DateTimeOffset.MaxValue;
+
     /// <summary>
     /// Takes the server's word. The reserve is the part of the window the budget would leave unspent on its own
     /// (limit × (1 − headroom) − burst): other clients' usage is what eats into it.
@@ -25,13 +28,26 @@ internal sealed class AccountWindow(double headroom, int burstSize)
 
         left = remaining;
         resetAt = reset;
+        doubtAt = DateTimeOffset.MaxValue;
+    }
+
+    /// <summary>
+    /// Forgets the server's count at <paramref name="at"/> even if its window lasts longer, so that one request then
+    /// asks again (its answer brings the count back). Used when nothing is spare: the pause until the reset is capped.
+    /// </summary>
+    public void DoubtFrom(DateTimeOffset at)
+    {
+        if (at < doubtAt)
+        {
+            doubtAt = at;
+        }
     }
 
     /// <summary>Requests the operator may still send in this window (null when the server has not said, or the window ended).</summary>
     public int? Spare(DateTimeOffset now) => Known(now) ? Math.Max(0, left!.Value - reserve) : null;
 
-    /// <summary>When the window ends (meaningful while <see cref="Spare"/> is not null).</summary>
-    public DateTimeOffset ResetAt => resetAt;
+    /// <summary>When the window ends, or the count is doubted (meaningful while <see cref="Spare"/> is not null).</summary>
+    public DateTimeOffset ResetAt => resetAt < doubtAt ? resetAt : doubtAt;
 
     /// <summary>
     /// How fast the budget may refill, as a share of its own rate: spreading what is spare evenly over the rest of the
@@ -64,12 +80,13 @@ internal sealed class AccountWindow(double headroom, int burstSize)
 
     private bool Known(DateTimeOffset now)
     {
-        if (left is null || now < resetAt)
+        if (left is null || now < ResetAt)
         {
             return left is not null;
         }
 
-        left = null; // A new window: the server's full limit again, until it says otherwise.
+        left = null; // A new window (or a doubted count): the server's full limit again, until it says otherwise.
+        doubtAt = DateTimeOffset.MaxValue;
         return false;
     }
 }

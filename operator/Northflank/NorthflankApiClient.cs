@@ -14,13 +14,16 @@ namespace SandboxOperator.Northflank;
 
 /// <summary>
 /// <see cref="INorthflankApi"/> over RestSharp for one API token. Every HTTP attempt (retries included) first takes a
-/// request from the token's shared <see cref="RequestBudget"/>. Idempotent calls are retried on transient failures
-/// (no answer, 408, 429, 5xx) with jittered exponential backoff; <see cref="CreateVolumeAsync"/> is never retried.
+/// request from the token's shared <see cref="RequestBudget"/>, waiting at most <see cref="NorthflankClientOptions.MaxBudgetWait"/>
+/// (a longer wait, or Northflank's 429, fails at once with when the token will be served). Idempotent calls are retried
+/// in place when Northflank did not answer (no answer, 408, 5xx) with jittered exponential backoff, unless the token's
+/// <see cref="TokenCircuit"/> is open; <see cref="CreateVolumeAsync"/> is never retried. Every call tells the circuit
+/// whether Northflank answered.
 /// The token goes into the Authorization header and nowhere else: not into exceptions, logs, metrics or traces.
 /// Every write (any request but a GET) first calls the write guard the host gives, immediately before it is sent
 /// (after any wait for the budget), so a replica that is no longer allowed to write sends nothing.
 /// </summary>
-public sealed class NorthflankApiClient : INorthflankApi, IDisposable
+public sealed partial class NorthflankApiClient : INorthflankApi, IDisposable
 {
     /// <summary>Route templates: the only form in which paths appear in logs, metrics and traces.</summary>
     public static class Routes
@@ -48,6 +51,9 @@ public sealed class NorthflankApiClient : INorthflankApi, IDisposable
     private readonly TimeProvider time;
     private readonly ResiliencePipeline retrying;
     private readonly Action? beforeWrite;
+    private readonly TokenCircuit? circuit;
+    private int activeCalls;
+    private long lastActivityTicks;
 
     /// <param name="token">The API token; only the Authorization header sees its value.</param>
     /// <param name="budget">The token's budget, shared with every other user of the token.</param>
@@ -56,13 +62,15 @@ public sealed class NorthflankApiClient : INorthflankApi, IDisposable
     /// <param name="timeProvider">Clock for timeouts, retry delays and durations; should be the budget's.</param>
     /// <param name="beforeWrite">Called just before each non-GET request goes out; throws to keep it from being sent
     /// (the host's leadership fence). Its exception reaches the caller as is and is never retried.</param>
+    /// <param name="circuit">The token's circuit, told whether each call was answered; none: retries in place always.</param>
     public NorthflankApiClient(
         NorthflankToken token,
         RequestBudget budget,
         NorthflankClientOptions? options = null,
         ILogger<NorthflankApiClient>? logger = null,
         TimeProvider? timeProvider = null,
-        Action? beforeWrite = null)
+        Action? beforeWrite = null,
+        TokenCircuit? circuit = null)
     {
         ArgumentNullException.ThrowIfNull(token);
         ArgumentNullException.ThrowIfNull(budget);
@@ -73,6 +81,8 @@ public sealed class NorthflankApiClient : INorthflankApi, IDisposable
         this.logger = logger ?? NullLogger<NorthflankApiClient>.Instance;
         time = timeProvider ?? TimeProvider.System;
         this.beforeWrite = beforeWrite;
+        this.circuit = circuit;
+        lastActivityTicks = time.GetUtcNow().UtcTicks;
 
         rest = new RestClient(new RestClientOptions(this.options.BaseUrl)
         {
@@ -91,6 +101,12 @@ public sealed class NorthflankApiClient : INorthflankApi, IDisposable
     public NorthflankToken Token { get; }
 
     public RequestBudget Budget { get; }
+
+    /// <summary>Calls under way (waiting for the budget, sending or retrying).</summary>
+    internal int ActiveCalls => Volatile.Read(ref activeCalls);
+
+    /// <summary>When a call last started or ended.</summary>
+    internal DateTimeOffset LastActivity => new(Interlocked.Read(ref lastActivityTicks), TimeSpan.Zero);
 
     public async Task<ServiceDetails?> GetServiceAsync(string projectId, string serviceId, RequestPriority priority, CancellationToken ct)
     {
@@ -253,277 +269,5 @@ public sealed class NorthflankApiClient : INorthflankApi, IDisposable
 
         cursor = next;
         return true;
-    }
-
-    private ResiliencePipeline BuildRetryPipeline()
-    {
-        if (options.MaxRetries == 0)
-        {
-            return ResiliencePipeline.Empty;
-        }
-
-        return new ResiliencePipelineBuilder { TimeProvider = time }
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<NorthflankApiException>(e => e.IsTransient),
-                MaxRetryAttempts = options.MaxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.RetryBaseDelay,
-                MaxDelay = TimeSpan.FromMinutes(1),
-                OnRetry = args =>
-                {
-                    var failure = args.Outcome.Exception as NorthflankApiException;
-                    logger.LogDebug(
-                        "Northflank request failed with {Status}; retry {Attempt} of {MaxRetries} in {Delay}",
-                        failure?.Status?.ToString() ?? "no answer", args.AttemptNumber + 1, options.MaxRetries, args.RetryDelay);
-                    return ValueTask.CompletedTask;
-                },
-            })
-            .Build();
-    }
-
-    private async Task<Answer> SendAsync(Call call, CancellationToken ct)
-    {
-        var pipeline = call.Idempotent ? retrying : ResiliencePipeline.Empty;
-        return await pipeline.ExecuteAsync(async token => await SendOnceAsync(call, token), ct);
-    }
-
-    /// <summary>One HTTP attempt: budget, request, telemetry, error mapping.</summary>
-    private async ValueTask<Answer> SendOnceAsync(Call call, CancellationToken ct)
-    {
-        var waited = await Budget.AcquireAsync(call.Priority, ct);
-        var method = call.Method.ToString().ToUpperInvariant();
-
-        using var activity = NorthflankTelemetry.ActivitySource.StartActivity(NorthflankTelemetry.RequestActivityName, ActivityKind.Client);
-        activity?.SetTag("northflank.endpoint", call.Route);
-        activity?.SetTag("http.request.method", method);
-        activity?.SetTag("northflank.budget.wait_ms", waited.TotalMilliseconds);
-
-        if (call.Method != Method.Get)
-        {
-            // Last moment before sending: the budget wait above may have been long.
-            beforeWrite?.Invoke();
-        }
-
-        using var timeout = new CancellationTokenSource(options.RequestTimeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
-        var started = time.GetTimestamp();
-        RestResponse? response = null;
-        Exception? failure = null;
-        try
-        {
-            response = await rest.ExecuteAsync(BuildRequest(call), linked.Token);
-        }
-        catch (OperationCanceledException ex)
-        {
-            failure = ex;
-        }
-
-        var elapsed = time.GetElapsedTime(started);
-        ct.ThrowIfCancellationRequested();
-
-        string statusTag;
-        NorthflankApiException? error = null;
-        if (timeout.IsCancellationRequested || response?.ResponseStatus == ResponseStatus.TimedOut)
-        {
-            statusTag = "timeout";
-            error = new NorthflankApiException(
-                null, $"Northflank did not answer {method} {call.Route} within {options.RequestTimeout.TotalSeconds:0.#} s.", inner: failure);
-        }
-        else if (response is null || response.StatusCode == 0)
-        {
-            statusTag = "error";
-            var cause = response?.ErrorException ?? failure;
-            error = new NorthflankApiException(
-                null, $"No answer from Northflank for {method} {call.Route}: {cause?.GetType().Name ?? "no response"}.", inner: cause);
-        }
-        else
-        {
-            statusTag = ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
-            ApplyRateLimitHeaders(response);
-            if (response.StatusCode == HttpStatusCode.TooManyRequests)
-            {
-                NorthflankTelemetry.Throttled.Add(1);
-                var retryAfter = RetryAfter(response) ?? options.ThrottlePauseWithoutRetryAfter;
-                Budget.PauseFor(retryAfter);
-                error = MapError(response, retryAfter);
-            }
-            else if (!response.IsSuccessStatusCode && !(call.NotFoundIsAnswer && response.StatusCode == HttpStatusCode.NotFound))
-            {
-                error = MapError(response, null);
-            }
-        }
-
-        NorthflankTelemetry.Requests.Add(
-            1,
-            new KeyValuePair<string, object?>("endpoint", call.Route),
-            new KeyValuePair<string, object?>("method", method),
-            new KeyValuePair<string, object?>("status", statusTag));
-        NorthflankTelemetry.RequestDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("endpoint", call.Route));
-        activity?.SetTag("http.response.status_code", statusTag);
-        logger.LogDebug(
-            "Northflank {Method} {Endpoint} -> {Status} in {DurationMs:0} ms (budget wait {WaitMs:0} ms)",
-            method, call.Route, statusTag, elapsed.TotalMilliseconds, waited.TotalMilliseconds);
-
-        if (error is not null)
-        {
-            activity?.SetStatus(ActivityStatusCode.Error, statusTag);
-            throw error;
-        }
-
-        return new Answer(response!.StatusCode, response.Content);
-    }
-
-    private static RestRequest BuildRequest(Call call)
-    {
-        var request = new RestRequest(call.Route, call.Method);
-        foreach (var (name, value) in call.Segments)
-        {
-            ArgumentException.ThrowIfNullOrWhiteSpace(value, name);
-            request.AddUrlSegment(name, value);
-        }
-
-        foreach (var (name, value) in call.Query)
-        {
-            request.AddQueryParameter(name, value);
-        }
-
-        if (call.Body is not null)
-        {
-            request.AddStringBody(JsonSerializer.Serialize(call.Body, call.BodyType ?? call.Body.GetType(), NorthflankJson.Options), ContentType.Json);
-        }
-
-        return request;
-    }
-
-    /// <summary>Northflank's own error message, status and id; never the request body, never the token.</summary>
-    private static NorthflankApiException MapError(RestResponse response, TimeSpan? retryAfter)
-    {
-        var body = TryDeserialize<ErrorEnvelope>(response.Content)?.Error;
-        var message = body?.Message?.Trim();
-        if (string.IsNullOrEmpty(message))
-        {
-            message = $"Northflank answered {(int)response.StatusCode} {response.StatusDescription}".Trim() + ".";
-        }
-        else if (message.Length > MaxMessageLength)
-        {
-            message = message[..MaxMessageLength] + "…";
-        }
-
-        return new NorthflankApiException(response.StatusCode, message, body?.Id, retryAfter);
-    }
-
-    private TimeSpan? RetryAfter(RestResponse response)
-    {
-        var value = Header(response, "Retry-After");
-        if (value is null)
-        {
-            return null;
-        }
-
-        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
-        {
-            return TimeSpan.FromSeconds(Math.Max(0, seconds));
-        }
-
-        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
-            ? Max(at - time.GetUtcNow(), TimeSpan.Zero)
-            : null;
-    }
-
-    /// <summary>
-    /// Northflank's rate-limit headers (use-the-api.md): <c>x-ratelimit-limit</c> (the account's), <c>x-ratelimit-remaining</c>
-    /// and <c>x-ratelimit-reset</c>, documented as seconds to the reset (read as Unix seconds when it is that large).
-    /// </summary>
-    private void ApplyRateLimitHeaders(RestResponse response)
-    {
-        var remainingText = Header(response, "X-RateLimit-Remaining");
-        if (!int.TryParse(remainingText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var remaining))
-        {
-            return;
-        }
-
-        DateTimeOffset? resetAt = null;
-        if (double.TryParse(Header(response, "X-RateLimit-Reset"), NumberStyles.Float, CultureInfo.InvariantCulture, out var reset) && reset >= 0)
-        {
-            resetAt = reset > 1_000_000_000
-                ? DateTimeOffset.FromUnixTimeMilliseconds((long)(reset * 1000))
-                : time.GetUtcNow() + TimeSpan.FromSeconds(reset);
-        }
-
-        int? limit = int.TryParse(Header(response, "X-RateLimit-Limit"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var l) ? l : null;
-        Budget.Correct(remaining, resetAt, limit);
-    }
-
-    private static string? Header(RestResponse response, string name) =>
-        response.Headers?.FirstOrDefault(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase))?.Value?.Trim();
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
-
-    private static T ReadData<T>(Answer answer)
-        where T : class =>
-        Deserialize<DataEnvelope<T>>(answer).Data ?? throw Unexpected(answer, "no data");
-
-    private static T Deserialize<T>(Answer answer)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<T>(answer.Content ?? string.Empty, NorthflankJson.Options)
-                ?? throw Unexpected(answer, "empty body");
-        }
-        catch (JsonException ex)
-        {
-            // The JSON exception names a path and position only, not content.
-            throw new NorthflankApiException(answer.Status, $"Northflank answered with JSON this client cannot read ({ex.Path}).", inner: ex);
-        }
-    }
-
-    private static T? TryDeserialize<T>(string? content)
-        where T : class
-    {
-        if (string.IsNullOrWhiteSpace(content))
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonSerializer.Deserialize<T>(content, NorthflankJson.Options);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static NorthflankApiException Unexpected(Answer answer, string what) =>
-        new(answer.Status, $"Northflank's answer has an unexpected shape: {what}.");
-
-    private sealed record Call(Method Method, string Route, RequestPriority Priority, bool Idempotent, bool NotFoundIsAnswer = false)
-    {
-        public IReadOnlyList<(string Name, string Value)> Segments { get; init; } = [];
-
-        public IReadOnlyList<(string Name, string Value)> Query { get; init; } = [];
-
-        public object? Body { get; init; }
-
-        /// <summary>The type to serialize <see cref="Body"/> as, when not its runtime type.</summary>
-        public Type? BodyType { get; init; }
-    }
-
-    private sealed record Answer(HttpStatusCode Status, string? Content)
-    {
-        public bool IsNotFound => Status == HttpStatusCode.NotFound;
-    }
-
-    /// <summary>Reveals the token at the last moment, into the header of the outgoing request only.</summary>
-    private sealed class BearerTokenAuthenticator(NorthflankToken token) : IAuthenticator
-    {
-        public ValueTask Authenticate(IRestClient client, RestRequest request, CancellationToken cancellationToken)
-        {
-            request.AddOrUpdateHeader("Authorization", "Bearer " + token.Reveal());
-            return ValueTask.CompletedTask;
-        }
     }
 }

@@ -23,7 +23,11 @@ public sealed class NorthflankClientOptions
     /// </summary>
     public int BurstSize { get; set; } = 20;
 
-    /// <summary>Automatic retries of idempotent calls after a transient failure (no answer, 408, 429, 5xx); 0 turns them off.</summary>
+    /// <summary>
+    /// Automatic retries in place of idempotent calls after Northflank did not answer (no answer, 408, 5xx), while the
+    /// token's circuit is closed; 0 turns them off. A 429 is never retried in place: the budget pauses and the caller
+    /// comes back when it will be served.
+    /// </summary>
     public int MaxRetries { get; set; } = 2;
 
     /// <summary>First retry delay; later ones grow exponentially, with jitter.</summary>
@@ -31,6 +35,33 @@ public sealed class NorthflankClientOptions
 
     /// <summary>How long the whole budget pauses after a 429 that carries no Retry-After.</summary>
     public TimeSpan ThrottlePauseWithoutRetryAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Longest pause of a token's budget after a 429 or an exhausted window, whatever Retry-After or the reset says; then
+    /// one request asks again (see <see cref="RequestBudget.DefaultMaxPause"/> for why five minutes).
+    /// </summary>
+    public TimeSpan MaxThrottlePause { get; set; } = RequestBudget.DefaultMaxPause;
+
+    /// <summary>
+    /// Longest a call waits for its token's budget. A call that would wait longer is not sent but fails at once with when
+    /// it would be served, so a worker never sits on a throttled token: the Sandbox says Throttled and comes back then.
+    /// Five seconds is a little more than one interval at Northflank's default 1000 an hour (4 s), so a busy but
+    /// unthrottled token still makes callers wait a moment rather than sending them away.
+    /// </summary>
+    public TimeSpan MaxBudgetWait { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Per-token circuit: wake the callers an outage sent into backoff as soon as Northflank answers the token again.</summary>
+    public bool Circuit { get; set; } = true;
+
+    /// <summary>
+    /// While a token's circuit is open, a probe (one project list, at background priority) is sent when nothing else has
+    /// called for this long; never more often than four budget intervals (at the rate the budget refills then, which the
+    /// server's headers may slow), so probes take at most a quarter of the budget.
+    /// </summary>
+    public TimeSpan CircuitProbeInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>A token no Sandbox uses any more, and that made no call for this long, has its client, budget and metrics dropped.</summary>
+    public TimeSpan UnusedTokenGrace { get; set; } = TimeSpan.FromMinutes(2);
 
     public void Validate()
     {
@@ -45,6 +76,10 @@ public sealed class NorthflankClientOptions
         ArgumentOutOfRangeException.ThrowIfNegative(MaxRetries, nameof(MaxRetries));
         ArgumentOutOfRangeException.ThrowIfLessThan(RetryBaseDelay, TimeSpan.Zero, nameof(RetryBaseDelay));
         ArgumentOutOfRangeException.ThrowIfLessThan(ThrottlePauseWithoutRetryAfter, TimeSpan.Zero, nameof(ThrottlePauseWithoutRetryAfter));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MaxThrottlePause, TimeSpan.Zero, nameof(MaxThrottlePause));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBudgetWait, TimeSpan.Zero, nameof(MaxBudgetWait));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CircuitProbeInterval, TimeSpan.Zero, nameof(CircuitProbeInterval));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(UnusedTokenGrace, TimeSpan.Zero, nameof(UnusedTokenGrace));
         if (!(Headroom > 0 && Headroom <= 1))
         {
             throw new ArgumentOutOfRangeException(nameof(Headroom), Headroom, "Headroom must be in (0, 1].");

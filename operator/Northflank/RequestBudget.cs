@@ -10,17 +10,28 @@ namespace SandboxOperator.Northflank;
 /// Callers that cannot be served at once queue by <see cref="RequestPriority"/>: every waiting <see cref="RequestPriority.Write"/>
 /// is served before any waiting <see cref="RequestPriority.Observe"/>, and those before <see cref="RequestPriority.Background"/>;
 /// first come, first served within a priority. A new caller never overtakes a waiter of the same or a more urgent priority.
+/// A caller may bound its wait: when it would wait longer, it is not queued but told when it would be served (a throttled
+/// <see cref="NorthflankApiException"/>), so a worker never sits on a throttled token; callers put off that way are
+/// given times one request apart (at the rate the budget refills then), so they do not all come back at once.
 /// </para>
 /// <para>
 /// When Northflank answers 429, <see cref="PauseFor"/> stops the whole budget (every caller of the token) until the
 /// Retry-After has passed. <see cref="Correct"/> takes the server's rate-limit headers as the truth: the account's window
 /// is shared with other clients, so the budget never holds more than the server says is spare, refills no faster than
 /// spreads that over the rest of the window, and pauses until the window resets when nothing is spare (see
-/// <see cref="AccountWindow"/>). All time comes from the <see cref="TimeProvider"/>, so tests can drive it.
+/// <see cref="AccountWindow"/>). No pause lasts longer than <c>maxPause</c>: then one request asks the server again.
+/// All time comes from the <see cref="TimeProvider"/>, so tests can drive it.
 /// </para>
 /// </summary>
-public sealed class RequestBudget : IDisposable
+public sealed partial class RequestBudget : IDisposable
 {
+    /// <summary>
+    /// Longest pause by default. Northflank's window resets at most an hour after it opened; five minutes makes a wrong
+    /// Retry-After (a proxy's, an HTTP date from a skewed clock) or a limit raised meanwhile cost at most five minutes,
+    /// for one refused request per five minutes (12 an hour) while the token stays throttled.
+    /// </summary>
+    public static readonly TimeSpan DefaultMaxPause = TimeSpan.FromMinutes(5);
+
     private static readonly int PriorityCount = Enum.GetValues<RequestPriority>().Length;
 
     private readonly Lock gate = new();
@@ -28,6 +39,7 @@ public sealed class RequestBudget : IDisposable
     private readonly ITimer timer;
     private readonly LinkedList<Waiter>[] queues;
     private readonly AccountWindow account;
+    private readonly TimeSpan maxPause;
 
     /// <summary>Time that pays for one request.</summary>
     private readonly long intervalTicks;
@@ -42,6 +54,13 @@ public sealed class RequestBudget : IDisposable
     private DateTimeOffset refilledUntil;
 
     private DateTimeOffset pausedUntil;
+
+    /// <summary>The next caller put off gets a time no earlier than this: put-off callers come back one request's time apart.</summary>
+    private DateTimeOffset deferredUntil;
+
+    /// <summary>Callers put off, by <see cref="BudgetCaller"/>, and when they were told they are served.</summary>
+    private readonly Dictionary<string, DateTimeOffset> inLine = new(StringComparer.Ordinal);
+
     private long waitedTicks;
     private long granted;
     private bool disposed;
@@ -51,7 +70,8 @@ public sealed class RequestBudget : IDisposable
     /// <param name="burstSize">Requests that may go out back to back after a quiet period; the bucket starts full.</param>
     /// <param name="timeProvider">Clock and timers; <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="name">How the budget shows in metrics: the token's fingerprint, never the token.</param>
-    public RequestBudget(int requestsPerHour, double headroom, int burstSize, TimeProvider? timeProvider = null, string name = "")
+    /// <param name="maxPause">Longest pause after a 429 or an exhausted window; <see cref="DefaultMaxPause"/> when null.</param>
+    public RequestBudget(int requestsPerHour, double headroom, int burstSize, TimeProvider? timeProvider = null, string name = "", TimeSpan? maxPause = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(requestsPerHour);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(burstSize);
@@ -62,6 +82,8 @@ public sealed class RequestBudget : IDisposable
 
         time = timeProvider ?? TimeProvider.System;
         Name = name;
+        this.maxPause = maxPause ?? DefaultMaxPause;
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(this.maxPause, TimeSpan.Zero, nameof(maxPause));
         EffectiveRequestsPerHour = Math.Max(1, (int)Math.Floor(requestsPerHour * headroom));
         intervalTicks = TimeSpan.FromHours(1).Ticks / EffectiveRequestsPerHour;
         capacityTicks = intervalTicks * burstSize;
@@ -69,13 +91,19 @@ public sealed class RequestBudget : IDisposable
         account = new AccountWindow(headroom, burstSize);
         refilledUntil = time.GetUtcNow();
         pausedUntil = DateTimeOffset.MinValue;
+        deferredUntil = DateTimeOffset.MinValue;
         queues = new LinkedList<Waiter>[PriorityCount];
         for (var i = 0; i < queues.Length; i++)
         {
             queues[i] = new LinkedList<Waiter>();
         }
 
-        timer = time.CreateTimer(static state => ((RequestBudget)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        // The timer serves every caller: it must not run in (and carry the BudgetCaller of) whichever flow created it.
+        using (ExecutionContext.SuppressFlow())
+        {
+            timer = time.CreateTimer(static state => ((RequestBudget)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+
         NorthflankTelemetry.Track(this);
     }
 
@@ -87,6 +115,19 @@ public sealed class RequestBudget : IDisposable
 
     /// <summary>Time between two requests at the sustained rate.</summary>
     public TimeSpan Interval => TimeSpan.FromTicks(intervalTicks);
+
+    /// <summary>Time between two requests at the rate the budget refills now (slower while the server says the account is short).</summary>
+    public TimeSpan CurrentInterval
+    {
+        get
+        {
+            lock (gate)
+            {
+                var factor = account.RefillFactor(time.GetUtcNow(), intervalTicks);
+                return factor > 0 ? TimeSpan.FromTicks((long)(intervalTicks / factor)) : TimeSpan.FromTicks(intervalTicks);
+            }
+        }
+    }
 
     /// <summary>Whole requests that could go out right now (0 while paused).</summary>
     public int Remaining
@@ -136,7 +177,15 @@ public sealed class RequestBudget : IDisposable
     /// Takes one request from the budget, waiting (in priority order) until there is one. Returns how long the
     /// caller waited. Throws <see cref="OperationCanceledException"/> when <paramref name="ct"/> fires first.
     /// </summary>
-    public ValueTask<TimeSpan> AcquireAsync(RequestPriority priority, CancellationToken ct)
+    public ValueTask<TimeSpan> AcquireAsync(RequestPriority priority, CancellationToken ct) => AcquireAsync(priority, null, ct);
+
+    /// <summary>
+    /// As <see cref="AcquireAsync(RequestPriority, CancellationToken)"/>, but waits at most <paramref name="maxWait"/>
+    /// (null: as long as it takes). A caller that would wait longer, or that waited that long without being served
+    /// (a pause or more urgent callers came in), gets a throttled <see cref="NorthflankApiException"/> saying when it
+    /// would be served, and holds no place in the queue.
+    /// </summary>
+    public ValueTask<TimeSpan> AcquireAsync(RequestPriority priority, TimeSpan? maxWait, CancellationToken ct)
     {
         var index = Math.Clamp((int)priority, 0, PriorityCount - 1);
         Waiter waiter;
@@ -150,6 +199,11 @@ public sealed class RequestBudget : IDisposable
             if (!HasWaitersAtOrAbove(index) && TryTake(now))
             {
                 granted++;
+                if (BudgetCaller.Current is { } caller)
+                {
+                    inLine.Remove(caller); // Served: out of the line.
+                }
+
                 Complete(ready);
                 Record(priority, TimeSpan.Zero);
                 return ValueTask.FromResult(TimeSpan.Zero);
@@ -161,60 +215,20 @@ public sealed class RequestBudget : IDisposable
                 return ValueTask.FromCanceled<TimeSpan>(ct);
             }
 
-            waiter = new Waiter(priority, now);
+            if (maxWait is { } bound && Estimate(now, index) - now > bound)
+            {
+                var putOff = DeferLocked(now, index, BudgetCaller.Current);
+                Complete(ready);
+                return ValueTask.FromException<TimeSpan>(putOff);
+            }
+
+            waiter = new Waiter(priority, now, maxWait is { } limit ? now + limit : null, BudgetCaller.Current);
             waiter.Node = queues[index].AddLast(waiter);
             Schedule(now);
         }
 
         Complete(ready);
         return ct.CanBeCanceled ? WaitAsync(waiter, ct) : new ValueTask<TimeSpan>(waiter.Completion.Task);
-    }
-
-    /// <summary>
-    /// Stops the whole budget for <paramref name="retryAfter"/> (after a 429): nobody gets a request until then, and
-    /// afterwards one request is available at once, the rest at the sustained rate.
-    /// </summary>
-    public void PauseFor(TimeSpan retryAfter)
-    {
-        if (retryAfter <= TimeSpan.Zero)
-        {
-            return;
-        }
-
-        lock (gate)
-        {
-            var now = time.GetUtcNow();
-            PauseUntilLocked(now, now + retryAfter);
-        }
-    }
-
-    /// <summary>
-    /// Takes the server's word for the account's window (<paramref name="remaining"/> requests left until
-    /// <paramref name="resetAt"/>, of <paramref name="limit"/>): never raises the budget, lowers it to what is spare, slows
-    /// its refill to spread that over the window, and pauses until the reset when nothing is spare.
-    /// </summary>
-    public void Correct(int remaining, DateTimeOffset? resetAt, int? limit = null)
-    {
-        lock (gate)
-        {
-            var now = time.GetUtcNow();
-            Refill(now);
-            if (resetAt is { } reset && reset > now)
-            {
-                account.Update(remaining, reset, limit);
-            }
-
-            var spare = account.Spare(now) ?? Math.Max(0, remaining);
-            creditTicks = Math.Min(creditTicks, spare * intervalTicks);
-            if (spare == 0 && resetAt is { } until && until > now)
-            {
-                PauseUntilLocked(now, until);
-            }
-            else
-            {
-                Schedule(now);
-            }
-        }
     }
 
     public void Dispose()
@@ -245,185 +259,10 @@ public sealed class RequestBudget : IDisposable
 
     public override string ToString() => $"budget:{Name}";
 
-    private void PauseUntilLocked(DateTimeOffset now, DateTimeOffset until)
-    {
-        Refill(now);
-        if (until > pausedUntil)
-        {
-            pausedUntil = until;
-        }
-
-        // The server has nothing left for us until the pause ends; then it has at least one request.
-        creditTicks = intervalTicks;
-        if (pausedUntil > refilledUntil)
-        {
-            refilledUntil = pausedUntil;
-        }
-
-        Schedule(now);
-    }
-
-    private void OnTimer()
-    {
-        List<Waiter>? ready;
-        lock (gate)
-        {
-            if (disposed)
-            {
-                return;
-            }
-
-            var now = time.GetUtcNow();
-            Refill(now);
-            ready = Dispatch(now);
-            Schedule(now);
-        }
-
-        Complete(ready);
-    }
-
-    private async ValueTask<TimeSpan> WaitAsync(Waiter waiter, CancellationToken ct)
-    {
-        await using var registration = ct.UnsafeRegister(
-            static (state, token) =>
-            {
-                var (budget, w) = ((RequestBudget, Waiter))state!;
-                budget.Cancel(w, token);
-            },
-            (this, waiter));
-        return await waiter.Completion.Task;
-    }
-
-    private void Cancel(Waiter waiter, CancellationToken token)
-    {
-        bool removed;
-        lock (gate)
-        {
-            removed = waiter.Node?.List is not null;
-            if (removed)
-            {
-                waiter.Node!.List!.Remove(waiter.Node);
-                Schedule(time.GetUtcNow());
-            }
-        }
-
-        if (removed)
-        {
-            waiter.Completion.TrySetCanceled(token);
-        }
-    }
-
-    private void Refill(DateTimeOffset now)
-    {
-        if (now <= refilledUntil)
-        {
-            return;
-        }
-
-        var elapsed = (long)((now - refilledUntil).Ticks * account.RefillFactor(now, intervalTicks));
-        creditTicks = elapsed >= capacityTicks - creditTicks ? capacityTicks : creditTicks + elapsed;
-        refilledUntil = now;
-    }
-
-    private bool TryTake(DateTimeOffset now)
-    {
-        if (now < pausedUntil || creditTicks < intervalTicks || account.Spare(now) == 0)
-        {
-            return false;
-        }
-
-        creditTicks -= intervalTicks;
-        account.Took(now);
-        return true;
-    }
-
-    private bool HasWaitersAtOrAbove(int index)
-    {
-        for (var i = 0; i <= index; i++)
-        {
-            if (queues[i].Count > 0)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>Hands out what the bucket holds to the waiters, most urgent first. Completion happens outside the lock.</summary>
-    private List<Waiter>? Dispatch(DateTimeOffset now)
-    {
-        List<Waiter>? ready = null;
-        foreach (var queue in queues)
-        {
-            while (queue.First is { } node && TryTake(now))
-            {
-                queue.RemoveFirst();
-                granted++;
-                node.Value.WaitedFor = now - node.Value.EnqueuedAt;
-                (ready ??= []).Add(node.Value);
-            }
-        }
-
-        return ready;
-    }
-
-    private void Schedule(DateTimeOffset now)
-    {
-        if (disposed)
-        {
-            return;
-        }
-
-        if (!queues.Any(q => q.Count > 0))
-        {
-            timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            return;
-        }
-
-        // Credit is counted from refilledUntil, which a pause can put in the future.
-        var start = refilledUntil > now ? refilledUntil : now;
-        var factor = account.RefillFactor(now, intervalTicks);
-        var creditDue = factor > 0
-            ? start + TimeSpan.FromTicks((long)Math.Ceiling(Math.Max(0, intervalTicks - creditTicks) / factor))
-            : account.ResetAt;
-        var due = (pausedUntil > creditDue ? pausedUntil : creditDue) - now;
-        timer.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
-    }
-
-    private void Complete(List<Waiter>? ready)
-    {
-        if (ready is null)
-        {
-            return;
-        }
-
-        foreach (var waiter in ready)
-        {
-            if (waiter.Completion.TrySetResult(waiter.WaitedFor))
-            {
-                Record(waiter.Priority, waiter.WaitedFor);
-            }
-        }
-    }
-
     private void Record(RequestPriority priority, TimeSpan waited)
     {
         Interlocked.Add(ref waitedTicks, waited.Ticks);
         NorthflankTelemetry.BudgetWait.Record(
             waited.TotalSeconds, new KeyValuePair<string, object?>("priority", NorthflankTelemetry.PriorityTag(priority)));
-    }
-
-    private sealed class Waiter(RequestPriority priority, DateTimeOffset enqueuedAt)
-    {
-        public RequestPriority Priority { get; } = priority;
-
-        public DateTimeOffset EnqueuedAt { get; } = enqueuedAt;
-
-        public TaskCompletionSource<TimeSpan> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public LinkedListNode<Waiter>? Node { get; set; }
-
-        public TimeSpan WaitedFor { get; set; }
     }
 }

@@ -15,6 +15,7 @@ namespace SandboxOperator.Controllers.Sandboxes;
 /// carrying this Sandbox's ownership marker (or an adopted one without another's marker) is deleted; its attached volume
 /// goes with it. Returns null when done, else when to look again; transient Northflank failures are thrown for backoff.
 /// A project that is gone, or a token Northflank refuses, lets the Sandbox go with a Warning saying what may be left.
+/// Like a reconcile, a delete holds one of its token's worker slots, and is woken when Northflank answers again after an outage.
 /// </summary>
 public sealed class SandboxCleanup(
     INorthflankApiFactory northflank,
@@ -59,7 +60,34 @@ public sealed class SandboxCleanup(
             return LetGo(sandbox, $"project {projectId} is not one {policy.Config} allows, so nothing was deleted there");
         }
 
-        var api = northflank.ForToken(token);
+        var use = northflank.Use(SandboxKey.Of(sandbox), token);
+        if (!use.TryEnter(SandboxKey.Caller(sandbox)))
+        {
+            // The token holds its share of the workers: woken when it has room; this requeue only if the wake is lost.
+            return options.ProgressFallbackInterval;
+        }
+
+        try
+        {
+            using var caller = BudgetCaller.Is(SandboxKey.Of(sandbox));
+            return await DeleteOnTokenAsync(sandbox, use, token, projectId, serviceId, ct);
+        }
+        catch (NorthflankApiException e) when (e.IsOutage)
+        {
+            // Woken the moment Northflank answers the token again; the work queue's backoff is only the fallback.
+            use.WakeOnRecovery(SandboxKey.Caller(sandbox));
+            throw;
+        }
+        finally
+        {
+            use.Exit();
+        }
+    }
+
+    /// <summary>Deletes within the token's slot; a throttled token or an outage is thrown for a requeue or backoff.</summary>
+    private async Task<TimeSpan?> DeleteOnTokenAsync(Sandbox sandbox, TokenUse use, NorthflankToken token, string projectId, string serviceId, CancellationToken ct)
+    {
+        var api = use.Api;
         try
         {
             if (!await DeleteServiceAsync(api, token, sandbox, projectId, serviceId, ct))

@@ -9,4 +9,7 @@ namespace SandboxOperator.Controllers.Sandboxes;
 public static class SandboxKey
 {
     public static string Of(Sandbox sandbox) => sandbox.Metadata.Uid ?? $"{sandbox.Metadata.NamespaceProperty}/{sandbox.Metadata.Name}";
+
+    /// <summary>How a Sandbox is named to something that wakes it later (a token's circuit or lanes): namespace/name, the work queue's key.</summary>
+    public static string Caller(Sandbox sandbox) => $"{sandbox.Metadata.NamespaceProperty}/{sandbox.Metadata.Name}";
 }

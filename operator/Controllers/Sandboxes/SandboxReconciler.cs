@@ -10,8 +10,10 @@ namespace SandboxOperator.Controllers.Sandboxes;
 /// <summary>
 /// One reconcile of a Sandbox, Crossplane-style: resolve inputs, observe Northflank, plan, execute, and write what
 /// was seen into status. Problems only a change can fix (bad spec, missing Secret, Northflank 4xx) end in
-/// Synced=False and a slow retry; transient ones (5xx, timeouts, 429) are thrown for the work queue's backoff.
-/// Returns when to look again (null: only when something changes).
+/// Synced=False and a slow retry; a throttled token (429, or its budget would make the reconcile wait) ends in
+/// Ready=False Throttled and a requeue when the token will serve it; outages (5xx, timeouts) are thrown for the work
+/// queue's backoff, and the token's circuit wakes the Sandbox as soon as Northflank answers again. A reconcile holds
+/// one of its token's worker slots (<see cref="TokenLanes"/>). Returns when to look again (null: only when something changes).
 /// </summary>
 public sealed class SandboxReconciler(
     INorthflankApiFactory northflank,
@@ -42,7 +44,7 @@ public sealed class SandboxReconciler(
         }
 
         DesiredState desired;
-        INorthflankApi api;
+        TokenUse use;
         NorthflankToken token;
         try
         {
@@ -50,21 +52,46 @@ public sealed class SandboxReconciler(
             credentials.Remember(sandbox, resolved.Token);
             desired = DesiredState.Build(sandbox, resolved, options.ClusterId, now);
             token = resolved.Token;
-            api = northflank.ForToken(token);
-            orphans.Track(resolved.Access!, token, desired.ProjectId, api);
+            use = northflank.Use(SandboxKey.Of(sandbox), token);
+            orphans.Track(resolved.Access!, token, desired.ProjectId, use.Api);
         }
         catch (InvalidInputException e)
         {
             return await RejectAsync(sandbox, e.Reason, e.Message, ct);
         }
 
+        if (!use.TryEnter(SandboxKey.Caller(sandbox)))
+        {
+            // The token holds its share of the workers: parked and woken when it has room; this requeue only if the wake is lost.
+            return options.ProgressFallbackInterval;
+        }
+
         try
         {
-            return await ApplyAsync(sandbox, desired, api, token, now, ct);
+            // Put off by the token's budget, this Sandbox keeps its place in line however often it is woken meanwhile.
+            using var caller = BudgetCaller.Is(SandboxKey.Of(sandbox));
+            return await ApplyOnTokenAsync(sandbox, desired, use, token, now, ct);
+        }
+        finally
+        {
+            use.Exit();
+        }
+    }
+
+    /// <summary>Applies the spec within the token's slot, turning Northflank's failures into status and requeues.</summary>
+    private async Task<TimeSpan?> ApplyOnTokenAsync(Sandbox sandbox, DesiredState desired, TokenUse use, NorthflankToken token, DateTimeOffset now, CancellationToken ct)
+    {
+        try
+        {
+            return await ApplyAsync(sandbox, desired, use.Api, token, now, ct);
         }
         catch (InvalidInputException e)
         {
             return await RejectAsync(sandbox, e.Reason, e.Message, ct);
+        }
+        catch (NorthflankApiException e) when (e.IsThrottled)
+        {
+            return await DeferAsync(sandbox, use.Fingerprint, e, ct);
         }
         catch (NorthflankApiException e) when (!e.IsTransient)
         {
@@ -73,7 +100,9 @@ public sealed class SandboxReconciler(
         }
         catch (NorthflankApiException e)
         {
-            await ReportTransientAsync(sandbox, e, ct);
+            // Woken the moment Northflank answers the token again; the work queue's backoff is only the fallback.
+            var woken = use.WakeOnRecovery(SandboxKey.Caller(sandbox));
+            await ReportTransientAsync(sandbox, e, woken, ct);
             throw;
         }
     }
@@ -171,17 +200,39 @@ public sealed class SandboxReconciler(
         return options.InvalidInputRetryInterval;
     }
 
-    /// <summary>Northflank is unavailable: say so in Synced, except for throttling, which the budget absorbs.</summary>
-    private async Task ReportTransientAsync(Sandbox sandbox, NorthflankApiException error, CancellationToken ct)
+    /// <summary>
+    /// The token cannot serve this Sandbox before <see cref="NorthflankApiException.ServedAt"/> (Northflank's 429, or its
+    /// budget would make it wait too long): Ready=False Throttled says so and when, unless it is Ready for this generation
+    /// (a settled Sandbox's look can wait quietly), and the Sandbox comes back then, holding no worker meanwhile.
+    /// </summary>
+    private async Task<TimeSpan?> DeferAsync(Sandbox sandbox, string fingerprint, NorthflankApiException throttled, CancellationToken ct)
     {
-        logger.LogInformation("Sandbox {Namespace}/{Name}: Northflank transient failure {Status}; backing off", sandbox.Metadata.NamespaceProperty, sandbox.Metadata.Name, (int?)error.Status);
-        if (error.Status == System.Net.HttpStatusCode.TooManyRequests)
+        var now = time.GetUtcNow();
+        var servedAt = throttled.ServedAt ?? now;
+        var at = servedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var why = throttled.ErrorId == NorthflankApiException.DeferredErrorId ? throttled.Message : $"Northflank answered 429 ({throttled.Message.TrimEnd('.')})";
+        var message = $"waiting for Northflank token {fingerprint}: {why}; served at {at}";
+        logger.LogInformation("Sandbox {Namespace}/{Name} throttled: {Message}", sandbox.Metadata.NamespaceProperty, sandbox.Metadata.Name, message);
+        var ready = Conditions.Find(sandbox.Status?.Conditions, ConditionTypes.Ready);
+        if (ready is not { Status: "True" } || ready.ObservedGeneration != sandbox.Metadata.Generation)
         {
-            return;
+            var status = CopyStatus(sandbox.Status);
+            var verdict = ConditionVerdict.False(ReadyReasons.Throttled, message);
+            status.Conditions = Conditions.With(status.Conditions, ConditionTypes.Ready, verdict, sandbox.Metadata.Generation, now);
+            await WriteStatusAsync(sandbox, status, ct);
+            SandboxTelemetry.Record(SandboxKey.Of(sandbox), ReadyReasons.Throttled);
         }
 
+        return servedAt > now ? servedAt - now : TimeSpan.Zero;
+    }
+
+    /// <summary>Northflank is unavailable: say so in Synced, and whether the Sandbox waits for the token's circuit or its own backoff.</summary>
+    private async Task ReportTransientAsync(Sandbox sandbox, NorthflankApiException error, bool woken, CancellationToken ct)
+    {
+        logger.LogInformation("Sandbox {Namespace}/{Name}: Northflank transient failure {Status}; backing off", sandbox.Metadata.NamespaceProperty, sandbox.Metadata.Name, (int?)error.Status);
         var status = CopyStatus(sandbox.Status);
-        var verdict = ConditionVerdict.False(SyncedReasons.NorthflankUnavailable, $"Northflank did not answer ({(error.Status is { } s ? ((int)s).ToString(System.Globalization.CultureInfo.InvariantCulture) : "no response")}): retrying with backoff");
+        var retry = woken ? "retrying as soon as Northflank answers the token again" : "retrying with backoff";
+        var verdict = ConditionVerdict.False(SyncedReasons.NorthflankUnavailable, $"Northflank did not answer ({(error.Status is { } s ? ((int)s).ToString(System.Globalization.CultureInfo.InvariantCulture) : "no response")}): {retry}");
         status.Conditions = Conditions.With(status.Conditions, ConditionTypes.Synced, verdict, sandbox.Metadata.Generation, time.GetUtcNow());
         try
         {
@@ -211,6 +262,7 @@ public sealed class SandboxReconciler(
     /// <summary>Drops what is remembered of a Sandbox that is gone from the cluster.</summary>
     public void Forget(Sandbox sandbox)
     {
+        northflank.Release(SandboxKey.Of(sandbox));
         written.Forget(sandbox);
         credentials.Forget(sandbox);
         observer.Forget(sandbox);

@@ -52,6 +52,15 @@ public sealed class ServiceListCache(TimeProvider time)
         }
     }
 
+    /// <summary>Drops the lists read with a token that is gone (see <see cref="NorthflankApiFactory.Evicted"/>).</summary>
+    public void Forget(string tokenFingerprint)
+    {
+        foreach (var key in entries.Keys.Where(k => k.Token == tokenFingerprint))
+        {
+            entries.TryRemove(key, out _);
+        }
+    }
+
     private sealed class Entry
     {
         private volatile Snapshot? snapshot;

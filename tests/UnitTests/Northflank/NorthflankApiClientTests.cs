@@ -368,51 +368,6 @@ public sealed class NorthflankApiClientTests
     }
 
     [Test]
-    public async Task A429WithRetryAfterPausesTheWholeBudget()
-    {
-        var calls = 0;
-        var api = await StartAsync(
-            _ => Interlocked.Increment(ref calls) == 1
-                ? StubResponse.Error(429, "Too many requests") with { Headers = new Dictionary<string, string> { ["Retry-After"] = "120" } }
-                : StubResponse.Data(ServiceData),
-            maxRetries: 0);
-        Assert.That(Budget.Remaining, Is.GreaterThan(1));
-
-        var error = await CatchAsync(() => api.PauseServiceAsync(Project, "svc-1", CancellationToken.None));
-        Assert.That(error.Status, Is.EqualTo(HttpStatusCode.TooManyRequests));
-        Assert.That(error.RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(120)));
-        Assert.That(Budget.PausedUntil, Is.EqualTo(time.GetUtcNow() + TimeSpan.FromSeconds(120)));
-
-        // Another worker of the same token, with a different call, must wait too.
-        var other = api.GetServiceAsync(Project, "svc-1", RequestPriority.Observe, CancellationToken.None);
-        await WaitUntil(() => Budget.Waiting == 1);
-        time.Advance(TimeSpan.FromSeconds(119));
-        Assert.That(Budget.Waiting, Is.EqualTo(1));
-        Assert.That(Requests, Has.Count.EqualTo(1), "nothing was sent during the pause");
-
-        time.Advance(TimeSpan.FromSeconds(1));
-        Assert.That(await other, Is.Not.Null);
-        Assert.That(Requests, Has.Count.EqualTo(2));
-    }
-
-    [Test]
-    public async Task ARetryAfterA429WaitsForThePause()
-    {
-        var calls = 0;
-        var api = await StartAsync(_ => Interlocked.Increment(ref calls) == 1
-            ? new StubResponse(429, null, new Dictionary<string, string> { ["Retry-After"] = "30" })
-            : StubResponse.Data(ServiceData));
-
-        var get = api.GetServiceAsync(Project, "svc-1", RequestPriority.Observe, CancellationToken.None);
-        await WaitUntil(() => Budget.Waiting == 1);
-        Assert.That(Requests, Has.Count.EqualTo(1));
-
-        time.Advance(TimeSpan.FromSeconds(30));
-        Assert.That(await get, Is.Not.Null);
-        Assert.That(Requests, Has.Count.EqualTo(2));
-    }
-
-    [Test]
     public async Task RateLimitHeadersCorrectTheBudget()
     {
         var api = await StartAsync(_ => StubResponse.Data(ServiceData) with
@@ -424,27 +379,6 @@ public sealed class NorthflankApiClientTests
 
         Assert.That(Budget.Remaining, Is.Zero);
         Assert.That(Budget.PausedUntil, Is.EqualTo(time.GetUtcNow() + TimeSpan.FromSeconds(60)));
-    }
-
-    [Test]
-    public async Task TheAccountsLimitHeaderSetsTheReserveOtherClientsEatInto()
-    {
-        // Limit 1000 with 10% headroom and a burst of 20: the budget on its own leaves 80 unspent, so 80 left means
-        // others spent the rest of the hour: nothing is spare until the reset.
-        var api = await StartAsync(_ => StubResponse.Data(ServiceData) with
-        {
-            Headers = new Dictionary<string, string>
-            {
-                ["x-ratelimit-limit"] = "1000",
-                ["x-ratelimit-remaining"] = "80",
-                ["x-ratelimit-reset"] = "1800",
-            },
-        });
-
-        await api.GetServiceAsync(Project, "svc-1", RequestPriority.Observe, CancellationToken.None);
-
-        Assert.That(Budget.Remaining, Is.Zero);
-        Assert.That(Budget.PausedUntil, Is.EqualTo(time.GetUtcNow() + TimeSpan.FromSeconds(1800)));
     }
 
     [Test]

@@ -40,4 +40,21 @@ public class ServiceListCacheTests
         await cache.GetAsync(api, new NorthflankToken("token-b"), "p", DateTimeOffset.MinValue, CancellationToken.None);
         Assert.That(api.Calls, Has.Count.EqualTo(3), "another token may see other services: its own list");
     }
+
+    [Test]
+    public async Task The_lists_of_a_dropped_token_go_with_it()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var api = new ListOnlyApi();
+        var cache = new ServiceListCache(time);
+        var other = new NorthflankToken("token-b");
+        await cache.GetAsync(api, Token, "p", DateTimeOffset.MinValue, CancellationToken.None);
+        await cache.GetAsync(api, other, "p", DateTimeOffset.MinValue, CancellationToken.None);
+
+        cache.Forget(Token.Fingerprint);
+        await cache.GetAsync(api, Token, "p", DateTimeOffset.MinValue, CancellationToken.None);
+        await cache.GetAsync(api, other, "p", DateTimeOffset.MinValue, CancellationToken.None);
+
+        Assert.That(api.Calls, Has.Count.EqualTo(3), "listed again for the dropped token only");
+    }
 }

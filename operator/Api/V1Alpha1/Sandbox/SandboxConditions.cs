@@ -20,6 +20,9 @@ public static class ReadyReasons
     public const string Expired = "Expired";
     public const string Deleting = "Deleting";
     public const string NotSynced = "NotSynced";
+
+    /// <summary>Waiting for the request budget of the Sandbox's Northflank token; the message says when it is served.</summary>
+    public const string Throttled = SyncedReasons.Throttled;
 }
 
 public static class SyncedReasons

@@ -1,0 +1,188 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+using RestSharp;
+using SandboxOperator.Telemetry;
+
+namespace SandboxOperator.Northflank;
+
+/// <summary>The send path: retries, the budget, one HTTP attempt and what its answer means.</summary>
+public sealed partial class NorthflankApiClient
+{
+    private ResiliencePipeline BuildRetryPipeline()
+    {
+        if (options.MaxRetries == 0)
+        {
+            return ResiliencePipeline.Empty;
+        }
+
+        return new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                // Not a 429 (the budget pauses, the caller comes back when served), and not while the circuit is open:
+                // Northflank is down for the token, so the call fails fast and its caller waits for the circuit's wake.
+                ShouldHandle = new PredicateBuilder().Handle<NorthflankApiException>(e => e.IsOutage && circuit?.IsOpen != true),
+                MaxRetryAttempts = options.MaxRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.RetryBaseDelay,
+                MaxDelay = TimeSpan.FromMinutes(1),
+                OnRetry = args =>
+                {
+                    var failure = args.Outcome.Exception as NorthflankApiException;
+                    logger.LogDebug(
+                        "Northflank request failed with {Status}; retry {Attempt} of {MaxRetries} in {Delay}",
+                        failure?.Status?.ToString() ?? "no answer", args.AttemptNumber + 1, options.MaxRetries, args.RetryDelay);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+    }
+
+    /// <summary>One call, with its retries; tells the circuit whether Northflank answered (a put-off call was never sent).</summary>
+    private async Task<Answer> SendAsync(Call call, CancellationToken ct)
+    {
+        var pipeline = call.Idempotent ? retrying : ResiliencePipeline.Empty;
+        Interlocked.Increment(ref activeCalls);
+        Touch();
+        try
+        {
+            var answer = await pipeline.ExecuteAsync(async token => await SendOnceAsync(call, token), ct);
+            circuit?.Answered();
+            return answer;
+        }
+        catch (NorthflankApiException e) when (e.ErrorId != NorthflankApiException.DeferredErrorId)
+        {
+            if (e.IsOutage)
+            {
+                circuit?.Failed();
+            }
+            else
+            {
+                circuit?.Answered();
+            }
+
+            throw;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref activeCalls);
+            Touch();
+        }
+    }
+
+    private void Touch() => Interlocked.Exchange(ref lastActivityTicks, time.GetUtcNow().UtcTicks);
+
+    /// <summary>One HTTP attempt: budget, request, telemetry, error mapping.</summary>
+    private async ValueTask<Answer> SendOnceAsync(Call call, CancellationToken ct)
+    {
+        var waited = await Budget.AcquireAsync(call.Priority, options.MaxBudgetWait, ct);
+        circuit?.Attempted();
+        var method = call.Method.ToString().ToUpperInvariant();
+
+        using var activity = NorthflankTelemetry.ActivitySource.StartActivity(NorthflankTelemetry.RequestActivityName, ActivityKind.Client);
+        activity?.SetTag("northflank.endpoint", call.Route);
+        activity?.SetTag("http.request.method", method);
+        activity?.SetTag("northflank.budget.wait_ms", waited.TotalMilliseconds);
+
+        if (call.Method != Method.Get)
+        {
+            // Last moment before sending: the budget wait above may have been long.
+            beforeWrite?.Invoke();
+        }
+
+        using var timeout = new CancellationTokenSource(options.RequestTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
+        var started = time.GetTimestamp();
+        RestResponse? response = null;
+        Exception? failure = null;
+        try
+        {
+            response = await rest.ExecuteAsync(BuildRequest(call), linked.Token);
+        }
+        catch (OperationCanceledException ex)
+        {
+            failure = ex;
+        }
+
+        var elapsed = time.GetElapsedTime(started);
+        ct.ThrowIfCancellationRequested();
+
+        var (statusTag, error) = Classify(call, method, timeout.IsCancellationRequested, response, failure);
+        NorthflankTelemetry.Requests.Add(
+            1,
+            new KeyValuePair<string, object?>("endpoint", call.Route),
+            new KeyValuePair<string, object?>("method", method),
+            new KeyValuePair<string, object?>("status", statusTag));
+        NorthflankTelemetry.RequestDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("endpoint", call.Route));
+        activity?.SetTag("http.response.status_code", statusTag);
+        logger.LogDebug(
+            "Northflank {Method} {Endpoint} -> {Status} in {DurationMs:0} ms (budget wait {WaitMs:0} ms)",
+            method, call.Route, statusTag, elapsed.TotalMilliseconds, waited.TotalMilliseconds);
+
+        if (error is not null)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, statusTag);
+            throw error;
+        }
+
+        return new Answer(response!.StatusCode, response.Content);
+    }
+
+    /// <summary>What the attempt came to: its status tag for metrics, and the error to throw (none on success).</summary>
+    private (string StatusTag, NorthflankApiException? Error) Classify(Call call, string method, bool timedOut, RestResponse? response, Exception? failure)
+    {
+        if (timedOut || response?.ResponseStatus == ResponseStatus.TimedOut)
+        {
+            return ("timeout", new NorthflankApiException(
+                null, $"Northflank did not answer {method} {call.Route} within {options.RequestTimeout.TotalSeconds:0.#} s.", inner: failure));
+        }
+
+        if (response is null || response.StatusCode == 0)
+        {
+            var cause = response?.ErrorException ?? failure;
+            return ("error", new NorthflankApiException(
+                null, $"No answer from Northflank for {method} {call.Route}: {cause?.GetType().Name ?? "no response"}.", inner: cause));
+        }
+
+        var statusTag = ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
+        ApplyRateLimitHeaders(response);
+        if (response.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            NorthflankTelemetry.Throttled.Add(1);
+            // Paused (at most the budget's longest pause): this caller, like the others, is told when it will be served.
+            Budget.PauseFor(RetryAfter(response) ?? options.ThrottlePauseWithoutRetryAfter);
+            var deferred = Budget.Defer(call.Priority);
+            return (statusTag, MapError(response, deferred.RetryAfter, deferred.ServedAt));
+        }
+
+        var answered = response.IsSuccessStatusCode || (call.NotFoundIsAnswer && response.StatusCode == HttpStatusCode.NotFound);
+        return (statusTag, answered ? null : MapError(response, null, null));
+    }
+
+    private static RestRequest BuildRequest(Call call)
+    {
+        var request = new RestRequest(call.Route, call.Method);
+        foreach (var (name, value) in call.Segments)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(value, name);
+            request.AddUrlSegment(name, value);
+        }
+
+        foreach (var (name, value) in call.Query)
+        {
+            request.AddQueryParameter(name, value);
+        }
+
+        if (call.Body is not null)
+        {
+            request.AddStringBody(JsonSerializer.Serialize(call.Body, call.BodyType ?? call.Body.GetType(), NorthflankJson.Options), ContentType.Json);
+        }
+
+        return request;
+    }
+}

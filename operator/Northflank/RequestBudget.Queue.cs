@@ -1,0 +1,186 @@
+namespace SandboxOperator.Northflank;
+
+/// <summary>The budget's waiting callers: the priority queues, the one timer that serves them, and their deadlines.</summary>
+public sealed partial class RequestBudget
+{
+    private void OnTimer()
+    {
+        List<Waiter>? ready;
+        List<(Waiter Waiter, NorthflankApiException Error)>? expired;
+        lock (gate)
+        {
+            if (disposed)
+            {
+                return;
+            }
+
+            var now = time.GetUtcNow();
+            Refill(now);
+            ready = Dispatch(now);
+            expired = ExpireLocked(now);
+            Schedule(now);
+        }
+
+        Complete(ready);
+        foreach (var (waiter, error) in expired ?? [])
+        {
+            waiter.Completion.TrySetException(error);
+        }
+    }
+
+    /// <summary>
+    /// Takes the waiters whose bounded wait ran out unserved (a pause or more urgent callers came in after they queued)
+    /// out of the queue, each with when it would be served instead.
+    /// </summary>
+    private List<(Waiter, NorthflankApiException)>? ExpireLocked(DateTimeOffset now)
+    {
+        List<(Waiter, NorthflankApiException)>? expired = null;
+        for (var index = 0; index < queues.Length; index++)
+        {
+            var node = queues[index].First;
+            while (node is not null)
+            {
+                var next = node.Next;
+                if (node.Value.Deadline is { } deadline && deadline <= now)
+                {
+                    queues[index].Remove(node);
+                    (expired ??= []).Add((node.Value, DeferLocked(now, index, node.Value.Caller)));
+                }
+
+                node = next;
+            }
+        }
+
+        return expired;
+    }
+
+    private async ValueTask<TimeSpan> WaitAsync(Waiter waiter, CancellationToken ct)
+    {
+        await using var registration = ct.UnsafeRegister(
+            static (state, token) =>
+            {
+                var (budget, w) = ((RequestBudget, Waiter))state!;
+                budget.Cancel(w, token);
+            },
+            (this, waiter));
+        return await waiter.Completion.Task;
+    }
+
+    private void Cancel(Waiter waiter, CancellationToken token)
+    {
+        bool removed;
+        lock (gate)
+        {
+            removed = waiter.Node?.List is not null;
+            if (removed)
+            {
+                waiter.Node!.List!.Remove(waiter.Node);
+                Schedule(time.GetUtcNow());
+            }
+        }
+
+        if (removed)
+        {
+            waiter.Completion.TrySetCanceled(token);
+        }
+    }
+
+    private bool HasWaitersAtOrAbove(int index)
+    {
+        for (var i = 0; i <= index; i++)
+        {
+            if (queues[i].Count > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Hands out what the bucket holds to the waiters, most urgent first. Completion happens outside the lock.</summary>
+    private List<Waiter>? Dispatch(DateTimeOffset now)
+    {
+        List<Waiter>? ready = null;
+        foreach (var queue in queues)
+        {
+            while (queue.First is { } node && TryTake(now))
+            {
+                queue.RemoveFirst();
+                granted++;
+                node.Value.WaitedFor = now - node.Value.EnqueuedAt;
+                (ready ??= []).Add(node.Value);
+            }
+        }
+
+        return ready;
+    }
+
+    /// <summary>Wakes at the next grant or the earliest deadline of a bounded waiter, whichever is first.</summary>
+    private void Schedule(DateTimeOffset now)
+    {
+        if (disposed)
+        {
+            return;
+        }
+
+        if (!queues.Any(q => q.Count > 0))
+        {
+            timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        // Credit is counted from refilledUntil, which a pause can put in the future.
+        var start = refilledUntil > now ? refilledUntil : now;
+        var factor = account.RefillFactor(now, intervalTicks);
+        var creditDue = factor > 0
+            ? start + TimeSpan.FromTicks((long)Math.Ceiling(Math.Max(0, intervalTicks - creditTicks) / factor))
+            : account.ResetAt;
+        var wake = pausedUntil > creditDue ? pausedUntil : creditDue;
+        foreach (var waiter in queues.SelectMany(q => q))
+        {
+            if (waiter.Deadline is { } deadline && deadline < wake)
+            {
+                wake = deadline;
+            }
+        }
+
+        var due = wake - now;
+        timer.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+    }
+
+    private void Complete(List<Waiter>? ready)
+    {
+        if (ready is null)
+        {
+            return;
+        }
+
+        foreach (var waiter in ready)
+        {
+            if (waiter.Completion.TrySetResult(waiter.WaitedFor))
+            {
+                Record(waiter.Priority, waiter.WaitedFor);
+            }
+        }
+    }
+
+    private sealed class Waiter(RequestPriority priority, DateTimeOffset enqueuedAt, DateTimeOffset? deadline, string? caller)
+    {
+        /// <summary>Whom it waits for (see <see cref="BudgetCaller"/>): its place in line if its wait runs out.</summary>
+        public string? Caller { get; } = caller;
+
+        public RequestPriority Priority { get; } = priority;
+
+        public DateTimeOffset EnqueuedAt { get; } = enqueuedAt;
+
+        /// <summary>A bounded waiter not served by then leaves the queue with a throttled error.</summary>
+        public DateTimeOffset? Deadline { get; } = deadline;
+
+        public TaskCompletionSource<TimeSpan> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public LinkedListNode<Waiter>? Node { get; set; }
+
+        public TimeSpan WaitedFor { get; set; }
+    }
+}

@@ -1,0 +1,28 @@
+namespace SandboxOperator.Northflank;
+
+/// <summary>
+/// One holder's use of a token (see <see cref="INorthflankApiFactory.Use"/>): the token's client, its share of the
+/// workers, and its circuit. Callers are named by an id the factory's wake callback understands (a Sandbox's
+/// namespace/name), so a caller sent away can be woken when its token can serve it.
+/// </summary>
+public sealed class TokenUse(INorthflankApi api, TokenCircuit? circuit, TokenLanes lanes, string fingerprint)
+{
+    public INorthflankApi Api { get; } = api;
+
+    /// <summary>The token's fingerprint: safe to show.</summary>
+    public string Fingerprint { get; } = fingerprint;
+
+    /// <summary>Takes one of the token's worker slots; false when the token holds its share (the caller is parked and woken).</summary>
+    public bool TryEnter(string caller) => lanes.TryEnter(Fingerprint, caller);
+
+    /// <summary>Gives back the slot <see cref="TryEnter"/> took.</summary>
+    public void Exit() => lanes.Exit(Fingerprint);
+
+    /// <summary>
+    /// After a failure for want of an answer: wake <paramref name="caller"/> as soon as Northflank answers the token again.
+    /// False when nothing will (no circuit, or it closed already): then the caller backs off as usual.
+    /// </summary>
+    public bool WakeOnRecovery(string caller) => circuit?.WakeOnRecovery(caller) ?? false;
+
+    public override string ToString() => $"token-use:{Fingerprint}";
+}

@@ -1,0 +1,115 @@
+using Microsoft.Extensions.Time.Testing;
+using SandboxOperator.Northflank;
+
+namespace UnitTests.Northflank;
+
+/// <summary>Each token's share of the workers: never all of them, fair between tokens, parked callers woken in order.</summary>
+[TestFixture]
+public sealed class TokenLanesTests
+{
+    private FakeTimeProvider time = null!;
+    private List<string> woken = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        time = new FakeTimeProvider();
+        woken = [];
+    }
+
+    [Test]
+    public void ATokenAloneHoldsAllButOneWorkerSoAnotherTokenCanAlwaysGetIn()
+    {
+        var lanes = Lanes(4);
+
+        var entered = Enumerable.Range(0, 4).Select(i => lanes.TryEnter("a", $"ns/a{i}")).ToList();
+
+        Assert.That(entered, Is.EqualTo(new[] { true, true, true, false }));
+        Assert.That(lanes.TryEnter("b", "ns/b0"), Is.True, "the worker left free takes the other token's Sandbox");
+    }
+
+    [Test]
+    public void WithTwoTokensEachGetsHalfAndAParkedCallerIsWokenWithASlotHeldForIt()
+    {
+        var lanes = Lanes(4);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.That(lanes.TryEnter("a", $"ns/a{i}"), Is.True);
+        }
+
+        Assert.That(lanes.TryEnter("b", "ns/b0"), Is.True);
+        Assert.That(lanes.Share("a"), Is.EqualTo(2));
+        Assert.That(lanes.TryEnter("a", "ns/a3"), Is.False, "a holds more than its share while b works");
+
+        lanes.Exit("a");
+        Assert.That(woken, Is.Empty, "a still holds its share (2)");
+        lanes.Exit("a");
+        Assert.That(woken, Is.EqualTo(new[] { "ns/a3" }));
+
+        Assert.That(lanes.TryEnter("a", "ns/a4"), Is.False, "the freed slot is held for the woken caller, not taken by a newcomer");
+        Assert.That(lanes.TryEnter("a", "ns/a3"), Is.True);
+    }
+
+    [Test]
+    public void ParkedCallersAreWokenFirstComeFirstServed()
+    {
+        var lanes = Lanes(2);
+        Assert.That(lanes.TryEnter("a", "ns/1"), Is.True);
+        Assert.That(lanes.TryEnter("a", "ns/2"), Is.False);
+        Assert.That(lanes.TryEnter("a", "ns/3"), Is.False);
+        Assert.That(lanes.TryEnter("a", "ns/2"), Is.False, "asking again keeps its place, not a second one");
+
+        lanes.Exit("a");
+        Assert.That(lanes.TryEnter("a", "ns/2"), Is.True);
+        lanes.Exit("a");
+        lanes.Exit("a");
+
+        Assert.That(woken, Is.EqualTo(new[] { "ns/2", "ns/3" }));
+    }
+
+    [Test]
+    public void ASlotHeldForACallerThatNeverComesGoesToTheNextAfterItsLifetime()
+    {
+        var lanes = Lanes(2);
+        lanes.TryEnter("a", "ns/1");
+        lanes.TryEnter("a", "ns/gone");
+        lanes.TryEnter("a", "ns/3");
+        lanes.Exit("a");
+        Assert.That(woken, Is.EqualTo(new[] { "ns/gone" }));
+
+        time.Advance(TokenLanes.ReservationLifetime);
+        Assert.That(lanes.TryEnter("a", "ns/4"), Is.False);
+
+        Assert.That(woken, Is.EqualTo(new[] { "ns/gone", "ns/3" }));
+        Assert.That(lanes.TryEnter("a", "ns/3"), Is.True);
+    }
+
+    [Test]
+    public void OneWorkerIsEveryonesShareAndAnIdleTokenLeavesNothingBehind()
+    {
+        var lanes = Lanes(1);
+        Assert.That(lanes.TryEnter("a", "ns/1"), Is.True);
+        Assert.That(lanes.Share("b"), Is.EqualTo(1));
+
+        lanes.Exit("a");
+
+        Assert.That(lanes.ActiveTokens, Is.Zero);
+    }
+
+    [Test]
+    public void ManyTokensShareTheWorkersRoundedUpButNeverAllOfThem()
+    {
+        var lanes = Lanes(8);
+        lanes.TryEnter("a", "ns/a");
+        lanes.TryEnter("b", "ns/b");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(lanes.Share("a"), Is.EqualTo(4), "two tokens: half each");
+            Assert.That(lanes.Share("c"), Is.EqualTo(3), "a third: ceil(8 / 3)");
+            Assert.That(Lanes(3).Share("x"), Is.EqualTo(2), "alone: all but one");
+        });
+    }
+
+    private TokenLanes Lanes(int slots) => new(slots, time, woken.Add);
+}
