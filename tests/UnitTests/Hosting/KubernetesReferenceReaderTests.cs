@@ -8,7 +8,7 @@ using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Configs;
 using SandboxOperator.Controllers.Sandboxes;
 using SandboxOperator.Hosting;
-using SandboxFactory = UnitTests.Reconciler.SandboxFactory;
+using SandboxFactory = UnitTests.Controllers.Sandboxes.SandboxFactory;
 
 namespace UnitTests.Hosting;
 

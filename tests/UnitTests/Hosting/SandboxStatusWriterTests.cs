@@ -5,7 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Hosting;
 using UnitTests.Northflank;
-using UnitTests.Reconciler;
+using UnitTests.Controllers.Sandboxes;
 
 namespace UnitTests.Hosting;
 

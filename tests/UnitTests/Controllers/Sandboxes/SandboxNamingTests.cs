@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Sandboxes;
 
-namespace UnitTests.Reconciler;
+namespace UnitTests.Controllers.Sandboxes;
 
 public class SandboxNamingTests
 {

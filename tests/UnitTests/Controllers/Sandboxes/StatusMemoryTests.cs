@@ -1,7 +1,7 @@
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Sandboxes;
 
-namespace UnitTests.Reconciler;
+namespace UnitTests.Controllers.Sandboxes;
 
 public class StatusMemoryTests
 {

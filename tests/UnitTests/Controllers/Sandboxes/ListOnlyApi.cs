@@ -1,6 +1,6 @@
 using SandboxOperator.Northflank;
 
-namespace UnitTests.Reconciler;
+namespace UnitTests.Controllers.Sandboxes;
 
 /// <summary>A Northflank API that can only list services: counts list calls per project and can hold them.</summary>
 internal sealed class ListOnlyApi : INorthflankApi

@@ -3,7 +3,7 @@ using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Sandboxes;
 using SandboxOperator.Northflank;
 
-namespace UnitTests.Reconciler;
+namespace UnitTests.Controllers.Sandboxes;
 
 public class OwnershipMarkerTests
 {

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using SandboxOperator.Controllers.Sandboxes;
 using SandboxOperator.Northflank;
 
-namespace UnitTests.Reconciler;
+namespace UnitTests.Controllers.Sandboxes;
 
 public class ServiceListCacheTests
 {

@@ -1,7 +1,7 @@
 using k8s.Models;
 using SandboxOperator.Api.V1Alpha1;
 
-namespace UnitTests.Reconciler;
+namespace UnitTests.Controllers.Sandboxes;
 
 internal static class SandboxFactory
 {

@@ -3,8 +3,9 @@ using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Common;
 using SandboxOperator.Controllers.Configs;
 using SandboxOperator.Controllers.Sandboxes;
+using UnitTests.Controllers.Sandboxes;
 
-namespace UnitTests.Reconciler;
+namespace UnitTests.Controllers.Configs;
 
 public class AccessResolverTests
 {

@@ -1,6 +1,6 @@
 using SandboxOperator.Controllers.Sandboxes;
 
-namespace UnitTests.Reconciler;
+namespace UnitTests.Controllers.Sandboxes;
 
 public class ImagePathsTests
 {
