@@ -4,8 +4,8 @@ using k8s;
 using Microsoft.Extensions.Time.Testing;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Hosting;
-using UnitTests.Northflank;
 using UnitTests.Controllers.Sandboxes;
+using UnitTests.Northflank;
 
 namespace UnitTests.Hosting;
 
