@@ -49,6 +49,8 @@ public static class Observability
     public static void MapOperatorEndpoints(this WebApplication app)
     {
         var health = app.Services.GetRequiredService<OperatorHealth>();
+        // Observable gauges report from the moment they exist.
+        app.Services.GetRequiredService<SandboxMetrics>();
         app.MapGet("/healthz", () => health.IsLive ? Results.Ok("ok") : Results.StatusCode(503));
         app.MapGet("/readyz", () => health.IsReady ? Results.Ok("ok") : Results.StatusCode(503));
         app.MapPrometheusScrapingEndpoint("/metrics");

@@ -32,19 +32,8 @@ public static class OperatorServices
         var index = AddAccess(services, options);
         AddNorthflank(services, options);
         AddReferences(services);
-        services.AddSingleton<ISandboxStatusWriter, SandboxStatusWriter>();
-        services.AddSingleton<ISandboxEventSink, SandboxEventSink>();
-        services.AddSingleton<CredentialMemory>();
-        services.AddSingleton<ServiceListCache>();
-        services.AddSingleton<ProgressWatch>();
-        services.AddSingleton<NorthflankObserver>();
-        services.AddSingleton<SandboxAdmission>();
-        services.AddSingleton<InputResolver>();
         services.AddSingleton<ConfigChecker>();
-        services.AddSingleton<IOrphanReporter, OrphanReporting>();
-        services.AddSingleton<OrphanCollector>();
-        services.AddSingleton<SandboxReconciler>();
-        services.AddSingleton<SandboxCleanup>();
+        AddSandboxReconciler(services);
         AddControllers(services, options, index);
         return services;
     }
@@ -80,6 +69,23 @@ public static class OperatorServices
             factory.Evicted += sp.GetRequiredService<ServiceListCache>().Forget;
             return factory;
         });
+    }
+
+    /// <summary>The Sandbox reconciler and what it is made of; the gauges read its memory and the orphan collector.</summary>
+    private static void AddSandboxReconciler(IServiceCollection services)
+    {
+        services.AddSingleton<ISandboxWriter, SandboxWriter>();
+        services.AddSingleton<SandboxMemory>();
+        services.AddSingleton<ServiceListCache>();
+        services.AddSingleton<ProgressWatch>();
+        services.AddSingleton<SandboxAdmission>();
+        services.AddSingleton<InputResolver>();
+        services.AddSingleton<IOrphanReporter, OrphanReporting>();
+        services.AddSingleton<OrphanCollector>();
+        services.AddSingleton<SandboxConnector>();
+        services.AddSingleton<SandboxExecutor>();
+        services.AddSingleton<SandboxReconciler>();
+        services.AddSingleton(sp => new SandboxMetrics(sp.GetRequiredService<SandboxMemory>().ReadyReasons, () => sp.GetRequiredService<OrphanCollector>().Count));
     }
 
     /// <summary>Referenced Secrets and ConfigMaps, read on demand and kept while their metadata watch shows them unchanged.</summary>

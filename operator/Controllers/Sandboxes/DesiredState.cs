@@ -57,6 +57,9 @@ public sealed record DesiredState(
         return new DesiredState(inputs.ProjectId, serviceName, service, volume, paused, expiresAt, expired, Fingerprint(service, inputs), NorthflankExpiryOf(sandbox, expiresAt));
     }
 
+    /// <summary>Where on Northflank the spec is applied.</summary>
+    public SandboxTarget Target => new(ProjectId, ServiceName, Volume?.Name);
+
     /// <summary>The create body: the settings, the name, and Northflank's own expiry when there is one.</summary>
     public CreateServiceRequest CreateRequest(DateTimeOffset now) => new(Service)
     {

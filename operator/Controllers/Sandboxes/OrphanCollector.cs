@@ -32,7 +32,6 @@ public sealed class OrphanCollector
         this.options = options;
         this.time = time;
         lists.Listed += Inspect;
-        SandboxOperator.Telemetry.SandboxTelemetry.CountOrphansWith(() => orphans.Count);
     }
 
     /// <summary>Orphans found and not yet gone.</summary>

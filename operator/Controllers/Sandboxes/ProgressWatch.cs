@@ -9,35 +9,33 @@ namespace SandboxOperator.Controllers.Sandboxes;
 /// each project's shared service list, and wakes exactly those whose service changed: one list call per project
 /// and poll interval, and one reconcile per change, however many Sandboxes are waiting. Without it every waiting
 /// Sandbox would have to be re-queued on its own each poll interval, which costs a reconcile each even when the
-/// list shows nothing new (a thousand a second with a thousand Sandboxes deploying).
+/// list shows nothing new (a thousand a second with a thousand Sandboxes deploying). What each Sandbox waits for is
+/// kept in its <see cref="SandboxRecord"/>.
 /// </summary>
-public sealed class ProgressWatch(ServiceListCache lists, ReconcilerOptions options, TimeProvider time)
+public sealed class ProgressWatch(SandboxMemory memory, ServiceListCache lists, ReconcilerOptions options, TimeProvider time)
 {
-    private readonly ConcurrentDictionary<string, Waiter> waiting = new();
     private readonly ConcurrentDictionary<(string Token, string Project), byte> polling = new();
 
-    public int Count => waiting.Count;
+    public int Count => memory.Waiting().Count();
 
     /// <summary>
     /// Wakes <paramref name="sandbox"/> on the first list, started after this call, for which
     /// <paramref name="wakeWhen"/> holds (it gets the service as listed, or null when it is not listed).
     /// </summary>
-    public void Wait(Sandbox sandbox, INorthflankApi api, NorthflankToken token, string projectId, string serviceId, Func<ServiceSummary?, bool> wakeWhen) =>
-        waiting[SandboxKey.Of(sandbox)] = new Waiter(
-            SandboxKey.Of(sandbox), sandbox.Metadata.NamespaceProperty, sandbox.Metadata.Name, api, token, projectId, serviceId, wakeWhen, time.GetUtcNow());
+    public void Wait(SandboxRecord record, Sandbox sandbox, INorthflankApi api, NorthflankToken token, SandboxTarget target, Func<ServiceSummary?, bool> wakeWhen) =>
+        record.Waiter = new ProgressWaiter(
+            sandbox.Metadata.NamespaceProperty, sandbox.Metadata.Name, api, token, target.ProjectId, target.ServiceName, wakeWhen, time.GetUtcNow());
 
     /// <summary>
     /// Wakes <paramref name="sandbox"/> when its service's deployment state differs from <paramref name="seen"/>, or
     /// the service is gone. After a write it also wakes on a settled state (COMPLETED or FAILED) equal to the one the
     /// write answered: that answer may predate the deployment the write started, and only a new look can tell.
     /// </summary>
-    public void WaitForChange(Sandbox sandbox, INorthflankApi api, NorthflankToken token, string projectId, string serviceId, ServiceStatus? seen, bool afterWrite) =>
-        Wait(sandbox, api, token, projectId, serviceId, listed => listed is null || listed.Status != seen || (afterWrite && Settled(listed.Status)));
+    public void WaitForChange(SandboxRecord record, Sandbox sandbox, INorthflankApi api, NorthflankToken token, SandboxTarget target, ServiceStatus? seen, bool afterWrite) =>
+        Wait(record, sandbox, api, token, target, listed => listed is null || listed.Status != seen || (afterWrite && Settled(listed.Status)));
 
     private static bool Settled(ServiceStatus? status) =>
         status?.Deployment?.Status is DeploymentStates.Completed or DeploymentStates.Failed;
-
-    public void Stop(Sandbox sandbox) => waiting.TryRemove(SandboxKey.Of(sandbox), out _);
 
     /// <summary>Lists every project that has a waiting Sandbox once per poll interval, and wakes those it concerns.</summary>
     public async Task RunAsync(Action<string, string> wake, CancellationToken ct)
@@ -57,7 +55,7 @@ public sealed class ProgressWatch(ServiceListCache lists, ReconcilerOptions opti
     {
         var started = time.GetUtcNow();
         var rounds = new List<Task>();
-        foreach (var group in waiting.Values.GroupBy(w => (w.Token.Fingerprint, w.ProjectId)))
+        foreach (var group in memory.Waiting().GroupBy(w => (w.Waiter.Token.Fingerprint, w.Waiter.ProjectId)))
         {
             if (!polling.TryAdd(group.Key, 0))
             {
@@ -83,9 +81,9 @@ public sealed class ProgressWatch(ServiceListCache lists, ReconcilerOptions opti
         return Task.WhenAll(rounds);
     }
 
-    private async Task PollProjectAsync(IReadOnlyList<Waiter> group, DateTimeOffset started, Action<string, string> wake, CancellationToken ct)
+    private async Task PollProjectAsync(IReadOnlyList<(SandboxRecord Record, ProgressWaiter Waiter)> group, DateTimeOffset started, Action<string, string> wake, CancellationToken ct)
     {
-        var first = group[0];
+        var first = group[0].Waiter;
         IReadOnlyDictionary<string, ServiceSummary> services;
         try
         {
@@ -95,10 +93,9 @@ public sealed class ProgressWatch(ServiceListCache lists, ReconcilerOptions opti
         {
             // The project cannot be listed at all (gone, or the token lost access): no later round would tell more, so
             // each waiting Sandbox's reconcile decides now (it reports the failure, or lets a deleting Sandbox go).
-            foreach (var waiter in group)
+            foreach (var (record, waiter) in group)
             {
-                waiting.TryRemove(new KeyValuePair<string, Waiter>(waiter.Key, waiter));
-                wake(waiter.Namespace, waiter.Name);
+                Wake(record, waiter, wake);
             }
 
             return;
@@ -114,21 +111,22 @@ public sealed class ProgressWatch(ServiceListCache lists, ReconcilerOptions opti
             return;
         }
 
-        foreach (var waiter in group)
+        foreach (var (record, waiter) in group)
         {
             // A waiter newer than the list may already have seen more than it shows.
-            if (waiter.Since > started || !waiter.WakeWhen(services.GetValueOrDefault(waiter.ServiceId)))
+            if (waiter.Since <= started && waiter.WakeWhen(services.GetValueOrDefault(waiter.ServiceId)))
             {
-                continue;
+                Wake(record, waiter, wake);
             }
-
-            // Only the waiter this list judged: one registered meanwhile by a newer reconcile stays.
-            waiting.TryRemove(new KeyValuePair<string, Waiter>(waiter.Key, waiter));
-            wake(waiter.Namespace, waiter.Name);
         }
     }
 
-    private sealed record Waiter(
-        string Key, string Namespace, string Name, INorthflankApi Api, NorthflankToken Token, string ProjectId, string ServiceId,
-        Func<ServiceSummary?, bool> WakeWhen, DateTimeOffset Since);
+    /// <summary>Wakes only the waiter this list judged: one registered meanwhile by a newer reconcile stays.</summary>
+    private static void Wake(SandboxRecord record, ProgressWaiter waiter, Action<string, string> wake)
+    {
+        if (record.TryClearWaiter(waiter))
+        {
+            wake(waiter.Namespace, waiter.Name);
+        }
+    }
 }

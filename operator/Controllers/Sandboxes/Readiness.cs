@@ -12,7 +12,7 @@ public static class Readiness
 {
     /// <param name="actions">What this reconcile changed: a change means Northflank is not there yet.</param>
     /// <param name="containers">For a FAILED deployment: what its containers say (their states, never their logs).</param>
-    public static ConditionVerdict Evaluate(DesiredState desired, ServiceDetails? service, IReadOnlyList<NorthflankAction> actions, string? containers = null)
+    public static ConditionVerdict Evaluate(DesiredState desired, ServiceDetails? service, IReadOnlyList<SandboxChange> actions, string? containers = null)
     {
         if (service is null || actions.OfType<ApplyService>().Any(a => a.Create))
         {

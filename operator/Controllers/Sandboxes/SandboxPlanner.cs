@@ -3,124 +3,148 @@ using SandboxOperator.Northflank;
 
 namespace SandboxOperator.Controllers.Sandboxes;
 
-/// <summary>The decision of one reconcile: the actions to take, or why none can be taken (a Synced reason and message).</summary>
-public sealed record ReconcilePlan(IReadOnlyList<NorthflankAction> Actions, (string Reason, string Message)? Refusal = null);
+/// <summary>What to change, or how the reconcile ends without changing anything (<see cref="Outcome"/>).</summary>
+public sealed record SandboxPlan(IReadOnlyList<SandboxChange> Changes, SandboxOutcome? Outcome = null)
+{
+    public static SandboxPlan Ends(SandboxOutcome outcome) => new([], outcome);
+}
 
 /// <summary>
-/// Decides, from the spec and what Northflank holds, what to change: a pure function with no I/O, so every
-/// decision can be tested without HTTP. The service is always applied whole with one create-or-update call, which
-/// keeps the number of calls per change at one however many fields changed. Only a service that carries this Sandbox's
-/// ownership marker (or one it adopted by annotation) is ever changed.
+/// Every decision of a Sandbox's life, from its spec and what Northflank holds: create, update, pause, resume, expire,
+/// and, once it is being deleted, delete and release its finalizer. Pure functions with no I/O, so every decision can
+/// be tested without HTTP. Decisions are taken as soon as they can be: before anything is resolved
+/// (<see cref="Admit"/>), once the inputs are (<see cref="Connected"/>), and once Northflank has been looked at
+/// (<see cref="Plan"/>). Only a service that is the Sandbox's (<see cref="Ownership.Ours"/>) is ever changed or deleted.
 /// </summary>
-public static class SandboxPlanner
+public static partial class SandboxPlanner
 {
-    public static ReconcilePlan Plan(Sandbox sandbox, DesiredState desired, Observation observed, string clusterId)
+    /// <summary>A service still there this long after its DELETE gets the DELETE again.</summary>
+    public static readonly TimeSpan DeleteRetryAfter = TimeSpan.FromMinutes(1);
+
+    /// <summary>What can be decided from the Sandbox alone; null when its inputs must be resolved first.</summary>
+    public static SandboxOutcome? Admit(Sandbox sandbox)
+    {
+        if (sandbox.Metadata.DeletionTimestamp is not null)
+        {
+            return Adoption.DeletionPolicy(sandbox) == DeletionPolicies.Orphan
+                ? new Released { Events = [SandboxEvent.Normal("Orphaned", $"left service {SandboxNaming.ServiceName(sandbox)} on Northflank (deletion policy Orphan)")] }
+                : null;
+        }
+
+        var problems = SpecValidator.Validate(sandbox);
+        return problems.Count > 0 ? Refuse(SyncedReasons.InvalidSpec, string.Join("; ", problems)) : null;
+    }
+
+    /// <summary>What can be decided once the inputs are resolved; null when Northflank must be looked at.</summary>
+    public static SandboxOutcome? Connected(Sandbox sandbox, Connection connection) => connection.State switch
+    {
+        ConnectionState.Refused => Refuse(connection.Reason!, connection.Message!),
+        ConnectionState.NoCredentials when sandbox.Status?.ProjectId is null && sandbox.Status?.ServiceId is null =>
+            new Released(), // Never got as far as Northflank.
+        ConnectionState.NoCredentials => Block(
+            SyncedReasons.CredentialsNotFound, "cannot delete the Northflank service: no config or credentials (restore them, or remove the finalizer to orphan it)"),
+        ConnectionState.ProjectNotAllowed => LetGo(connection.Message!),
+        _ => null,
+    };
+
+    /// <summary>The plan once Northflank has been looked at (a failed look ends in <see cref="SandboxExecutor.Failed"/>).</summary>
+    /// <param name="deleteSentAt">When this Sandbox's DELETE was last sent, if it was.</param>
+    public static SandboxPlan Plan(Sandbox sandbox, Connection connection, Observation observed, DateTimeOffset? deleteSentAt, DateTimeOffset now) =>
+        sandbox.Metadata.DeletionTimestamp is null
+            ? PlanLive(sandbox, connection.Desired!, connection.Target!, observed)
+            : PlanDeletion(connection.Target!, observed, deleteSentAt, now);
+
+    private static SandboxPlan PlanLive(Sandbox sandbox, DesiredState desired, SandboxTarget target, Observation observed)
     {
         if (desired.Expired && sandbox.Spec.Lifecycle?.ShutdownPolicy == ShutdownPolicies.Delete)
         {
-            return new ReconcilePlan([new DeleteExpiredSandbox()]);
+            return new SandboxPlan([new DeleteSandbox()]);
         }
 
-        var actions = new List<NorthflankAction>();
+        if (observed.Owner == Ownership.Foreign)
+        {
+            var (reason, message) = NameConflicts.Service(sandbox, target);
+            return SandboxPlan.Ends(Refuse(reason, message));
+        }
+
+        if (observed.VolumeForeign)
+        {
+            var (reason, message) = NameConflicts.Volume(target);
+            return SandboxPlan.Ends(Refuse(reason, message));
+        }
+
+        var changes = new List<SandboxChange>();
         var service = observed.Service;
         if (service is null)
         {
-            actions.Add(new ApplyService(Create: true, "service does not exist"));
+            changes.Add(new ApplyService(Create: true, "service does not exist"));
         }
-        else
+        else if (WhyUpdate(sandbox, desired, service) is { } why)
         {
-            if (RefuseService(sandbox, desired, service.Description, clusterId) is { } refusal)
-            {
-                return new ReconcilePlan([], refusal);
-            }
-
-            var why = WhyUpdate(sandbox, desired, service);
-            if (why is not null)
-            {
-                actions.Add(new ApplyService(Create: false, why));
-            }
+            changes.Add(new ApplyService(Create: false, why));
         }
 
         if (desired.Volume is not null && observed.Volume is null)
         {
-            actions.Add(new CreateVolume());
-        }
-        else if (desired.Volume is not null && service is not null && !OwnsVolume(sandbox, observed.Volume!, service.Id))
-        {
-            return new ReconcilePlan([], (SyncedReasons.NameConflict, $"a volume named {observed.Volume!.Id} already exists in project {desired.ProjectId} and is not attached to this Sandbox's service"));
+            changes.Add(new CreateVolume());
         }
 
         var paused = service?.ServicePaused == true;
-        if (desired.Paused && !paused)
+        if (desired.Paused != paused)
         {
-            actions.Add(new PauseService());
-        }
-        else if (!desired.Paused && paused)
-        {
-            actions.Add(new ResumeService());
+            changes.Add(desired.Paused ? new PauseService() : new ResumeService());
         }
 
-        return new ReconcilePlan(actions);
-    }
-
-    /// <summary>Null when the service matches the spec; else what differs (spec change or drift on Northflank).</summary>
-    public static string? WhyUpdate(Sandbox sandbox, DesiredState desired, ServiceDetails service)
-    {
-        if (sandbox.Status?.AppliedSpecHash != desired.SpecHash)
-        {
-            return "spec changed";
-        }
-
-        var want = desired.Service;
-        var drift = new List<string>();
-        if (service.Deployment?.External?.ImagePath is { } image && !ImagePaths.Same(image, want.Deployment.External.ImagePath))
-        {
-            drift.Add("image");
-        }
-
-        if (service.Billing?.DeploymentPlan is { } plan && plan != want.Billing.DeploymentPlan)
-        {
-            drift.Add("plan");
-        }
-
-        if (service.ServicePaused == false && service.Deployment is { } deployment && deployment.Instances != want.Deployment.Instances)
-        {
-            drift.Add("instances");
-        }
-
-        if (service.Ports is { } ports && !SamePorts(ports, want.Ports ?? []))
-        {
-            drift.Add("ports");
-        }
-
-        return drift.Count == 0 ? null : $"drift on Northflank ({string.Join(", ", drift)})";
+        return new SandboxPlan(changes);
     }
 
     /// <summary>
-    /// Why the service found under the Sandbox's name may not be changed, or null when it may: it must carry this
-    /// Sandbox's marker, or (when adopted) no marker at all.
+    /// Deletes only a service that is the Sandbox's; lets the Sandbox go once nothing of its is left, or when nothing can
+    /// be (its project is gone, its token refused, the name taken by another's service), saying what may remain.
     /// </summary>
-    public static (string Reason, string Message)? RefuseService(Sandbox sandbox, DesiredState desired, string? description, string clusterId)
-    {
-        if (Adoption.ServiceId(sandbox) is null)
+    private static SandboxPlan PlanDeletion(SandboxTarget target, Observation observed, DateTimeOffset? sentAt, DateTimeOffset now) =>
+        observed.Owner switch
         {
-            return OwnershipMarker.IsOwnedBy(description, sandbox, clusterId) ? null : (SyncedReasons.NameConflict, ServiceConflict(desired));
-        }
+            Ownership.Absent when sentAt is not null => SandboxPlan.Ends(Deleted(target)),
+            Ownership.Absent => SandboxPlan.Ends(new Released()),
+            Ownership.Foreign => SandboxPlan.Ends(new Released
+            {
+                Events = [SandboxEvent.Warn("DeleteRefused", $"service {target.ServiceName} in project {target.ProjectId} does not carry this Sandbox's ownership marker; it was left alone")],
+            }),
+            _ when DeleteDue(sentAt, now) => new SandboxPlan([new DeleteService()]),
+            _ => SandboxPlan.Ends(AwaitingDelete(target)),
+        };
 
-        return Adoption.MayTake(description, sandbox, clusterId)
-            ? null
-            : (SyncedReasons.AdoptionRefused, $"service {desired.ServiceName} in project {desired.ProjectId} carries another Sandbox's or another cluster's ownership marker; it is never adopted");
-    }
+    /// <summary>
+    /// What Northflank's refusal (a 4xx, a project not found, a name taken) means: for a live Sandbox, Synced=False until
+    /// something changes; for a deleting one, letting it go when nothing can be deleted (project gone, token refused),
+    /// else waiting for a change.
+    /// </summary>
+    public static SandboxOutcome Refusal(Sandbox sandbox, SandboxTarget target, ExternalResult result) =>
+        sandbox.Metadata.DeletionTimestamp is null ? Refuse(result.Reason!, result.Message!) : DeletionFailed(target, result);
 
-    public static string ServiceConflict(DesiredState desired) =>
-        $"a service named {desired.ServiceName} already exists in project {desired.ProjectId} and was not created by this Sandbox; " +
-        $"rename the Sandbox, or set annotation {SandboxAnnotations.ExternalName}={desired.ServiceName} to take it over";
+    private static SandboxOutcome DeletionFailed(SandboxTarget target, ExternalResult result) => result.Status switch
+    {
+        ExternalStatus.NotFound => LetGo($"project {target.ProjectId} is not on Northflank any more (deleted?); nothing is left to delete there"),
+        ExternalStatus.Rejected when result.Reason == SyncedReasons.Unauthorized =>
+            LetGo($"Northflank refused the token ({result.Message}); service {target.ServiceName} in project {target.ProjectId} may be left on Northflank"),
+        _ => Block(SyncedReasons.DeleteFailed, $"Northflank refused the delete: {result.Message}"),
+    };
 
-    /// <summary>A volume is this Sandbox's when it is attached to its service, or status recorded it as created.</summary>
-    private static bool OwnsVolume(Sandbox sandbox, VolumeDetails volume, string serviceId) =>
-        OwnershipMarker.IsAttachedTo(volume, serviceId) || sandbox.Status?.VolumeId == volume.Id;
+    /// <summary>Northflank confirmed the service gone: the finalizer goes.</summary>
+    public static Released Deleted(SandboxTarget target) =>
+        new() { Events = [SandboxEvent.Normal("Deleted", $"deleted Northflank service {target.ServiceName}{(target.VolumeName is null ? "" : " and its volume")}")] };
 
-    private static bool SamePorts(IReadOnlyList<ServicePort> actual, IReadOnlyList<PortRequest> wanted) =>
-        actual.Count == wanted.Count && wanted.All(w => actual.Any(a =>
-            a.Name == w.Name && a.InternalPort == w.InternalPort && a.Protocol == w.Protocol && a.Public == (w.Public ?? false)));
+    public static Deleting AwaitingDelete(SandboxTarget target) =>
+        new($"waiting for Northflank to confirm that service {target.ServiceName} in project {target.ProjectId} is deleted");
+
+    /// <summary>Whether a DELETE sent at <paramref name="sentAt"/> and not yet confirmed should be sent again.</summary>
+    public static bool DeleteDue(DateTimeOffset? sentAt, DateTimeOffset now) => sentAt is not { } at || now - at >= DeleteRetryAfter;
+
+    public static Refused Refuse(string reason, string message) => new(reason, message) { Events = [SandboxEvent.Warn(reason, message)] };
+
+    private static Deleting Block(string reason, string message) => new(message, reason) { Events = [SandboxEvent.Warn(reason, message)] };
+
+    /// <summary>Releases the finalizer although nothing could be confirmed: holding the namespace forever helps nobody.</summary>
+    private static Released LetGo(string message) => new() { Events = [SandboxEvent.Warn("DeleteUnconfirmed", message)] };
 }

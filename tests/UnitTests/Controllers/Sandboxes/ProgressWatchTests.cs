@@ -12,6 +12,7 @@ public class ProgressWatchTests
 
     private FakeTimeProvider time = null!;
     private ListOnlyApi api = null!;
+    private SandboxMemory memory = null!;
     private ProgressWatch watch = null!;
     private List<string> woken = null!;
 
@@ -20,14 +21,20 @@ public class ProgressWatchTests
     {
         time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
         api = new ListOnlyApi();
-        watch = new ProgressWatch(new ServiceListCache(time), new ReconcilerOptions(), time);
+        memory = new SandboxMemory(new NoTokens());
+        watch = new ProgressWatch(memory, new ServiceListCache(time), new ReconcilerOptions(), time);
         woken = [];
     }
 
     private Task PollAsync() => watch.PollOnceAsync((ns, name) => { lock (woken) { woken.Add($"{ns}/{name}"); } }, CancellationToken.None);
 
     private void WaitForChange(Sandbox sandbox, string project = "p", ServiceStatus? seen = null, bool afterWrite = false) =>
-        watch.WaitForChange(sandbox, api, Token, project, Id(sandbox), seen ?? Pending, afterWrite);
+        watch.WaitForChange(memory.For(sandbox), sandbox, api, Token, Target(project, Id(sandbox)), seen ?? Pending, afterWrite);
+
+    private static SandboxTarget Target(string project, string service) => new(project, service, null);
+
+    private void WaitFor(Sandbox sandbox, INorthflankApi on, NorthflankToken token, SandboxTarget target, ServiceStatus? seen, bool afterWrite) =>
+        watch.WaitForChange(memory.For(sandbox), sandbox, on, token, target, seen, afterWrite);
 
     private static string Id(Sandbox sandbox) => $"sbx-{sandbox.Metadata.Name}";
 
@@ -85,7 +92,7 @@ public class ProgressWatchTests
     public async Task A_deletion_wakes_only_once_the_service_is_no_longer_listed()
     {
         var sandbox = SandboxFactory.New("deleting");
-        watch.Wait(sandbox, api, Token, "p", Id(sandbox), listed => listed is null);
+        watch.Wait(memory.For(sandbox), sandbox, api, Token, Target("p", Id(sandbox)), listed => listed is null);
         api.Services["p"] = [ListOnlyApi.Service(Id(sandbox), DeploymentStates.Completed)];
         await PollAsync();
         Assert.That(woken, Is.Empty);
@@ -101,12 +108,12 @@ public class ProgressWatchTests
     {
         var held = new ListOnlyApi(held: true);
         var sandbox = SandboxFactory.New("late");
-        watch.WaitForChange(SandboxFactory.New("early"), held, Token, "p", "sbx-early", Pending, afterWrite: true);
+        WaitFor(SandboxFactory.New("early"), held, Token, Target("p", "sbx-early"), Pending, afterWrite: true);
         var round = PollAsync();
 
         // Registered while the round's list is under way: that list may predate what this reconcile saw.
         time.Advance(TimeSpan.FromMilliseconds(10));
-        watch.WaitForChange(sandbox, held, Token, "p", Id(sandbox), Pending, afterWrite: true);
+        WaitFor(sandbox, held, Token, Target("p", Id(sandbox)), Pending, afterWrite: true);
         held.Release();
         await round;
 
@@ -125,7 +132,7 @@ public class ProgressWatchTests
         WaitForChange(SandboxFactory.New("b1"), project: "b");
         var stopped = SandboxFactory.New("c1");
         WaitForChange(stopped, project: "c");
-        watch.Stop(stopped);
+        memory.Forget(stopped);
 
         await PollAsync();
 
@@ -137,7 +144,7 @@ public class ProgressWatchTests
     {
         var slow = new ListOnlyApi(held: true);
         var stuck = SandboxFactory.New("stuck");
-        watch.WaitForChange(stuck, slow, new NorthflankToken("token-slow"), "slow", Id(stuck), Pending, afterWrite: false);
+        WaitFor(stuck, slow, new NorthflankToken("token-slow"), Target("slow", Id(stuck)), Pending, afterWrite: false);
         WaitForChange(SandboxFactory.New("quick"), project: "fast");
 
         var first = PollAsync();
@@ -159,7 +166,7 @@ public class ProgressWatchTests
     public async Task A_failed_list_wakes_nobody_and_is_tried_again_next_round()
     {
         var failing = new ListOnlyApi { ListFailure = new NorthflankApiException(System.Net.HttpStatusCode.BadGateway, "bad gateway") };
-        watch.WaitForChange(SandboxFactory.New("s"), failing, Token, "p", "sbx-s", Pending, afterWrite: false);
+        WaitFor(SandboxFactory.New("s"), failing, Token, Target("p", "sbx-s"), Pending, afterWrite: false);
 
         await PollAsync();
         time.Advance(TimeSpan.FromSeconds(1));
@@ -179,5 +186,17 @@ public class ProgressWatchTests
         await PollAsync();
 
         Assert.That(api.Calls, Is.Empty);
+    }
+}
+
+/// <summary>The progress watch uses the tokens it is given; nothing here hands one out.</summary>
+internal sealed class NoTokens : INorthflankApiFactory
+{
+    public INorthflankApi ForToken(NorthflankToken token) => throw new NotSupportedException();
+
+    public TokenUse Use(string holder, NorthflankToken token) => throw new NotSupportedException();
+
+    public void Release(string holder)
+    {
     }
 }

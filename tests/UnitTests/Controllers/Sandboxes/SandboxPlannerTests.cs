@@ -24,6 +24,16 @@ public class SandboxPlannerTests
         Ports = (desired.Service.Ports ?? []).Select(p => new ServicePort { Name = p.Name, InternalPort = p.InternalPort, Protocol = p.Protocol, Public = p.Public ?? false }).ToList(),
     };
 
+    private static SandboxPlan Plan(Sandbox sandbox, Observation observed, DesiredState? desired = null)
+    {
+        desired ??= Desired(sandbox);
+        var connection = new Connection(ConnectionState.Connected) { Desired = desired, Target = desired.Target };
+        return SandboxPlanner.Plan(sandbox, connection, observed, deleteSentAt: null, Now);
+    }
+
+    private static Observation Ours(ServiceDetails? service, VolumeDetails? volume = null) =>
+        new(service, volume) { Owner = service is null ? Ownership.Absent : Ownership.Ours };
+
     private static Sandbox Applied(Sandbox sandbox)
     {
         sandbox.Status = new SandboxStatus { AppliedSpecHash = Desired(sandbox).SpecHash, ServiceId = Desired(sandbox).ServiceName };
@@ -35,9 +45,9 @@ public class SandboxPlannerTests
     {
         var sandbox = SandboxFactory.New(configure: s => s.Volume = new SandboxVolume { SizeMB = 2048, MountPath = "/work" });
 
-        var plan = SandboxPlanner.Plan(sandbox, Desired(sandbox), new Observation(null, null), Cluster);
+        var plan = Plan(sandbox, Ours(null, null));
 
-        Assert.That(plan.Actions, Is.EqualTo(new NorthflankAction[] { new ApplyService(true, "service does not exist"), new CreateVolume() }));
+        Assert.That(plan.Changes, Is.EqualTo(new SandboxChange[] { new ApplyService(true, "service does not exist"), new CreateVolume() }));
     }
 
     [Test]
@@ -46,10 +56,10 @@ public class SandboxPlannerTests
         var sandbox = Applied(SandboxFactory.New(configure: s => s.Ports = [new SandboxPort { Name = "web", Port = 80, Public = true }]));
         var desired = Desired(sandbox);
 
-        var plan = SandboxPlanner.Plan(sandbox, desired, new Observation(ServiceFor(desired), null), Cluster);
+        var plan = Plan(sandbox, Ours(ServiceFor(desired), null), desired);
 
-        Assert.That(plan.Actions, Is.Empty);
-        Assert.That(plan.Refusal, Is.Null);
+        Assert.That(plan.Changes, Is.Empty);
+        Assert.That(plan.Outcome, Is.Null);
     }
 
     [Test]
@@ -60,9 +70,9 @@ public class SandboxPlannerTests
         sandbox.Spec.Image = "python:3.13-slim";
         sandbox.Spec.Plan = "nf-compute-50";
 
-        var plan = SandboxPlanner.Plan(sandbox, Desired(sandbox), new Observation(observed, null), Cluster);
+        var plan = Plan(sandbox, Ours(observed, null));
 
-        Assert.That(plan.Actions, Is.EqualTo(new NorthflankAction[] { new ApplyService(false, "spec changed") }));
+        Assert.That(plan.Changes, Is.EqualTo(new SandboxChange[] { new ApplyService(false, "spec changed") }));
     }
 
     [Test]
@@ -72,9 +82,9 @@ public class SandboxPlannerTests
         var desired = Desired(sandbox);
         var drifted = ServiceFor(desired) with { Deployment = new ServiceDeployment { Instances = 1, External = new ExternalImage { ImagePath = "nginx" } } };
 
-        var plan = SandboxPlanner.Plan(sandbox, desired, new Observation(drifted, null), Cluster);
+        var plan = Plan(sandbox, Ours(drifted, null), desired);
 
-        Assert.That(plan.Actions.OfType<ApplyService>().Single().Why, Does.Contain("image"));
+        Assert.That(plan.Changes.OfType<ApplyService>().Single().Why, Does.Contain("image"));
     }
 
     [Test]
@@ -87,9 +97,9 @@ public class SandboxPlannerTests
             Deployment = new ServiceDeployment { Instances = 1, External = new ExternalImage { ImagePath = "acme/agent:1.4", RegistryProvider = "github" } },
         };
 
-        var plan = SandboxPlanner.Plan(sandbox, desired, new Observation(asGetAnswersIt, null) { Full = true }, Cluster);
+        var plan = Plan(sandbox, Ours(asGetAnswersIt, null) with { Full = true }, desired);
 
-        Assert.That(plan.Actions, Is.Empty);
+        Assert.That(plan.Changes, Is.Empty);
     }
 
     [Test]
@@ -100,11 +110,11 @@ public class SandboxPlannerTests
         var desired = Desired(sandbox);
         var detached = new VolumeDetails { Id = desired.Volume!.Name, Name = desired.Volume.Name, AttachedObjects = [] };
 
-        var plan = SandboxPlanner.Plan(sandbox, desired, new Observation(ServiceFor(desired), detached), Cluster);
+        var plan = Plan(sandbox, Ours(ServiceFor(desired), detached) with { VolumeForeign = true }, desired);
 
-        Assert.That(plan.Actions, Is.Empty);
-        Assert.That(plan.Refusal?.Reason, Is.EqualTo(SyncedReasons.NameConflict));
-        Assert.That(plan.Refusal?.Message, Does.Contain("volume").And.Contain("not attached"));
+        Assert.That(plan.Changes, Is.Empty);
+        Assert.That((plan.Outcome as Refused)?.Reason, Is.EqualTo(SyncedReasons.NameConflict));
+        Assert.That((plan.Outcome as Refused)?.Message, Does.Contain("volume").And.Contain("not attached"));
     }
 
     [Test]
@@ -114,11 +124,11 @@ public class SandboxPlannerTests
         var desired = Desired(sandbox);
         var foreign = ServiceFor(desired) with { Description = "A service someone made by hand" };
 
-        var plan = SandboxPlanner.Plan(sandbox, desired, new Observation(foreign, null), Cluster);
+        var plan = Plan(sandbox, Ours(foreign, null) with { Owner = Ownership.Foreign }, desired);
 
-        Assert.That(plan.Actions, Is.Empty);
-        Assert.That(plan.Refusal?.Reason, Is.EqualTo(SyncedReasons.NameConflict));
-        Assert.That(plan.Refusal?.Message, Does.Contain("not created by this Sandbox").And.Contain(SandboxAnnotations.ExternalName));
+        Assert.That(plan.Changes, Is.Empty);
+        Assert.That((plan.Outcome as Refused)?.Reason, Is.EqualTo(SyncedReasons.NameConflict));
+        Assert.That((plan.Outcome as Refused)?.Message, Does.Contain("not created by this Sandbox").And.Contain(SandboxAnnotations.ExternalName));
     }
 
     [Test]
@@ -129,10 +139,10 @@ public class SandboxPlannerTests
         var desired = Desired(sandbox);
         var legacy = ServiceFor(desired) with { Description = null };
 
-        var plan = SandboxPlanner.Plan(sandbox, desired, new Observation(legacy, null), Cluster);
+        var plan = Plan(sandbox, Ours(legacy, null), desired);
 
-        Assert.That(plan.Refusal, Is.Null);
-        Assert.That(plan.Actions, Has.Exactly(1).InstanceOf<ApplyService>());
+        Assert.That(plan.Outcome, Is.Null);
+        Assert.That(plan.Changes, Has.Exactly(1).InstanceOf<ApplyService>());
     }
 
     [Test]
@@ -141,11 +151,11 @@ public class SandboxPlannerTests
         var paused = Applied(SandboxFactory.New(configure: s => s.OperatingMode = OperatingModes.Paused));
         var running = Applied(SandboxFactory.New());
 
-        var pausePlan = SandboxPlanner.Plan(paused, Desired(paused), new Observation(ServiceFor(Desired(paused)), null), Cluster);
-        var resumePlan = SandboxPlanner.Plan(running, Desired(running), new Observation(ServiceFor(Desired(running), paused: true), null), Cluster);
+        var pausePlan = Plan(paused, Ours(ServiceFor(Desired(paused)), null));
+        var resumePlan = Plan(running, Ours(ServiceFor(Desired(running), paused: true), null));
 
-        Assert.That(pausePlan.Actions, Is.EqualTo(new NorthflankAction[] { new PauseService() }));
-        Assert.That(resumePlan.Actions, Is.EqualTo(new NorthflankAction[] { new ResumeService() }));
+        Assert.That(pausePlan.Changes, Is.EqualTo(new SandboxChange[] { new PauseService() }));
+        Assert.That(resumePlan.Changes, Is.EqualTo(new SandboxChange[] { new ResumeService() }));
     }
 
     [Test]
@@ -154,8 +164,54 @@ public class SandboxPlannerTests
         var sandbox = Applied(SandboxFactory.New(configure: s => s.Lifecycle = new SandboxLifecycle { ShutdownTime = Now.AddMinutes(-1) }));
         var desired = Desired(sandbox);
 
-        var plan = SandboxPlanner.Plan(sandbox, desired, new Observation(ServiceFor(desired), null), Cluster);
+        var plan = Plan(sandbox, Ours(ServiceFor(desired), null), desired);
 
-        Assert.That(plan.Actions, Is.EqualTo(new NorthflankAction[] { new DeleteExpiredSandbox() }));
+        Assert.That(plan.Changes, Is.EqualTo(new SandboxChange[] { new DeleteSandbox() }));
+    }
+
+    [TestCase(null, typeof(DeleteService), TestName = "Deleting: a service of its own gets its DELETE")]
+    [TestCase(30, null, TestName = "Deleting: a DELETE sent 30 s ago is awaited, not sent again")]
+    [TestCase(61, typeof(DeleteService), TestName = "Deleting: a DELETE unconfirmed after a minute is sent again")]
+    public void A_deleting_Sandbox_deletes_only_what_it_owns(int? sentSecondsAgo, Type? change)
+    {
+        var sandbox = Applied(SandboxFactory.New());
+        var desired = Desired(sandbox);
+        sandbox.Metadata.DeletionTimestamp = Now.UtcDateTime;
+        var connection = new Connection(ConnectionState.Connected) { Target = desired.Target };
+        DateTimeOffset? sentAt = sentSecondsAgo is { } ago ? Now.AddSeconds(-ago) : null;
+
+        var plan = SandboxPlanner.Plan(sandbox, connection, Ours(ServiceFor(desired)), sentAt, Now);
+
+        Assert.That(plan.Changes.Select(c => c.GetType()), Is.EqualTo(change is null ? Array.Empty<Type>() : new[] { change }));
+        Assert.That(plan.Outcome, change is null ? Is.InstanceOf<Deleting>() : Is.Null);
+    }
+
+    [Test]
+    public void Deleting_a_Sandbox_whose_name_holds_someone_elses_service_lets_it_go_and_says_so()
+    {
+        var sandbox = Applied(SandboxFactory.New());
+        var desired = Desired(sandbox);
+        sandbox.Metadata.DeletionTimestamp = Now.UtcDateTime;
+        var connection = new Connection(ConnectionState.Connected) { Target = desired.Target };
+
+        var plan = SandboxPlanner.Plan(sandbox, connection, Ours(ServiceFor(desired)) with { Owner = Ownership.Foreign }, null, Now);
+
+        Assert.That(plan.Changes, Is.Empty);
+        Assert.That(plan.Outcome, Is.InstanceOf<Released>());
+        Assert.That(plan.Outcome!.Events.Single().Reason, Is.EqualTo("DeleteRefused"));
+    }
+
+    [Test]
+    public void A_service_gone_after_its_DELETE_releases_the_Sandbox_with_a_Deleted_event()
+    {
+        var sandbox = Applied(SandboxFactory.New());
+        sandbox.Metadata.DeletionTimestamp = Now.UtcDateTime;
+        var connection = new Connection(ConnectionState.Connected) { Target = Desired(sandbox).Target };
+
+        var sent = SandboxPlanner.Plan(sandbox, connection, Observation.Nothing, Now.AddSeconds(-3), Now);
+        var never = SandboxPlanner.Plan(sandbox, connection, Observation.Nothing, null, Now);
+
+        Assert.That(sent.Outcome!.Events.Select(e => e.Reason), Is.EqualTo(new[] { "Deleted" }));
+        Assert.That(never.Outcome, Is.InstanceOf<Released>().With.Property(nameof(SandboxOutcome.Events)).Empty);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ControllerRuntime;
 using k8s;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Hosting;
@@ -10,7 +11,7 @@ using UnitTests.Northflank;
 namespace UnitTests.Hosting;
 
 /// <summary>The status write as the API server sees it, through the real Kubernetes client against a stub server.</summary>
-public class SandboxStatusWriterTests
+public class SandboxWriterTests
 {
     private static readonly TimeSpan RenewDeadline = TimeSpan.FromSeconds(10);
     private StubServer? stub;
@@ -94,10 +95,17 @@ public class SandboxStatusWriterTests
         });
     }
 
-    private async Task<SandboxStatusWriter> StartAsync(Func<RecordedRequest, StubResponse> handler)
+    private async Task<SandboxWriter> StartAsync(Func<RecordedRequest, StubResponse> handler)
     {
         stub = await StubServer.StartAsync(handler);
         kubernetes = new Kubernetes(new KubernetesClientConfiguration { Host = stub.BaseUrl.ToString() });
-        return new SandboxStatusWriter(new EntityClient<Sandbox>(kubernetes, fence: fence), kubernetes, fence);
+        return new SandboxWriter(new EntityClient<Sandbox>(kubernetes, fence: fence), kubernetes, fence, new NoEvents(), NullLogger<SandboxWriter>.Instance);
     }
+}
+
+/// <summary>An event recorder that records nothing: these tests look at the status and delete requests only.</summary>
+internal sealed class NoEvents : IEventRecorder
+{
+    public Task RecordAsync(k8s.IKubernetesObject<k8s.Models.V1ObjectMeta> involvedObject, EventType type, string reason, string message, CancellationToken ct = default) =>
+        Task.CompletedTask;
 }

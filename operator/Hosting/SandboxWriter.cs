@@ -3,12 +3,15 @@ using ControllerRuntime;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using Microsoft.Extensions.Logging;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Sandboxes;
 
 namespace SandboxOperator.Hosting;
 
-public sealed class SandboxStatusWriter(IEntityClient<Sandbox> client, IKubernetes kubernetes, ILeadershipFence fence) : ISandboxStatusWriter
+/// <summary>The Sandbox controller's writes to the cluster, over the runtime's entity client and event recorder.</summary>
+public sealed class SandboxWriter(IEntityClient<Sandbox> client, IKubernetes kubernetes, ILeadershipFence fence, IEventRecorder recorder, ILogger<SandboxWriter> logger)
+    : ISandboxWriter
 {
     /// <summary>Replaces the whole status, conditional on the resourceVersion it was computed from (see <see cref="StatusWrites"/>).</summary>
     public async Task<string?> WriteStatusAsync(Sandbox sandbox, SandboxStatus status, CancellationToken ct) =>
@@ -28,4 +31,12 @@ public sealed class SandboxStatusWriter(IEntityClient<Sandbox> client, IKubernet
             // Already gone.
         }
     }
+
+    /// <summary>Without making the reconcile wait on the API server: an event that cannot be written is logged and dropped, as Kubernetes' own recorders do.</summary>
+    public void Record(Sandbox sandbox, SandboxEvent sandboxEvent) =>
+        _ = recorder.RecordAsync(sandbox, sandboxEvent.Warning ? EventType.Warning : EventType.Normal, sandboxEvent.Reason, sandboxEvent.Message).ContinueWith(
+            t => logger.LogDebug("event {Reason} not recorded: {Error}", sandboxEvent.Reason, t.Exception?.GetBaseException().GetType().Name),
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted,
+            TaskScheduler.Default);
 }

@@ -3,7 +3,8 @@ using SandboxOperator.Controllers.Sandboxes;
 
 namespace UnitTests.Controllers.Sandboxes;
 
-public class StatusMemoryTests
+/// <summary>The status memory of <see cref="SandboxRecord"/>: the newest of what the cache holds and what was last written.</summary>
+public class SandboxRecordStatusTests
 {
     private static Sandbox At(string resourceVersion, string? serviceId = null)
     {
@@ -16,8 +17,8 @@ public class StatusMemoryTests
     [Test]
     public void A_cache_still_at_the_version_the_write_replaced_gets_what_was_written_and_its_new_version()
     {
-        var memory = new StatusMemory();
-        memory.Remember(At("100"), "101", new SandboxStatus { ServiceId = "svc" });
+        var memory = new SandboxRecord("uid");
+        memory.Wrote("100", "101", new SandboxStatus { ServiceId = "svc" });
 
         var newest = memory.Newest(At("100"));
 
@@ -31,10 +32,10 @@ public class StatusMemoryTests
     [Test]
     public void Writes_in_a_row_before_the_watch_catches_up_keep_preferring_the_last_one()
     {
-        var memory = new StatusMemory();
-        memory.Remember(At("100"), "101", new SandboxStatus { ServiceId = "first" });
+        var memory = new SandboxRecord("uid");
+        memory.Wrote("100", "101", new SandboxStatus { ServiceId = "first" });
         var second = memory.Newest(At("100"));
-        memory.Remember(second, "102", new SandboxStatus { ServiceId = "second" });
+        memory.Wrote(second.Metadata.ResourceVersion, "102", new SandboxStatus { ServiceId = "second" });
 
         Assert.Multiple(() =>
         {
@@ -46,11 +47,11 @@ public class StatusMemoryTests
     [Test]
     public void Once_the_cache_holds_the_written_version_or_a_newer_one_the_cache_wins()
     {
-        var memory = new StatusMemory();
-        memory.Remember(At("100"), "101", new SandboxStatus { ServiceId = "ours" });
+        var memory = new SandboxRecord("uid");
+        memory.Wrote("100", "101", new SandboxStatus { ServiceId = "ours" });
         Assert.That(memory.Newest(At("103", "after-a-spec-change")).Status?.ServiceId, Is.EqualTo("after-a-spec-change"));
 
-        memory.Remember(At("103"), "104", new SandboxStatus { ServiceId = "ours-again" });
+        memory.Wrote("103", "104", new SandboxStatus { ServiceId = "ours-again" });
         var caughtUp = memory.Newest(At("104", "ours-again-from-the-watch"));
         Assert.That(caughtUp.Status?.ServiceId, Is.EqualTo("ours-again-from-the-watch"));
         Assert.That(memory.Newest(At("103", "stale")).Status?.ServiceId, Is.EqualTo("stale"), "forgotten once the cache caught up");
@@ -60,8 +61,8 @@ public class StatusMemoryTests
     public void A_cache_older_than_the_version_the_first_write_was_based_on_still_gets_what_was_written()
     {
         // The first reconcile got the object from the finalizer patch (version 100); the cache may still be at 99.
-        var memory = new StatusMemory();
-        memory.Remember(At("100"), "101", new SandboxStatus { ServiceId = "svc" });
+        var memory = new SandboxRecord("uid");
+        memory.Wrote("100", "101", new SandboxStatus { ServiceId = "svc" });
 
         Assert.That(memory.Newest(At("99")).Metadata.ResourceVersion, Is.EqualTo("101"));
     }
@@ -69,8 +70,8 @@ public class StatusMemoryTests
     [Test]
     public void Opaque_versions_are_only_compared_for_equality()
     {
-        var memory = new StatusMemory();
-        memory.Remember(At("b"), "c", new SandboxStatus { ServiceId = "ours" });
+        var memory = new SandboxRecord("uid");
+        memory.Wrote("b", "c", new SandboxStatus { ServiceId = "ours" });
 
         Assert.Multiple(() =>
         {
@@ -80,14 +81,13 @@ public class StatusMemoryTests
     }
 
     [Test]
-    public void A_write_without_a_returned_version_and_Forget_leave_nothing_to_prefer()
+    public void A_write_without_a_returned_version_and_a_new_record_leave_nothing_to_prefer()
     {
-        var memory = new StatusMemory();
-        memory.Remember(At("100"), null, new SandboxStatus { ServiceId = "ours" });
+        var memory = new SandboxRecord("uid");
+        memory.Wrote("100", null, new SandboxStatus { ServiceId = "ours" });
         Assert.That(memory.Newest(At("100", "cached")).Status?.ServiceId, Is.EqualTo("cached"));
 
-        memory.Remember(At("100"), "101", new SandboxStatus { ServiceId = "ours" });
-        memory.Forget(At("100"));
-        Assert.That(memory.Newest(At("100", "cached")).Status?.ServiceId, Is.EqualTo("cached"));
+        memory.Wrote("100", "101", new SandboxStatus { ServiceId = "ours" });
+        Assert.That(new SandboxRecord("uid").Newest(At("100", "cached")).Status?.ServiceId, Is.EqualTo("cached"), "a new record (a Sandbox forgotten) prefers nothing");
     }
 }

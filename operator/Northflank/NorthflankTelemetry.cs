@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using SandboxOperator.Northflank;
 
-namespace SandboxOperator.Telemetry;
+using SandboxOperator.Telemetry;
+
+namespace SandboxOperator.Northflank;
 
 /// <summary>
 /// Metrics and traces of the Northflank client. Uses the operator-wide names (<see cref="Name"/>) for its

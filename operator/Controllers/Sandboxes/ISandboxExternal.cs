@@ -1,0 +1,35 @@
+namespace SandboxOperator.Controllers.Sandboxes;
+
+/// <summary>
+/// Northflank as one Sandbox sees it, in the verbs of Crossplane's external client: look, apply, pause or resume, delete.
+/// Bound to the Sandbox, its token and its names on Northflank (<see cref="SandboxTarget"/>) by the
+/// <see cref="SandboxConnector"/>. Every verb is safe to repeat after a crash, never touches what is not the Sandbox's
+/// (<see cref="Ownership.Foreign"/> comes back as a result), and reports Northflank's failures as results.
+/// </summary>
+public interface ISandboxExternal
+{
+    /// <summary>What exists under the Sandbox's names, whose it is, and its state.</summary>
+    Task<ExternalResult> ObserveAsync(Look look, CancellationToken ct);
+
+    /// <summary>
+    /// Creates the service when <paramref name="observed"/> has none, else updates it to <paramref name="desired"/> (when
+    /// <paramref name="service"/>); then creates the volume when asked for and missing.
+    /// </summary>
+    Task<ExternalResult> ApplyAsync(DesiredState desired, Observation observed, bool service, bool volume, CancellationToken ct);
+
+    /// <summary>Pauses (scale to zero) or resumes the service; already there counts as done.</summary>
+    Task<ExternalResult> SetPausedAsync(bool paused, DesiredState desired, Observation observed, CancellationToken ct);
+
+    /// <summary>
+    /// Deletes the service with its attached volume, then reads it again: <see cref="Observation.Service"/> is null
+    /// once Northflank confirms it gone (a volume still under the Sandbox's volume name is in <see cref="Observation.Volume"/>).
+    /// </summary>
+    Task<ExternalResult> DeleteAsync(Observation observed, CancellationToken ct);
+}
+
+/// <summary>Where a Sandbox lives on Northflank: its project, and the names of its service and (if any) volume.</summary>
+public sealed record SandboxTarget(string ProjectId, string ServiceName, string? VolumeName);
+
+/// <summary>How to look: a whole read (GET) or the project's shared list no older than <paramref name="NotBefore"/>.</summary>
+/// <param name="WantUrls">Read the service whole once its deployment is done, for the public URLs a list does not carry.</param>
+public sealed record Look(bool Full, DateTimeOffset NotBefore, bool WantUrls = false);

@@ -1,0 +1,65 @@
+using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Controllers.Common;
+
+namespace SandboxOperator.Controllers.Sandboxes;
+
+/// <summary>
+/// How and when to look at a Sandbox's service for the least Northflank calls: from the project's shared service list
+/// wherever it can tell, with a GET only for the slow drift check (image, plan, instances, ports), and a list used
+/// after a write only if it started after it. Pure.
+/// </summary>
+public static class LookSchedule
+{
+    private static readonly TimeSpan NaiveSettledInterval = TimeSpan.FromSeconds(30);
+
+    public static Look Choose(Sandbox sandbox, SandboxRecord record, ReconcilerOptions options, DateTimeOffset now)
+    {
+        var status = sandbox.Status;
+        if (sandbox.Metadata.DeletionTimestamp is not null)
+        {
+            // The target is read before anything is deleted, from a list no older than the last DELETE.
+            return new Look(Full: false, Later(now - options.ProgressPollInterval, record.DeleteSentAt));
+        }
+
+        var full = options.Observation == ObservationMode.Naive || DriftCheckDue(status, options, now);
+        var maxAge = IsSettled(status) ? options.SettledPollInterval : options.ProgressPollInterval;
+        return new Look(full, Later(now - maxAge, record.LastWrite), WantUrls: Endpoints.MissingUrl(sandbox.Spec, status?.Endpoints));
+    }
+
+    /// <summary>
+    /// When to look again without the progress watch: soon while Northflank is changing; else on the settled pace, the
+    /// drift check or expiry, whichever is first.
+    /// </summary>
+    public static TimeSpan Next(ConditionVerdict ready, SandboxStatus? status, DesiredState desired, ReconcilerOptions options, DateTimeOffset now)
+    {
+        if (Readiness.InProgress(ready))
+        {
+            return options.ProgressPollInterval;
+        }
+
+        var next = options.Observation == ObservationMode.Naive ? NaiveSettledInterval : options.SettledPollInterval;
+        if (status?.LastDriftCheck is { } checkedAt && checkedAt + options.DriftCheckInterval - now is var untilDrift && untilDrift < next)
+        {
+            next = untilDrift;
+        }
+
+        if (desired.ExpiresAt is { } expiry && !desired.Expired && expiry - now < next)
+        {
+            // Land exactly at expiry rather than polling for it.
+            next = expiry - now;
+        }
+
+        return next < TimeSpan.Zero ? TimeSpan.Zero : next;
+    }
+
+    private static bool DriftCheckDue(SandboxStatus? status, ReconcilerOptions options, DateTimeOffset now) =>
+        status?.ServiceId is not null && IsSettled(status)
+        && (status.LastDriftCheck is not { } checkedAt || now - checkedAt >= options.DriftCheckInterval);
+
+    private static bool IsSettled(SandboxStatus? status) =>
+        Conditions.Find(status?.Conditions, ConditionTypes.Ready) is { } ready
+        && Conditions.Find(status?.Conditions, ConditionTypes.Synced)?.Status == "True"
+        && !Readiness.InProgress(new ConditionVerdict(ready.Status, ready.Reason, ready.Message));
+
+    private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset? b) => b is { } other && other > a ? other : a;
+}

@@ -1,0 +1,160 @@
+using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Northflank;
+
+namespace SandboxOperator.Controllers.Sandboxes;
+
+/// <summary>
+/// <see cref="ISandboxExternal"/> over the endpoint-level client: one Sandbox, one token, one target. Looks go through
+/// the project's shared list wherever it can tell (status and description of up to 100 services a call), and read the
+/// service whole only for the drift check, for public URLs and after writes. Whose a service is comes from its
+/// description's ownership marker; a volume is the Sandbox's when it is attached to the Sandbox's service.
+/// </summary>
+public sealed partial class NorthflankSandboxExternal(
+    INorthflankApi api, NorthflankToken token, Sandbox sandbox, SandboxTarget target, SandboxRecord record, ServiceListCache lists, string clusterId, TimeProvider time)
+    : ISandboxExternal
+{
+    public async Task<ExternalResult> ObserveAsync(Look look, CancellationToken ct)
+    {
+        try
+        {
+            var (service, full) = look.Full
+                ? (await ReadAsync(RequestPriority.Background, ct), true)
+                : (await ListedAsync(look.NotBefore, ct), false);
+            if (!full && look.WantUrls && service?.Status?.Deployment?.Status == DeploymentStates.Completed)
+            {
+                (service, full) = (await ReadAsync(RequestPriority.Observe, ct) ?? service, true);
+            }
+
+            var volume = await VolumeAsync(ct);
+            var observed = Judge(service, volume) with { Full = full };
+            return ExternalResult.Done(observed with { FailureDetail = await ExplainFailureAsync(observed.Service, ct) });
+        }
+        catch (NorthflankApiException e)
+        {
+            return ExternalResult.Failed(e, Observation.Nothing);
+        }
+    }
+
+    public async Task<ExternalResult> SetPausedAsync(bool paused, DesiredState desired, Observation observed, CancellationToken ct)
+    {
+        if (observed.Service is null)
+        {
+            return ExternalResult.Done(observed);
+        }
+
+        try
+        {
+            // 409: the service is already where the action would have put it.
+            await IgnoringConflict(paused
+                ? api.PauseServiceAsync(target.ProjectId, target.ServiceName, ct)
+                : api.ResumeServiceAsync(target.ProjectId, target.ServiceName, desired.Service.Deployment.Instances, ct));
+            record.LastWrite = time.GetUtcNow();
+            return ExternalResult.Done(observed with { Service = observed.Service with { ServicePaused = paused } });
+        }
+        catch (NorthflankApiException e)
+        {
+            return ExternalResult.Failed(e, observed);
+        }
+    }
+
+    public async Task<ExternalResult> DeleteAsync(Observation observed, CancellationToken ct)
+    {
+        try
+        {
+            await api.DeleteServiceAsync(target.ProjectId, target.ServiceName, deleteChildObjects: true, ct);
+            record.DeleteSentAt = time.GetUtcNow();
+            // Confirmed at once where Northflank deletes at once; otherwise the shared list confirms it later.
+            var after = await api.GetServiceAsync(target.ProjectId, target.ServiceName, RequestPriority.Write, ct);
+            if (after is not null)
+            {
+                return ExternalResult.Done(observed with { Service = after, Full = true });
+            }
+
+            // The volume goes with its service (delete_child_objects): one still there is not the Sandbox's to delete.
+            var left = target.VolumeName is { } name ? await api.GetVolumeAsync(target.ProjectId, name, RequestPriority.Write, ct) : null;
+            return ExternalResult.Done(new Observation(null, left) { Full = true });
+        }
+        catch (NorthflankApiException e)
+        {
+            return ExternalResult.Failed(e, observed);
+        }
+    }
+
+    /// <summary>The service as listed no earlier than <paramref name="notBefore"/>, with the paused state the operator last knew.</summary>
+    private async Task<ServiceDetails?> ListedAsync(DateTimeOffset notBefore, CancellationToken ct)
+    {
+        var services = await lists.GetAsync(api, token, target.ProjectId, notBefore, ct);
+        // The list has no paused flag: the paused state is what the operator last knew, from a GET or its own pause or
+        // resume (status.operatingMode is written from nothing else).
+        return services.TryGetValue(target.ServiceName, out var summary) ? new ServiceDetails(summary) { ServicePaused = KnownPaused } : null;
+    }
+
+    private async Task<ServiceDetails?> ReadAsync(RequestPriority priority, CancellationToken ct)
+    {
+        var service = await api.GetServiceAsync(target.ProjectId, target.ServiceName, priority, ct);
+        return service is { ServicePaused: null } ? service with { ServicePaused = KnownPaused } : service;
+    }
+
+    private bool KnownPaused => sandbox.Status?.OperatingMode == OperatingModes.Paused;
+
+    /// <summary>The volume under the Sandbox's volume name: known from status once created, read otherwise.</summary>
+    private async Task<VolumeDetails?> VolumeAsync(CancellationToken ct)
+    {
+        if (target.VolumeName is not { } name)
+        {
+            return null;
+        }
+
+        return sandbox.Status?.VolumeId is { } known
+            ? new VolumeDetails { Id = known, Name = known }
+            : await api.GetVolumeAsync(target.ProjectId, name, RequestPriority.Observe, ct);
+    }
+
+    private Observation Judge(ServiceDetails? service, VolumeDetails? volume) => new(service, volume)
+    {
+        Owner = service is null ? Ownership.Absent : OwnerOf(service.Description),
+        VolumeForeign = volume is not null && !OwnershipMarker.IsAttachedTo(volume, target.ServiceName) && sandbox.Status?.VolumeId != volume.Id,
+    };
+
+    /// <summary>Ours: it carries this Sandbox's marker, or (adopted by annotation) no marker or this Sandbox's.</summary>
+    private Ownership OwnerOf(string? description)
+    {
+        var ours = Adoption.ServiceId(sandbox) is null
+            ? OwnershipMarker.IsOwnedBy(description, sandbox, clusterId)
+            : Adoption.MayTake(description, sandbox, clusterId);
+        return ours ? Ownership.Ours : Ownership.Foreign;
+    }
+
+    /// <summary>
+    /// Northflank's deployment status has no message; its containers' states say what happened: read once per failure
+    /// (by the failure's transition time).
+    /// </summary>
+    private async Task<string?> ExplainFailureAsync(ServiceDetails? service, CancellationToken ct)
+    {
+        if (service?.Status?.Deployment is not { Status: DeploymentStates.Failed } failed)
+        {
+            return null;
+        }
+
+        if (record.Explained is { } known && known.FailedAt == failed.LastTransitionTime)
+        {
+            return known.Containers;
+        }
+
+        var containers = await api.ListContainersAsync(target.ProjectId, service.Id, RequestPriority.Observe, ct);
+        var text = Readiness.DescribeContainers(containers);
+        record.Explained = (failed.LastTransitionTime, text);
+        return text;
+    }
+
+    private static async Task IgnoringConflict(Task call)
+    {
+        try
+        {
+            await call;
+        }
+        catch (NorthflankApiException e) when (e.IsConflict)
+        {
+        }
+    }
+}

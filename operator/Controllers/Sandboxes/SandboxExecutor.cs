@@ -1,0 +1,127 @@
+using System.Globalization;
+using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Controllers.Common;
+
+namespace SandboxOperator.Controllers.Sandboxes;
+
+/// <summary>
+/// Carries out a plan's changes through the Sandbox's <see cref="ISandboxExternal"/> (and, for expiry, the cluster), in
+/// order, and says how it ended: with what Northflank now holds and the Ready verdict on it, or how a call failed.
+/// </summary>
+public sealed class SandboxExecutor(ISandboxWriter writer, TimeProvider time)
+{
+    public async Task<SandboxOutcome> RunAsync(Sandbox sandbox, Connection connection, Observation observed, SandboxPlan plan, CancellationToken ct)
+    {
+        if (plan.Outcome is { } decided)
+        {
+            return decided;
+        }
+
+        var changes = plan.Changes;
+        if (changes.Any(c => c is DeleteSandbox))
+        {
+            var desired = connection.Desired!;
+            await writer.DeleteSandboxAsync(sandbox, ct);
+            var message = $"shutdown time {desired.ExpiresAt:O} reached at {time.GetUtcNow():O}; deleting the Sandbox (shutdownPolicy Delete)";
+            return new SandboxDeleted { Events = [SandboxEvent.Normal("Expired", message)] };
+        }
+
+        return changes.Any(c => c is DeleteService)
+            ? await DeleteAsync(sandbox, connection, observed, ct)
+            : await ApplyAsync(sandbox, connection, observed, changes, ct);
+    }
+
+    /// <summary>How a failed call ends the reconcile; an outage also asks the token's circuit to wake the Sandbox when it is over.</summary>
+    public static SandboxOutcome Failed(Sandbox sandbox, Connection connection, ExternalResult result)
+    {
+        switch (result.Status)
+        {
+            case ExternalStatus.Throttled:
+                var at = result.ServedAt!.Value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+                return new Throttled($"waiting for Northflank token {connection.Use!.Fingerprint}: {result.Message}; served at {at}", result.ServedAt.Value);
+            case ExternalStatus.Transient:
+                var woken = connection.Use!.WakeOnRecovery(SandboxKey.Caller(sandbox));
+                var retry = woken ? "retrying as soon as Northflank answers the token again" : "retrying with backoff";
+                return new Unavailable($"{result.Message}: {retry}", result.Error!, woken);
+            default:
+                // Rejected, not found or foreign: the planner knows what that means for a live or a deleting Sandbox.
+                return SandboxPlanner.Refusal(sandbox, connection.Target!, result);
+        }
+    }
+
+    private static async Task<SandboxOutcome> DeleteAsync(Sandbox sandbox, Connection connection, Observation observed, CancellationToken ct)
+    {
+        var target = connection.Target!;
+        var deleted = await connection.External!.DeleteAsync(observed, ct);
+        if (!deleted.IsDone)
+        {
+            return Failed(sandbox, connection, deleted);
+        }
+
+        if (deleted.Observed.Service is not null)
+        {
+            return SandboxPlanner.AwaitingDelete(target);
+        }
+
+        var released = SandboxPlanner.Deleted(target);
+        return deleted.Observed.Volume is null ? released : released with
+        {
+            Events = [.. released.Events, SandboxEvent.Warn("VolumeLeft", $"volume {target.VolumeName} in project {target.ProjectId} is not attached to this Sandbox's service, so it was left on Northflank")],
+        };
+    }
+
+    private static async Task<SandboxOutcome> ApplyAsync(Sandbox sandbox, Connection connection, Observation observed, IReadOnlyList<SandboxChange> changes, CancellationToken ct)
+    {
+        var (external, desired) = (connection.External!, connection.Desired!);
+        var service = changes.Any(c => c is ApplyService);
+        var volume = changes.Any(c => c is CreateVolume);
+        if (service || volume)
+        {
+            var applied = await external.ApplyAsync(desired, observed, service, volume, ct);
+            if (!applied.IsDone)
+            {
+                return Failed(sandbox, connection, applied);
+            }
+
+            observed = applied.Observed;
+        }
+
+        if (changes.FirstOrDefault(c => c is PauseService or ResumeService) is { } toggle)
+        {
+            var set = await external.SetPausedAsync(toggle is PauseService, desired, observed, ct);
+            if (!set.IsDone)
+            {
+                return Failed(sandbox, connection, set);
+            }
+
+            observed = set.Observed;
+        }
+
+        var ready = Readiness.Evaluate(desired, observed.Service, changes, observed.FailureDetail);
+        return new Applied(desired, observed, changes, ready) { Events = [.. changes.Select(c => Describe(c, desired)), .. ReadyEvents(sandbox, ready)] };
+    }
+
+    private static SandboxEvent Describe(SandboxChange change, DesiredState desired) => SandboxEvent.Normal(change.EventReason, change switch
+    {
+        ApplyService { Create: true } => $"created Northflank service {desired.ServiceName} in project {desired.ProjectId}",
+        ApplyService update => $"updated Northflank service {desired.ServiceName}: {update.Why}",
+        CreateVolume => $"created volume {desired.Volume?.Name}",
+        PauseService => $"paused service {desired.ServiceName}",
+        ResumeService => $"resumed service {desired.ServiceName}",
+        _ => change.EventReason,
+    });
+
+    /// <summary>A Warning when a deployment fails (once per failure), a Normal event when the Sandbox becomes Ready.</summary>
+    private static IEnumerable<SandboxEvent> ReadyEvents(Sandbox sandbox, ConditionVerdict ready)
+    {
+        var previous = Conditions.Find(sandbox.Status?.Conditions, ConditionTypes.Ready);
+        if (ready.Reason == ReadyReasons.DeploymentFailed && previous?.Reason != ReadyReasons.DeploymentFailed)
+        {
+            yield return SandboxEvent.Warn(ReadyReasons.DeploymentFailed, ready.Message);
+        }
+        else if (ready.IsTrue && previous?.Status != "True")
+        {
+            yield return SandboxEvent.Normal(ready.Reason, ready.Message);
+        }
+    }
+}

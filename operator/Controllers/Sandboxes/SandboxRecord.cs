@@ -1,0 +1,109 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Northflank;
+
+namespace SandboxOperator.Controllers.Sandboxes;
+
+/// <summary>
+/// Everything the operator remembers of one Sandbox between reconciles, kept in <see cref="SandboxMemory"/> by uid. A
+/// Sandbox is reconciled by one worker at a time; only <see cref="Waiter"/> is also read by the progress watch.
+/// All of it is a cache: lost on restart, it costs at most a repeated (idempotent) call.
+/// </summary>
+public sealed class SandboxRecord(string key)
+{
+    private Written? written;
+    private ProgressWaiter? waiter;
+
+    /// <summary>The Sandbox's uid (see <see cref="SandboxKey"/>).</summary>
+    public string Key { get; } = key;
+
+    /// <summary>
+    /// The token that last worked for it: deleting a namespace removes its Secrets at once while its Sandboxes wait
+    /// for their finalizers, so a delete falls back to it.
+    /// </summary>
+    public NorthflankToken? Token { get; set; }
+
+    /// <summary>When it last changed its service: every list started before then is too old for it.</summary>
+    public DateTimeOffset? LastWrite { get; set; }
+
+    /// <summary>The FAILED deployment last explained (its transition time) and what its containers said.</summary>
+    public (DateTimeOffset? FailedAt, string Containers)? Explained { get; set; }
+
+    /// <summary>When its DELETE was sent, and how many delete attempts in a row found Northflank unavailable.</summary>
+    public DateTimeOffset? DeleteSentAt { get; set; }
+
+    public int DeleteFailures { get; set; }
+
+    /// <summary>The reason of the Ready condition it last wrote, for the sandboxes{ready_reason} gauge.</summary>
+    public string? ReadyReason { get; set; }
+
+    /// <summary>What the progress watch wakes it on while its service changes; null when nothing is awaited.</summary>
+    public ProgressWaiter? Waiter
+    {
+        get => Volatile.Read(ref waiter);
+        set => Volatile.Write(ref waiter, value);
+    }
+
+    /// <summary>Clears <paramref name="judged"/> unless a newer reconcile replaced it meanwhile (that one stays).</summary>
+    public bool TryClearWaiter(ProgressWaiter judged) => ReferenceEquals(Interlocked.CompareExchange(ref waiter, null, judged), judged);
+
+    /// <summary>
+    /// The Sandbox with the status last written, when the informer cache still holds a version older than that write.
+    /// A reconcile of the stale copy would act on a stale applied-spec hash and repeat Northflank work, and its status
+    /// write, conditional on the resourceVersion, would only conflict. Once the cache holds that version or a newer one,
+    /// the cache is the truth again. Changes <paramref name="sandbox"/> in place.
+    /// </summary>
+    public Sandbox Newest(Sandbox sandbox)
+    {
+        if (written is not { } last)
+        {
+            return sandbox;
+        }
+
+        if (sandbox.Metadata.ResourceVersion is { } cached && IsOlder(cached, last))
+        {
+            sandbox.Status = last.Status;
+            sandbox.Metadata.ResourceVersion = last.Version;
+            return sandbox;
+        }
+
+        // Caught up with our write, or moved past it (a spec change carries our status along).
+        written = null;
+        return sandbox;
+    }
+
+    /// <summary>Records a successful status write.</summary>
+    /// <param name="basedOn">The resourceVersion the write was conditional on.</param>
+    /// <param name="version">The resourceVersion the write returned.</param>
+    public void Wrote(string? basedOn, string? version, SandboxStatus status)
+    {
+        if (version is null || basedOn is null)
+        {
+            written = null;
+            return;
+        }
+
+        // Every version our writes replaced since the cache last caught up: the cache may still hold any of them.
+        var replaced = written is { } last && last.Version == basedOn ? last.Replaced.Add(basedOn) : [basedOn];
+        written = new Written(replaced, version, status);
+    }
+
+    /// <summary>
+    /// Whether the cached version predates our last write: exactly when our writes replaced it, and, since an etcd-backed
+    /// API server's resourceVersions are etcd revisions (increasing integers), when both parse as integers and the cached
+    /// one is smaller (a cache still older than the version our first write was based on). Anything else is newer.
+    /// </summary>
+    private static bool IsOlder(string cached, Written last) =>
+        last.Replaced.Contains(cached)
+        || (ulong.TryParse(cached, NumberStyles.None, CultureInfo.InvariantCulture, out var c)
+            && ulong.TryParse(last.Version, NumberStyles.None, CultureInfo.InvariantCulture, out var v)
+            && c < v);
+
+    private sealed record Written(ImmutableHashSet<string> Replaced, string Version, SandboxStatus Status);
+}
+
+/// <summary>Wakes its Sandbox on the first list of its project, started after <see cref="Since"/>, for which <see cref="WakeWhen"/> holds.</summary>
+public sealed record ProgressWaiter(
+    string Namespace, string Name, INorthflankApi Api, NorthflankToken Token, string ProjectId, string ServiceId,
+    Func<ServiceSummary?, bool> WakeWhen, DateTimeOffset Since);
