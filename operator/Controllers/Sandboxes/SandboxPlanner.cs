@@ -133,7 +133,7 @@ public static partial class SandboxPlanner
 
     /// <summary>Northflank confirmed the service gone: the finalizer goes.</summary>
     public static Released Deleted(SandboxTarget target) =>
-        new() { Events = [SandboxEvent.Normal("Deleted", $"deleted Northflank service {target.ServiceName}{(target.VolumeName is null ? "" : " and its volume")}")] };
+        new() { Events = [SandboxEvent.Normal("Deleted", $"deleted Northflank service {target.ServiceName}{(target.VolumeName is null ? "" : " and its volume")} in project {target.ProjectId}")] };
 
     public static Deleting AwaitingDelete(SandboxTarget target) =>
         new($"waiting for Northflank to confirm that service {target.ServiceName} in project {target.ProjectId} is deleted");

@@ -427,7 +427,7 @@ public sealed class NorthflankApiClientTests
         using var cts = new CancellationTokenSource();
 
         var get = api.GetServiceAsync(Project, "svc-1", RequestPriority.Observe, cts.Token);
-        await WaitUntil(() => !stub.Requests.IsEmpty);
+        await Eventually.True(() => !stub.Requests.IsEmpty);
         await cts.CancelAsync();
 
         await Assert.ThatAsync(async () => await get, Throws.InstanceOf<OperationCanceledException>());
@@ -535,16 +535,6 @@ public sealed class NorthflankApiClientTests
         throw new UnreachableException();
     }
 
-    /// <summary>Polls state the code under test changes on another thread; a guard against hanging, not a timing assertion.</summary>
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        for (var i = 0; i < 1000 && !condition(); i++)
-        {
-            await Task.Delay(10);
-        }
-
-        Assert.That(condition(), Is.True, "condition never became true");
-    }
 
     private static async Task<Uri> FreePortUrl()
     {

@@ -183,12 +183,12 @@ public sealed class ThrottleAndOutageTests
         circuit!.WakeOnRecovery("ns/a");
 
         time.Advance(circuit.ProbeInterval);
-        await WaitUntil(() => stub!.Requests.Count == 2);
+        await Eventually.True(() => stub!.Requests.Count == 2);
         Assert.That(circuit.IsOpen, Is.True, "the probe got no answer either");
 
         down = false;
         time.Advance(circuit.ProbeInterval);
-        await WaitUntil(() => woken.Count == 1);
+        await Eventually.True(() => woken.Count == 1);
         Assert.That(stub!.Requests.Select(r => r.Path), Has.All.EqualTo("/v1/projects"), "the probe is a project list");
         Assert.That(circuit.IsOpen, Is.False);
 
@@ -239,14 +239,4 @@ public sealed class ThrottleAndOutageTests
         throw new InvalidOperationException();
     }
 
-    /// <summary>Polls state the code under test changes on another thread; a guard against hanging, not a timing assertion.</summary>
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        for (var i = 0; i < 1000 && !condition(); i++)
-        {
-            await Task.Delay(10);
-        }
-
-        Assert.That(condition(), Is.True, "condition never became true");
-    }
 }

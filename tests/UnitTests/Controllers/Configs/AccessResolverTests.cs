@@ -9,7 +9,7 @@ namespace UnitTests.Controllers.Configs;
 
 public class AccessResolverTests
 {
-    private Configs configs = null!;
+    private InMemoryConfigs configs = null!;
     private AccessOptions options = null!;
 
     private AccessResolver Resolver => new(configs, options);
@@ -19,7 +19,7 @@ public class AccessResolverTests
     [SetUp]
     public void SetUp()
     {
-        configs = new Configs();
+        configs = new InMemoryConfigs();
         options = new AccessOptions { DefaultProjectId = "default-project", DefaultCredentialsNamespace = "ops" };
     }
 
@@ -150,22 +150,4 @@ public class AccessResolverTests
             Limits = new NorthflankConfigLimits { Plans = plans, MaxSandboxes = maxSandboxes },
         },
     };
-
-    private sealed class Configs : INorthflankConfigs, ISandboxDirectory
-    {
-        public List<NorthflankConfig> Namespaced { get; } = [];
-
-        public List<ClusterNorthflankConfig> Cluster { get; } = [];
-
-        public List<Sandbox> Sandboxes { get; } = [];
-
-        NorthflankConfig? INorthflankConfigs.Namespaced(string @namespace, string name) =>
-            Namespaced.FirstOrDefault(c => c.Metadata.NamespaceProperty == @namespace && c.Metadata.Name == name);
-
-        ClusterNorthflankConfig? INorthflankConfigs.Cluster(string name) => Cluster.FirstOrDefault(c => c.Metadata.Name == name);
-
-        public bool IsComplete => true;
-
-        public IReadOnlyList<Sandbox> All() => Sandboxes;
-    }
 }

@@ -13,7 +13,7 @@ namespace UnitTests.Controllers.Sandboxes;
 /// validation as over HTTP (so it is as strict as Northflank's reference), the same answer shapes, the same 4xx, but no
 /// HTTP, no budget, no retries. It records every call, so a test can say which actions a reconcile took.
 /// </summary>
-internal sealed class InProcessNorthflank : INorthflankApi
+public sealed class InProcessNorthflank : INorthflankApi
 {
     private readonly SimulatorStore store;
     private readonly List<string> calls = [];
@@ -43,6 +43,9 @@ internal sealed class InProcessNorthflank : INorthflankApi
 
     /// <summary>Northflank's answer to the next calls matching a prefix of <see cref="Calls"/>' form (e.g. "DELETE").</summary>
     public Dictionary<string, Func<NorthflankApiException>> Failures { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>What happens on Northflank just before the next calls matching a prefix (a race the reconcile cannot see).</summary>
+    public Dictionary<string, Action> Before { get; } = new(StringComparer.Ordinal);
 
     public void ClearCalls()
     {
@@ -110,6 +113,13 @@ internal sealed class InProcessNorthflank : INorthflankApi
         lock (gate)
         {
             calls.Add(call);
+        }
+
+        var before = Before.FirstOrDefault(b => call.StartsWith(b.Key, StringComparison.Ordinal));
+        if (before.Value is not null)
+        {
+            Before.Remove(before.Key);
+            before.Value();
         }
 
         var failure = Failures.FirstOrDefault(f => call.StartsWith(f.Key, StringComparison.Ordinal)).Value;
