@@ -535,7 +535,6 @@ public sealed class NorthflankApiClientTests
         throw new UnreachableException();
     }
 
-
     private static async Task<Uri> FreePortUrl()
     {
         var free = await StubServer.StartAsync(_ => new StubResponse(200));

@@ -238,5 +238,4 @@ public sealed class ThrottleAndOutageTests
         Assert.Fail("expected a NorthflankApiException");
         throw new InvalidOperationException();
     }
-
 }
