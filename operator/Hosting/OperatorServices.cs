@@ -7,6 +7,7 @@ using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Common;
 using SandboxOperator.Controllers.Configs;
 using SandboxOperator.Controllers.Sandboxes;
+using SandboxOperator.Controllers.Templates;
 using SandboxOperator.Northflank;
 using SandboxOperator.Telemetry;
 
@@ -79,6 +80,8 @@ public static class OperatorServices
         services.AddSingleton<ServiceListCache>();
         services.AddSingleton<ProgressWatch>();
         services.AddSingleton<SandboxAdmission>();
+        services.AddSingleton<ISandboxTemplates>(sp => new TemplateDirectory(
+            sp.GetRequiredService<InformerCache<SandboxTemplate>>(), new EntityClient<SandboxTemplate>(sp.GetRequiredService<IKubernetes>())));
         services.AddSingleton<InputResolver>();
         services.AddSingleton<IOrphanReporter, OrphanReporting>();
         services.AddSingleton<OrphanCollector>();
@@ -134,6 +137,10 @@ public static class OperatorServices
             .WatchesMetadata<V1ConfigMap>((configMap, sandboxes) => ReferenceIndex.SandboxesUsingConfigMap(ObjectKey.Of(configMap), sandboxes))
             .Watches<NorthflankConfig>(sp => new EntityClient<NorthflankConfig>(sp.GetRequiredService<IKubernetes>()), index.SandboxesUsingConfig)
             .Watches<ClusterNorthflankConfig>(sp => ClusterConfigs(sp, options), index.SandboxesUsingConfig, clusterScoped: true)
+            // A template's change re-applies the Sandboxes in its namespace that name it.
+            .Watches<SandboxTemplate>(
+                sp => new EntityClient<SandboxTemplate>(sp.GetRequiredService<IKubernetes>()),
+                (template, sandboxes) => TemplateDirectory.Using(template, sandboxes, s => s.Spec.TemplateRef?.Name))
             // A wake carries news for exactly one Sandbox, usually the news that makes it Ready: it goes ahead of
             // new Sandboxes, so a burst of creates does not hold up every Ready behind it.
             .WatchesSource(sp => new ProgressSource(sp.GetRequiredService<ProgressWatch>()), priority: true)

@@ -7,7 +7,7 @@ namespace SandboxOperator.Api.Crds;
 /// <summary>
 /// Builds a CustomResourceDefinition from a kind's C# type and its <see cref="CrdDefinition"/> (`make crds` writes one
 /// file per kind to crds/). Group, version, kind and plural come from the type's [KubernetesEntity]; the schema from
-/// <see cref="SchemaGenerator"/>; every kind gets the status subresource.
+/// <see cref="SchemaGenerator"/>; every kind with a status gets the status subresource, and a pool the scale one.
 /// </summary>
 public static class CrdBuilder
 {
@@ -48,7 +48,11 @@ public static class CrdBuilder
                         Served = true,
                         Storage = true,
                         Schema = new V1CustomResourceValidation { OpenAPIV3Schema = schema },
-                        Subresources = new V1CustomResourceSubresources { Status = new Dictionary<string, object>() },
+                        Subresources = new V1CustomResourceSubresources
+                        {
+                            Status = definition.HasStatus ? new Dictionary<string, object>() : null,
+                            Scale = definition.Scale,
+                        },
                         AdditionalPrinterColumns = [.. definition.PrinterColumns],
                     },
                 ],

@@ -8,7 +8,14 @@ public sealed record CrdDefinition(
     bool ClusterScoped,
     string Singular,
     IReadOnlyList<string> ShortNames,
-    IReadOnlyList<V1CustomResourceColumnDefinition> PrinterColumns);
+    IReadOnlyList<V1CustomResourceColumnDefinition> PrinterColumns)
+{
+    /// <summary>The kind has a status (every kind but a template, which is only read).</summary>
+    public bool HasStatus { get; init; } = true;
+
+    /// <summary>The /scale subresource, for kinds kubectl scale and autoscalers may size.</summary>
+    public V1CustomResourceSubresourceScale? Scale { get; init; }
+}
 
 /// <summary>Printer columns the kinds share.</summary>
 internal static class Columns

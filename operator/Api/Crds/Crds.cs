@@ -23,7 +23,41 @@ public static class Crds
     public static readonly CrdDefinition ClusterNorthflankConfig = new(
         typeof(ClusterNorthflankConfig), ClusterScoped: true, "clusternorthflankconfig", ["nfclusterconfig"], ConfigColumns());
 
-    public static IReadOnlyList<CrdDefinition> All { get; } = [Sandbox, NorthflankConfig, ClusterNorthflankConfig];
+    public static readonly CrdDefinition SandboxTemplate = new(
+        typeof(SandboxTemplate), ClusterScoped: false, V1Alpha1.SandboxTemplate.Singular, [V1Alpha1.SandboxTemplate.ShortName],
+        [
+            new() { Name = "Image", Type = "string", JsonPath = ".spec.image" },
+            new() { Name = "Plan", Type = "string", JsonPath = ".spec.plan" },
+            Columns.Age(),
+        ])
+    { HasStatus = false };
+
+    public static readonly CrdDefinition SandboxWarmPool = new(
+        typeof(SandboxWarmPool), ClusterScoped: false, V1Alpha1.SandboxWarmPool.Singular, [V1Alpha1.SandboxWarmPool.ShortName],
+        [
+            new() { Name = "Template", Type = "string", JsonPath = ".spec.templateRef.name" },
+            new() { Name = "Tier", Type = "string", JsonPath = ".spec.tier" },
+            new() { Name = "Desired", Type = "integer", JsonPath = ".spec.replicas" },
+            new() { Name = "Current", Type = "integer", JsonPath = ".status.replicas" },
+            new() { Name = "Ready", Type = "integer", JsonPath = ".status.readyReplicas" },
+            Columns.Age(),
+        ])
+    {
+        Scale = new() { SpecReplicasPath = ".spec.replicas", StatusReplicasPath = ".status.replicas", LabelSelectorPath = ".status.selector" },
+    };
+
+    public static readonly CrdDefinition SandboxClaim = new(
+        typeof(SandboxClaim), ClusterScoped: false, V1Alpha1.SandboxClaim.Singular, [V1Alpha1.SandboxClaim.ShortName],
+        [
+            Columns.Condition(ConditionTypes.Ready),
+            Columns.Reason(ConditionTypes.Ready),
+            new() { Name = "Sandbox", Type = "string", JsonPath = ".status.sandboxName" },
+            new() { Name = "Launch", Type = "string", JsonPath = ".status.launchType" },
+            new() { Name = "URL", Type = "string", JsonPath = ".status.url" },
+            Columns.Age(),
+        ]);
+
+    public static IReadOnlyList<CrdDefinition> All { get; } = [Sandbox, NorthflankConfig, ClusterNorthflankConfig, SandboxTemplate, SandboxWarmPool, SandboxClaim];
 
     private static List<k8s.Models.V1CustomResourceColumnDefinition> ConfigColumns() =>
     [

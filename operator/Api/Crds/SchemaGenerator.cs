@@ -86,6 +86,9 @@ public static class SchemaGenerator
             Properties = properties,
             Required = required.Count == 0 ? null : required,
             AnyOf = AnyOf(type),
+            OneOf = type.GetCustomAttribute<OneOfRequiredAttribute>() is { } oneOf
+                ? oneOf.Properties.Select(p => new V1JSONSchemaProps { Required = [p] }).ToList()
+                : null,
         };
     }
 

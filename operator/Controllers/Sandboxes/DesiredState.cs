@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Controllers.Templates;
 using SandboxOperator.Northflank;
 
 namespace SandboxOperator.Controllers.Sandboxes;
@@ -22,6 +23,8 @@ public sealed record DesiredState(
 {
     public static DesiredState Build(Sandbox sandbox, ResolvedInputs inputs, string clusterId, DateTimeOffset now)
     {
+        // The spec merged with the Sandbox's template; the template's resourceVersion is in the environment sources.
+        sandbox = inputs.Spec is { } merged ? TemplateMerge.WithSpec(sandbox, merged) : sandbox;
         var spec = sandbox.Spec;
         var serviceName = SandboxNaming.ServiceName(sandbox);
         var expiresAt = ExpiryOf(sandbox);
@@ -32,11 +35,11 @@ public sealed record DesiredState(
         {
             Description = OwnershipMarker.Description(sandbox, clusterId),
             Tags = spec.Tags is { Count: > 0 } tags ? [.. tags] : null,
-            Billing = new BillingSpec { DeploymentPlan = spec.Plan },
+            Billing = new BillingSpec { DeploymentPlan = spec.Plan ?? SandboxSpec.DefaultPlan },
             Deployment = new DeploymentSpec
             {
                 Instances = 1,
-                External = new ExternalImage { ImagePath = spec.Image },
+                External = new ExternalImage { ImagePath = spec.Image ?? "" },
                 Docker = DockerOf(spec),
                 Storage = spec.EphemeralStorageMB is { } mb ? new StorageSpec { EphemeralStorage = new EphemeralStorage { StorageSize = mb } } : null,
             },

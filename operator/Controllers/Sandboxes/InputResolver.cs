@@ -3,6 +3,7 @@ using k8s.Models;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Common;
 using SandboxOperator.Controllers.Configs;
+using SandboxOperator.Controllers.Templates;
 using SandboxOperator.Northflank;
 
 namespace SandboxOperator.Controllers.Sandboxes;
@@ -10,14 +11,23 @@ namespace SandboxOperator.Controllers.Sandboxes;
 /// <summary>
 /// Resolves the config, credentials, project and environment a Sandbox refers to, refusing what its config does not
 /// allow before anything is sent to Northflank. Messages name Secrets and keys, never values. Referenced objects enter
-/// the spec fingerprint by resourceVersion, so a changed Secret re-applies.
+/// the spec fingerprint by resourceVersion, so a changed Secret re-applies. So does the SandboxTemplate the Sandbox names
+/// (in its own namespace only): everything is resolved against the Sandbox's spec merged with it (<see cref="TemplateMerge"/>).
 /// </summary>
-public sealed class InputResolver(IReferenceReader references, AccessResolver access, SandboxAdmission admission)
+public sealed class InputResolver(IReferenceReader references, AccessResolver access, SandboxAdmission admission, ISandboxTemplates? templates = null)
 {
     public async Task<ResolvedInputs> ResolveAsync(Sandbox sandbox, CancellationToken ct)
     {
         var ns = sandbox.Metadata.NamespaceProperty;
         var versions = new List<string>();
+        var template = await TemplateOfAsync(sandbox, required: true, ct);
+        sandbox = TemplateMerge.Apply(sandbox, template);
+        ValidateMerged(sandbox, template);
+        if (template is not null)
+        {
+            versions.Add($"template={template.Metadata.Name}@{template.Metadata.ResourceVersion}");
+        }
+
         var policy = access.Resolve(sandbox);
         var projectId = admission.Admit(sandbox, policy);
         var token = await ResolveTokenAsync(sandbox, policy, ct);
@@ -31,7 +41,48 @@ public sealed class InputResolver(IReferenceReader references, AccessResolver ac
             }
         }
 
-        return new ResolvedInputs(token, projectId, env, versions) { Access = policy };
+        return new ResolvedInputs(token, projectId, env, versions) { Access = policy, Spec = sandbox.Spec };
+    }
+
+    /// <summary>
+    /// The Sandbox with its template's fields (see <see cref="TemplateMerge"/>). For a delete, a template gone meanwhile
+    /// is no reason to stop: the Sandbox's own fields are used.
+    /// </summary>
+    public async Task<Sandbox> WithTemplateAsync(Sandbox sandbox, CancellationToken ct) =>
+        TemplateMerge.Apply(sandbox, await TemplateOfAsync(sandbox, required: false, ct));
+
+    /// <summary>The template the Sandbox names, looked up in its own namespace and nowhere else.</summary>
+    private async Task<SandboxTemplate?> TemplateOfAsync(Sandbox sandbox, bool required, CancellationToken ct)
+    {
+        if (sandbox.Spec.TemplateRef is not { } reference)
+        {
+            return null;
+        }
+
+        var template = templates is null ? null : await templates.GetAsync(sandbox.Metadata.NamespaceProperty, reference.Name, ct);
+        return template is null && required
+            ? throw new InvalidInputException(SyncedReasons.ReferenceNotFound, $"spec.templateRef: SandboxTemplate {reference.Name} not found in namespace {sandbox.Metadata.NamespaceProperty}")
+            : template;
+    }
+
+    /// <summary>What the template brought must pass the same checks as the Sandbox's own fields.</summary>
+    private static void ValidateMerged(Sandbox merged, SandboxTemplate? template)
+    {
+        if (template is null)
+        {
+            return;
+        }
+
+        var problems = SpecValidator.Validate(merged).ToList();
+        if (string.IsNullOrWhiteSpace(merged.Spec.Image))
+        {
+            problems.Insert(0, $"spec.image is required: neither the Sandbox nor its SandboxTemplate {template.Metadata.Name} sets it");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new InvalidInputException(SyncedReasons.InvalidSpec, string.Join("; ", problems));
+        }
     }
 
     /// <summary>The token from the Sandbox's own Secret (deprecated), else from its config's Secret.</summary>

@@ -1,3 +1,4 @@
+using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Configs;
 using SandboxOperator.Northflank;
 
@@ -15,5 +16,8 @@ public sealed record ResolvedInputs(
 {
     /// <summary>The config the Sandbox works under; null only where tests build inputs by hand.</summary>
     public NorthflankAccess? Access { get; init; }
+
+    /// <summary>The Sandbox's spec merged with its template's; null only where tests build inputs by hand.</summary>
+    public SandboxSpec? Spec { get; init; }
 }
 

@@ -25,9 +25,10 @@ public sealed class SandboxAdmission(AccessResolver access, ISandboxDirectory sa
             throw new InvalidInputException(SyncedReasons.ProjectNotAllowed, $"project {projectId} is not one {access.Config} allows ({string.Join(", ", access.Projects)})");
         }
 
-        if (!access.AllowsPlan(sandbox.Spec.Plan))
+        var plan = sandbox.Spec.Plan ?? SandboxSpec.DefaultPlan;
+        if (!access.AllowsPlan(plan))
         {
-            throw new InvalidInputException(SyncedReasons.PlanNotAllowed, $"spec.plan {sandbox.Spec.Plan} is not one {access.Config} allows ({string.Join(", ", access.Plans!)})");
+            throw new InvalidInputException(SyncedReasons.PlanNotAllowed, $"spec.plan {plan} is not one {access.Config} allows ({string.Join(", ", access.Plans!)})");
         }
 
         if (Adoption.ServiceId(sandbox) is not null && !access.AdoptionAllowed)

@@ -40,6 +40,7 @@ public sealed class SandboxConnector(
     /// </summary>
     private async Task<Connection> ConnectDeletingAsync(Sandbox sandbox, SandboxRecord record, CancellationToken ct)
     {
+        sandbox = await inputs.WithTemplateAsync(sandbox, ct); // its template may name its config
         NorthflankAccess? policy = null;
         NorthflankToken? token;
         try

@@ -15,9 +15,9 @@ public static partial class SpecValidator
         var spec = sandbox.Spec;
         var problems = new List<string>();
 
-        if (string.IsNullOrWhiteSpace(spec.Image))
+        if (string.IsNullOrWhiteSpace(spec.Image) && spec.TemplateRef is null)
         {
-            problems.Add("spec.image is required");
+            problems.Add("spec.image is required (or spec.templateRef naming a SandboxTemplate that sets it)");
         }
 
         if (Adoption.Problem(sandbox) is { } adoption)

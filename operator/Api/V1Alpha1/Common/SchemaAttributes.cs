@@ -35,3 +35,13 @@ public sealed class AnyOfCaseAttribute(string property, params object[] values) 
 
     public IReadOnlyList<object> Values { get; } = values;
 }
+
+/// <summary>
+/// Exactly one of the given properties must be set (a <c>oneOf</c> of <c>required</c> lists): how a structural schema
+/// without CEL says "this or that, not both, not neither".
+/// </summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class OneOfRequiredAttribute(params string[] properties) : Attribute
+{
+    public IReadOnlyList<string> Properties { get; } = properties;
+}

@@ -14,13 +14,16 @@ public sealed class SandboxSpec
     [MaxLength(NorthflankRules.IdMaxLength)]
     public string? ProjectId { get; set; }
 
+    [JsonPropertyName("templateRef")]
+    [Description("A SandboxTemplate in the Sandbox's namespace whose fields the Sandbox takes where it does not set them itself. A change of the template re-applies the Sandbox.")]
+    public TemplateReference? TemplateRef { get; set; }
+
     [JsonPropertyName("image")]
-    [Description("Container image to run, with a tag or digest, e.g. ghcr.io/acme/agent:1.4 or python:3.12-slim; the registry host is needed for any registry but Docker Hub.")]
-    [Required]
+    [Description("Container image to run, with a tag or digest, e.g. ghcr.io/acme/agent:1.4 or python:3.12-slim; the registry host is needed for any registry but Docker Hub. Required unless the template gives one.")]
     [RegularExpression(NorthflankRules.ImagePathPattern)]
     [MinLength(1)]
     [MaxLength(512)]
-    public string Image { get; set; } = "";
+    public string? Image { get; set; }
 
     [JsonPropertyName("command")]
     [Description("Overrides the image's command (CMD). Passed to Northflank as one string, as its customCommand.")]
@@ -33,12 +36,14 @@ public sealed class SandboxSpec
     public string? Entrypoint { get; set; }
 
     [JsonPropertyName("plan")]
-    [Description("Northflank deployment plan (CPU and memory), e.g. nf-compute-10, nf-compute-20, nf-compute-50.")]
-    [DefaultValue("nf-compute-20")]
+    [Description("Northflank deployment plan (CPU and memory), e.g. nf-compute-10, nf-compute-20, nf-compute-50. Unset: the template's, else nf-compute-20.")]
     [RegularExpression(NorthflankRules.PlanPattern)]
     [MinLength(3)]
     [MaxLength(100)]
-    public string Plan { get; set; } = "nf-compute-20";
+    public string? Plan { get; set; }
+
+    /// <summary>The plan of a Sandbox that names none, directly or through its template.</summary>
+    public const string DefaultPlan = "nf-compute-20";
 
     [JsonPropertyName("operatingMode")]
     [Description("Running keeps one instance up; Paused scales it to zero, keeping its volume and configuration (billed for storage only).")]

@@ -8,6 +8,7 @@ using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Common;
 using SandboxOperator.Controllers.Configs;
 using SandboxOperator.Controllers.Sandboxes;
+using SandboxOperator.Controllers.Templates;
 using SandboxOperator.Northflank;
 using UnitTests.Controllers.Configs;
 
@@ -28,7 +29,7 @@ public sealed class ReconcileRig
         Northflank = northflank ?? new InProcessNorthflank(new SimulatorOptions(), Time);
         Options = new ReconcilerOptions { ClusterId = clusterId };
         var access = new AccessResolver(Configs, Access);
-        var inputs = new InputResolver(Cluster, access, new SandboxAdmission(access, Configs));
+        var inputs = new InputResolver(Cluster, access, new SandboxAdmission(access, Configs), Cluster);
         var lists = new ServiceListCache(Time);
         var tokens = new OneToken(Northflank, Time);
         var memory = new SandboxMemory(tokens);
@@ -111,8 +112,14 @@ public sealed class ReconcileRig
 /// What the reconciler reads from and writes to the cluster: the credentials Secret, each Sandbox's status (conditional
 /// on its resourceVersion, as the API server does), events, and Sandboxes deleted at expiry.
 /// </summary>
-public sealed class InMemoryCluster : ISandboxWriter, IReferenceReader
+public sealed class InMemoryCluster : ISandboxWriter, IReferenceReader, ISandboxTemplates
 {
+    /// <summary>SandboxTemplates by namespace/name.</summary>
+    public Dictionary<string, SandboxTemplate> Templates { get; } = [];
+
+    public Task<SandboxTemplate?> GetAsync(string namespaceName, string name, CancellationToken ct) =>
+        Task.FromResult(Templates.GetValueOrDefault($"{namespaceName}/{name}"));
+
     private readonly Dictionary<string, (SandboxStatus Status, string Version)> written = [];
 
     public List<SandboxEvent> Events { get; } = [];

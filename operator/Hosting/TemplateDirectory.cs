@@ -1,0 +1,30 @@
+using ControllerRuntime;
+using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Controllers.Templates;
+
+namespace SandboxOperator.Hosting;
+
+/// <summary>
+/// SandboxTemplates from the Sandbox controller's watch of them (which covers the namespaces Sandboxes are watched
+/// in); until that watch has synced, read from the API server. Only ever in the namespace asked for: a tenant's reference never reaches
+/// another namespace.
+/// </summary>
+public sealed class TemplateDirectory(InformerCache<SandboxTemplate> cache, IEntityClient<SandboxTemplate> client) : ISandboxTemplates
+{
+    public async Task<SandboxTemplate?> GetAsync(string namespaceName, string name, CancellationToken ct)
+    {
+        if (cache.HasSynced)
+        {
+            return cache.TryGet(namespaceName, name, out var template) ? template : null;
+        }
+
+        return await client.GetAsync(name, namespaceName, ct);
+    }
+
+    /// <summary>The Sandboxes, pools and claims a template concerns: those in its namespace that name it.</summary>
+    public static IEnumerable<ObjectKey> Using<T>(SandboxTemplate template, IReadOnlyEntityStore<T> store, Func<T, string?> templateName)
+        where T : k8s.IKubernetesObject<k8s.Models.V1ObjectMeta> =>
+        store.ListByNamespace(template.Metadata.NamespaceProperty)
+            .Where(o => templateName(o) == template.Metadata.Name)
+            .Select(o => ObjectKey.Of(o));
+}
