@@ -35,6 +35,7 @@ public static class OperatorServices
         AddReferences(services);
         services.AddSingleton<ConfigChecker>();
         AddSandboxReconciler(services);
+        PoolAndClaimServices.AddServices(services);
         AddControllers(services, options, index);
         return services;
     }
@@ -109,7 +110,7 @@ public static class OperatorServices
             // The runtime's metrics (operator_reconciles_total, ...) go out under the operator's name, next to its own.
             TelemetryName = OperatorTelemetry.Name,
         };
-        services.AddOperatorRuntime(runtime)
+        var controllers = services.AddOperatorRuntime(runtime)
             .AddController<Sandbox, SandboxController>(controller => ConfigureSandboxes(controller, options, index))
             // A config's own status write (its hourly check) must not check it again at once: only spec changes do.
             .AddController<NorthflankConfig, NorthflankConfigController>(controller =>
@@ -122,6 +123,7 @@ public static class OperatorServices
             })
             .AddController<ClusterNorthflankConfig, ClusterNorthflankConfigController>(controller =>
                 controller.WithWorkers(1).WithUpdatePredicate(Predicates.GenerationOrMetadataChanged).WithListWatch(sp => ClusterConfigs(sp, options)));
+        PoolAndClaimServices.AddControllers(controllers, options);
     }
 
     private static void ConfigureSandboxes(ControllerBuilder<Sandbox> controller, OperatorOptions options, ReferenceIndex index)

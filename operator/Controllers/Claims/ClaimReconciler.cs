@@ -1,0 +1,161 @@
+using System.Collections.Concurrent;
+using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Controllers.Common;
+using SandboxOperator.Controllers.Templates;
+using SandboxOperator.Controllers.WarmPools;
+
+namespace SandboxOperator.Controllers.Claims;
+
+/// <summary>Reads warm pools; the host serves them from the pool controller's cache.</summary>
+public interface IWarmPools
+{
+    Task<SandboxWarmPool?> GetAsync(string namespaceName, string name, CancellationToken ct);
+}
+
+/// <summary>
+/// Gives a claim its Sandbox once and keeps its status a mirror of that Sandbox's: binds a Ready pooled one with one
+/// conditional patch (trying the next on a conflict, so two claims never share one), else creates one from the template.
+/// No Northflank call is made here: a bound Sandbox's own controller resumes it if it was paused. Deleting the claim
+/// deletes its Sandbox (also owned by the claim, for the garbage collector), whose finalizer deletes the service.
+/// </summary>
+public sealed class ClaimReconciler(
+    ISandboxSet sandboxes, ISandboxTemplates templates, IWarmPools pools, IStatusWriter<SandboxClaim, SandboxClaimStatus> writer)
+{
+    /// <summary>How often a claim is looked at anyway; its Sandbox's changes wake it sooner.</summary>
+    public static readonly TimeSpan Resync = TimeSpan.FromMinutes(5);
+
+    /// <summary>A claim whose pool or template is missing is looked at again this soon (their watches may not wake it).</summary>
+    public static readonly TimeSpan RetryRefused = TimeSpan.FromSeconds(10);
+
+    // The Sandbox each claim was given, until the cache shows it owned by the claim.
+    private readonly ConcurrentDictionary<string, string> given = new(StringComparer.Ordinal);
+
+    public async Task<TimeSpan?> ReconcileAsync(SandboxClaim claim, CancellationToken ct)
+    {
+        if (claim.Metadata.DeletionTimestamp is not null)
+        {
+            return null;
+        }
+
+        if (!sandboxes.Synced)
+        {
+            return TimeSpan.FromSeconds(1);
+        }
+
+        var sandbox = await BoundAsync(claim, ct);
+        if (sandbox is null)
+        {
+            var (bound, refusal) = await BindAsync(claim, ct);
+            if (bound is null)
+            {
+                writer.Record(claim, warning: true, refusal!.Reason, refusal.Message);
+                await WriteAsync(claim, ClaimStatusOf.Refused(claim, refusal), ct);
+                return RetryRefused;
+            }
+
+            sandbox = bound;
+        }
+
+        await WriteAsync(claim, ClaimStatusOf.Mirror(claim, sandbox), ct);
+        return Resync;
+    }
+
+    /// <summary>The claim is gone: so goes its Sandbox (the owner reference would too, later, through the garbage collector).</summary>
+    public async Task DeletedAsync(SandboxClaim claim, CancellationToken ct)
+    {
+        given.TryRemove(claim.Metadata.Uid, out _);
+        var ns = claim.Metadata.NamespaceProperty;
+        foreach (var sandbox in sandboxes.InNamespace(ns).Where(s => PoolLabels.IsOwnedBy(s, claim.Metadata.Uid)).ToList())
+        {
+            await sandboxes.DeleteAsync(sandbox, ct);
+        }
+
+        if (claim.Status?.SandboxName is { } name && await sandboxes.GetAsync(ns, name, ct) is { } named && PoolLabels.IsOwnedBy(named, claim.Metadata.Uid))
+        {
+            await sandboxes.DeleteAsync(named, ct);
+        }
+    }
+
+    /// <summary>The claim's Sandbox: the one it owns in the cache, else the one it was just given (read fresh).</summary>
+    private async Task<Sandbox?> BoundAsync(SandboxClaim claim, CancellationToken ct)
+    {
+        var ns = claim.Metadata.NamespaceProperty;
+        var owned = sandboxes.InNamespace(ns).FirstOrDefault(s => PoolLabels.IsOwnedBy(s, claim.Metadata.Uid));
+        if (owned is not null)
+        {
+            given.TryRemove(claim.Metadata.Uid, out _);
+            return owned;
+        }
+
+        var name = given.GetValueOrDefault(claim.Metadata.Uid) ?? claim.Status?.SandboxName;
+        return name is not null && await sandboxes.GetAsync(ns, name, ct) is { } fresh && PoolLabels.IsOwnedBy(fresh, claim.Metadata.Uid) ? fresh : null;
+    }
+
+    private async Task<(Sandbox? Bound, Refusal? Refusal)> BindAsync(SandboxClaim claim, CancellationToken ct)
+    {
+        var ns = claim.Metadata.NamespaceProperty;
+        SandboxWarmPool? pool = null;
+        if (claim.Spec.WarmPoolRef is { } poolRef)
+        {
+            pool = await pools.GetAsync(ns, poolRef.Name, ct);
+            if (pool is null)
+            {
+                return (null, new Refusal("PoolNotFound", $"spec.warmPoolRef: SandboxWarmPool {poolRef.Name} not found in namespace {ns}"));
+            }
+        }
+
+        var templateName = pool?.Spec.TemplateRef.Name ?? claim.Spec.TemplateRef?.Name ?? "";
+        var template = await templates.GetAsync(ns, templateName, ct);
+        if (template is null)
+        {
+            return (null, new Refusal("TemplateNotFound", $"SandboxTemplate {templateName} not found in namespace {ns}"));
+        }
+
+        var choice = ClaimChooser.Choose(claim, pool, template, sandboxes.InNamespace(ns));
+        foreach (var candidate in choice.Candidates)
+        {
+            if (await sandboxes.TryPatchAsync(candidate, ClaimChooser.BindPatch(candidate, claim, pool!), ct))
+            {
+                given[claim.Metadata.Uid] = candidate.Metadata.Name;
+                writer.Record(claim, warning: false, "Bound", $"bound Sandbox {candidate.Metadata.Name} from pool {pool!.Metadata.Name} (warm)");
+                return (await sandboxes.GetAsync(ns, candidate.Metadata.Name, ct) ?? candidate, null);
+            }
+        }
+
+        Sandbox created;
+        try
+        {
+            created = await CreateColdAsync(claim, template, ct);
+        }
+        catch (InvalidInputException e)
+        {
+            return (null, new Refusal(e.Reason, e.Message));
+        }
+
+        writer.Record(claim, warning: false, "Created", $"created Sandbox {created.Metadata.Name} from SandboxTemplate {template.Metadata.Name} (cold: {choice.ColdReason ?? "every pooled Sandbox was taken meanwhile"})");
+        return (created, null);
+    }
+
+    /// <summary>Creates the claim's own Sandbox; one of its name that the claim already owns (an earlier attempt) is it.</summary>
+    private async Task<Sandbox> CreateColdAsync(SandboxClaim claim, SandboxTemplate template, CancellationToken ct)
+    {
+        var wanted = ClaimChooser.NewSandbox(claim, template);
+        var existing = await sandboxes.GetAsync(wanted.Metadata.NamespaceProperty, wanted.Metadata.Name, ct);
+        if (existing is not null)
+        {
+            return PoolLabels.IsOwnedBy(existing, claim.Metadata.Uid)
+                ? existing
+                : throw new InvalidInputException("NameConflict", $"a Sandbox named {wanted.Metadata.Name} exists and is not this claim's");
+        }
+
+        var created = await sandboxes.CreateAsync(wanted, ct);
+        given[claim.Metadata.Uid] = created.Metadata.Name;
+        return created;
+    }
+
+    private Task WriteAsync(SandboxClaim claim, SandboxClaimStatus status, CancellationToken ct) =>
+        ClaimStatusOf.Same(claim.Status, status) ? Task.CompletedTask : writer.WriteStatusAsync(claim, status, ct);
+}
+
+/// <summary>Why a claim has no Sandbox.</summary>
+public sealed record Refusal(string Reason, string Message);

@@ -1,0 +1,57 @@
+using k8s.Models;
+using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Controllers.WarmPools;
+
+namespace SandboxOperator.Controllers.Claims;
+
+/// <summary>
+/// A claim's status, pure: its Sandbox's name, how it was had, its URL, and Ready mirrored from the Sandbox's once that
+/// describes the Sandbox's current spec (so <c>kubectl wait --for=condition=Ready sandboxclaim/x</c> works).
+/// </summary>
+public static class ClaimStatusOf
+{
+    public const string Binding = "Binding";
+
+    public static SandboxClaimStatus Mirror(SandboxClaim claim, Sandbox sandbox)
+    {
+        var ready = sandbox.Status?.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.Ready);
+        var current = sandbox.Status?.ObservedGeneration == sandbox.Metadata.Generation;
+        var (status, reason, message) = sandbox.Metadata.DeletionTimestamp is not null
+            ? ("False", ReadyReasons.Deleting, $"Sandbox {sandbox.Metadata.Name} is being deleted")
+            : ready is not null && current
+                ? (ready.Status, ready.Reason, $"Sandbox {sandbox.Metadata.Name}: {ready.Message}")
+                : ("False", Binding, $"waiting for Sandbox {sandbox.Metadata.Name} to take its spec");
+        return new SandboxClaimStatus
+        {
+            ObservedGeneration = claim.Metadata.Generation,
+            SandboxName = sandbox.Metadata.Name,
+            LaunchType = PoolLabels.Label(sandbox, PoolLabels.LaunchType) ?? claim.Status?.LaunchType,
+            Url = sandbox.Status?.Url,
+            Conditions = [Condition(claim, status, reason, message)],
+        };
+    }
+
+    public static SandboxClaimStatus Refused(SandboxClaim claim, Refusal refusal) => new()
+    {
+        ObservedGeneration = claim.Metadata.Generation,
+        Conditions = [Condition(claim, "False", refusal.Reason, refusal.Message)],
+    };
+
+    public static bool Same(SandboxClaimStatus? a, SandboxClaimStatus b) =>
+        a is not null && a.ObservedGeneration == b.ObservedGeneration && a.SandboxName == b.SandboxName && a.LaunchType == b.LaunchType && a.Url == b.Url
+        && a.Conditions?.FirstOrDefault() is { } c && b.Conditions!.First() is var d && c.Status == d.Status && c.Reason == d.Reason && c.Message == d.Message;
+
+    private static V1Condition Condition(SandboxClaim claim, string status, string reason, string message)
+    {
+        var previous = claim.Status?.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.Ready);
+        return new V1Condition
+        {
+            Type = ConditionTypes.Ready,
+            Status = status,
+            Reason = reason,
+            Message = message,
+            ObservedGeneration = claim.Metadata.Generation,
+            LastTransitionTime = previous?.Status == status && previous.LastTransitionTime is { } at ? at : DateTime.UtcNow,
+        };
+    }
+}

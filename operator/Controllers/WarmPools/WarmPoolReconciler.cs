@@ -1,0 +1,129 @@
+using System.Globalization;
+using k8s.Models;
+using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Controllers.Common;
+using SandboxOperator.Controllers.Templates;
+
+namespace SandboxOperator.Controllers.WarmPools;
+
+/// <summary>
+/// Keeps a warm pool's unclaimed Sandboxes as <see cref="PoolPlanner"/> decides: creates them from the pool's template
+/// (owned by the pool, labelled with it, Paused for a Paused tier), deletes extras and replaces those of an old template.
+/// Claimed Sandboxes have left the pool (their owner is the claim) and are never touched. Returns when to look again.
+/// </summary>
+public sealed class WarmPoolReconciler(
+    ISandboxSet sandboxes, ISandboxTemplates templates, IStatusWriter<SandboxWarmPool, SandboxWarmPoolStatus> writer, PoolMemory memory, TimeProvider time)
+{
+    /// <summary>How often a settled pool is looked at anyway; its Sandboxes' changes wake it sooner.</summary>
+    public static readonly TimeSpan Resync = TimeSpan.FromMinutes(5);
+
+    public async Task<TimeSpan?> ReconcileAsync(SandboxWarmPool pool, CancellationToken ct)
+    {
+        var ns = pool.Metadata.NamespaceProperty;
+        if (!sandboxes.Synced)
+        {
+            return TimeSpan.FromSeconds(1);
+        }
+
+        var template = await templates.GetAsync(ns, pool.Spec.TemplateRef.Name, ct);
+        var unclaimed = PoolLabels.Unclaimed(pool, sandboxes.InNamespace(ns)).ToList();
+        if (template is null)
+        {
+            var message = $"spec.templateRef: SandboxTemplate {pool.Spec.TemplateRef.Name} not found in namespace {ns}";
+            writer.Record(pool, warning: true, "TemplateNotFound", message);
+            await WriteStatusAsync(pool, unclaimed, [], false, "TemplateNotFound", message, ct);
+            return Resync; // The template's watch wakes the pool when it appears.
+        }
+
+        var generation = Generation(template);
+        var cached = unclaimed.Select(s => Member(s, generation)).ToList();
+        var members = memory.Adjust(pool.Metadata.Uid, cached);
+        var plan = PoolPlanner.Plan(pool.Spec.Replicas, pool.Spec.MaxUnavailable, members);
+        await CarryOutAsync(pool, template, unclaimed, plan, ct);
+
+        var ready = PoolPlanner.IsReady(pool.Spec.Replicas, members);
+        var (reason, text) = ready ? ("Available", $"{pool.Spec.Replicas} Sandboxes ready") : ("Filling", $"{members.Count(m => m.Ready && m.Current)} of {pool.Spec.Replicas} Sandboxes ready");
+        await WriteStatusAsync(pool, unclaimed, members, ready, reason, text, ct);
+        return Resync;
+    }
+
+    public void Forget(SandboxWarmPool pool) => memory.Forget(pool.Metadata.Uid);
+
+    private async Task CarryOutAsync(SandboxWarmPool pool, SandboxTemplate template, List<Sandbox> unclaimed, PoolPlan plan, CancellationToken ct)
+    {
+        for (var i = 0; i < plan.Create; i++)
+        {
+            var created = await sandboxes.CreateAsync(NewMember(pool, template), ct);
+            memory.Created(pool.Metadata.Uid, created.Metadata.Name);
+        }
+
+        foreach (var name in plan.Delete)
+        {
+            var sandbox = unclaimed.FirstOrDefault(s => s.Metadata.Name == name);
+            if (sandbox is not null)
+            {
+                await sandboxes.DeleteAsync(sandbox, ct);
+                memory.Deleted(pool.Metadata.Uid, name);
+            }
+        }
+
+        if (plan.Create > 0)
+        {
+            writer.Record(pool, warning: false, "Created", $"created {plan.Create} Sandbox(es) from SandboxTemplate {template.Metadata.Name}");
+        }
+
+        if (plan.Delete.Count > 0)
+        {
+            writer.Record(pool, warning: false, "Deleted", $"deleted unclaimed Sandbox(es) {string.Join(", ", plan.Delete)}");
+        }
+    }
+
+    /// <summary>A new unclaimed Sandbox: generateName from the pool, owned by it, labelled with it and the template's generation.</summary>
+    public static Sandbox NewMember(SandboxWarmPool pool, SandboxTemplate template) => new()
+    {
+        Metadata = new V1ObjectMeta
+        {
+            GenerateName = $"{pool.Metadata.Name}-",
+            NamespaceProperty = pool.Metadata.NamespaceProperty,
+            Labels = new Dictionary<string, string>
+            {
+                [PoolLabels.Pool] = pool.Metadata.Name,
+                [PoolLabels.TemplateGeneration] = Generation(template),
+            },
+            OwnerReferences = [PoolLabels.OwnerReference(SandboxWarmPool.EntityKind, pool.Metadata)],
+        },
+        Spec = new SandboxSpec
+        {
+            TemplateRef = new TemplateReference { Name = template.Metadata.Name },
+            OperatingMode = pool.Spec.Tier == PoolTiers.Paused ? OperatingModes.Paused : OperatingModes.Running,
+        },
+    };
+
+    public static string Generation(SandboxTemplate template) =>
+        (template.Metadata.Generation ?? 0).ToString(CultureInfo.InvariantCulture);
+
+    private static PoolMember Member(Sandbox sandbox, string generation) => new(
+        sandbox.Metadata.Name,
+        PoolLabels.IsReady(sandbox),
+        PoolLabels.Label(sandbox, PoolLabels.TemplateGeneration) == generation,
+        sandbox.Metadata.CreationTimestamp is { } created ? new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) : DateTimeOffset.MinValue);
+
+    private Task WriteStatusAsync(
+        SandboxWarmPool pool, List<Sandbox> unclaimed, IReadOnlyList<PoolMember> members, bool ready, string reason, string message, CancellationToken ct)
+    {
+        var status = new SandboxWarmPoolStatus
+        {
+            ObservedGeneration = pool.Metadata.Generation,
+            Replicas = Math.Max(unclaimed.Count, members.Count),
+            ReadyReplicas = unclaimed.Count(PoolLabels.IsReady),
+            Selector = PoolLabels.Selector(pool.Metadata.Name),
+            Conditions = Conditions.With(pool.Status?.Conditions, ConditionTypes.Ready, new ConditionVerdict(ready ? "True" : "False", reason, message), pool.Metadata.Generation, time.GetUtcNow()),
+        };
+        return Same(pool.Status, status) ? Task.CompletedTask : writer.WriteStatusAsync(pool, status, ct);
+    }
+
+    private static bool Same(SandboxWarmPoolStatus? a, SandboxWarmPoolStatus b) =>
+        a is not null && a.ObservedGeneration == b.ObservedGeneration && a.Replicas == b.Replicas && a.ReadyReplicas == b.ReadyReplicas
+        && a.Selector == b.Selector && a.Conditions?.FirstOrDefault() is { } c && b.Conditions!.First() is var d
+        && c.Status == d.Status && c.Reason == d.Reason && c.Message == d.Message;
+}

@@ -1,0 +1,56 @@
+using ControllerRuntime;
+using Microsoft.Extensions.DependencyInjection;
+using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Controllers.Claims;
+using SandboxOperator.Controllers.Common;
+using SandboxOperator.Controllers.WarmPools;
+
+namespace SandboxOperator.Hosting;
+
+/// <summary>
+/// The warm pool and claim controllers. Neither watches Sandboxes itself: both are woken from the Sandbox controller's
+/// cache (a Sandbox's change wakes the pool or claim that owns it, before and after the change), and pools from the
+/// template watch too.
+/// </summary>
+public static class PoolAndClaimServices
+{
+    public static void AddServices(IServiceCollection services)
+    {
+        services.AddSingleton<ISandboxSet, SandboxSet>();
+        services.AddSingleton<IStatusWriter<SandboxWarmPool, SandboxWarmPoolStatus>, StatusWriter<SandboxWarmPool, SandboxWarmPoolStatus>>();
+        services.AddSingleton<IStatusWriter<SandboxClaim, SandboxClaimStatus>, StatusWriter<SandboxClaim, SandboxClaimStatus>>();
+        services.AddSingleton<IWarmPools, WarmPoolDirectory>();
+        services.AddSingleton<PoolMemory>();
+        services.AddSingleton<WarmPoolReconciler>();
+        services.AddSingleton<ClaimReconciler>();
+    }
+
+    public static OperatorRuntimeBuilder AddControllers(OperatorRuntimeBuilder runtime, OperatorOptions options) => runtime
+        .AddController<SandboxWarmPool, WarmPoolController>(controller =>
+        {
+            controller.WithWorkers(2).WithUpdatePredicate(Predicates.GenerationOrMetadataChanged)
+                .WatchesSource(sp => new CacheSource<Sandbox>(sp.GetRequiredService<InformerCache<Sandbox>>(), s => CacheSource<Sandbox>.Owner(s, SandboxWarmPool.EntityKind)))
+                .WatchesSource(sp => new CacheSource<SandboxTemplate>(
+                    sp.GetRequiredService<InformerCache<SandboxTemplate>>(),
+                    t => sp.GetRequiredService<InformerCache<SandboxWarmPool>>().Store is { } pools
+                        ? TemplateDirectory.Using(t, pools, p => p.Spec.TemplateRef.Name)
+                        : []));
+            InNamespaces(controller, options);
+        })
+        // Claims race for the last pooled Sandboxes: several workers, and the bind patch decides.
+        .AddController<SandboxClaim, ClaimController>(controller =>
+        {
+            controller.WithWorkers(4).WithUpdatePredicate(Predicates.GenerationOrMetadataChanged)
+                .WatchesSource(sp => new CacheSource<Sandbox>(sp.GetRequiredService<InformerCache<Sandbox>>(), s => CacheSource<Sandbox>.Owner(s, SandboxClaim.EntityKind)));
+            InNamespaces(controller, options);
+        });
+
+    private static void InNamespaces<T>(ControllerBuilder<T> controller, OperatorOptions options)
+        where T : k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>
+    {
+        if (options.WatchedNamespaces.Count > 0)
+        {
+            controller.InNamespaces([.. options.WatchedNamespaces]);
+        }
+    }
+}
