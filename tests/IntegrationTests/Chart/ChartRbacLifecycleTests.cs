@@ -13,7 +13,7 @@ namespace IntegrationTests.Chart;
 /// needed, and together they are enough.
 /// </summary>
 [Parallelizable(ParallelScope.All)]
-public sealed class ChartRbacLifecycleTests : Operator.OperatorTest
+public sealed partial class ChartRbacLifecycleTests : Operator.OperatorTest
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(90);
 
@@ -29,6 +29,10 @@ public sealed class ChartRbacLifecycleTests : Operator.OperatorTest
         new("watched", "events", "create,patch", Breakage.NoEvents),
         new("watched", "northflankconfigs", "get,list,watch", Breakage.NeverReady),
         new("watched", "northflankconfigs/status", "patch", Breakage.ConfigNeverReady),
+        new("watched", "sandboxes", "create", Breakage.ClaimNeverReady),
+        new("watched", "sandboxtemplates", "get,list,watch", Breakage.NeverReady),
+        new("watched", "sandboxwarmpools,sandboxclaims", "get,list,watch", Breakage.ClaimNeverReady),
+        new("watched", "sandboxwarmpools/status,sandboxclaims/status", "patch", Breakage.ClaimNeverReady),
         new("cluster-configs", "clusternorthflankconfigs", "get,list,watch", Breakage.NeverReady),
         new("cluster-configs", "clusternorthflankconfigs/status", "patch", Breakage.ConfigNeverReady),
         new("self", "leases", "create", Breakage.NeverLeads),
@@ -53,6 +57,9 @@ public sealed class ChartRbacLifecycleTests : Operator.OperatorTest
         /// failed Lease create (reported to the lead), so the test watches the Lease itself for a while.
         /// </summary>
         NeverLeads,
+
+        /// <summary>The Sandbox lifecycle goes on, but a claim (from a template: a Sandbox of its own) never gets Ready.</summary>
+        ClaimNeverReady,
     }
 
     protected override bool StartOperatorInSetUp => false;
@@ -127,7 +134,9 @@ public sealed class ChartRbacLifecycleTests : Operator.OperatorTest
         await StartOperatorWithChartTokenAsync(rbac.Yaml());
 
         await CreateAsync(NewSandbox("life"));
+        await CreateClaimAsync();
         await WaitForConditionAsync("life", ConditionTypes.Ready, "True", ReadyReasons.Available, Generous);
+        await Poll.UntilAsync(async _ => await ClaimReadyAsync(), Generous, "the claim Ready");
         await CreateAsync(NewSandbox("expiring", s => s.Lifecycle = new SandboxLifecycle { ShutdownAfter = "1s" }));
         await WaitUntilGoneAsync("expiring", Generous);
         Assert.That(await EventsForAsync("life"), Is.Not.Empty, "events are recorded");
@@ -135,7 +144,9 @@ public sealed class ChartRbacLifecycleTests : Operator.OperatorTest
         Assert.That(lease.Spec.HolderIdentity, Is.Not.Empty, "the Lease in the operator's home namespace is held");
 
         await DeleteAsync("life");
+        await Admin.CustomObjects.DeleteNamespacedCustomObjectAsync(Sandbox.Group, Sandbox.Version, Namespace, SandboxClaim.Plural, "claimed");
         await WaitUntilGoneAsync("life", Generous);
+        await WaitUntilGoneAsync("claimed", Generous);
 
         Assert.That(ServicesOnNorthflank(), Is.Empty, "deleting the Sandbox deleted its Northflank service");
         await Poll.UntilAsync(async _ => await ConfigReadyAsync(NorthflankConfig.EntityKind) && await ConfigReadyAsync(ClusterNorthflankConfig.EntityKind), Generous, "both configs Ready");
@@ -150,6 +161,10 @@ public sealed class ChartRbacLifecycleTests : Operator.OperatorTest
         await StartOperatorWithChartTokenAsync(rbac.YamlWithout(role, removed));
         var name = rule.Breakage == Breakage.ExpiredSandboxStays ? "expiring" : "life";
         await CreateAsync(NewSandbox(name, s => s.Lifecycle = name == "expiring" ? new SandboxLifecycle { ShutdownAfter = "1s" } : null));
+        if (rule.Breakage == Breakage.ClaimNeverReady)
+        {
+            await CreateClaimAsync();
+        }
 
         if (rule.Breakage == Breakage.NeverLeads)
         {
@@ -175,6 +190,12 @@ public sealed class ChartRbacLifecycleTests : Operator.OperatorTest
                 // Events are best effort: the lifecycle goes on, but nothing is recorded.
                 await WaitForConditionAsync(name, ConditionTypes.Ready, "True", null, Generous);
                 Assert.That(await EventsForAsync(name), Is.Empty);
+                return;
+            case Breakage.ClaimNeverReady:
+                await WaitForConditionAsync(name, ConditionTypes.Ready, "True", null, Generous);
+                Assert.That(await ClaimReadyAsync(), Is.False, $"the claim got Ready without {rule}");
+                await ChartRbac.ApplyAsync(ControlPlane, rbac.Yaml());
+                await Poll.UntilAsync(async _ => await ClaimReadyAsync(), Generous, "the claim Ready once the rule is back");
                 return;
             case Breakage.ConfigNeverReady:
                 var kind = rule.Resources.StartsWith("cluster", StringComparison.Ordinal) ? ClusterNorthflankConfig.EntityKind : NorthflankConfig.EntityKind;

@@ -37,6 +37,12 @@ public sealed class ChartRbacTests : ControlPlaneTest
         new("create", "", "events", ns), new("patch", "", "events", ns, "a.1"),
         new("list", Sandbox, "northflankconfigs", ns), new("watch", Sandbox, "northflankconfigs", ns), new("get", Sandbox, "northflankconfigs", ns, "nf"),
         new("patch", Sandbox, "northflankconfigs", ns, "nf", "status"),
+        new("create", Sandbox, "sandboxes", ns),
+        new("list", Sandbox, "sandboxtemplates", ns), new("watch", Sandbox, "sandboxtemplates", ns), new("get", Sandbox, "sandboxtemplates", ns, "t"),
+        new("list", Sandbox, "sandboxwarmpools", ns), new("watch", Sandbox, "sandboxwarmpools", ns), new("get", Sandbox, "sandboxwarmpools", ns, "p"),
+        new("patch", Sandbox, "sandboxwarmpools", ns, "p", "status"),
+        new("list", Sandbox, "sandboxclaims", ns), new("watch", Sandbox, "sandboxclaims", ns), new("get", Sandbox, "sandboxclaims", ns, "c"),
+        new("patch", Sandbox, "sandboxclaims", ns, "c", "status"),
     ];
 
     /// <summary>Reading the cluster's ClusterNorthflankConfigs and writing their status, in every mode.</summary>
@@ -55,7 +61,7 @@ public sealed class ChartRbacTests : ControlPlaneTest
     [
         new("create", "", "secrets", ns), new("update", "", "secrets", ns, "token"), new("patch", "", "secrets", ns, "token"),
         new("delete", "", "secrets", ns, "token"), new("create", "", "pods", ns), new("create", "", "pods", other),
-        new("create", Sandbox, "sandboxes", ns), new("update", Sandbox, "sandboxes", ns, "a"),
+        new("update", Sandbox, "sandboxes", ns, "a"),
         new("update", Sandbox, "sandboxes", ns, "a", "status"), new("deletecollection", Sandbox, "sandboxes", ns),
         new("create", "", "configmaps", ns), new("delete", "", "events", ns, "a.1"),
         new("create", "rbac.authorization.k8s.io", "roles", other), new("bind", "rbac.authorization.k8s.io", "roles", other),
@@ -67,6 +73,10 @@ public sealed class ChartRbacTests : ControlPlaneTest
         new("create", Sandbox, "northflankconfigs", ns), new("update", Sandbox, "northflankconfigs", ns, "nf"),
         new("delete", Sandbox, "northflankconfigs", ns, "nf"), new("create", Sandbox, "clusternorthflankconfigs", ""),
         new("patch", Sandbox, "clusternorthflankconfigs", "", "shared"), new("delete", Sandbox, "clusternorthflankconfigs", "", "shared"),
+        // Templates, pools and claims are the tenants': the operator reads them and writes only pools' and claims' status.
+        new("create", Sandbox, "sandboxtemplates", ns), new("patch", Sandbox, "sandboxtemplates", ns, "t"), new("delete", Sandbox, "sandboxtemplates", ns, "t"),
+        new("patch", Sandbox, "sandboxwarmpools", ns, "p"), new("delete", Sandbox, "sandboxwarmpools", ns, "p"), new("update", Sandbox, "sandboxwarmpools", ns, "p", "scale"),
+        new("create", Sandbox, "sandboxclaims", ns), new("patch", Sandbox, "sandboxclaims", ns, "c"), new("delete", Sandbox, "sandboxclaims", ns, "c"),
     ];
 
     [Test]
