@@ -57,8 +57,14 @@ public sealed record DesiredState(
             }
             : null;
 
-        return new DesiredState(inputs.ProjectId, serviceName, service, volume, paused, expiresAt, expired, Fingerprint(service, inputs), NorthflankExpiryOf(sandbox, expiresAt));
+        return new DesiredState(inputs.ProjectId, serviceName, service, volume, paused, expiresAt, expired, Fingerprint(service, inputs), NorthflankExpiryOf(sandbox, expiresAt))
+        {
+            ShutdownPolicy = spec.Lifecycle?.ShutdownPolicy,
+        };
     }
+
+    /// <summary>What happens at expiry: the Sandbox's own lifecycle's, else its template's (null: it never expires).</summary>
+    public string? ShutdownPolicy { get; init; }
 
     /// <summary>Where on Northflank the spec is applied.</summary>
     public SandboxTarget Target => new(ProjectId, ServiceName, Volume?.Name);

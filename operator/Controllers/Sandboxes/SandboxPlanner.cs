@@ -56,7 +56,7 @@ public static partial class SandboxPlanner
 
     private static SandboxPlan PlanLive(Sandbox sandbox, DesiredState desired, SandboxTarget target, Observation observed)
     {
-        if (desired.Expired && sandbox.Spec.Lifecycle?.ShutdownPolicy == ShutdownPolicies.Delete)
+        if (desired.Expired && desired.ShutdownPolicy == ShutdownPolicies.Delete)
         {
             return new SandboxPlan([new DeleteSandbox()]);
         }

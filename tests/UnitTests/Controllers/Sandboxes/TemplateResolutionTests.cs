@@ -96,4 +96,18 @@ public class TemplateResolutionTests
         Assert.That(rig.Cluster.Current(sandbox).Status!.AppliedSpecHash, Is.Not.EqualTo(hash));
         Assert.That(rig.Calls(sandbox), Has.Some.StartsWith("PATCH"));
     }
+
+    [Test]
+    public async Task A_lifecycle_from_the_template_ends_the_Sandbox_as_its_own_would()
+    {
+        var rig = new ReconcileRig();
+        var template = Template();
+        template.Spec.Lifecycle = new SandboxLifecycle { ShutdownAfter = "30m", ShutdownPolicy = ShutdownPolicies.Delete };
+        rig.Cluster.Templates["team-a/agent"] = template;
+        var sandbox = FromTemplate(); // created an hour before the rig's clock: expired
+
+        await rig.ReconcileAsync(sandbox);
+
+        Assert.That(rig.Cluster.DeletedSandboxes, Has.Count.EqualTo(1));
+    }
 }
