@@ -121,6 +121,57 @@ public class SandboxClaimTests : OperatorTest
         Assert.That(ServicesOnNorthflank(), Is.Empty);
     }
 
+    [Test]
+    public async Task The_examples_apply_and_kubectl_wait_works_on_a_claim()
+    {
+        var kubeconfig = ControlPlane.AdminKubeconfigPath;
+        var examples = Path.Combine(RepositoryRoot.Path, "examples", "on-demand");
+
+        var apply = await ToolRunner.RunAsync(Tools.Kubectl, ["apply", "-n", Namespace, "-f", examples], kubeconfig);
+        Assert.That(apply.Succeeded, Is.True, apply.Describe());
+        var wait = await ToolRunner.RunAsync(Tools.Kubectl, ["wait", "-n", Namespace, "--for=condition=Ready", "sandboxclaim/task-42", "--timeout=90s"], kubeconfig);
+        Assert.That(wait.Succeeded, Is.True, wait.Describe() + "\n" + Operator.LogTail(30));
+
+        var get = await ToolRunner.RunAsync(Tools.Kubectl, ["get", "sandboxclaims,sandboxwarmpools", "-n", Namespace], kubeconfig);
+        TestContext.Out.WriteLine(get.StandardOutput);
+        var claimed = (await GetAsync((await WaitForClaimAsync("task-42", "True")).Status!.SandboxName!))!;
+        Assert.That(claimed.Metadata.Labels["task"], Is.EqualTo("42"));
+    }
+
+    [Test]
+    public async Task A_template_change_replaces_the_pools_unclaimed_Sandboxes_but_not_claimed_ones()
+    {
+        await CreateTemplateAsync("agent");
+        await CreatePoolAsync("warm", "agent", replicas: 2);
+        await WaitForPoolAsync("warm", ready: 2);
+        await CreateClaimAsync("mine", pool: "warm");
+        var claimed = (await WaitForClaimAsync("mine", "True")).Status!.SandboxName!;
+        var before = await WaitForPoolAsync("warm", ready: 2);
+
+        var template = await Templates.ReadNamespacedAsync<SandboxTemplate>(Namespace, "agent");
+        template.Spec.Image = "python:3.13-slim";
+        await Templates.ReplaceNamespacedAsync(template, Namespace, "agent");
+
+        await Poll.UntilAsync(
+            async ct =>
+            {
+                var list = await Sandboxes.ListNamespacedAsync<SandboxList>(Namespace, cancel: ct);
+                var members = list.Items.Where(m => m.Metadata.Labels?.ContainsKey("sandbox.northflank.com/pool") == true && m.Metadata.DeletionTimestamp is null).ToList();
+                return members.Count == 2 && members.All(m => m.Metadata.Labels["sandbox.northflank.com/template-generation"] == "2");
+            },
+            TimeSpan.FromSeconds(120),
+            "every unclaimed Sandbox made from the new template");
+        var after = await WaitForPoolAsync("warm", ready: 2);
+        var stillClaimed = await GetAsync(claimed);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(after.Select(s => s.Metadata.Name).Intersect(before.Select(s => s.Metadata.Name)), Is.Empty, "both replaced");
+            Assert.That(stillClaimed!.Metadata.DeletionTimestamp, Is.Null, "a claimed Sandbox is never replaced");
+            Assert.That(ServicesOnNorthflank().Count(s => s.ImagePath == "python:3.13-slim"), Is.AtLeast(2));
+        });
+    }
+
     private Task<SandboxTemplate> CreateTemplateAsync(string name, Action<SandboxTemplateSpec>? configure = null)
     {
         var template = new SandboxTemplate
