@@ -68,9 +68,9 @@ public sealed class KubernetesReferenceReader : IReferenceReader
             }
         }
 
-        foreach (var configMap in ReferenceIndex.ConfigMapsUsedBy(before))
+        foreach (var configMap in _index.ConfigMapsUsedBy(before))
         {
-            if (!ReferenceIndex.SandboxesUsingConfigMap(configMap, store).Any())
+            if (!_index.SandboxesUsingConfigMap(configMap, store).Any())
             {
                 _configMaps.Forget(configMap);
             }

@@ -48,7 +48,10 @@ public static class OperatorServices
     {
         var configs = new ConfigDirectory(new InformerCache<NorthflankConfig>(), new InformerCache<ClusterNorthflankConfig>(), new InformerCache<Sandbox>());
         var access = new AccessResolver(configs, options.ToAccessOptions());
-        var index = new ReferenceIndex(access);
+        // The template cache is filled by the Sandbox controller's watch of templates (Watches<SandboxTemplate> finds it here).
+        var templates = new InformerCache<SandboxTemplate>();
+        services.AddSingleton(templates);
+        var index = new ReferenceIndex(access, templates);
         services.AddSingleton(configs.NamespacedCache).AddSingleton(configs.ClusterCache).AddSingleton(configs.SandboxCache);
         services.AddSingleton(access).AddSingleton(index);
         services.AddSingleton<INorthflankConfigs>(configs).AddSingleton<ISandboxDirectory>(configs);
@@ -136,7 +139,7 @@ public static class OperatorServices
             // Sandboxes refer to on demand (KubernetesReferenceReader). Whole objects would put every Secret in the
             // cluster, Helm's releases included, into the operator's memory.
             .WatchesSecrets((secret, sandboxes) => index.SandboxesUsingSecret(ObjectKey.Of(secret), sandboxes))
-            .WatchesMetadata<V1ConfigMap>((configMap, sandboxes) => ReferenceIndex.SandboxesUsingConfigMap(ObjectKey.Of(configMap), sandboxes))
+            .WatchesMetadata<V1ConfigMap>((configMap, sandboxes) => index.SandboxesUsingConfigMap(ObjectKey.Of(configMap), sandboxes))
             .Watches<NorthflankConfig>(sp => new EntityClient<NorthflankConfig>(sp.GetRequiredService<IKubernetes>()), index.SandboxesUsingConfig)
             .Watches<ClusterNorthflankConfig>(sp => ClusterConfigs(sp, options), index.SandboxesUsingConfig, clusterScoped: true)
             // A template's change re-applies the Sandboxes in its namespace that name it.

@@ -3,6 +3,7 @@ using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Common;
 using SandboxOperator.Controllers.Configs;
 using SandboxOperator.Controllers.Sandboxes;
+using SandboxOperator.Controllers.Templates;
 
 namespace SandboxOperator.Hosting;
 
@@ -10,14 +11,15 @@ namespace SandboxOperator.Hosting;
 /// Which Sandboxes a Secret, ConfigMap or Northflank config concerns, so only those re-sync when it changes, and which
 /// Secrets and ConfigMaps a Sandbox refers to, so a copy no Sandbox needs any more is dropped. Secrets and ConfigMaps
 /// by namespace and name only: their watches hold metadata. A Sandbox's token Secret is its own (deprecated
-/// credentialsSecretRef) or its config's.
+/// credentialsSecretRef) or its config's. A Sandbox that names a SandboxTemplate is read with the template's fields
+/// (its env, its configRef), as its controller reads it.
 /// </summary>
-public sealed class ReferenceIndex(AccessResolver access)
+public sealed class ReferenceIndex(AccessResolver access, InformerCache<SandboxTemplate>? templates = null)
 {
     public IEnumerable<ObjectKey> SandboxesUsingSecret(ObjectKey secret, IReadOnlyEntityStore<Sandbox> sandboxes) =>
         sandboxes.List().Where(s => SecretsUsedBy(s).Contains(secret)).Select(ObjectKey.Of);
 
-    public static IEnumerable<ObjectKey> SandboxesUsingConfigMap(ObjectKey configMap, IReadOnlyEntityStore<Sandbox> sandboxes) =>
+    public IEnumerable<ObjectKey> SandboxesUsingConfigMap(ObjectKey configMap, IReadOnlyEntityStore<Sandbox> sandboxes) =>
         sandboxes.ListByNamespace(configMap.Namespace ?? string.Empty)
             .Where(s => ConfigMapsUsedBy(s).Contains(configMap))
             .Select(ObjectKey.Of);
@@ -31,6 +33,7 @@ public sealed class ReferenceIndex(AccessResolver access)
     /// <summary>The Secrets a Sandbox reads: its token (its own, else its config's) and its env.</summary>
     public IEnumerable<ObjectKey> SecretsUsedBy(Sandbox sandbox)
     {
+        sandbox = Effective(sandbox);
         var ns = sandbox.Metadata.NamespaceProperty;
         if (sandbox.Spec.CredentialsSecretRef is { } own)
         {
@@ -50,19 +53,25 @@ public sealed class ReferenceIndex(AccessResolver access)
         }
     }
 
-    public static IEnumerable<ObjectKey> ConfigMapsUsedBy(Sandbox sandbox) =>
-        (sandbox.Spec.Env ?? [])
+    public IEnumerable<ObjectKey> ConfigMapsUsedBy(Sandbox sandbox) =>
+        (Effective(sandbox).Spec.Env ?? [])
             .Where(e => e.ValueFrom?.ConfigMapKeyRef is not null)
             .Select(e => new ObjectKey(sandbox.Metadata.NamespaceProperty, e.ValueFrom!.ConfigMapKeyRef!.Name));
 
+    /// <summary>The Sandbox with its template's fields, when it names one the cache holds (in its own namespace).</summary>
+    public Sandbox Effective(Sandbox sandbox) =>
+        sandbox.Spec.TemplateRef is { } reference && templates is not null && templates.TryGet(sandbox.Metadata.NamespaceProperty, reference.Name, out var template)
+            ? TemplateMerge.Apply(sandbox, template)
+            : sandbox;
+
     private IEnumerable<ObjectKey> Using(IReadOnlyEntityStore<Sandbox> sandboxes, ConfigKey key) =>
-        sandboxes.List().Where(s => access.KeyOf(s) == key).Select(ObjectKey.Of);
+        sandboxes.List().Where(s => access.KeyOf(Effective(s)) == key).Select(ObjectKey.Of);
 
     private SecretReference? CredentialsOf(Sandbox sandbox)
     {
         try
         {
-            return access.Resolve(sandbox).Credentials;
+            return access.Resolve(Effective(sandbox)).Credentials;
         }
         catch (InvalidInputException)
         {

@@ -95,8 +95,33 @@ public sealed class KubernetesReferenceReaderTests
     }
 
     /// <summary>The operator's implicit config: its token Secret is Home/DefaultToken.</summary>
-    private static ReferenceIndex Index => new(new AccessResolver(
-        new NoConfigs(), new AccessOptions { DefaultProjectId = "default-project", DefaultCredentialsNamespace = Home, DefaultCredentialsSecretName = DefaultToken }));
+    private static ReferenceIndex Index => new(Access);
+
+    private static AccessResolver Access => new(
+        new NoConfigs(), new AccessOptions { DefaultProjectId = "default-project", DefaultCredentialsNamespace = Home, DefaultCredentialsSecretName = DefaultToken });
+
+    [Test]
+    public async Task A_template_s_env_references_count_as_its_Sandboxes_own_in_its_namespace_only()
+    {
+        static SandboxTemplate Template(string ns, string secret) => new()
+        {
+            Metadata = new V1ObjectMeta { Name = "agent", NamespaceProperty = ns, ResourceVersion = "1" },
+            Spec = new SandboxTemplateSpec
+            {
+                Image = "python:3.12-slim",
+                Env = [new SandboxEnvVar { Name = "KEY", ValueFrom = new EnvVarSource { SecretKeyRef = new KeySelector { Name = secret, Key = "k" } } }],
+            },
+        };
+        var (templates, _) = await RunInformerAsync(Template("team-a", "from-template"), Template("team-b", "other-team"));
+        var index = new ReferenceIndex(Access, templates);
+        var sandbox = new Sandbox
+        {
+            Metadata = new V1ObjectMeta { Name = "t", NamespaceProperty = "team-a" },
+            Spec = new SandboxSpec { TemplateRef = new TemplateReference { Name = "agent" } },
+        };
+
+        Assert.That(index.SecretsUsedBy(sandbox), Does.Contain(new ObjectKey("team-a", "from-template")).And.Not.Contain(new ObjectKey("team-b", "other-team")));
+    }
 
     private async Task SandboxWatchSaysAsync(WatchEventType type, Sandbox sandbox)
     {
