@@ -7,9 +7,12 @@ namespace SandboxOperator.Hosting;
 /// <summary>
 /// Northflank configs and Sandboxes as the Sandbox controller's watch caches hold them: the controller watches both
 /// config kinds anyway, to re-sync the Sandboxes that use a config when it changes, so reading them costs nothing.
+/// Sandboxes are listed with their template's fields (its configRef counts as theirs: a config's maxSandboxes cannot be
+/// got round by naming the config in a template).
 /// </summary>
 public sealed class ConfigDirectory(
-    InformerCache<NorthflankConfig> namespaced, InformerCache<ClusterNorthflankConfig> cluster, InformerCache<Sandbox> sandboxes)
+    InformerCache<NorthflankConfig> namespaced, InformerCache<ClusterNorthflankConfig> cluster, InformerCache<Sandbox> sandboxes,
+    InformerCache<SandboxTemplate>? templates = null)
     : INorthflankConfigs, ISandboxDirectory
 {
     public InformerCache<NorthflankConfig> NamespacedCache => namespaced;
@@ -24,5 +27,6 @@ public sealed class ConfigDirectory(
 
     public bool IsComplete => sandboxes.HasSynced;
 
-    public IReadOnlyList<Sandbox> All() => sandboxes.List();
+    public IReadOnlyList<Sandbox> All() =>
+        templates is null ? sandboxes.List() : [.. sandboxes.List().Select(s => TemplateDirectory.Effective(s, templates))];
 }

@@ -46,11 +46,11 @@ public static class OperatorServices
     /// </summary>
     private static ReferenceIndex AddAccess(IServiceCollection services, OperatorOptions options)
     {
-        var configs = new ConfigDirectory(new InformerCache<NorthflankConfig>(), new InformerCache<ClusterNorthflankConfig>(), new InformerCache<Sandbox>());
-        var access = new AccessResolver(configs, options.ToAccessOptions());
         // The template cache is filled by the Sandbox controller's watch of templates (Watches<SandboxTemplate> finds it here).
         var templates = new InformerCache<SandboxTemplate>();
         services.AddSingleton(templates);
+        var configs = new ConfigDirectory(new InformerCache<NorthflankConfig>(), new InformerCache<ClusterNorthflankConfig>(), new InformerCache<Sandbox>(), templates);
+        var access = new AccessResolver(configs, options.ToAccessOptions());
         var index = new ReferenceIndex(access, templates);
         services.AddSingleton(configs.NamespacedCache).AddSingleton(configs.ClusterCache).AddSingleton(configs.SandboxCache);
         services.AddSingleton(access).AddSingleton(index);

@@ -3,7 +3,6 @@ using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Common;
 using SandboxOperator.Controllers.Configs;
 using SandboxOperator.Controllers.Sandboxes;
-using SandboxOperator.Controllers.Templates;
 
 namespace SandboxOperator.Hosting;
 
@@ -59,10 +58,7 @@ public sealed class ReferenceIndex(AccessResolver access, InformerCache<SandboxT
             .Select(e => new ObjectKey(sandbox.Metadata.NamespaceProperty, e.ValueFrom!.ConfigMapKeyRef!.Name));
 
     /// <summary>The Sandbox with its template's fields, when it names one the cache holds (in its own namespace).</summary>
-    public Sandbox Effective(Sandbox sandbox) =>
-        sandbox.Spec.TemplateRef is { } reference && templates is not null && templates.TryGet(sandbox.Metadata.NamespaceProperty, reference.Name, out var template)
-            ? TemplateMerge.Apply(sandbox, template)
-            : sandbox;
+    public Sandbox Effective(Sandbox sandbox) => TemplateDirectory.Effective(sandbox, templates);
 
     private IEnumerable<ObjectKey> Using(IReadOnlyEntityStore<Sandbox> sandboxes, ConfigKey key) =>
         sandboxes.List().Where(s => access.KeyOf(Effective(s)) == key).Select(ObjectKey.Of);

@@ -21,6 +21,12 @@ public sealed class TemplateDirectory(InformerCache<SandboxTemplate> cache, IEnt
         return await client.GetAsync(name, namespaceName, ct);
     }
 
+    /// <summary>The Sandbox with its template's fields, when it names one the cache holds (in its own namespace only).</summary>
+    public static Sandbox Effective(Sandbox sandbox, InformerCache<SandboxTemplate>? templates) =>
+        sandbox.Spec.TemplateRef is { } reference && templates is not null && templates.TryGet(sandbox.Metadata.NamespaceProperty, reference.Name, out var template)
+            ? TemplateMerge.Apply(sandbox, template)
+            : sandbox;
+
     /// <summary>The Sandboxes, pools and claims a template concerns: those in its namespace that name it.</summary>
     public static IEnumerable<ObjectKey> Using<T>(SandboxTemplate template, IReadOnlyEntityStore<T> store, Func<T, string?> templateName)
         where T : k8s.IKubernetesObject<k8s.Models.V1ObjectMeta> =>

@@ -123,6 +123,25 @@ public sealed class KubernetesReferenceReaderTests
         Assert.That(index.SecretsUsedBy(sandbox), Does.Contain(new ObjectKey("team-a", "from-template")).And.Not.Contain(new ObjectKey("team-b", "other-team")));
     }
 
+    [Test]
+    public async Task A_config_named_by_a_template_counts_the_template_s_Sandboxes_against_its_quota()
+    {
+        var (templates, _) = await RunInformerAsync(new SandboxTemplate
+        {
+            Metadata = new V1ObjectMeta { Name = "agent", NamespaceProperty = "team-a", ResourceVersion = "1" },
+            Spec = new SandboxTemplateSpec { Image = "python:3.12-slim", ConfigRef = new ConfigReference { Name = "limited" } },
+        });
+        var (sandboxes, _) = await RunInformerAsync(new Sandbox
+        {
+            Metadata = new V1ObjectMeta { Name = "t", NamespaceProperty = "team-a", Uid = "u", ResourceVersion = "1" },
+            Spec = new SandboxSpec { TemplateRef = new TemplateReference { Name = "agent" } },
+        });
+        var directory = new ConfigDirectory(new InformerCache<NorthflankConfig>(), new InformerCache<ClusterNorthflankConfig>(), sandboxes, templates);
+
+        Assert.That(directory.All().Single().Spec.ConfigRef!.Name, Is.EqualTo("limited"));
+        Assert.That(Access.KeyOf(directory.All().Single()).Name, Is.EqualTo("limited"));
+    }
+
     private async Task SandboxWatchSaysAsync(WatchEventType type, Sandbox sandbox)
     {
         var seen = Volatile.Read(ref _sandboxEvents);
