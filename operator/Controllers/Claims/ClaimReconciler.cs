@@ -19,7 +19,7 @@ public interface IWarmPools
 /// deletes its Sandbox (also owned by the claim, for the garbage collector), whose finalizer deletes the service.
 /// </summary>
 public sealed class ClaimReconciler(
-    ISandboxSet sandboxes, ISandboxTemplates templates, IWarmPools pools, IStatusWriter<SandboxClaim, SandboxClaimStatus> writer)
+    ISandboxSet sandboxes, ISandboxTemplates templates, IWarmPools pools, IStatusWriter<SandboxClaim, SandboxClaimStatus> writer, TimeProvider time)
 {
     /// <summary>How often a claim is looked at anyway; its Sandbox's changes wake it sooner.</summary>
     public static readonly TimeSpan Resync = TimeSpan.FromMinutes(5);
@@ -49,14 +49,14 @@ public sealed class ClaimReconciler(
             if (bound is null)
             {
                 writer.Record(claim, warning: true, refusal!.Reason, refusal.Message);
-                await WriteAsync(claim, ClaimStatusOf.Refused(claim, refusal), ct);
+                await WriteAsync(claim, ClaimStatusOf.Refused(claim, refusal, time.GetUtcNow()), ct);
                 return RetryRefused;
             }
 
             sandbox = bound;
         }
 
-        await WriteAsync(claim, ClaimStatusOf.Mirror(claim, sandbox), ct);
+        await WriteAsync(claim, ClaimStatusOf.Mirror(claim, sandbox, time.GetUtcNow()), ct);
         return Resync;
     }
 

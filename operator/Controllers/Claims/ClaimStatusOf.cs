@@ -12,7 +12,7 @@ public static class ClaimStatusOf
 {
     public const string Binding = "Binding";
 
-    public static SandboxClaimStatus Mirror(SandboxClaim claim, Sandbox sandbox)
+    public static SandboxClaimStatus Mirror(SandboxClaim claim, Sandbox sandbox, DateTimeOffset now)
     {
         var ready = sandbox.Status?.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.Ready);
         var current = sandbox.Status?.ObservedGeneration == sandbox.Metadata.Generation;
@@ -27,21 +27,21 @@ public static class ClaimStatusOf
             SandboxName = sandbox.Metadata.Name,
             LaunchType = PoolLabels.Label(sandbox, PoolLabels.LaunchType) ?? claim.Status?.LaunchType,
             Url = sandbox.Status?.Url,
-            Conditions = [Condition(claim, status, reason, message)],
+            Conditions = [Condition(claim, status, reason, message, now)],
         };
     }
 
-    public static SandboxClaimStatus Refused(SandboxClaim claim, Refusal refusal) => new()
+    public static SandboxClaimStatus Refused(SandboxClaim claim, Refusal refusal, DateTimeOffset now) => new()
     {
         ObservedGeneration = claim.Metadata.Generation,
-        Conditions = [Condition(claim, "False", refusal.Reason, refusal.Message)],
+        Conditions = [Condition(claim, "False", refusal.Reason, refusal.Message, now)],
     };
 
     public static bool Same(SandboxClaimStatus? a, SandboxClaimStatus b) =>
         a is not null && a.ObservedGeneration == b.ObservedGeneration && a.SandboxName == b.SandboxName && a.LaunchType == b.LaunchType && a.Url == b.Url
         && a.Conditions?.FirstOrDefault() is { } c && b.Conditions!.First() is var d && c.Status == d.Status && c.Reason == d.Reason && c.Message == d.Message;
 
-    private static V1Condition Condition(SandboxClaim claim, string status, string reason, string message)
+    private static V1Condition Condition(SandboxClaim claim, string status, string reason, string message, DateTimeOffset now)
     {
         var previous = claim.Status?.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.Ready);
         return new V1Condition
@@ -51,7 +51,7 @@ public static class ClaimStatusOf
             Reason = reason,
             Message = message,
             ObservedGeneration = claim.Metadata.Generation,
-            LastTransitionTime = previous?.Status == status && previous.LastTransitionTime is { } at ? at : DateTime.UtcNow,
+            LastTransitionTime = previous?.Status == status && previous.LastTransitionTime is { } at ? at : now.UtcDateTime,
         };
     }
 }

@@ -139,9 +139,9 @@ public class ClaimChooserTests
     {
         var sandbox = Pooled("a");
         sandbox.Metadata.Labels[PoolLabels.LaunchType] = LaunchTypes.Warm;
-        var mirrored = ClaimStatusOf.Mirror(Claim(), sandbox);
+        var mirrored = ClaimStatusOf.Mirror(Claim(), sandbox, new DateTimeOffset(T0));
         sandbox.Metadata.Generation = 2; // e.g. resumed from a Paused pool: its status is of the last generation
-        var pending = ClaimStatusOf.Mirror(Claim(), sandbox);
+        var pending = ClaimStatusOf.Mirror(Claim(), sandbox, new DateTimeOffset(T0));
 
         Assert.Multiple(() =>
         {
