@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using NorthflankSimulator.Api;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Common;
@@ -32,7 +33,8 @@ public class ReconcileTableTests
 
     public sealed record Case(string Name, Func<ReconcileRig, Task<Sandbox>> Given, Want Want)
     {
-        public override string ToString() => Name;
+        /// <summary>The test's name: words only, as test runners' filters (and Stryker's) cannot quote punctuation.</summary>
+        public override string ToString() => Regex.Replace(Name, "[^A-Za-z0-9]+", "_").Trim('_');
     }
 
     private static readonly Func<NorthflankApiException> ServerError = () => new(HttpStatusCode.BadGateway, "bad gateway");
