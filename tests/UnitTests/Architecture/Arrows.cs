@@ -32,7 +32,8 @@ internal static class Arrows
         ("Controllers.Common", ["Api", "Telemetry"]),
         ("Controllers.Configs", ["Api", "Northflank", "Telemetry", "Controllers.Common"]),
         ("Controllers.Sandboxes", ["Api", "Northflank", "Telemetry", "Controllers.Common", "Controllers.Configs"]),
-        (AnyController, ["Api", "Northflank", "Telemetry"]),
+        // What every controller shares (conditions, reading references) is Common's: a new controller may use it.
+        (AnyController, ["Api", "Northflank", "Telemetry", "Controllers.Common"]),
         ("Hosting", [Everything]),
         (Runtime, []),
     ];
