@@ -74,6 +74,8 @@ internal sealed class Scenario(LocalControlPlane controlPlane, BenchSettings set
         await operatorProcess.StopAsync();
 
         var requests = simulator.GetRequests();
+        // Next to the operator's log, whose Information level shows no single call: explaining a latency needs them.
+        await File.WriteAllLinesAsync(Path.Combine(settings.OutputDirectory, $"requests-{sandboxes}-{ModeFlag}.csv"), RequestLines(requests), ct);
         await kubernetes.CoreV1.DeleteNamespaceAsync(ns, cancellationToken: ct);
         return Result(requests, new Marks(t0, tReady, tSteady, tSteadyEnd, tGone), [m0, m1, m2, m3, m4], lags, peakMemory, wall.Elapsed) with
         {
@@ -181,6 +183,9 @@ internal sealed class Scenario(LocalControlPlane controlPlane, BenchSettings set
                 .Select(s => (watcher.ReadyAt[s.Metadata.Name] - finished[s.Status!.ServiceId!]!.Value).TotalSeconds),
         ];
     }
+
+    private static IEnumerable<string> RequestLines(IEnumerable<RequestRecord> requests) =>
+        ["time,method,path,status,fault", .. requests.Select(r => FormattableString.Invariant($"{r.Time:O},{r.Method},{r.Path},{r.Status},{r.Fault}"))];
 
     private static async Task UntilAsync(Func<CancellationToken, Task<bool>> condition, TimeSpan timeout, string what, OperatorProcess operatorProcess, CancellationToken ct)
     {
