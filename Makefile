@@ -11,7 +11,7 @@ export NSO_TOOLS_BIN := $(NSO_CACHE_DIR)/bin
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: help tools build publish crds chart-lint format format-check test demo run bench clean
+.PHONY: help tools build publish crds chart-lint format format-check test mutation demo run bench clean
 
 help:
 	@echo "make test    install tools, check format, build, run all tests (the CI command)"
@@ -21,6 +21,7 @@ help:
 	@echo "make crds    regenerate crds/ (one file per kind, and the chart's copy) from the C# API types"
 	@echo "make chart-lint  helm lint --strict the chart"
 	@echo "make format  apply dotnet format"
+	@echo "make mutation  mutation testing (Stryker.NET) of the Sandbox controller's pure logic; slow, not part of make test"
 	@echo "make demo    the operator end to end on a local control plane and a simulated Northflank (no account)"
 	@echo "make bench   Northflank calls per sandbox, batched vs naive, for 10/100/1000 Sandboxes (ARGS='--sizes 10,100')"
 	@echo "make run     run the operator against the current kubeconfig: make run ARGS='--default-project ID ...'"
@@ -58,6 +59,13 @@ test: tools
 	status=0; dotnet test Operator.sln -c $(CONFIGURATION) --no-build $(if $(TEST_FILTER),--filter "$(TEST_FILTER)") \
 	  --logger "trx" --logger "console;verbosity=normal" --results-directory "$(RESULTS_DIR)" || status=$$?; \
 	  bash tests/infra/trx-summary.sh "$(RESULTS_DIR)"; exit $$status
+
+# Stryker.NET (the version in .config/dotnet-tools.json) mutates the files listed in operator/stryker-config.json and
+# runs the unit tests of the Sandbox controller against each mutant; the run fails below the config's break threshold.
+# Reports go to operator/StrykerOutput/.
+mutation:
+	dotnet tool restore
+	cd operator && dotnet tool run dotnet-stryker
 
 # No Northflank account needed: a local control plane, the simulator and the real operator; see tests/Demo/README.md.
 demo: tools

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -25,6 +26,7 @@ public sealed class NorthflankApiFactory : INorthflankApiFactory, IDisposable
     private readonly Action? beforeWrite;
     private readonly Action<string> wake;
     private readonly ITimer sweeper;
+    private readonly Meter meter = new(NorthflankTelemetry.Name);
     private bool disposed;
 
     /// <param name="beforeWrite">Given to every client: called just before each write is sent, throws to stop it.</param>
@@ -45,6 +47,9 @@ public sealed class NorthflankApiFactory : INorthflankApiFactory, IDisposable
         this.beforeWrite = beforeWrite;
         this.wake = wake ?? (_ => { });
         Lanes = new TokenLanes(workers, time, this.wake);
+        // Over the tokens this factory holds, so a dropped token's series goes with it.
+        meter.CreateObservableGauge(
+            NorthflankTelemetry.BudgetRemainingName, ObserveBudgets, description: "Requests the API token's budget allows right now (token = fingerprint).");
         var sweep = this.options.UnusedTokenGrace / 4;
         using (ExecutionContext.SuppressFlow())
         {
@@ -111,6 +116,7 @@ public sealed class NorthflankApiFactory : INorthflankApiFactory, IDisposable
         }
 
         sweeper.Dispose();
+        meter.Dispose();
         foreach (var entry in all)
         {
             entry.Dispose();
@@ -160,6 +166,14 @@ public sealed class NorthflankApiFactory : INorthflankApiFactory, IDisposable
 
         client = new NorthflankApiClient(token, budget, options, loggerFactory.CreateLogger<NorthflankApiClient>(), time, beforeWrite, circuit);
         return new TokenEntry(client, circuit);
+    }
+
+    private List<Measurement<int>> ObserveBudgets()
+    {
+        lock (gate)
+        {
+            return [.. entries.Values.Select(e => new Measurement<int>(e.Client.Budget.Remaining, new KeyValuePair<string, object?>("token", e.Client.Budget.Name)))];
+        }
     }
 
     /// <summary>Drops every token no holder uses that has been idle for the grace period.</summary>

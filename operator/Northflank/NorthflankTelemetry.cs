@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
@@ -37,15 +36,8 @@ public static class NorthflankTelemetry
     public static readonly Counter<long> Throttled = Meter.CreateCounter<long>(
         "northflank_throttled_total", description: "Northflank answers of 429 Too Many Requests.");
 
-    private static readonly ConcurrentDictionary<RequestBudget, byte> Budgets = new();
-
-    /// <summary>northflank_budget_remaining{token}: requests a token may send now, per live budget (token = fingerprint).</summary>
-    public static readonly ObservableGauge<int> BudgetRemaining = Meter.CreateObservableGauge(
-        "northflank_budget_remaining", ObserveBudgets, description: "Requests the API token's budget allows right now.");
-
-    internal static void Track(RequestBudget budget) => Budgets.TryAdd(budget, 0);
-
-    internal static void Untrack(RequestBudget budget) => Budgets.TryRemove(budget, out _);
+    /// <summary>Name of the gauge each <see cref="NorthflankApiFactory"/> keeps over its live tokens' budgets.</summary>
+    public const string BudgetRemainingName = "northflank_budget_remaining";
 
     internal static string PriorityTag(RequestPriority priority) => priority switch
     {
@@ -54,12 +46,4 @@ public static class NorthflankTelemetry
         RequestPriority.Background => "background",
         _ => "unknown",
     };
-
-    private static IEnumerable<Measurement<int>> ObserveBudgets()
-    {
-        foreach (var budget in Budgets.Keys)
-        {
-            yield return new Measurement<int>(budget.Remaining, new KeyValuePair<string, object?>("token", budget.Name));
-        }
-    }
 }

@@ -103,8 +103,6 @@ public sealed partial class RequestBudget : IDisposable
         {
             timer = time.CreateTimer(static state => ((RequestBudget)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
-
-        NorthflankTelemetry.Track(this);
     }
 
     /// <summary>The token's fingerprint (or whatever name the owner gave); safe to show.</summary>
@@ -250,7 +248,6 @@ public sealed partial class RequestBudget : IDisposable
         }
 
         timer.Dispose();
-        NorthflankTelemetry.Untrack(this);
         foreach (var waiter in abandoned)
         {
             waiter.Completion.TrySetException(new ObjectDisposedException(nameof(RequestBudget)));

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Benchmarks;
 
@@ -10,7 +11,13 @@ internal sealed record BenchRecord(BenchSettings Settings, IReadOnlyList<Scenari
 {
     public const string FileName = "results.json";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    // Named floating-point literals: a percentile of nothing measured is NaN (e.g. an older results.json replotted),
+    // which would otherwise fail the whole write.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 
     public static async Task<BenchRecord> LoadAsync(string directory) =>
         JsonSerializer.Deserialize<BenchRecord>(await File.ReadAllTextAsync(Path.Combine(directory, FileName)), Json)

@@ -23,12 +23,12 @@ internal static class ResultsReport
         md.AppendLine(Invariant($"`--settled-poll-interval` {settings.SettledPollInterval.TotalHours:F0} h / {settings.TimeScale}, `--drift-check-interval` {settings.DriftCheckInterval.TotalHours:F0} h / {settings.TimeScale}, `--progress-poll-interval` {settings.ProgressPollInterval.TotalSeconds:F0} s (not scaled: deployments take real seconds)."));
         md.AppendLine(Invariant($"The steady state is held {settings.SteadyHours} simulated h ({settings.SteadyHold.TotalSeconds:F0} s); batched steady calls are per **simulated** sandbox-hour. Naive mode looks at settled Sandboxes every {BenchSettings.NaiveLookInterval.TotalSeconds:F0} s, fixed in the operator and not compressible, so its steady calls are per **real** sandbox-hour; at real speed its budget would cap it at 0.9 × limit / N (the ratios use that cap). Limit/h: {BenchSettings.DefaultRequestsPerHour} (Northflank's default) up to 100 Sandboxes, 10 × N above (a raised limit)."));
         md.AppendLine();
-        md.AppendLine("| N | mode | limit/h | calls/sandbox create→Ready→gone | create | delete | steady calls/sandbox-h | Ready lag p50 s | p95 s | reconciles/s create | steady | peak MB | 429s | max calls in 1 sim. h | create→all Ready s | delete→gone s | wall s |");
-        md.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| N | mode | limit/h | calls/sandbox create→Ready→gone | create | delete | steady calls/sandbox-h | Ready lag p50 s | p95 s | delete→Sandbox gone p50 s | p95 s | Northflank gone→Sandbox gone p50 s | p95 s | reconciles/s create | steady | peak MB | 429s | max calls in 1 sim. h | create→all Ready s | delete→gone s | wall s |");
+        md.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
             md.AppendLine(Invariant(
-                $"| {r.Sandboxes} | {r.Mode.ToString().ToLowerInvariant()} | {r.RequestsPerHour} | {r.CallsPerSandbox:F2} | {r.CreateCallsPerSandbox:F2} | {r.DeleteCallsPerSandbox:F2} | {r.SteadyCallsPerSandboxHour:F3} | {r.ReadyLagP50:F2} | {r.ReadyLagP95:F2} | {r.CreateReconcilesPerSecond:F1} | {r.SteadyReconcilesPerSecond:F1} | {Megabytes(r.PeakMemoryBytes)} | {r.Throttled} | {r.PeakCallsPerWindow} | {r.CreateToReady.TotalSeconds:F1} | {r.DeleteToGone.TotalSeconds:F1} | {r.WallTime.TotalSeconds:F0} |"));
+                $"| {r.Sandboxes} | {r.Mode.ToString().ToLowerInvariant()} | {r.RequestsPerHour} | {r.CallsPerSandbox:F2} | {r.CreateCallsPerSandbox:F2} | {r.DeleteCallsPerSandbox:F2} | {r.SteadyCallsPerSandboxHour:F3} | {r.ReadyLagP50:F2} | {r.ReadyLagP95:F2} | {r.DeleteLatencyP50:F2} | {r.DeleteLatencyP95:F2} | {r.GoneAfterNorthflankP50:F2} | {r.GoneAfterNorthflankP95:F2} | {r.CreateReconcilesPerSecond:F1} | {r.SteadyReconcilesPerSecond:F1} | {Megabytes(r.PeakMemoryBytes)} | {r.Throttled} | {r.PeakCallsPerWindow} | {r.CreateToReady.TotalSeconds:F1} | {r.DeleteToGone.TotalSeconds:F1} | {r.WallTime.TotalSeconds:F0} |"));
         }
 
         md.AppendLine();
@@ -37,6 +37,7 @@ internal static class ResultsReport
         md.AppendLine();
         md.AppendLine("Calls are counted in the simulator's request log by phase: create = first create until 3 s after the last Ready; steady = the hold; delete = from the delete until the operator stopped. " +
             "The operator's own `northflank_requests_total` is checked against it (see the console). Ready lag = first Ready=True seen on a watch minus the simulator's `DeploymentFinishedAt` of the Sandbox's service. " +
+            "Delete→Sandbox gone = the Sandbox's Deleted event on a watch minus when the delete-collection call was sent; Northflank gone→Sandbox gone = the same event minus when the simulator removed its service (`DeletedServices`). Percentiles are nearest-rank. " +
             "Reconciles/s from `operator_reconciles_total`. Peak MB = VmHWM of the operator's dotnet process.");
         return md.ToString();
     }
@@ -75,6 +76,7 @@ internal static class ResultsReport
         // Only where naive made steady calls: a hold shorter than its 30 s look interval measures nothing to compare.
         Target(md, "≥ 20× fewer steady calls than naive", [.. batched.Where(r => SteadyRatio(results, r) is not null)], r => SteadyRatio(results, r) >= 20, r => Invariant($"{SteadyRatio(results, r):F0}×"));
         Target(md, "Ready p95 ≤ 2 s after the deployment finished", batched, r => r.ReadyLagP95 <= 2, r => Invariant($"{r.ReadyLagP95:F2} s"));
+        Target(md, "Sandbox gone p95 ≤ 2 s after Northflank deleted its service", batched, r => r.GoneAfterNorthflankP95 <= 2, r => Invariant($"{r.GoneAfterNorthflankP95:F2} s"));
         Target(md, "peak memory ≤ 250 MB with 1000 Sandboxes", [.. batched.Where(r => r.Sandboxes >= 1000)], r => r.PeakMemoryBytes <= 250L * 1024 * 1024, r => Megabytes(r.PeakMemoryBytes) + " MB");
         Target(md, "no 429 from Northflank", results, r => r.Throttled == 0, r => r.Throttled.ToString(CultureInfo.InvariantCulture));
     }

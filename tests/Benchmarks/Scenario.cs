@@ -33,40 +33,73 @@ internal sealed class Scenario(LocalControlPlane controlPlane, BenchSettings set
     public async Task<ScenarioResult> RunAsync(CancellationToken ct)
     {
         var wall = Stopwatch.StartNew();
-        var ns = await controlPlane.CreateNamespaceAsync($"bench-{sandboxes}-{ModeFlag}", ct);
         var kubernetes = controlPlane.AdminClient;
-        await kubernetes.CoreV1.CreateNamespacedSecretAsync(
-            new V1Secret { Metadata = new V1ObjectMeta { Name = SecretName }, StringData = new Dictionary<string, string> { ["token"] = SimulatorOptions.DefaultDevelopmentToken } },
-            ns,
-            cancellationToken: ct);
-
+        var ns = await NewNamespaceAsync(kubernetes, ct);
         await using var simulator = await SimulatorHost.StartAsync(NewSimulatorOptions(), ct);
         await using var operatorProcess = OperatorProcess.Start($"operator-{sandboxes}-{ModeFlag}", OperatorArguments(ns, simulator), settings.OutputDirectory);
         using var http = new HttpClient();
         var health = await operatorProcess.WaitForHealthAddressAsync(TimeSpan.FromSeconds(60), ct);
         await using var watcher = SandboxWatcher.Start(kubernetes, ns);
+        Task<OperatorMetrics> ScrapeAsync() => OperatorMetrics.ScrapeAsync(http, health, ct);
 
         // Create -> all Ready.
         var names = SandboxFleet.Names("sbx", sandboxes);
-        var m0 = await OperatorMetrics.ScrapeAsync(http, health, ct);
+        var m0 = await ScrapeAsync();
         var t0 = DateTimeOffset.UtcNow;
         await SandboxFleet.CreateAsync(kubernetes, ns, names.Select(SandboxFleet.Minimal), ct: ct);
         Report($"{sandboxes} Sandboxes created in {(DateTimeOffset.UtcNow - t0).TotalSeconds:F1} s; waiting until all are Ready");
         await UntilAsync(_ => Task.FromResult(watcher.ReadyAt.Count >= sandboxes), ReadyTimeout, $"all {sandboxes} Sandboxes are Ready", operatorProcess, ct);
         var tReady = watcher.ReadyAt.Values.Max();
-        var m1 = await OperatorMetrics.ScrapeAsync(http, health, ct);
+        var m1 = await ScrapeAsync();
         Report($"all Ready {(tReady - t0).TotalSeconds:F1} s after the first create; holding the steady state {settings.SteadyHours} simulated h = {settings.SteadyHold.TotalSeconds:F0} s");
 
         // Steady state.
         await Task.Delay(Settle, ct);
         var tSteady = DateTimeOffset.UtcNow;
-        var m2 = await OperatorMetrics.ScrapeAsync(http, health, ct);
+        var m2 = await ScrapeAsync();
         await Task.Delay(settings.SteadyHold, ct);
         var tSteadyEnd = DateTimeOffset.UtcNow;
-        var m3 = await OperatorMetrics.ScrapeAsync(http, health, ct);
-        var lags = await ReadyLagsAsync(kubernetes, ns, simulator, watcher, ct);
+        var m3 = await ScrapeAsync();
+        using var client = SandboxFleet.Client(kubernetes);
+        var listed = (await client.ListNamespacedAsync<SandboxList>(ns, cancel: ct)).Items;
+        var lags = ReadyLags(listed, simulator.GetState(), watcher);
+        var services = DeleteLatencies.ServicesOf(listed);
 
         // Delete -> Northflank empty.
+        var tDelete = DateTimeOffset.UtcNow;
+        var tGone = await DeleteAllAsync(kubernetes, ns, simulator, operatorProcess, ct);
+        Report($"all gone {(tGone - tSteadyEnd).TotalSeconds:F1} s after the delete");
+        var m4 = await ScrapeAsync();
+        var peakMemory = operatorProcess.PeakMemoryBytes();
+        await operatorProcess.StopAsync();
+
+        var requests = simulator.GetRequests();
+        // Next to the operator's log, whose Information level shows no single call: explaining a latency needs them.
+        await File.WriteAllLinesAsync(Path.Combine(settings.OutputDirectory, $"requests-{sandboxes}-{ModeFlag}.csv"), RequestLines(requests), ct);
+        await kubernetes.CoreV1.DeleteNamespaceAsync(ns, cancellationToken: ct);
+        return Result(requests, new Marks(t0, tReady, tSteady, tSteadyEnd, tGone), [m0, m1, m2, m3, m4], lags, peakMemory, wall.Elapsed) with
+        {
+            DeleteLatencySeconds = DeleteLatencies.FromDeleteCall(tDelete, names, watcher),
+            GoneAfterNorthflankSeconds = DeleteLatencies.FromNorthflank(services, simulator.GetState(), watcher),
+        };
+    }
+
+    /// <summary>When each phase began and ended: creates sent, all Ready, hold begun, hold ended, all gone.</summary>
+    private sealed record Marks(DateTimeOffset Start, DateTimeOffset Ready, DateTimeOffset Steady, DateTimeOffset SteadyEnd, DateTimeOffset Gone);
+
+    private async Task<string> NewNamespaceAsync(IKubernetes kubernetes, CancellationToken ct)
+    {
+        var ns = await controlPlane.CreateNamespaceAsync($"bench-{sandboxes}-{ModeFlag}", ct);
+        await kubernetes.CoreV1.CreateNamespacedSecretAsync(
+            new V1Secret { Metadata = new V1ObjectMeta { Name = SecretName }, StringData = new Dictionary<string, string> { ["token"] = SimulatorOptions.DefaultDevelopmentToken } },
+            ns,
+            cancellationToken: ct);
+        return ns;
+    }
+
+    /// <summary>Deletes every Sandbox with one call; returns when neither they nor their services are left.</summary>
+    private async Task<DateTimeOffset> DeleteAllAsync(IKubernetes kubernetes, string ns, SimulatorHost simulator, OperatorProcess operatorProcess, CancellationToken ct)
+    {
         await SandboxFleet.DeleteAllAsync(kubernetes, ns, ct);
         await UntilAsync(
             async c => simulator.GetState().Services.Count == 0 && await SandboxFleet.CountAsync(kubernetes, ns, c) == 0,
@@ -74,38 +107,32 @@ internal sealed class Scenario(LocalControlPlane controlPlane, BenchSettings set
             "every Sandbox and Northflank service is gone",
             operatorProcess,
             ct);
-        var tGone = DateTimeOffset.UtcNow;
-        Report($"all gone {(tGone - tSteadyEnd).TotalSeconds:F1} s after the delete");
-        var m4 = await OperatorMetrics.ScrapeAsync(http, health, ct);
-        var peakMemory = operatorProcess.PeakMemoryBytes();
-        await operatorProcess.StopAsync();
-
-        var requests = simulator.GetRequests();
-        var simulatedHour = TimeSpan.FromHours(1) / settings.TimeScale;
-        await kubernetes.CoreV1.DeleteNamespaceAsync(ns, cancellationToken: ct);
-        return new ScenarioResult
-        {
-            Sandboxes = sandboxes,
-            Mode = mode,
-            RequestsPerHour = requestsPerHour,
-            CreateCalls = RequestStatistics.CountBetween(requests, DateTimeOffset.MinValue, tSteady),
-            SteadyCalls = RequestStatistics.CountBetween(requests, tSteady, tSteadyEnd),
-            DeleteCalls = RequestStatistics.CountBetween(requests, tSteadyEnd, DateTimeOffset.MaxValue),
-            // Batched looks at the compressed intervals, so its hold counts as simulated hours; naive looks every 30 s of
-            // real time whatever the flags say, so its hold counts as the real hours it lasted.
-            SteadySandboxHours = sandboxes * (tSteadyEnd - tSteady).TotalHours * (mode == ObservationMode.Naive ? 1 : settings.TimeScale),
-            Throttled = requests.Count(r => r.Status == 429),
-            PeakCallsPerWindow = RequestStatistics.MaxInAnyWindow(requests, simulatedHour),
-            OperatorCountedCalls = m4["northflank_requests_total"],
-            ReadyLagSeconds = lags,
-            CreateReconcilesPerSecond = (m1["operator_reconciles_total"] - m0["operator_reconciles_total"]) / Math.Max(0.001, (tReady - t0).TotalSeconds),
-            SteadyReconcilesPerSecond = (m3["operator_reconciles_total"] - m2["operator_reconciles_total"]) / Math.Max(0.001, (tSteadyEnd - tSteady).TotalSeconds),
-            PeakMemoryBytes = peakMemory,
-            CreateToReady = tReady - t0,
-            DeleteToGone = tGone - tSteadyEnd,
-            WallTime = wall.Elapsed,
-        };
+        return DateTimeOffset.UtcNow;
     }
+
+    /// <summary>The calls and rates of one run, from the simulator's request log and the five metric scrapes at the phase boundaries.</summary>
+    private ScenarioResult Result(IReadOnlyList<RequestRecord> requests, Marks t, OperatorMetrics[] m, IReadOnlyList<double> readyLags, long? peakMemory, TimeSpan wall) => new()
+    {
+        Sandboxes = sandboxes,
+        Mode = mode,
+        RequestsPerHour = requestsPerHour,
+        CreateCalls = RequestStatistics.CountBetween(requests, DateTimeOffset.MinValue, t.Steady),
+        SteadyCalls = RequestStatistics.CountBetween(requests, t.Steady, t.SteadyEnd),
+        DeleteCalls = RequestStatistics.CountBetween(requests, t.SteadyEnd, DateTimeOffset.MaxValue),
+        // Batched looks at the compressed intervals, so its hold counts as simulated hours; naive looks every 30 s of
+        // real time whatever the flags say, so its hold counts as the real hours it lasted.
+        SteadySandboxHours = sandboxes * (t.SteadyEnd - t.Steady).TotalHours * (mode == ObservationMode.Naive ? 1 : settings.TimeScale),
+        Throttled = requests.Count(r => r.Status == 429),
+        PeakCallsPerWindow = RequestStatistics.MaxInAnyWindow(requests, TimeSpan.FromHours(1) / settings.TimeScale),
+        OperatorCountedCalls = m[4]["northflank_requests_total"],
+        ReadyLagSeconds = readyLags,
+        CreateReconcilesPerSecond = (m[1]["operator_reconciles_total"] - m[0]["operator_reconciles_total"]) / Math.Max(0.001, (t.Ready - t.Start).TotalSeconds),
+        SteadyReconcilesPerSecond = (m[3]["operator_reconciles_total"] - m[2]["operator_reconciles_total"]) / Math.Max(0.001, (t.SteadyEnd - t.Steady).TotalSeconds),
+        PeakMemoryBytes = peakMemory,
+        CreateToReady = t.Ready - t.Start,
+        DeleteToGone = t.Gone - t.SteadyEnd,
+        WallTime = wall,
+    };
 
     private SimulatorOptions NewSimulatorOptions()
     {
@@ -146,18 +173,19 @@ internal sealed class Scenario(LocalControlPlane controlPlane, BenchSettings set
     }
 
     /// <summary>For each Sandbox: its first Ready=True minus when the simulator finished its service's deployment.</summary>
-    private static async Task<IReadOnlyList<double>> ReadyLagsAsync(IKubernetes kubernetes, string ns, SimulatorHost simulator, SandboxWatcher watcher, CancellationToken ct)
+    private static IReadOnlyList<double> ReadyLags(IEnumerable<Sandbox> listed, SimulatorStateSnapshot state, SandboxWatcher watcher)
     {
-        using var client = SandboxFleet.Client(kubernetes);
-        var list = await client.ListNamespacedAsync<SandboxList>(ns, cancel: ct);
-        var finished = simulator.GetState().Services.ToDictionary(s => s.Id, s => s.DeploymentFinishedAt, StringComparer.Ordinal);
+        var finished = state.Services.ToDictionary(s => s.Id, s => s.DeploymentFinishedAt, StringComparer.Ordinal);
         return
         [
-            .. list.Items
+            .. listed
                 .Where(s => s.Status?.ServiceId is { } id && finished.GetValueOrDefault(id) is not null && watcher.ReadyAt.ContainsKey(s.Metadata.Name))
                 .Select(s => (watcher.ReadyAt[s.Metadata.Name] - finished[s.Status!.ServiceId!]!.Value).TotalSeconds),
         ];
     }
+
+    private static IEnumerable<string> RequestLines(IEnumerable<RequestRecord> requests) =>
+        ["time,method,path,status,fault", .. requests.Select(r => FormattableString.Invariant($"{r.Time:O},{r.Method},{r.Path},{r.Status},{r.Fault}"))];
 
     private static async Task UntilAsync(Func<CancellationToken, Task<bool>> condition, TimeSpan timeout, string what, OperatorProcess operatorProcess, CancellationToken ct)
     {

@@ -32,6 +32,15 @@ internal sealed record ScenarioResult
     /// <summary>Seconds from the simulator finishing each deployment to its Sandbox showing Ready=True.</summary>
     public required IReadOnlyList<double> ReadyLagSeconds { get; init; }
 
+    // The delete latencies are not required so that results.json of runs from before they were measured still load for
+    // --replot (their percentiles show as NaN).
+
+    /// <summary>Seconds from the delete call to each Sandbox's Deleted event on a watch.</summary>
+    public IReadOnlyList<double> DeleteLatencySeconds { get; init; } = [];
+
+    /// <summary>Seconds from the simulator deleting each Sandbox's service to the Sandbox's Deleted event on a watch.</summary>
+    public IReadOnlyList<double> GoneAfterNorthflankSeconds { get; init; } = [];
+
     public required double CreateReconcilesPerSecond { get; init; }
 
     public required double SteadyReconcilesPerSecond { get; init; }
@@ -58,19 +67,27 @@ internal sealed record ScenarioResult
     /// </summary>
     public double SteadyCallsPerSandboxHourAtRealLimit => Math.Min(SteadyCallsPerSandboxHour, 0.9 * RequestsPerHour / Sandboxes);
 
-    public double ReadyLagP50 => Percentile(0.50);
+    public double ReadyLagP50 => Percentile(ReadyLagSeconds, 0.50);
 
-    public double ReadyLagP95 => Percentile(0.95);
+    public double ReadyLagP95 => Percentile(ReadyLagSeconds, 0.95);
 
-    /// <summary>Nearest-rank percentile; NaN when nothing was measured.</summary>
-    private double Percentile(double p)
+    public double DeleteLatencyP50 => Percentile(DeleteLatencySeconds, 0.50);
+
+    public double DeleteLatencyP95 => Percentile(DeleteLatencySeconds, 0.95);
+
+    public double GoneAfterNorthflankP50 => Percentile(GoneAfterNorthflankSeconds, 0.50);
+
+    public double GoneAfterNorthflankP95 => Percentile(GoneAfterNorthflankSeconds, 0.95);
+
+    /// <summary>Nearest-rank percentile (always a measured value, never interpolated); NaN when nothing was measured.</summary>
+    private static double Percentile(IReadOnlyList<double> values, double p)
     {
-        if (ReadyLagSeconds.Count == 0)
+        if (values.Count == 0)
         {
             return double.NaN;
         }
 
-        var sorted = ReadyLagSeconds.Order().ToList();
+        var sorted = values.Order().ToList();
         return sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
     }
 }

@@ -10,8 +10,9 @@ public readonly record struct ConditionSeen(string Sandbox, string Type, string 
 
 /// <summary>
 /// Watches the Sandboxes of one namespace and remembers, with the time each event arrived, when each first became
-/// Ready for its current generation and every condition any of them ever showed. A watch rather than polling a list:
-/// with a thousand Sandboxes a frequent list would load the API server and still miss short-lived conditions.
+/// Ready for its current generation, every condition any of them ever showed, and when each was deleted. A watch
+/// rather than polling a list: with a thousand Sandboxes a frequent list would load the API server and still miss
+/// short-lived conditions.
 /// </summary>
 public sealed class SandboxWatcher : IAsyncDisposable
 {
@@ -22,6 +23,8 @@ public sealed class SandboxWatcher : IAsyncDisposable
     private readonly CancellationTokenSource stop = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> readyAt = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<ConditionSeen, DateTimeOffset> conditionsSeen = new();
+    private readonly ConcurrentDictionary<string, DateTimeOffset> deletedAt = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> present = new(StringComparer.Ordinal);
     private readonly Task loop;
 
     private SandboxWatcher(IKubernetes kubernetes, string @namespace)
@@ -36,6 +39,12 @@ public sealed class SandboxWatcher : IAsyncDisposable
 
     /// <summary>Every (Sandbox, condition type, status, reason) seen, with when it was first seen.</summary>
     public IReadOnlyDictionary<ConditionSeen, DateTimeOffset> ConditionsSeen => conditionsSeen;
+
+    /// <summary>
+    /// When each Sandbox was first seen gone: its Deleted event, or the first list without it after the watch broke
+    /// (then no earlier than the gap, so latencies measured from it are upper bounds). Only Sandboxes seen before.
+    /// </summary>
+    public IReadOnlyDictionary<string, DateTimeOffset> DeletedAt => deletedAt;
 
     public static SandboxWatcher Start(IKubernetes kubernetes, string @namespace) => new(kubernetes, @namespace);
 
@@ -67,11 +76,16 @@ public sealed class SandboxWatcher : IAsyncDisposable
                     Observe(sandbox);
                 }
 
+                MarkUnlistedGone(list.Items.Select(s => s.Metadata.Name).ToHashSet(StringComparer.Ordinal));
                 await foreach (var change in sandboxes.WatchAsync(@namespace, list.ResourceVersion, ct))
                 {
                     if (change.Type is WatchEventType.Added or WatchEventType.Modified)
                     {
                         Observe(change.Object);
+                    }
+                    else if (change.Type is WatchEventType.Deleted)
+                    {
+                        Gone(change.Object.Metadata.Name);
                     }
                 }
             }
@@ -86,10 +100,28 @@ public sealed class SandboxWatcher : IAsyncDisposable
         }
     }
 
+    /// <summary>Sandboxes deleted while the watch was down show only by their absence from the next list.</summary>
+    private void MarkUnlistedGone(HashSet<string> listed)
+    {
+        foreach (var name in present.Keys.Where(n => !listed.Contains(n)))
+        {
+            Gone(name);
+        }
+    }
+
+    private void Gone(string name)
+    {
+        if (present.TryRemove(name, out _))
+        {
+            deletedAt.TryAdd(name, DateTimeOffset.UtcNow);
+        }
+    }
+
     private void Observe(Sandbox sandbox)
     {
         var now = DateTimeOffset.UtcNow;
         var name = sandbox.Metadata.Name;
+        present.TryAdd(name, 0);
         foreach (var condition in sandbox.Status?.Conditions ?? [])
         {
             conditionsSeen.TryAdd(new ConditionSeen(name, condition.Type, condition.Status, condition.Reason), now);

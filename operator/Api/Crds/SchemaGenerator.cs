@@ -127,6 +127,17 @@ public static class SchemaGenerator
             schema.Maximum = Convert.ToDouble(range.Maximum, System.Globalization.CultureInfo.InvariantCulture);
         }
 
+        DecorateLengths(schema, property);
+        if (property.GetCustomAttribute<ListMapKeyAttribute>() is { } key)
+        {
+            schema.XKubernetesListType = "map";
+            schema.XKubernetesListMapKeys = [key.Key];
+        }
+    }
+
+    /// <summary>Length bounds: a string's characters, or a list's items and each item string's characters.</summary>
+    private static void DecorateLengths(V1JSONSchemaProps schema, PropertyInfo property)
+    {
         var isArray = schema.Type == "array";
         if (property.GetCustomAttribute<MinLengthAttribute>() is { } min)
         {
@@ -157,12 +168,6 @@ public static class SchemaGenerator
             items.Pattern = item.Pattern;
             items.MinLength = item.MinLength > 0 ? item.MinLength : null;
             items.MaxLength = item.MaxLength > 0 ? item.MaxLength : null;
-        }
-
-        if (property.GetCustomAttribute<ListMapKeyAttribute>() is { } key)
-        {
-            schema.XKubernetesListType = "map";
-            schema.XKubernetesListMapKeys = [key.Key];
         }
     }
 

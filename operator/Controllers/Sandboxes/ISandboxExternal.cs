@@ -21,8 +21,8 @@ public interface ISandboxExternal
     Task<ExternalResult> SetPausedAsync(bool paused, DesiredState desired, Observation observed, CancellationToken ct);
 
     /// <summary>
-    /// Deletes the service with its attached volume, then reads it again: <see cref="Observation.Service"/> is null
-    /// once Northflank confirms it gone (a volume still under the Sandbox's volume name is in <see cref="Observation.Volume"/>).
+    /// Sends the DELETE of the service with its attached volume. Northflank's answer does not say the service is gone
+    /// (the reference does not promise a synchronous delete): a later look confirms it, from the project's shared list.
     /// </summary>
     Task<ExternalResult> DeleteAsync(Observation observed, CancellationToken ct);
 }
@@ -32,4 +32,11 @@ public sealed record SandboxTarget(string ProjectId, string ServiceName, string?
 
 /// <summary>How to look: a whole read (GET) or the project's shared list no older than <paramref name="NotBefore"/>.</summary>
 /// <param name="WantUrls">Read the service whole once its deployment is done, for the public URLs a list does not carry.</param>
-public sealed record Look(bool Full, DateTimeOffset NotBefore, bool WantUrls = false);
+public sealed record Look(bool Full, DateTimeOffset NotBefore, bool WantUrls = false)
+{
+    /// <summary>
+    /// When set, a service missing from a list older than this is looked for again in a newer one: what is there and
+    /// whose it is stays true in an old list, but that nothing is there must be recent before anything is let go.
+    /// </summary>
+    public DateTimeOffset? AbsentNotBefore { get; init; }
+}

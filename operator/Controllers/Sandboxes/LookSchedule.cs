@@ -17,8 +17,13 @@ public static class LookSchedule
         var status = sandbox.Status;
         if (sandbox.Metadata.DeletionTimestamp is not null)
         {
-            // The target is read before anything is deleted, from a list no older than the last DELETE.
-            return new Look(Full: false, Later(now - options.ProgressPollInterval, record.DeleteSentAt));
+            var fresh = Later(now - options.ProgressPollInterval, record.DeleteSentAt);
+            // Before the DELETE, whose the service is can come from any list that postdates the Sandbox's last write (a
+            // mass delete then shares one list); that it is gone only from a recent one. After it, only a list that
+            // started after the DELETE can confirm it.
+            return record.DeleteSentAt is null
+                ? new Look(Full: false, Later(now - options.SettledPollInterval, record.LastWrite)) { AbsentNotBefore = fresh }
+                : new Look(Full: false, fresh);
         }
 
         var full = options.Observation == ObservationMode.Naive || DriftCheckDue(status, options, now);

@@ -20,12 +20,17 @@ public sealed partial class NorthflankSandboxExternal(
             var (service, full) = look.Full
                 ? (await ReadAsync(RequestPriority.Background, ct), true)
                 : (await ListedAsync(look.NotBefore, ct), false);
+            if (!full && service is null && look.AbsentNotBefore is { } fresh && fresh > look.NotBefore)
+            {
+                service = await ListedAsync(fresh, ct);
+            }
+
             if (!full && look.WantUrls && service?.Status?.Deployment?.Status == DeploymentStates.Completed)
             {
                 (service, full) = (await ReadAsync(RequestPriority.Observe, ct) ?? service, true);
             }
 
-            var volume = await VolumeAsync(ct);
+            var volume = sandbox.Metadata.DeletionTimestamp is null ? await VolumeAsync(ct) : await LeftVolumeAsync(service, ct);
             var observed = Judge(service, volume) with { Full = full };
             return ExternalResult.Done(observed with { FailureDetail = await ExplainFailureAsync(observed.Service, ct) });
         }
@@ -63,16 +68,9 @@ public sealed partial class NorthflankSandboxExternal(
         {
             await api.DeleteServiceAsync(target.ProjectId, target.ServiceName, deleteChildObjects: true, ct);
             record.DeleteSentAt = time.GetUtcNow();
-            // Confirmed at once where Northflank deletes at once; otherwise the shared list confirms it later.
-            var after = await api.GetServiceAsync(target.ProjectId, target.ServiceName, RequestPriority.Write, ct);
-            if (after is not null)
-            {
-                return ExternalResult.Done(observed with { Service = after, Full = true });
-            }
-
-            // The volume goes with its service (delete_child_objects): one still there is not the Sandbox's to delete.
-            var left = target.VolumeName is { } name ? await api.GetVolumeAsync(target.ProjectId, name, RequestPriority.Write, ct) : null;
-            return ExternalResult.Done(new Observation(null, left) { Full = true });
+            // Not read back: the progress watch's shared list confirms every deleting Sandbox of the project at once,
+            // where a GET each would cost a request per Sandbox and a wait for the budget in a mass delete.
+            return ExternalResult.Done(observed);
         }
         catch (NorthflankApiException e)
         {
@@ -109,6 +107,15 @@ public sealed partial class NorthflankSandboxExternal(
             ? new VolumeDetails { Id = known, Name = known }
             : await api.GetVolumeAsync(target.ProjectId, name, RequestPriority.Observe, ct);
     }
+
+    /// <summary>
+    /// The volume goes with its service (delete_child_objects): once the service is gone after the DELETE, one still
+    /// under the Sandbox's volume name is not the Sandbox's to delete, only to report. Not read before.
+    /// </summary>
+    private async Task<VolumeDetails?> LeftVolumeAsync(ServiceDetails? service, CancellationToken ct) =>
+        service is null && record.DeleteSentAt is not null && target.VolumeName is { } name
+            ? await api.GetVolumeAsync(target.ProjectId, name, RequestPriority.Observe, ct)
+            : null;
 
     private Observation Judge(ServiceDetails? service, VolumeDetails? volume) => new(service, volume)
     {

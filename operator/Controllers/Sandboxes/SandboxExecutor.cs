@@ -49,25 +49,11 @@ public sealed class SandboxExecutor(ISandboxWriter writer, TimeProvider time)
         }
     }
 
+    /// <summary>Sends the DELETE; the next look that no longer finds the service releases the Sandbox.</summary>
     private static async Task<SandboxOutcome> DeleteAsync(Sandbox sandbox, Connection connection, Observation observed, CancellationToken ct)
     {
-        var target = connection.Target!;
         var deleted = await connection.External!.DeleteAsync(observed, ct);
-        if (!deleted.IsDone)
-        {
-            return Failed(sandbox, connection, deleted);
-        }
-
-        if (deleted.Observed.Service is not null)
-        {
-            return SandboxPlanner.AwaitingDelete(target);
-        }
-
-        var released = SandboxPlanner.Deleted(target);
-        return deleted.Observed.Volume is null ? released : released with
-        {
-            Events = [.. released.Events, SandboxEvent.Warn("VolumeLeft", $"volume {target.VolumeName} in project {target.ProjectId} is not attached to this Sandbox's service, so it was left on Northflank")],
-        };
+        return deleted.IsDone ? SandboxPlanner.AwaitingDelete(connection.Target!) : Failed(sandbox, connection, deleted);
     }
 
     private static async Task<SandboxOutcome> ApplyAsync(Sandbox sandbox, Connection connection, Observation observed, IReadOnlyList<SandboxChange> changes, CancellationToken ct)

@@ -105,7 +105,7 @@ public static partial class SandboxPlanner
     private static SandboxPlan PlanDeletion(SandboxTarget target, Observation observed, DateTimeOffset? sentAt, DateTimeOffset now) =>
         observed.Owner switch
         {
-            Ownership.Absent when sentAt is not null => SandboxPlan.Ends(Deleted(target)),
+            Ownership.Absent when sentAt is not null => SandboxPlan.Ends(Deleted(target, observed.Volume)),
             Ownership.Absent => SandboxPlan.Ends(new Released()),
             Ownership.Foreign => SandboxPlan.Ends(new Released
             {
@@ -131,9 +131,14 @@ public static partial class SandboxPlanner
         _ => Block(SyncedReasons.DeleteFailed, $"Northflank refused the delete: {result.Message}"),
     };
 
-    /// <summary>Northflank confirmed the service gone: the finalizer goes.</summary>
-    public static Released Deleted(SandboxTarget target) =>
-        new() { Events = [SandboxEvent.Normal("Deleted", $"deleted Northflank service {target.ServiceName}{(target.VolumeName is null ? "" : " and its volume")} in project {target.ProjectId}")] };
+    /// <summary>Northflank confirmed the service gone: the finalizer goes, saying so of a volume left under its name.</summary>
+    private static Released Deleted(SandboxTarget target, VolumeDetails? left)
+    {
+        var deleted = SandboxEvent.Normal("Deleted", $"deleted Northflank service {target.ServiceName}{(target.VolumeName is null ? "" : " and its volume")} in project {target.ProjectId}");
+        return left is null
+            ? new() { Events = [deleted] }
+            : new() { Events = [deleted, SandboxEvent.Warn("VolumeLeft", $"volume {target.VolumeName} in project {target.ProjectId} is not attached to this Sandbox's service, so it was left on Northflank")] };
+    }
 
     public static Deleting AwaitingDelete(SandboxTarget target) =>
         new($"waiting for Northflank to confirm that service {target.ServiceName} in project {target.ProjectId} is deleted");

@@ -3,7 +3,15 @@ namespace NorthflankSimulator.Inspection;
 public sealed record SimulatorStateSnapshot(
     IReadOnlyList<ProjectSnapshot> Projects,
     IReadOnlyList<ServiceSnapshot> Services,
-    IReadOnlyList<VolumeSnapshot> Volumes);
+    IReadOnlyList<VolumeSnapshot> Volumes)
+{
+    /// <summary>
+    /// Every service deleted since the start or the last reset, in the order they were removed, however they went (DELETE, its project's
+    /// delete, expiry). A deleted service leaves <see cref="Services"/> without a trace, and benchmarks measure from
+    /// this moment how soon the operator lets its Sandbox go. An init property so positional uses keep compiling.
+    /// </summary>
+    public IReadOnlyList<DeletedServiceSnapshot> DeletedServices { get; init; } = [];
+}
 
 public sealed record ProjectSnapshot(string Id, string? Description, string DnsId, DateTimeOffset CreatedAt)
 {
@@ -46,6 +54,12 @@ public sealed record ServiceSnapshot(
     /// <summary>What GET .../containers lists now: one per running instance.</summary>
     public IReadOnlyList<ContainerSnapshot> Containers { get; init; } = [];
 }
+
+/// <summary>
+/// A service that is gone: from <see cref="DeletedAt"/> on, every read of it answers 404. An id can appear more than
+/// once when a service was created again under the same name.
+/// </summary>
+public sealed record DeletedServiceSnapshot(string ProjectId, string Id, DateTimeOffset DeletedAt);
 
 /// <summary>
 /// A service's expiry as the write answers show it: <see cref="ExpiryTime"/> until it expires, then

@@ -17,7 +17,8 @@ internal sealed partial class SimulatorStore
             {
                 if (ExpiryStateMachine.IsDueForDeletion(service.ExpiresAt, now, delay))
                 {
-                    RemoveService(project, service.Id, deleteChildObjects: true);
+                    // Expiries are applied when something next looks, so the deletion is dated when it was due.
+                    RemoveService(project, service.Id, deleteChildObjects: true, service.ExpiresAt!.Value + delay);
                 }
                 else if (!service.ExpiryApplied && ExpiryStateMachine.HasExpired(service.ExpiresAt, now))
                 {

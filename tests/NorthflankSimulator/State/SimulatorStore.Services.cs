@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using NorthflankSimulator.Inspection;
 
 namespace NorthflankSimulator.State;
 
@@ -132,11 +133,12 @@ internal sealed partial class SimulatorStore
         {
             var project = ProjectOrThrow(projectId);
             ServiceOrThrow(project, serviceId);
-            RemoveService(project, serviceId, deleteChildObjects);
+            RemoveService(project, serviceId, deleteChildObjects, Now);
         }
     }
 
-    private void RemoveService(ProjectRecord project, string serviceId, bool deleteChildObjects)
+    /// <param name="at">When it went: now for a DELETE, when it was due for an expiry applied later.</param>
+    private void RemoveService(ProjectRecord project, string serviceId, bool deleteChildObjects, DateTimeOffset at)
     {
         foreach (var volume in AttachedVolumes(project, serviceId).ToList())
         {
@@ -149,5 +151,6 @@ internal sealed partial class SimulatorStore
         }
 
         project.Services.Remove(serviceId);
+        _deleted.Add(new DeletedServiceSnapshot(project.Id, serviceId, at));
     }
 }

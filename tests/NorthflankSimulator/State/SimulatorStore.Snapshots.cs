@@ -12,7 +12,10 @@ internal sealed partial class SimulatorStore
                 [.. _projects.Values.Select(p => new ProjectSnapshot(p.Id, p.Description, p.DnsId, p.CreatedAt) { Name = p.Name })],
                 [.. _projects.Values.SelectMany(p => p.Services.Values).Select(ServiceSnapshot)],
                 [.. _projects.Values.SelectMany(p => p.Volumes.Values).Select(v => new VolumeSnapshot(
-                    v.ProjectId, v.Id, v.AccessMode, v.StorageSize, [.. v.Tags], [.. v.AttachedServices]) { Name = v.Name })]);
+                    v.ProjectId, v.Id, v.AccessMode, v.StorageSize, [.. v.Tags], [.. v.AttachedServices]) { Name = v.Name })])
+            {
+                DeletedServices = [.. _deleted],
+            };
         }
     }
 

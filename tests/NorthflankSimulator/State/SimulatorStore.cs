@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using NorthflankSimulator.Inspection;
 
 namespace NorthflankSimulator.State;
 
@@ -14,6 +15,7 @@ internal sealed partial class SimulatorStore
     private readonly TimeProvider _time;
     private readonly SeededRandom _random;
     private readonly SortedDictionary<string, ProjectRecord> _projects = new(StringComparer.Ordinal);
+    private readonly List<DeletedServiceSnapshot> _deleted = [];
 
     public SimulatorStore(SimulatorOptions options, TimeProvider time)
     {
@@ -49,6 +51,7 @@ internal sealed partial class SimulatorStore
         lock (_gate)
         {
             _projects.Clear();
+            _deleted.Clear();
             _random.Reseed(_options.RandomSeed);
             foreach (var id in _options.EffectiveProjects)
             {
@@ -120,6 +123,7 @@ internal sealed partial class SimulatorStore
                 throw ApiException.Conflict($"project '{projectId}' is not empty; delete its resources first, or pass delete_child_objects=true");
             }
 
+            _deleted.AddRange(project.Services.Keys.Select(id => new DeletedServiceSnapshot(projectId, id, Now)));
             _projects.Remove(projectId);
         }
     }

@@ -105,7 +105,7 @@ public sealed class TokenEvictionTests
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == NorthflankTelemetry.Name && instrument.Name == "northflank_budget_remaining")
+            if (instrument.Meter.Name == NorthflankTelemetry.Name && instrument.Name == NorthflankTelemetry.BudgetRemainingName)
             {
                 l.EnableMeasurementEvents(instrument);
             }

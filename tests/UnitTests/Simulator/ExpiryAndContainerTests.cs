@@ -66,6 +66,16 @@ public sealed class ExpiryAndContainerTests
     }
 
     [Test]
+    public void AnExpiredServiceIsRecordedAsDeletedWhenItWasDueNotWhenNextLookedAt()
+    {
+        _store.CreateService(Project, StoreTests.Service("web") with { ExpirySeconds = 300 }, upsert: false);
+
+        _clock.Advance(TimeSpan.FromSeconds(300) + TimeSpan.FromDays(3));
+
+        Assert.That(_store.Snapshot().DeletedServices.Single(), Is.EqualTo(new NorthflankSimulator.Inspection.DeletedServiceSnapshot(Project, "web", Start.AddSeconds(300).AddDays(2))));
+    }
+
+    [Test]
     public void AnExpiredServiceCanBeResumedButStaysScheduledForDeletion()
     {
         _store.CreateService(Project, StoreTests.Service("web") with { ExpirySeconds = 300 }, upsert: false);

@@ -100,6 +100,27 @@ public sealed class StoreTests
     }
 
     [Test]
+    public void TheSnapshotTellsWhenEachServiceWasDeletedUntilAReset()
+    {
+        _store.CreateService(Project, Service("web"), upsert: false);
+        _store.CreateService(Project, Service("api"), upsert: false);
+        Settle();
+        var deleted = _clock.GetUtcNow();
+        _store.DeleteService(Project, "web", deleteChildObjects: true);
+        Settle();
+        _store.DeleteProject(Project, deleteChildObjects: true);
+
+        var gone = _store.Snapshot().DeletedServices;
+        Assert.That(gone, Is.EqualTo(new[]
+        {
+            new NorthflankSimulator.Inspection.DeletedServiceSnapshot(Project, "web", deleted),
+            new NorthflankSimulator.Inspection.DeletedServiceSnapshot(Project, "api", deleted + TimeSpan.FromMinutes(1)),
+        }));
+        _store.Reset();
+        Assert.That(_store.Snapshot().DeletedServices, Is.Empty);
+    }
+
+    [Test]
     public void PauseScalesToZeroAndResumeRestoresThePreviousCount()
     {
         _store.CreateService(Project, Service("web", instances: 2), upsert: false);
