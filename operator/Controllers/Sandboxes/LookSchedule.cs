@@ -17,13 +17,12 @@ public static class LookSchedule
         var status = sandbox.Status;
         if (sandbox.Metadata.DeletionTimestamp is not null)
         {
-            var fresh = Later(now - options.ProgressPollInterval, record.DeleteSentAt);
             // Before the DELETE, whose the service is can come from any list that postdates the Sandbox's last write (a
-            // mass delete then shares one list); that it is gone only from a recent one. After it, only a list that
-            // started after the DELETE can confirm it.
-            return record.DeleteSentAt is null
-                ? new Look(Full: false, Later(now - options.SettledPollInterval, record.LastWrite)) { AbsentNotBefore = fresh }
-                : new Look(Full: false, fresh);
+            // mass delete then shares one list); that it is gone only from a recent one. After it, any list that started
+            // after the DELETE confirms it (nothing brings the service back), such as the progress watch's that woke it.
+            return record.DeleteSentAt is { } sentAt
+                ? new Look(Full: false, sentAt)
+                : new Look(Full: false, Later(now - options.SettledPollInterval, record.LastWrite)) { AbsentNotBefore = now - options.ProgressPollInterval };
         }
 
         var full = options.Observation == ObservationMode.Naive || DriftCheckDue(status, options, now);
