@@ -26,14 +26,6 @@ public sealed class ProgressWatch(SandboxMemory memory, ServiceListCache lists, 
         record.Waiter = new ProgressWaiter(
             sandbox.Metadata.NamespaceProperty, sandbox.Metadata.Name, api, token, target.ProjectId, target.ServiceName, wakeWhen, time.GetUtcNow());
 
-    /// <summary>Wakes <paramref name="sandbox"/> on the first list, started after this call, that no longer shows its service.</summary>
-    public void WaitForDelete(SandboxRecord record, Sandbox sandbox, INorthflankApi api, NorthflankToken token, SandboxTarget target) =>
-        record.Waiter = new ProgressWaiter(
-            sandbox.Metadata.NamespaceProperty, sandbox.Metadata.Name, api, token, target.ProjectId, target.ServiceName, listed => listed is null, time.GetUtcNow())
-        {
-            ConfirmsDelete = true,
-        };
-
     /// <summary>
     /// Wakes <paramref name="sandbox"/> when its service's deployment state differs from <paramref name="seen"/>, or
     /// the service is gone. After a write it also wakes on a settled state (COMPLETED or FAILED) equal to the one the
@@ -95,8 +87,7 @@ public sealed class ProgressWatch(SandboxMemory memory, ServiceListCache lists, 
         IReadOnlyDictionary<string, ServiceSummary> services;
         try
         {
-            var priority = group.Any(w => w.Waiter.ConfirmsDelete) ? RequestPriority.Write : RequestPriority.Observe;
-            services = await lists.GetAsync(first.Api, first.Token, first.ProjectId, started, ct, priority);
+            services = await lists.GetAsync(first.Api, first.Token, first.ProjectId, started, ct);
         }
         catch (NorthflankApiException e) when (!e.IsTransient)
         {

@@ -118,7 +118,7 @@ public sealed class SandboxReconciler(
             case Applied applied:
                 return SandboxResult.After(LookSchedule.Next(applied.Ready, status, applied.Desired, options, now));
             case Deleting { Blocked: null } when connection?.Use is { } use:
-                progress.WaitForDelete(record, sandbox, use.Api, connection.Token!, connection.Target!);
+                progress.Wait(record, sandbox, use.Api, connection.Token!, connection.Target!, listed => listed is null);
                 return SandboxResult.After(options.ProgressFallbackInterval);
             case Refused or Deleting:
                 return SandboxResult.After(options.InvalidInputRetryInterval);

@@ -106,11 +106,4 @@ public sealed class SandboxRecord(string key)
 /// <summary>Wakes its Sandbox on the first list of its project, started after <see cref="Since"/>, for which <see cref="WakeWhen"/> holds.</summary>
 public sealed record ProgressWaiter(
     string Namespace, string Name, INorthflankApi Api, NorthflankToken Token, string ProjectId, string ServiceId,
-    Func<ServiceSummary?, bool> WakeWhen, DateTimeOffset Since)
-{
-    /// <summary>
-    /// Waits for its DELETE to be confirmed: the list that does so finishes what a user asked for, so it queues for the
-    /// token's budget with the writes, not behind them (in a mass delete it would otherwise wait for every DELETE).
-    /// </summary>
-    public bool ConfirmsDelete { get; init; }
-}
+    Func<ServiceSummary?, bool> WakeWhen, DateTimeOffset Since);

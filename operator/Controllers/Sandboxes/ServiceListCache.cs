@@ -23,9 +23,8 @@ public sealed class ServiceListCache(TimeProvider time)
     /// The project's services as listed at or after <paramref name="notBefore"/>; lists again when the cached list
     /// started earlier (anything written after a list started may be missing from it).
     /// </summary>
-    /// <param name="priority">The list's place in the token's budget queue (a list that confirms deletions goes with the writes).</param>
     public async Task<IReadOnlyDictionary<string, ServiceSummary>> GetAsync(
-        INorthflankApi api, NorthflankToken token, string projectId, DateTimeOffset notBefore, CancellationToken ct, RequestPriority priority = RequestPriority.Observe)
+        INorthflankApi api, NorthflankToken token, string projectId, DateTimeOffset notBefore, CancellationToken ct)
     {
         var entry = entries.GetOrAdd((token.Fingerprint, projectId), _ => new Entry());
         if (entry.Fresh(notBefore) is { } cached)
@@ -42,7 +41,7 @@ public sealed class ServiceListCache(TimeProvider time)
             }
 
             var started = time.GetUtcNow();
-            var services = await api.ListServicesAsync(projectId, priority, ct);
+            var services = await api.ListServicesAsync(projectId, RequestPriority.Observe, ct);
             entry.Update(services.ToDictionary(s => s.Id, StringComparer.Ordinal), started);
             Listed?.Invoke(new ProjectListing(token, projectId, entry.Services!, started));
             return entry.Services!;

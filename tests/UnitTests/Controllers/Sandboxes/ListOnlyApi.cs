@@ -21,11 +21,6 @@ internal sealed class ListOnlyApi : INorthflankApi
 
     public List<string> Calls { get; } = [];
 
-
-    /// <summary>The budget priority of each list, in order.</summary>
-
-    public List<RequestPriority> Priorities { get; } = [];
-
     /// <summary>Thrown by every list call (after counting it) when set.</summary>
     public Exception? ListFailure { get; init; }
 
@@ -37,7 +32,6 @@ internal sealed class ListOnlyApi : INorthflankApi
         lock (gate)
         {
             Calls.Add(projectId);
-            Priorities.Add(priority);
             listed = [.. Services.GetValueOrDefault(projectId) ?? []];
         }
 

@@ -181,18 +181,6 @@ public class ProgressWatchTests
     }
 
     [Test]
-    public async Task A_list_that_confirms_a_delete_queues_with_the_writes_and_others_behind_them()
-    {
-        WaitForChange(SandboxFactory.New("deploying"), project: "a");
-        var deleting = SandboxFactory.New("deleting");
-        watch.WaitForDelete(memory.For(deleting), deleting, api, Token, Target("b", Id(deleting)));
-
-        await PollAsync();
-
-        Assert.That(api.Calls.Zip(api.Priorities), Is.EquivalentTo(new[] { ("a", RequestPriority.Observe), ("b", RequestPriority.Write) }));
-    }
-
-    [Test]
     public async Task Nothing_waiting_costs_no_call()
     {
         await PollAsync();
