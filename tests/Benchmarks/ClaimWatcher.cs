@@ -12,6 +12,7 @@ internal sealed class ClaimWatcher : IAsyncDisposable
     private readonly string @namespace;
     private readonly CancellationTokenSource stop = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> readyAt = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Claim, string Status, string? Reason, string? Sandbox), DateTimeOffset> seen = new();
     private readonly Task loop;
 
     private ClaimWatcher(IKubernetes kubernetes, string @namespace)
@@ -22,6 +23,9 @@ internal sealed class ClaimWatcher : IAsyncDisposable
     }
 
     public IReadOnlyDictionary<string, DateTimeOffset> ReadyAt => readyAt;
+
+    /// <summary>Every (claim, Ready status, reason, Sandbox) seen, with when it was first seen: how each claim got to Ready.</summary>
+    public IReadOnlyDictionary<(string Claim, string Status, string? Reason, string? Sandbox), DateTimeOffset> Seen => seen;
 
     public static ClaimWatcher Start(IKubernetes kubernetes, string @namespace) => new(kubernetes, @namespace);
 
@@ -72,9 +76,15 @@ internal sealed class ClaimWatcher : IAsyncDisposable
 
     private void Observe(SandboxClaim claim)
     {
+        var now = DateTimeOffset.UtcNow;
+        if (claim.Status?.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.Ready) is { } ready)
+        {
+            seen.TryAdd((claim.Metadata.Name, ready.Status, ready.Reason, claim.Status.SandboxName), now);
+        }
+
         if (claim.Status?.Conditions?.Any(c => c is { Type: ConditionTypes.Ready, Status: "True" }) == true)
         {
-            readyAt.TryAdd(claim.Metadata.Name, DateTimeOffset.UtcNow);
+            readyAt.TryAdd(claim.Metadata.Name, now);
         }
     }
 }

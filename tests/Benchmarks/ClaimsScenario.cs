@@ -73,6 +73,11 @@ internal sealed class ClaimsScenario(LocalControlPlane controlPlane, BenchSettin
             Path.Combine(settings.OutputDirectory, "requests-claims.csv"),
             ["time,method,path,status,fault", .. requests.Select(r => FormattableString.Invariant($"{r.Time:O},{r.Method},{r.Path},{r.Status},{r.Fault}"))],
             ct);
+        // How each claim got to Ready (a Binding or refusal first shows here), with when the watch saw each state.
+        await File.WriteAllLinesAsync(
+            Path.Combine(settings.OutputDirectory, "claims-seen.csv"),
+            ["time,claim,ready,reason,sandbox", .. watcher.Seen.OrderBy(kv => kv.Value).Select(kv => FormattableString.Invariant($"{kv.Value:O},{kv.Key.Claim},{kv.Key.Status},{kv.Key.Reason},{kv.Key.Sandbox}"))],
+            ct);
         await Kubernetes.CoreV1.DeleteNamespaceAsync(ns, cancellationToken: ct);
         return new ClaimsResult
         {
