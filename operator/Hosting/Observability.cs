@@ -51,6 +51,7 @@ public static class Observability
         var health = app.Services.GetRequiredService<OperatorHealth>();
         // Observable gauges report from the moment they exist.
         app.Services.GetRequiredService<SandboxMetrics>();
+        app.Services.GetRequiredService<ClaimMetrics>();
         app.MapGet("/healthz", () => health.IsLive ? Results.Ok("ok") : Results.StatusCode(503));
         app.MapGet("/readyz", () => health.IsReady ? Results.Ok("ok") : Results.StatusCode(503));
         app.MapPrometheusScrapingEndpoint("/metrics");

@@ -4,6 +4,7 @@ using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Claims;
 using SandboxOperator.Controllers.Common;
 using SandboxOperator.Controllers.WarmPools;
+using SandboxOperator.Telemetry;
 
 namespace SandboxOperator.Hosting;
 
@@ -23,6 +24,7 @@ public static class PoolAndClaimServices
         services.AddSingleton<PoolMemory>();
         services.AddSingleton<WarmPoolReconciler>();
         services.AddSingleton<ClaimReconciler>();
+        services.AddSingleton(sp => new ClaimMetrics(() => PoolReplicasOf(sp.GetRequiredService<InformerCache<SandboxWarmPool>>())));
     }
 
     public static OperatorRuntimeBuilder AddControllers(OperatorRuntimeBuilder runtime, OperatorOptions options) => runtime
@@ -44,6 +46,10 @@ public static class PoolAndClaimServices
                 .WatchesSource(sp => new CacheSource<Sandbox>(sp.GetRequiredService<InformerCache<Sandbox>>(), s => CacheSource<Sandbox>.Owner(s, SandboxClaim.EntityKind)));
             InNamespaces(controller, options);
         });
+
+    /// <summary>Each pool's unclaimed Sandboxes as its last status said (none before the cache has synced).</summary>
+    private static IEnumerable<PoolReplicas> PoolReplicasOf(InformerCache<SandboxWarmPool> pools) =>
+        pools.List().Select(p => new PoolReplicas($"{p.Metadata.NamespaceProperty}/{p.Metadata.Name}", p.Status?.ReadyReplicas ?? 0, p.Status?.Replicas ?? 0));
 
     private static void InNamespaces<T>(ControllerBuilder<T> controller, OperatorOptions options)
         where T : k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>

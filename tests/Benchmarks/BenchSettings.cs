@@ -20,6 +20,9 @@ internal enum BenchScenario
 
     /// <summary>The operator's memory with and without many unrelated Secrets (<see cref="SecretsMemoryScenario"/>).</summary>
     Secrets,
+
+    /// <summary>Warm (Running and Paused pools) and cold claims: latency and calls (<see cref="ClaimsScenario"/>).</summary>
+    Claims,
 }
 
 /// <summary>
@@ -35,6 +38,9 @@ internal sealed record BenchSettings
     public IReadOnlyList<BenchScenario> Scenarios { get; init; } = [BenchScenario.Calls, BenchScenario.Secrets];
 
     public IReadOnlyList<int> Sizes { get; init; } = [10, 100, 1000];
+
+    /// <summary>Claims per launch type for <see cref="BenchScenario.Claims"/> (each pool holds as many).</summary>
+    public int Claims { get; init; } = 100;
 
     /// <summary>Unrelated Secrets created for <see cref="BenchScenario.Secrets"/>.</summary>
     public int UnrelatedSecrets { get; init; } = 10_000;
@@ -95,6 +101,7 @@ internal sealed record BenchSettings
             settings = args[i] switch
             {
                 "--scenarios" => settings with { Scenarios = [.. Value().Split(',').Select(s => Enum.Parse<BenchScenario>(s, ignoreCase: true))] },
+                "--claims" => settings with { Claims = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--unrelated-secrets" => settings with { UnrelatedSecrets = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--secret-size-kb" => settings with { SecretSizeKiB = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--baseline-operator" => settings with { BaselineOperator = Path.GetFullPath(Value()) },
@@ -113,7 +120,7 @@ internal sealed record BenchSettings
             throw new ArgumentException("sizes, --time-scale and --steady-hours must be positive");
         }
 
-        if (settings.Scenarios.Count == 0 || settings.UnrelatedSecrets < 0 || settings.SecretSizeKiB <= 0)
+        if (settings.Scenarios.Count == 0 || settings.Claims <= 0 || settings.UnrelatedSecrets < 0 || settings.SecretSizeKiB <= 0)
         {
             throw new ArgumentException("--scenarios needs one at least; --unrelated-secrets must not be negative, --secret-size-kb must be positive");
         }

@@ -37,6 +37,7 @@ settings = settings with { OutputDirectory = output };
 var commandLine = "make bench" + (args.Length > 0 ? $" ARGS='{string.Join(' ', args)}'" : "");
 var calls = settings.Scenarios.Contains(BenchScenario.Calls);
 var secrets = settings.Scenarios.Contains(BenchScenario.Secrets);
+var claims = settings.Scenarios.Contains(BenchScenario.Claims);
 Console.WriteLine(
     (calls ? $"Sizes {string.Join(", ", settings.Sizes)}; modes {string.Join(", ", settings.Modes)}; time ×{settings.TimeScale}: " +
         $"1 simulated hour = {3600.0 / settings.TimeScale:F0} s; steady hold {settings.SteadyHours} simulated h. " : "") +
@@ -44,6 +45,7 @@ Console.WriteLine(
 
 var results = new List<ScenarioResult>();
 SecretsMemoryResult? secretsMemory = null;
+ClaimsResult? claimsResult = null;
 var total = Stopwatch.StartNew();
 try
 {
@@ -66,6 +68,12 @@ try
         Console.WriteLine($"N={size} took {sizeClock.Elapsed.TotalSeconds:F0} s for {settings.Modes.Count} mode(s)");
     }
 
+    if (claims)
+    {
+        claimsResult = await new ClaimsScenario(controlPlane, settings).RunAsync(cancellation.Token);
+        Console.WriteLine($"  claims: {claimsResult.HoldCallsPerPooledSandboxHour:F3} calls/pooled sandbox-h, {claimsResult.WallTime.TotalSeconds:F0} s");
+    }
+
     if (secrets)
     {
         // Last: its many Secrets stay in the API server (and its memory) until the control plane stops.
@@ -84,14 +92,14 @@ catch (Exception e) when (e is TimeoutException or LocalControlPlaneException or
     Console.Error.WriteLine($"Benchmark failed: {e.Message}");
 }
 
-if (results.Count == 0 && secretsMemory is null)
+if (results.Count == 0 && secretsMemory is null && claimsResult is null)
 {
     return 1;
 }
 
-var markdown = await new BenchRecord(settings, results, commandLine, total.Elapsed.TotalMinutes, secretsMemory).WriteAsync(output);
+var markdown = await new BenchRecord(settings, results, commandLine, total.Elapsed.TotalMinutes, secretsMemory, claimsResult).WriteAsync(output);
 Console.WriteLine();
 Console.WriteLine(markdown);
 Console.WriteLine($"Written: {Path.Combine(output, "results.md")}" + (results.Count > 0 ? $", {Path.Combine(output, "calls.png")}" : ""));
-var complete = (!calls || results.Count == settings.Sizes.Count * settings.Modes.Count) && (!secrets || secretsMemory is not null);
+var complete = (!calls || results.Count == settings.Sizes.Count * settings.Modes.Count) && (!secrets || secretsMemory is not null) && (!claims || claimsResult is not null);
 return complete ? 0 : 1;

@@ -3,6 +3,7 @@ using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Common;
 using SandboxOperator.Controllers.Templates;
 using SandboxOperator.Controllers.WarmPools;
+using SandboxOperator.Telemetry;
 
 namespace SandboxOperator.Controllers.Claims;
 
@@ -19,7 +20,7 @@ public interface IWarmPools
 /// deletes its Sandbox (also owned by the claim, for the garbage collector), whose finalizer deletes the service.
 /// </summary>
 public sealed class ClaimReconciler(
-    ISandboxSet sandboxes, ISandboxTemplates templates, IWarmPools pools, IStatusWriter<SandboxClaim, SandboxClaimStatus> writer, TimeProvider time)
+    ISandboxSet sandboxes, ISandboxTemplates templates, IWarmPools pools, IStatusWriter<SandboxClaim, SandboxClaimStatus> writer, ClaimMetrics metrics, TimeProvider time)
 {
     /// <summary>How often a claim is looked at anyway; its Sandbox's changes wake it sooner.</summary>
     public static readonly TimeSpan Resync = TimeSpan.FromMinutes(5);
@@ -29,6 +30,9 @@ public sealed class ClaimReconciler(
 
     // The Sandbox each claim was given, until the cache shows it owned by the claim.
     private readonly ConcurrentDictionary<string, string> given = new(StringComparer.Ordinal);
+
+    // The claims whose first Ready=True was measured (so a flap back to True is not measured again).
+    private readonly ConcurrentDictionary<string, bool> measured = new(StringComparer.Ordinal);
 
     public async Task<TimeSpan?> ReconcileAsync(SandboxClaim claim, CancellationToken ct)
     {
@@ -56,7 +60,9 @@ public sealed class ClaimReconciler(
             sandbox = bound;
         }
 
-        await WriteAsync(claim, ClaimStatusOf.Mirror(claim, sandbox, time.GetUtcNow()), ct);
+        var mirror = ClaimStatusOf.Mirror(claim, sandbox, time.GetUtcNow());
+        await WriteAsync(claim, mirror, ct);
+        MeasureFirstReady(claim, mirror);
         return Resync;
     }
 
@@ -64,6 +70,7 @@ public sealed class ClaimReconciler(
     public async Task DeletedAsync(SandboxClaim claim, CancellationToken ct)
     {
         given.TryRemove(claim.Metadata.Uid, out _);
+        measured.TryRemove(claim.Metadata.Uid, out _);
         var ns = claim.Metadata.NamespaceProperty;
         foreach (var sandbox in sandboxes.InNamespace(ns).Where(s => PoolLabels.IsOwnedBy(s, claim.Metadata.Uid)).ToList())
         {
@@ -117,6 +124,7 @@ public sealed class ClaimReconciler(
             if (await sandboxes.TryPatchAsync(candidate, ClaimChooser.BindPatch(candidate, claim, pool!), ct))
             {
                 given[claim.Metadata.Uid] = candidate.Metadata.Name;
+                metrics.Claimed(LaunchTypes.Warm);
                 writer.Record(claim, warning: false, "Bound", $"bound Sandbox {candidate.Metadata.Name} from pool {pool!.Metadata.Name} (warm)");
                 return (await sandboxes.GetAsync(ns, candidate.Metadata.Name, ct) ?? candidate, null);
             }
@@ -150,7 +158,20 @@ public sealed class ClaimReconciler(
 
         var created = await sandboxes.CreateAsync(wanted, ct);
         given[claim.Metadata.Uid] = created.Metadata.Name;
+        metrics.Claimed(LaunchTypes.Cold);
         return created;
+    }
+
+    /// <summary>Creation to Ready=True, once per claim: when this reconcile turns it True (not when its status already said so).</summary>
+    private void MeasureFirstReady(SandboxClaim claim, SandboxClaimStatus status)
+    {
+        static bool IsReady(SandboxClaimStatus? s) => s?.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.Ready)?.Status == "True";
+        if (!IsReady(status) || IsReady(claim.Status) || claim.Metadata.CreationTimestamp is not { } created || !measured.TryAdd(claim.Metadata.Uid, true))
+        {
+            return;
+        }
+
+        metrics.ClaimReady(status.LaunchType ?? "unknown", time.GetUtcNow() - new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)));
     }
 
     private Task WriteAsync(SandboxClaim claim, SandboxClaimStatus status, CancellationToken ct) =>

@@ -1,0 +1,217 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using k8s;
+using k8s.Models;
+using NorthflankSimulator;
+using NorthflankSimulator.Inspection;
+using SandboxOperator.Api.V1Alpha1;
+using TestInfra;
+
+namespace Benchmarks;
+
+/// <summary>
+/// Sandboxes on demand: a template, a Running-tier and a Paused-tier pool of N each; once both are Ready, their upkeep is
+/// held; then N claims on the Running pool, N on the Paused pool and N cold ones (templateRef), one batch after the other
+/// (each pool refilled before the next batch), measuring claim creation to Ready=True seen on a watch and the calls.
+/// </summary>
+internal sealed class ClaimsScenario(LocalControlPlane controlPlane, BenchSettings settings)
+{
+    private const string SecretName = "northflank-credentials";
+    private const string TemplateName = "agent";
+    private const string RunningPool = "warm-running";
+    private const string PausedPool = "warm-paused";
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
+
+    private int N => settings.Claims;
+
+    private int RequestsPerHour => BenchSettings.RequestsPerHourFor(5 * N);
+
+    private TimeSpan Timeout => TimeSpan.FromMinutes(3) + TimeSpan.FromSeconds(N * 2);
+
+    private IKubernetes Kubernetes => controlPlane.AdminClient;
+
+    private GenericClient Client(string plural) => new(Kubernetes, Sandbox.Group, Sandbox.Version, plural, disposeClient: false);
+
+    public async Task<ClaimsResult> RunAsync(CancellationToken ct)
+    {
+        var wall = Stopwatch.StartNew();
+        var ns = await controlPlane.CreateNamespaceAsync("bench-claims", ct);
+        await Kubernetes.CoreV1.CreateNamespacedSecretAsync(
+            new V1Secret { Metadata = new V1ObjectMeta { Name = SecretName }, StringData = new Dictionary<string, string> { ["token"] = SimulatorOptions.DefaultDevelopmentToken } },
+            ns,
+            cancellationToken: ct);
+        await using var simulator = await SimulatorHost.StartAsync(NewSimulatorOptions(), ct);
+        await using var operatorProcess = OperatorProcess.Start("operator-claims", OperatorArguments(ns, simulator), settings.OutputDirectory);
+        await operatorProcess.WaitForHealthAddressAsync(TimeSpan.FromSeconds(60), ct);
+        await using var watcher = ClaimWatcher.Start(Kubernetes, ns);
+
+        await Client(SandboxTemplate.Plural).CreateNamespacedAsync(
+            new SandboxTemplate { Metadata = new V1ObjectMeta { Name = TemplateName }, Spec = new SandboxTemplateSpec { Image = "python:3.12-slim", Command = "sleep infinity" } }, ns, ct);
+        await CreatePoolAsync(ns, RunningPool, PoolTiers.Running, ct);
+        await CreatePoolAsync(ns, PausedPool, PoolTiers.Paused, ct);
+        var t0 = DateTimeOffset.UtcNow;
+        await PoolsReadyAsync(ns, operatorProcess, ct);
+        Report($"both pools Ready ({N} each) {(DateTimeOffset.UtcNow - t0).TotalSeconds:F1} s after they were created; holding {settings.SteadyHours} simulated h");
+
+        await Task.Delay(Settle, ct);
+        var tHold = DateTimeOffset.UtcNow;
+        await Task.Delay(settings.SteadyHold, ct);
+        var tHoldEnd = DateTimeOffset.UtcNow;
+
+        var phases = new List<ClaimPhaseResult>();
+        foreach (var (label, pool) in new[] { ("warm Running", RunningPool), ("warm Paused", PausedPool), ("cold", (string?)null) })
+        {
+            phases.Add(await ClaimPhaseAsync(ns, label, pool, watcher, simulator, operatorProcess, ct));
+            await PoolsReadyAsync(ns, operatorProcess, ct);
+            await Task.Delay(Settle, ct);
+        }
+
+        await operatorProcess.StopAsync();
+        var requests = simulator.GetRequests();
+        await File.WriteAllLinesAsync(
+            Path.Combine(settings.OutputDirectory, "requests-claims.csv"),
+            ["time,method,path,status,fault", .. requests.Select(r => FormattableString.Invariant($"{r.Time:O},{r.Method},{r.Path},{r.Status},{r.Fault}"))],
+            ct);
+        // How each claim got to Ready (a Binding or refusal first shows here), with when the watch saw each state.
+        await File.WriteAllLinesAsync(
+            Path.Combine(settings.OutputDirectory, "claims-seen.csv"),
+            ["time,claim,ready,reason,sandbox", .. watcher.Seen.OrderBy(kv => kv.Value).Select(kv => FormattableString.Invariant($"{kv.Value:O},{kv.Key.Claim},{kv.Key.Status},{kv.Key.Reason},{kv.Key.Sandbox}"))],
+            ct);
+        await Kubernetes.CoreV1.DeleteNamespaceAsync(ns, cancellationToken: ct);
+        return new ClaimsResult
+        {
+            Claims = N,
+            Phases = [.. phases.Select(p => p with { Calls = RequestStatistics.CountBetween(requests, p.Start, p.End), CallsOnClaimedServices = OnServices(requests, p) })],
+            HoldCalls = RequestStatistics.CountBetween(requests, tHold, tHoldEnd),
+            PooledSandboxHours = 2 * N * (tHoldEnd - tHold).TotalHours * settings.TimeScale,
+            Throttled = requests.Count(r => r.Status == 429),
+            WallTime = wall.Elapsed,
+        };
+    }
+
+    /// <summary>Creates N claims (16 at a time) and waits until all are Ready; latencies from each claim's create call.</summary>
+    private async Task<ClaimPhaseResult> ClaimPhaseAsync(
+        string ns, string label, string? pool, ClaimWatcher watcher, SimulatorHost simulator, OperatorProcess operatorProcess, CancellationToken ct)
+    {
+        var prefix = pool ?? "cold";
+        var names = SandboxFleet.Names($"claim-{prefix}", N);
+        var sentAt = new ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var start = DateTimeOffset.UtcNow;
+        await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = SandboxFleet.DefaultParallelism, CancellationToken = ct }, async (name, c) =>
+        {
+            sentAt[name] = DateTimeOffset.UtcNow;
+            await Client(SandboxClaim.Plural).CreateNamespacedAsync(
+                new SandboxClaim
+                {
+                    Metadata = new V1ObjectMeta { Name = name },
+                    Spec = new SandboxClaimSpec
+                    {
+                        WarmPoolRef = pool is null ? null : new PoolReference { Name = pool },
+                        TemplateRef = pool is null ? new TemplateReference { Name = TemplateName } : null,
+                    },
+                },
+                ns,
+                c);
+        });
+        await UntilAsync(_ => Task.FromResult(names.All(watcher.ReadyAt.ContainsKey)), $"all {N} {label} claims Ready", operatorProcess, ct);
+        var end = names.Max(n => watcher.ReadyAt[n]);
+        var claims = (await Client(SandboxClaim.Plural).ListNamespacedAsync<SandboxClaimList>(ns, cancel: ct)).Items.Where(c => names.Contains(c.Metadata.Name)).ToList();
+        var sandboxes = (await Client(Sandbox.Plural).ListNamespacedAsync<SandboxList>(ns, cancel: ct)).Items.ToDictionary(s => s.Metadata.Name, StringComparer.Ordinal);
+        var services = simulator.GetState().Services.ToDictionary(s => s.Id, StringComparer.Ordinal);
+        var serviceOf = claims.ToDictionary(c => c.Metadata.Name, c => c.Status?.SandboxName is { } s && sandboxes.TryGetValue(s, out var sb) ? sb.Status?.ServiceId : null, StringComparer.Ordinal);
+        Report($"{label}: all {N} Ready {(end - start).TotalSeconds:F1} s after the first create; launch types {string.Join(",", claims.GroupBy(c => c.Status?.LaunchType).Select(g => $"{g.Key}={g.Count()}"))}");
+        return new ClaimPhaseResult
+        {
+            Label = label,
+            Claims = N,
+            Start = start,
+            End = end,
+            ReadySeconds = [.. names.Select(n => (watcher.ReadyAt[n] - sentAt[n]).TotalSeconds)],
+            AfterDeploymentSeconds =
+            [
+                .. names.Where(n => serviceOf.GetValueOrDefault(n) is { } id && services.GetValueOrDefault(id)?.DeploymentFinishedAt is not null)
+                    .Select(n => (watcher.ReadyAt[n] - services[serviceOf[n]!].DeploymentFinishedAt!.Value).TotalSeconds),
+            ],
+            LaunchTypes = claims.GroupBy(c => c.Status?.LaunchType ?? "none").ToDictionary(g => g.Key, g => g.Count()),
+            ServiceIds = [.. serviceOf.Values.OfType<string>()],
+        };
+    }
+
+    /// <summary>Calls in the phase naming one of its claims' services in their path (so neither lists nor the pools' refills).</summary>
+    private static int OnServices(IReadOnlyList<RequestRecord> requests, ClaimPhaseResult phase)
+    {
+        var ids = phase.ServiceIds.ToHashSet(StringComparer.Ordinal);
+        return requests.Count(r => r.Time >= phase.Start && r.Time < phase.End && r.Path.Split('/').Any(ids.Contains));
+    }
+
+    private Task<SandboxWarmPool> CreatePoolAsync(string ns, string name, string tier, CancellationToken ct) =>
+        Client(SandboxWarmPool.Plural).CreateNamespacedAsync(
+            new SandboxWarmPool
+            {
+                Metadata = new V1ObjectMeta { Name = name },
+                Spec = new SandboxWarmPoolSpec { TemplateRef = new TemplateReference { Name = TemplateName }, Replicas = N, Tier = tier },
+            },
+            ns,
+            ct);
+
+    private Task PoolsReadyAsync(string ns, OperatorProcess operatorProcess, CancellationToken ct) => UntilAsync(
+        async c =>
+        {
+            var pools = (await Client(SandboxWarmPool.Plural).ListNamespacedAsync<SandboxWarmPoolList>(ns, cancel: c)).Items;
+            return pools.Count == 2 && pools.All(p => p.Status is { } s && s.ReadyReplicas == N && s.Replicas == N
+                && s.Conditions?.Any(x => x is { Type: ConditionTypes.Ready, Status: "True" }) == true);
+        },
+        "both pools Ready",
+        operatorProcess,
+        ct);
+
+    private SimulatorOptions NewSimulatorOptions()
+    {
+        var options = new SimulatorOptions();
+        options.Deployment.PendingDuration = settings.PendingDuration;
+        options.Deployment.InProgressDuration = settings.InProgressDuration;
+        options.RateLimit.Limit = RequestsPerHour;
+        options.RateLimit.Window = TimeSpan.FromHours(1);
+        options.RateLimit.TimeScale = settings.TimeScale;
+        return options;
+    }
+
+    /// <summary>As <see cref="Scenario"/>'s operator, batched mode.</summary>
+    private List<string> OperatorArguments(string ns, SimulatorHost simulator)
+    {
+        var s = settings.TimeScale;
+        return
+        [
+            "--kubeconfig", controlPlane.AdminKubeconfigPath,
+            "--northflank-url", simulator.BaseUrl.ToString(),
+            "--default-project", SimulatorOptions.DefaultProjectId,
+            "--credentials-secret", $"{ns}/{SecretName}",
+            "--namespaces", ns,
+            "--pod-namespace", ns,
+            "--cluster-id", "bench",
+            "--leader-election", "false",
+            "--observation", "batched",
+            "--settled-poll-interval", BenchSettings.Format(settings.SettledPollInterval / s),
+            "--drift-check-interval", BenchSettings.Format(settings.DriftCheckInterval / s),
+            "--progress-poll-interval", BenchSettings.Format(settings.ProgressPollInterval),
+            "--requests-per-hour", (RequestsPerHour * s).ToString(CultureInfo.InvariantCulture),
+            "--health-address", "http://127.0.0.1:0",
+            .. settings.ExtraOperatorArguments,
+        ];
+    }
+
+    private async Task UntilAsync(Func<CancellationToken, Task<bool>> condition, string what, OperatorProcess operatorProcess, CancellationToken ct)
+    {
+        try
+        {
+            await Poll.UntilAsync(condition, Timeout, what, ct);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}\n--- operator log tail ---\n{operatorProcess.LogTail(20)}", e);
+        }
+    }
+
+    private static void Report(string message) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] claims: {message}");
+}
