@@ -19,25 +19,25 @@ namespace SandboxOperator.Hosting;
 /// </summary>
 public sealed class KubernetesReferenceReader : IReferenceReader
 {
-    private readonly ReadThroughCache<V1Secret> _secrets;
-    private readonly ReadThroughCache<V1ConfigMap> _configMaps;
-    private readonly InformerCache<Sandbox> _sandboxes;
-    private readonly ReferenceIndex _index;
+    private readonly ReadThroughCache<V1Secret> secrets;
+    private readonly ReadThroughCache<V1ConfigMap> configMaps;
+    private readonly InformerCache<Sandbox> sandboxes;
+    private readonly ReferenceIndex index;
 
     public KubernetesReferenceReader(ReadThroughCache<V1Secret> secrets, ReadThroughCache<V1ConfigMap> configMaps, InformerCache<Sandbox> sandboxes, ReferenceIndex index)
     {
-        _secrets = secrets;
-        _configMaps = configMaps;
-        _sandboxes = sandboxes;
-        _index = index;
+        this.secrets = secrets;
+        this.configMaps = configMaps;
+        this.sandboxes = sandboxes;
+        this.index = index;
         sandboxes.OnChange(OnSandboxChange);
     }
 
     public Task<V1Secret?> GetSecretAsync(string namespaceName, string name, CancellationToken ct) =>
-        _secrets.GetAsync(namespaceName, name, ct);
+        secrets.GetAsync(namespaceName, name, ct);
 
     public Task<V1ConfigMap?> GetConfigMapAsync(string namespaceName, string name, CancellationToken ct) =>
-        _configMaps.GetAsync(namespaceName, name, ct);
+        configMaps.GetAsync(namespaceName, name, ct);
 
     /// <summary>Referenced Secrets, read with GET and kept as the metadata watch of Secrets allows.</summary>
     public static ReadThroughCache<V1Secret> SecretCache(IKubernetes kubernetes, InformerCache<PartialObjectMetadata<V1Secret>> metadata) =>
@@ -55,24 +55,24 @@ public sealed class KubernetesReferenceReader : IReferenceReader
             InformerEventType.Updated when ev.OldObject?.Metadata.Generation != ev.Object.Metadata.Generation => ev.OldObject,
             _ => null,
         };
-        if (before is null || _sandboxes.Store is not { } store)
+        if (before is null || sandboxes.Store is not { } store)
         {
             return;
         }
 
-        foreach (var secret in _index.SecretsUsedBy(before))
+        foreach (var secret in index.SecretsUsedBy(before))
         {
-            if (!_index.SandboxesUsingSecret(secret, store).Any())
+            if (!index.SandboxesUsingSecret(secret, store).Any())
             {
-                _secrets.Forget(secret);
+                secrets.Forget(secret);
             }
         }
 
-        foreach (var configMap in _index.ConfigMapsUsedBy(before))
+        foreach (var configMap in index.ConfigMapsUsedBy(before))
         {
-            if (!_index.SandboxesUsingConfigMap(configMap, store).Any())
+            if (!index.SandboxesUsingConfigMap(configMap, store).Any())
             {
-                _configMaps.Forget(configMap);
+                configMaps.Forget(configMap);
             }
         }
     }

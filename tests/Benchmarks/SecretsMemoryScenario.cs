@@ -145,10 +145,10 @@ internal sealed class SecretsMemoryScenario(LocalControlPlane controlPlane, Benc
     /// <summary>Operator processes on one namespace and simulator.</summary>
     private sealed class Run(string ns, SimulatorHost simulator, LocalControlPlane controlPlane, BenchSettings settings) : IDisposable
     {
-        private readonly HttpClient _http = new();
-        private readonly Dictionary<OperatorProcess, Uri> _health = [];
+        private readonly HttpClient http = new();
+        private readonly Dictionary<OperatorProcess, Uri> health = [];
 
-        public void Dispose() => _http.Dispose();
+        public void Dispose() => http.Dispose();
 
         /// <summary>Starts an operator (this build, or <paramref name="assembly"/>) and waits until it serves /metrics.</summary>
         public async Task<OperatorProcess> StartAsync(string name, string? assembly, CancellationToken ct)
@@ -157,7 +157,7 @@ internal sealed class SecretsMemoryScenario(LocalControlPlane controlPlane, Benc
                 ? OperatorProcess.Start(name, Arguments(), settings.OutputDirectory)
                 : OperatorProcess.Start(name, Arguments(), settings.OutputDirectory, assembly);
             var health = await process.WaitForHealthAddressAsync(TimeSpan.FromSeconds(60), ct);
-            _health[process] = health;
+            this.health[process] = health;
             return process;
         }
 
@@ -171,9 +171,9 @@ internal sealed class SecretsMemoryScenario(LocalControlPlane controlPlane, Benc
         /// <summary>Once the operator has reconciled every Sandbox (its caches synced) and then stood still.</summary>
         public async Task<MemorySample> SampleAsync(OperatorProcess process, CancellationToken ct)
         {
-            var health = _health[process];
+            var health = this.health[process];
             await Poll.UntilAsync(
-                async c => (await OperatorMetrics.ScrapeAsync(_http, health, c))["operator_reconciles_total"] >= Sandboxes,
+                async c => (await OperatorMetrics.ScrapeAsync(http, health, c))["operator_reconciles_total"] >= Sandboxes,
                 Timeout,
                 "the operator to reconcile every Sandbox",
                 ct);

@@ -12,96 +12,96 @@ namespace ControllerRuntime.Tests;
 public class ControllerFenceTests
 {
     private static readonly TimeSpan RenewDeadline = TimeSpan.FromSeconds(10);
-    private FakeTimeProvider _time = null!;
-    private LeaseFence _fence = null!;
-    private BlockingController _user = null!;
-    private ServiceProvider _services = null!;
-    private Controller<Widget> _controller = null!;
+    private FakeTimeProvider time = null!;
+    private LeaseFence fence = null!;
+    private BlockingController user = null!;
+    private ServiceProvider services = null!;
+    private Controller<Widget> controller = null!;
 
     [SetUp]
     public void SetUp()
     {
-        _time = new FakeTimeProvider();
-        _fence = new LeaseFence(RenewDeadline, _time);
-        _fence.Renewed(_time.GetTimestamp());
-        _user = new BlockingController();
-        _services = new ServiceCollection().AddSingleton<IEntityController<Widget>>(_user).BuildServiceProvider();
+        time = new FakeTimeProvider();
+        fence = new LeaseFence(RenewDeadline, time);
+        fence.Renewed(time.GetTimestamp());
+        user = new BlockingController();
+        services = new ServiceCollection().AddSingleton<IEntityController<Widget>>(user).BuildServiceProvider();
         var widget = Widget.Make("ns", "a", "1");
         var client = new FakeEntityClient();
         client.Objects[ObjectKey.Of(widget)] = widget;
         var listWatch = new ScriptedListWatch<Widget>();
         listWatch.EnqueueList("1", widget);
         listWatch.NextWatch();
-        _controller = new Controller<Widget>(
-            "widgets", listWatch, client, _services.GetRequiredService<IServiceScopeFactory>(),
-            new ControllerOptions { Workers = 1, ShutdownTimeout = TimeSpan.FromSeconds(30) }, time: _time, fence: _fence);
+        controller = new Controller<Widget>(
+            "widgets", listWatch, client, services.GetRequiredService<IServiceScopeFactory>(),
+            new ControllerOptions { Workers = 1, ShutdownTimeout = TimeSpan.FromSeconds(30) }, time: time, fence: fence);
     }
 
     [TearDown]
     public async Task TearDown()
     {
-        _controller.Queue.Dispose();
-        _fence.Dispose();
-        await _services.DisposeAsync();
+        controller.Queue.Dispose();
+        fence.Dispose();
+        await services.DisposeAsync();
     }
 
     [Test]
-    public async Task ALeaseThatLapsesCancelsTheInFlightReconcileAtOnce_AndStopsTheController()
+    public async Task A_lease_that_lapses_cancels_the_in_flight_reconcile_at_once_and_stops_the_controller()
     {
-        var run = _controller.RunAsync(CancellationToken.None);
-        var reconcileToken = await _user.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var run = controller.RunAsync(CancellationToken.None);
+        var reconcileToken = await user.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
         // No renewal for the renew deadline: the fence's timer closes it, nobody else says a word.
-        _time.Advance(RenewDeadline);
+        time.Advance(RenewDeadline);
 
         await run.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Multiple(() =>
         {
             Assert.That(reconcileToken.IsCancellationRequested, Is.True);
-            Assert.That(_user.SawCancellation, Is.True, "the reconcile ended by its cancellation, not by finishing");
+            Assert.That(user.SawCancellation, Is.True, "the reconcile ended by its cancellation, not by finishing");
         });
     }
 
     [Test]
-    public async Task LostLeadershipCancelsTheInFlightReconcile_WithoutWaitingForTheShutdownTimeout()
+    public async Task Lost_leadership_cancels_the_in_flight_reconcile_without_waiting_for_the_shutdown_timeout()
     {
-        var run = _controller.RunAsync(CancellationToken.None);
-        var reconcileToken = await _user.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var run = controller.RunAsync(CancellationToken.None);
+        var reconcileToken = await user.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
-        _fence.Lose("the elector stopped leading");
+        fence.Lose("the elector stopped leading");
 
         await run.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.That(reconcileToken.IsCancellationRequested, Is.True);
     }
 
     [Test]
-    public async Task AStopWhileLeadingLetsTheInFlightReconcileDrain()
+    public async Task A_stop_while_leading_lets_the_in_flight_reconcile_drain()
     {
         using var stop = new CancellationTokenSource();
-        var run = _controller.RunAsync(stop.Token);
-        var reconcileToken = await _user.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var run = controller.RunAsync(stop.Token);
+        var reconcileToken = await user.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
         await stop.CancelAsync();
-        await Eventually.True(() => _controller.Queue.IsShuttingDown);
+        await Eventually.True(() => controller.Queue.IsShuttingDown);
         Assert.That(reconcileToken.IsCancellationRequested, Is.False, "draining, not cancelled");
 
-        _user.Release.TrySetResult();
+        user.Release.TrySetResult();
         await run.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.That(_user.SawCancellation, Is.False);
+        Assert.That(user.SawCancellation, Is.False);
     }
 
     [Test]
-    public async Task AWriteRefusedByTheFenceIsNotAFailureToBackOffFrom()
+    public async Task A_write_refused_by_the_fence_is_not_a_failure_to_back_off_from()
     {
-        _user.Throw = new LeadershipLostException("not the leader");
-        _controller.Informer.Replace("ns", [Widget.Make("ns", "a", "1")]);
+        user.Throw = new LeadershipLostException("not the leader");
+        controller.Informer.Replace("ns", [Widget.Make("ns", "a", "1")]);
 
-        await _controller.ProcessAsync(new ObjectKey("ns", "a"), CancellationToken.None);
+        await controller.ProcessAsync(new ObjectKey("ns", "a"), CancellationToken.None);
 
         Assert.Multiple(() =>
         {
-            Assert.That(_controller.Queue.NumRequeues(new ObjectKey("ns", "a")), Is.Zero);
-            Assert.That(_controller.Queue.DelayedCount, Is.Zero);
+            Assert.That(controller.Queue.NumRequeues(new ObjectKey("ns", "a")), Is.Zero);
+            Assert.That(controller.Queue.DelayedCount, Is.Zero);
         });
     }
 

@@ -6,7 +6,7 @@ namespace ControllerRuntime.Tests;
 public class ControllerSourceTests
 {
     [Test]
-    public async Task ASourceEnqueuesKeysOnceCachesHaveSynced_AndIsRestartedAfterFailing()
+    public async Task A_source_enqueues_keys_once_caches_have_synced_and_is_restarted_after_failing()
     {
         var widget = Widget.Make("ns", "a", "1", RecordingController.FinalizerId);
         var client = new FakeEntityClient();
@@ -60,16 +60,16 @@ public class ControllerSourceTests
     /// </summary>
     private sealed class FlakySource(ObjectKey key, Func<bool> cacheSynced, Task firstReconcile) : IKeySource
     {
-        private int _starts;
+        private int starts;
 
-        public int Starts => Volatile.Read(ref _starts);
+        public int Starts => Volatile.Read(ref starts);
 
         public bool SawSyncedCache { get; private set; } = true;
 
         public async Task RunAsync(Action<ObjectKey> enqueue, CancellationToken ct)
         {
             SawSyncedCache &= cacheSynced();
-            if (Interlocked.Increment(ref _starts) == 1)
+            if (Interlocked.Increment(ref starts) == 1)
             {
                 throw new InvalidOperationException("first run fails");
             }

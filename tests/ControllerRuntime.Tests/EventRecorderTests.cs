@@ -26,7 +26,7 @@ public class EventRecorderTests
     }
 
     [Test]
-    public async Task AggregatesIdenticalEventsAndThrottlesWrites()
+    public async Task Aggregates_identical_events_and_throttles_writes()
     {
         var sink = new FakeSink();
         var time = new FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));

@@ -9,7 +9,7 @@ public class InformerTests
     private static EntityWatchEvent<Widget> Ev(WatchEventType type, Widget w) => new(type, w);
 
     [Test]
-    public async Task RelistsOn410AndEmitsDeletesForVanishedObjects()
+    public async Task Relists_on_410_and_emits_deletes_for_vanished_objects()
     {
         var lw = new ScriptedListWatch<Widget>();
         lw.EnqueueList("10", Widget.Make("ns", "a", "9"), Widget.Make("ns", "b", "8"));
@@ -49,7 +49,7 @@ public class InformerTests
     }
 
     [Test]
-    public async Task WatchErrorEventWith410StatusTriggersRelist()
+    public async Task Watch_error_event_with_410_status_triggers_relist()
     {
         var lw = new ScriptedListWatch<Widget>();
         lw.EnqueueList("10");
@@ -68,7 +68,7 @@ public class InformerTests
     }
 
     [Test]
-    public async Task ResumesFromLastResourceVersionAfterDroppedWatch()
+    public async Task Resumes_from_last_resource_version_after_dropped_watch()
     {
         var lw = new ScriptedListWatch<Widget>();
         lw.EnqueueList("5", Widget.Make("ns", "a", "5"));
@@ -105,7 +105,7 @@ public class InformerTests
     }
 
     [Test]
-    public async Task ListFailureBacksOffAndRetries()
+    public async Task List_failure_backs_off_and_retries()
     {
         var lw = new ScriptedListWatch<Widget>();
         lw.EnqueueListFailure(new IOException("apiserver down"));
@@ -131,7 +131,7 @@ public class InformerTests
     }
 
     [Test]
-    public async Task OneListWatchPerConfiguredNamespace()
+    public async Task One_list_watch_per_configured_namespace()
     {
         var lw = new ScriptedListWatch<Widget> { FilterListsByNamespace = true };
         lw.EnqueueList("1", Widget.Make("x", "a"));

@@ -7,78 +7,78 @@ namespace ControllerRuntime.Tests;
 public class LeaseFenceTests
 {
     private static readonly TimeSpan RenewDeadline = TimeSpan.FromSeconds(10);
-    private FakeTimeProvider _time = null!;
-    private LeaseFence _fence = null!;
+    private FakeTimeProvider time = null!;
+    private LeaseFence fence = null!;
 
     [SetUp]
     public void SetUp()
     {
-        _time = new FakeTimeProvider();
-        _fence = new LeaseFence(RenewDeadline, _time);
+        time = new FakeTimeProvider();
+        fence = new LeaseFence(RenewDeadline, time);
     }
 
     [TearDown]
-    public void TearDown() => _fence.Dispose();
+    public void TearDown() => fence.Dispose();
 
     [Test]
-    public void IsNotHeldBeforeTheFirstRenewal()
+    public void Is_not_held_before_the_first_renewal()
     {
         Assert.Multiple(() =>
         {
-            Assert.That(_fence.IsHeld, Is.False);
-            Assert.That(_fence.Token.IsCancellationRequested, Is.False, "nothing was lost yet");
-            Assert.That(_fence.ThrowIfLost, Throws.InstanceOf<LeadershipLostException>());
+            Assert.That(fence.IsHeld, Is.False);
+            Assert.That(fence.Token.IsCancellationRequested, Is.False, "nothing was lost yet");
+            Assert.That(fence.ThrowIfLost, Throws.InstanceOf<LeadershipLostException>());
         });
     }
 
     [Test]
-    public void HeldUntilTheRenewDeadlineCountedFromWhenTheRenewalWasSent()
+    public void Held_until_the_renew_deadline_counted_from_when_the_renewal_was_sent()
     {
-        _fence.Renewed(_time.GetTimestamp());
-        _time.Advance(RenewDeadline - TimeSpan.FromMilliseconds(1));
-        Assert.That(_fence.IsHeld, Is.True);
-        Assert.That(_fence.ThrowIfLost, Throws.Nothing);
+        fence.Renewed(time.GetTimestamp());
+        time.Advance(RenewDeadline - TimeSpan.FromMilliseconds(1));
+        Assert.That(fence.IsHeld, Is.True);
+        Assert.That(fence.ThrowIfLost, Throws.Nothing);
 
-        _time.Advance(TimeSpan.FromMilliseconds(1));
+        time.Advance(TimeSpan.FromMilliseconds(1));
         Assert.Multiple(() =>
         {
-            Assert.That(_fence.IsHeld, Is.False);
-            Assert.That(_fence.Token.IsCancellationRequested, Is.True);
-            Assert.That(_fence.ThrowIfLost, Throws.InstanceOf<LeadershipLostException>().With.Message.Contains("renew deadline"));
+            Assert.That(fence.IsHeld, Is.False);
+            Assert.That(fence.Token.IsCancellationRequested, Is.True);
+            Assert.That(fence.ThrowIfLost, Throws.InstanceOf<LeadershipLostException>().With.Message.Contains("renew deadline"));
         });
     }
 
     [Test]
-    public void EachRenewalMovesTheDeadline()
+    public void Each_renewal_moves_the_deadline()
     {
-        _fence.Renewed(_time.GetTimestamp());
-        _time.Advance(TimeSpan.FromSeconds(8));
-        _fence.Renewed(_time.GetTimestamp());
-        _time.Advance(TimeSpan.FromSeconds(8));
-        Assert.That(_fence.IsHeld, Is.True, "16 s after the first renewal, 8 s after the second");
+        fence.Renewed(time.GetTimestamp());
+        time.Advance(TimeSpan.FromSeconds(8));
+        fence.Renewed(time.GetTimestamp());
+        time.Advance(TimeSpan.FromSeconds(8));
+        Assert.That(fence.IsHeld, Is.True, "16 s after the first renewal, 8 s after the second");
 
-        _time.Advance(TimeSpan.FromSeconds(2));
-        Assert.That(_fence.IsHeld, Is.False);
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.That(fence.IsHeld, Is.False);
     }
 
     [Test]
-    public void TheTimerClosesTheFenceAtTheDeadlineWithoutAnyCheck()
+    public void The_timer_closes_the_fence_at_the_deadline_without_any_check()
     {
         var cancelled = false;
-        using var registration = _fence.Token.Register(() => cancelled = true);
-        _fence.Renewed(_time.GetTimestamp());
+        using var registration = fence.Token.Register(() => cancelled = true);
+        fence.Renewed(time.GetTimestamp());
 
-        _time.Advance(RenewDeadline);
+        time.Advance(RenewDeadline);
 
         Assert.Multiple(() =>
         {
             Assert.That(cancelled, Is.True, "in-flight work linked to the token is cancelled");
-            Assert.That(_fence.LostReason, Does.Contain("renew deadline"));
+            Assert.That(fence.LostReason, Does.Contain("renew deadline"));
         });
     }
 
     [Test]
-    public void AResumedLeaderIsFencedAtItsFirstCheckBeforeAnyTimerRuns()
+    public void A_resumed_leader_is_fenced_at_its_first_check_before_any_timer_runs()
     {
         // A process frozen past its deadline: on resume, a worker may run before the timer callback does.
         var clock = new ClockWithoutTimers();
@@ -95,46 +95,46 @@ public class LeaseFenceTests
     }
 
     [Test]
-    public void ARenewalReportedLateCountsFromWhenItWasSent()
+    public void A_renewal_reported_late_counts_from_when_it_was_sent()
     {
-        var sent = _time.GetTimestamp();
-        _time.Advance(RenewDeadline + TimeSpan.FromSeconds(1));
+        var sent = time.GetTimestamp();
+        time.Advance(RenewDeadline + TimeSpan.FromSeconds(1));
 
-        _fence.Renewed(sent);
+        fence.Renewed(sent);
 
-        Assert.That(_fence.IsHeld, Is.False);
+        Assert.That(fence.IsHeld, Is.False);
     }
 
     [Test]
-    public void OnceLostItStaysLostEvenIfARenewalSucceedsLater()
+    public void Once_lost_it_stays_lost_even_if_a_renewal_succeeds_later()
     {
-        _fence.Renewed(_time.GetTimestamp());
-        _fence.Lose("the elector stopped leading");
-        _fence.Renewed(_time.GetTimestamp());
+        fence.Renewed(time.GetTimestamp());
+        fence.Lose("the elector stopped leading");
+        fence.Renewed(time.GetTimestamp());
 
         Assert.Multiple(() =>
         {
-            Assert.That(_fence.IsHeld, Is.False);
-            Assert.That(_fence.LostReason, Is.EqualTo("the elector stopped leading"));
+            Assert.That(fence.IsHeld, Is.False);
+            Assert.That(fence.LostReason, Is.EqualTo("the elector stopped leading"));
         });
     }
 
     [Test]
-    public async Task TheLockReportsOnlySuccessfulWritesTimedFromBeforeTheyWereSent()
+    public async Task The_lock_reports_only_successful_writes_timed_from_before_they_were_sent()
     {
         // Each write takes 3 s to answer; the deadline must count from the send, not from the answer.
-        var inner = new SlowLock(_time, TimeSpan.FromSeconds(3));
-        var fencing = new FencingLock(inner, _fence, _time);
+        var inner = new SlowLock(time, TimeSpan.FromSeconds(3));
+        var fencing = new FencingLock(inner, fence, time);
 
         inner.Succeeds = false;
         await fencing.CreateAsync(new LeaderElectionRecord());
-        Assert.That(_fence.IsHeld, Is.False, "a refused create is no leadership");
+        Assert.That(fence.IsHeld, Is.False, "a refused create is no leadership");
 
         inner.Succeeds = true;
         await fencing.UpdateAsync(new LeaderElectionRecord());
-        Assert.That(_fence.IsHeld, Is.True);
-        _time.Advance(RenewDeadline - TimeSpan.FromSeconds(3));
-        Assert.That(_fence.IsHeld, Is.False, "10 s after the update was sent, 7 s after it was answered");
+        Assert.That(fence.IsHeld, Is.True);
+        time.Advance(RenewDeadline - TimeSpan.FromSeconds(3));
+        Assert.That(fence.IsHeld, Is.False, "10 s after the update was sent, 7 s after it was answered");
     }
 
     private sealed class SlowLock(FakeTimeProvider time, TimeSpan latency) : ILock

@@ -45,7 +45,7 @@ public class MetadataListWatchTests
         }, options);
 
     [Test]
-    public async Task ListsPageByPageAskingForMetadataOnly_AndKeepsNoAnnotationsOrManagedFields()
+    public async Task Lists_page_by_page_asking_for_metadata_only_and_keeps_no_annotations_or_managed_fields()
     {
         var server = new FakeApiServer();
         server.Answer("/api/v1/namespaces/team-a/secrets", q => q.Contains("continue=p2", StringComparison.Ordinal)
@@ -69,7 +69,7 @@ public class MetadataListWatchTests
     }
 
     [Test]
-    public async Task AnnotationsAreKeptWhenAskedFor_ManagedFieldsNever()
+    public async Task Annotations_are_kept_when_asked_for_managed_fields_never()
     {
         var server = new FakeApiServer();
         server.Answer("/api/v1/namespaces/team-a/secrets", _ => ListPage("10", null, SecretMeta("a", "9")));
@@ -81,7 +81,7 @@ public class MetadataListWatchTests
     }
 
     [Test]
-    public async Task AnEmptyListComesWithItemsNull()
+    public async Task An_empty_list_comes_with_items_null()
     {
         var server = new FakeApiServer();
         server.Answer("/api/v1/namespaces/team-a/configmaps", _ => """{"kind":"PartialObjectMetadataList","apiVersion":"meta.k8s.io/v1","metadata":{"resourceVersion":"214"},"items":null}""");
@@ -92,7 +92,7 @@ public class MetadataListWatchTests
     }
 
     [Test]
-    public void CollectionPathsForCoreAndNamedGroups()
+    public void Collection_paths_for_core_and_named_groups()
     {
         var server = new FakeApiServer();
         Assert.Multiple(() =>
@@ -104,7 +104,7 @@ public class MetadataListWatchTests
     }
 
     [Test]
-    public async Task WatchStreamsEventsAndBookmarksFromTheResourceVersion()
+    public async Task Watch_streams_events_and_bookmarks_from_the_resource_version()
     {
         var server = new FakeApiServer();
         server.Answer("/api/v1/namespaces/team-a/secrets", _ =>
@@ -129,7 +129,7 @@ public class MetadataListWatchTests
     }
 
     [Test]
-    public async Task WatchDeliversEachEventAsItArrives_NotWhenTheStreamEnds()
+    public async Task Watch_delivers_each_event_as_it_arrives_not_when_the_stream_ends()
     {
         var pipe = new System.IO.Pipelines.Pipe();
         var server = new FakeApiServer();
@@ -147,7 +147,7 @@ public class MetadataListWatchTests
     }
 
     [Test]
-    public void WatchErrorEventWith410_AsksForARelist()
+    public void Watch_error_event_with_410_asks_for_a_relist()
     {
         var server = new FakeApiServer();
         server.Answer("/api/v1/namespaces/team-a/secrets", _ =>
@@ -162,7 +162,7 @@ public class MetadataListWatchTests
     }
 
     [Test]
-    public void ListAnswered410_AsksForARelist_And403_IsReportedAsForbiddenWithoutTheToken()
+    public void List_answered_410_asks_for_a_relist_and_403_is_reported_as_forbidden_without_the_token()
     {
         var gone = new FakeApiServer();
         gone.Answer("/api/v1/secrets", _ => """{"kind":"Status","code":410,"reason":"Expired"}""", HttpStatusCode.Gone);
@@ -180,7 +180,7 @@ public class MetadataListWatchTests
     }
 
     [Test]
-    public async Task AnInformerOverIt_KeepsOnlyMetadata_AndFollowsTheWatch()
+    public async Task An_informer_over_it_keeps_only_metadata_and_follows_the_watch()
     {
         var server = new FakeApiServer();
         var watches = 0;

@@ -12,56 +12,56 @@ namespace ControllerRuntime.Tests;
 [TestFixture]
 public sealed class ReadThroughCacheTests
 {
-    private CancellationTokenSource _stop = null!;
-    private ScriptedListWatch<PartialObjectMetadata<V1Secret>> _listWatch = null!;
-    private Informer<PartialObjectMetadata<V1Secret>> _informer = null!;
-    private InformerCache<PartialObjectMetadata<V1Secret>> _metadata = null!;
-    private System.Threading.Channels.ChannelWriter<object> _watch = null!;
-    private Task _run = Task.CompletedTask;
+    private CancellationTokenSource stop = null!;
+    private ScriptedListWatch<PartialObjectMetadata<V1Secret>> listWatch = null!;
+    private Informer<PartialObjectMetadata<V1Secret>> informer = null!;
+    private InformerCache<PartialObjectMetadata<V1Secret>> metadata = null!;
+    private System.Threading.Channels.ChannelWriter<object> watch = null!;
+    private Task run = Task.CompletedTask;
 
     /// <summary>The API server's Secrets, by name; every read is counted.</summary>
-    private ConcurrentDictionary<string, V1Secret> _server = null!;
-    private int _gets;
-    private int _markers;
+    private ConcurrentDictionary<string, V1Secret> server = null!;
+    private int gets;
+    private int markers;
 
     [SetUp]
     public async Task StartInformer()
     {
-        _stop = new CancellationTokenSource();
-        _server = new();
-        _gets = 0;
+        stop = new CancellationTokenSource();
+        server = new();
+        gets = 0;
         Put("token", "5", 10);
         Put("env", "6", 10);
-        _listWatch = new ScriptedListWatch<PartialObjectMetadata<V1Secret>>();
-        _listWatch.EnqueueList("10", Meta("token", "5"), Meta("env", "6"), Meta("unrelated", "7"));
-        _watch = _listWatch.NextWatch();
-        _informer = new Informer<PartialObjectMetadata<V1Secret>>(_listWatch, time: new FakeTimeProvider());
-        _metadata = new InformerCache<PartialObjectMetadata<V1Secret>>();
-        _metadata.Attach(_informer);
-        _run = _informer.RunAsync(_stop.Token);
-        await _informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        listWatch = new ScriptedListWatch<PartialObjectMetadata<V1Secret>>();
+        listWatch.EnqueueList("10", Meta("token", "5"), Meta("env", "6"), Meta("unrelated", "7"));
+        watch = listWatch.NextWatch();
+        informer = new Informer<PartialObjectMetadata<V1Secret>>(listWatch, time: new FakeTimeProvider());
+        metadata = new InformerCache<PartialObjectMetadata<V1Secret>>();
+        metadata.Attach(informer);
+        run = informer.RunAsync(stop.Token);
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     [TearDown]
     public async Task StopInformer()
     {
-        await _stop.CancelAsync();
-        _watch.TryComplete();
-        await _run.WaitAsync(TimeSpan.FromSeconds(10));
-        _stop.Dispose();
+        await stop.CancelAsync();
+        watch.TryComplete();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+        stop.Dispose();
     }
 
     private ReadThroughCache<V1Secret> NewCache(long maxBytes = 1 << 20) => new(
-        _metadata,
+        metadata,
         (ns, name, _) =>
         {
-            Interlocked.Increment(ref _gets);
-            return Task.FromResult(_server.TryGetValue(name, out var secret) ? secret : null);
+            Interlocked.Increment(ref gets);
+            return Task.FromResult(server.TryGetValue(name, out var secret) ? secret : null);
         },
         s => s.Data?.Values.Sum(v => (long)v.Length) ?? 0,
         new ReadThroughCacheOptions { MaxBytes = maxBytes });
 
-    private void Put(string name, string rv, int bytes) => _server[name] = new V1Secret
+    private void Put(string name, string rv, int bytes) => server[name] = new V1Secret
     {
         Metadata = new V1ObjectMeta { NamespaceProperty = "ns", Name = name, ResourceVersion = rv },
         Data = new Dictionary<string, byte[]> { ["value"] = new byte[bytes] },
@@ -76,14 +76,14 @@ public sealed class ReadThroughCacheTests
     /// </summary>
     private async Task WatchSaysAsync(WatchEventType type, string name, string rv)
     {
-        var marker = $"m{Interlocked.Increment(ref _markers)}";
-        _watch.TryWrite(new EntityWatchEvent<PartialObjectMetadata<V1Secret>>(type, Meta(name, rv)));
-        _watch.TryWrite(new EntityWatchEvent<PartialObjectMetadata<V1Secret>>(WatchEventType.Modified, Meta("marker", marker)));
-        await Eventually.True(() => _informer.Store.TryGet(new ObjectKey("ns", "marker"), out var m) && m.Metadata.ResourceVersion == marker);
+        var marker = $"m{Interlocked.Increment(ref markers)}";
+        watch.TryWrite(new EntityWatchEvent<PartialObjectMetadata<V1Secret>>(type, Meta(name, rv)));
+        watch.TryWrite(new EntityWatchEvent<PartialObjectMetadata<V1Secret>>(WatchEventType.Modified, Meta("marker", marker)));
+        await Eventually.True(() => informer.Store.TryGet(new ObjectKey("ns", "marker"), out var m) && m.Metadata.ResourceVersion == marker);
     }
 
     [Test]
-    public async Task AnUnchangedSecretIsReadOnce()
+    public async Task An_unchanged_secret_is_read_once()
     {
         var cache = NewCache();
         for (var i = 0; i < 5; i++)
@@ -93,13 +93,13 @@ public sealed class ReadThroughCacheTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(_gets, Is.EqualTo(1));
+            Assert.That(gets, Is.EqualTo(1));
             Assert.That(cache.Count, Is.EqualTo(1), "only what was asked for is kept, not the unrelated Secret");
         });
     }
 
     [Test]
-    public async Task AChangeOnTheWatchDropsTheCopy_AndTheNextReadGetsTheNewValue()
+    public async Task A_change_on_the_watch_drops_the_copy_and_the_next_read_gets_the_new_value()
     {
         var cache = NewCache();
         await cache.GetAsync("ns", "token", CancellationToken.None);
@@ -109,15 +109,15 @@ public sealed class ReadThroughCacheTests
         Assert.That(cache.Count, Is.Zero, "the watch's change dropped the old value at once");
         Assert.That((await cache.GetAsync("ns", "token", CancellationToken.None))?.Metadata.ResourceVersion, Is.EqualTo("20"));
         await cache.GetAsync("ns", "token", CancellationToken.None);
-        Assert.That(_gets, Is.EqualTo(2));
+        Assert.That(gets, Is.EqualTo(2));
     }
 
     [Test]
-    public async Task ADeleteOnTheWatchDropsTheCopy_AndReadsSayItIsGone()
+    public async Task A_delete_on_the_watch_drops_the_copy_and_reads_say_it_is_gone()
     {
         var cache = NewCache();
         await cache.GetAsync("ns", "token", CancellationToken.None);
-        _server.TryRemove("token", out _);
+        server.TryRemove("token", out _);
         await WatchSaysAsync(WatchEventType.Deleted, "token", "21");
 
         Assert.That((cache.Count, cache.Bytes), Is.EqualTo((0, 0L)));
@@ -125,23 +125,23 @@ public sealed class ReadThroughCacheTests
     }
 
     [Test]
-    public async Task AnObjectTheWatchDoesNotKnowIsReadEachTime_AndNotKept()
+    public async Task An_object_the_watch_does_not_know_is_read_each_time_and_not_kept()
     {
         // Created a moment ago (the watch has not said so yet) or in a namespace the watch does not cover.
         Put("new", "30", 10);
         var cache = NewCache();
         await cache.GetAsync("ns", "new", CancellationToken.None);
         await cache.GetAsync("ns", "new", CancellationToken.None);
-        Assert.That((_gets, cache.Count), Is.EqualTo((2, 0)));
+        Assert.That((gets, cache.Count), Is.EqualTo((2, 0)));
 
         await WatchSaysAsync(WatchEventType.Added, "new", "30");
         await cache.GetAsync("ns", "new", CancellationToken.None);
         await cache.GetAsync("ns", "new", CancellationToken.None);
-        Assert.That((_gets, cache.Count), Is.EqualTo((3, 1)), "kept once the watch knows it");
+        Assert.That((gets, cache.Count), Is.EqualTo((3, 1)), "kept once the watch knows it");
     }
 
     [Test]
-    public async Task BoundedBySize_TheLeastRecentlyReadGoFirst()
+    public async Task Bounded_by_size_the_least_recently_read_go_first()
     {
         Put("third", "8", 10);
         await WatchSaysAsync(WatchEventType.Added, "third", "8");
@@ -155,11 +155,11 @@ public sealed class ReadThroughCacheTests
         {
             Assert.That(cache.Count, Is.EqualTo(2));
             Assert.That(cache.Bytes, Is.EqualTo(20));
-            Assert.That(_gets, Is.EqualTo(3));
+            Assert.That(gets, Is.EqualTo(3));
         });
         await cache.GetAsync("ns", "token", CancellationToken.None);
         await cache.GetAsync("ns", "env", CancellationToken.None);
-        Assert.That(_gets, Is.EqualTo(4), "token was kept; env had been evicted");
+        Assert.That(gets, Is.EqualTo(4), "token was kept; env had been evicted");
 
         Put("huge", "9", 100);
         await WatchSaysAsync(WatchEventType.Added, "huge", "9");
@@ -168,12 +168,12 @@ public sealed class ReadThroughCacheTests
     }
 
     [Test]
-    public async Task ForgetDropsACopy()
+    public async Task Forget_drops_a_copy()
     {
         var cache = NewCache();
         await cache.GetAsync("ns", "token", CancellationToken.None);
         cache.Forget(new ObjectKey("ns", "token"));
         await cache.GetAsync("ns", "token", CancellationToken.None);
-        Assert.That(_gets, Is.EqualTo(2));
+        Assert.That(gets, Is.EqualTo(2));
     }
 }

@@ -23,7 +23,7 @@ public class RegistrationTests
             .BuildServiceProvider();
 
     [Test]
-    public async Task AControllerIsBuiltWithItsWatches_FinalizerAndTheHostsTelemetryName()
+    public async Task A_controller_is_built_with_its_watches_finalizer_and_the_hosts_telemetry_name()
     {
         await using var services = Register(new OperatorRuntimeOptions { TelemetryName = "WidgetOperator" });
 
@@ -42,7 +42,7 @@ public class RegistrationTests
     }
 
     [Test]
-    public async Task WithoutATelemetryNameTheRuntimesOwnIsUsed()
+    public async Task Without_a_telemetry_name_the_runtimes_own_is_used()
     {
         await using var services = Register(new OperatorRuntimeOptions());
 

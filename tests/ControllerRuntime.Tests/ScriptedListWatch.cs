@@ -10,53 +10,53 @@ namespace ControllerRuntime.Tests;
 internal sealed class ScriptedListWatch<T> : IListWatch<T>
     where T : IKubernetesObject<V1ObjectMeta>
 {
-    private readonly ConcurrentQueue<Func<EntityListResult<T>>> _lists = new();
-    private readonly List<T> _all = [];
-    private readonly Channel<Channel<object>> _watches = Channel.CreateUnbounded<Channel<object>>();
-    private int _listCalls;
+    private readonly ConcurrentQueue<Func<EntityListResult<T>>> lists = new();
+    private readonly List<T> all = [];
+    private readonly Channel<Channel<object>> watches = Channel.CreateUnbounded<Channel<object>>();
+    private int listCalls;
 
     public ConcurrentQueue<(string? Namespace, string ResourceVersion)> WatchCalls { get; } = new();
 
-    public int ListCalls => Volatile.Read(ref _listCalls);
+    public int ListCalls => Volatile.Read(ref listCalls);
 
     public void EnqueueList(string rv, params T[] items)
     {
-        _all.AddRange(items);
-        _lists.Enqueue(() => new EntityListResult<T>(items, rv));
+        all.AddRange(items);
+        lists.Enqueue(() => new EntityListResult<T>(items, rv));
     }
 
     /// <summary>When set, a list call for a namespace returns only the scripted items of that namespace, so
     /// reflectors of several namespaces that race for the queue still each see their own objects.</summary>
     public bool FilterListsByNamespace { get; set; }
 
-    public void EnqueueListFailure(Exception ex) => _lists.Enqueue(() => throw ex);
+    public void EnqueueListFailure(Exception ex) => lists.Enqueue(() => throw ex);
 
     /// <summary>The next watch the reflector opens reads from the returned writer. Write EntityWatchEvent, an Exception
     /// (thrown by the watch), or complete the writer (watch closed by the server).</summary>
     public ChannelWriter<object> NextWatch()
     {
         var channel = Channel.CreateUnbounded<object>();
-        _watches.Writer.TryWrite(channel);
+        watches.Writer.TryWrite(channel);
         return channel.Writer;
     }
 
     public Task<EntityListResult<T>> ListAsync(string? @namespace, CancellationToken ct)
     {
-        Interlocked.Increment(ref _listCalls);
-        if (!_lists.TryDequeue(out var next))
+        Interlocked.Increment(ref listCalls);
+        if (!lists.TryDequeue(out var next))
         {
             return Task.FromException<EntityListResult<T>>(new InvalidOperationException("no list scripted"));
         }
 
         return FilterListsByNamespace && @namespace is not null
-            ? Task.Run(() => next() is var list ? list with { Items = [.. _all.Where(i => i.Metadata.NamespaceProperty == @namespace)] } : list, ct)
+            ? Task.Run(() => next() is var list ? list with { Items = [.. all.Where(i => i.Metadata.NamespaceProperty == @namespace)] } : list, ct)
             : Task.Run(next, ct);
     }
 
     public async IAsyncEnumerable<EntityWatchEvent<T>> WatchAsync(string? @namespace, string resourceVersion, [EnumeratorCancellation] CancellationToken ct)
     {
         WatchCalls.Enqueue((@namespace, resourceVersion));
-        var channel = await _watches.Reader.ReadAsync(ct);
+        var channel = await watches.Reader.ReadAsync(ct);
         await foreach (var item in channel.Reader.ReadAllAsync(ct))
         {
             if (item is Exception ex)

@@ -8,22 +8,22 @@ namespace ControllerRuntime.Tests;
 /// </summary>
 internal sealed class SignalingTimeProvider : FakeTimeProvider
 {
-    private readonly Lock _lock = new();
-    private readonly List<(int Count, TaskCompletionSource Reached)> _waiters = [];
-    private int _timers;
+    private readonly Lock gate = new();
+    private readonly List<(int Count, TaskCompletionSource Reached)> waiters = [];
+    private int timers;
 
     /// <summary>Completes once <paramref name="count"/> timers have been created (now, if they have been already).</summary>
     public Task TimerStarted(int count)
     {
-        lock (_lock)
+        lock (gate)
         {
-            if (_timers >= count)
+            if (timers >= count)
             {
                 return Task.CompletedTask;
             }
 
             var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waiters.Add((count, reached));
+            waiters.Add((count, reached));
             return reached.Task;
         }
     }
@@ -31,13 +31,13 @@ internal sealed class SignalingTimeProvider : FakeTimeProvider
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = base.CreateTimer(callback, state, dueTime, period);
-        lock (_lock)
+        lock (gate)
         {
-            _timers++;
-            foreach (var (count, reached) in _waiters.Where(w => w.Count <= _timers).ToList())
+            timers++;
+            foreach (var (count, reached) in waiters.Where(w => w.Count <= timers).ToList())
             {
                 reached.TrySetResult();
-                _waiters.Remove((count, reached));
+                waiters.Remove((count, reached));
             }
         }
 

@@ -15,10 +15,10 @@ public sealed class GlobalSetup
 
     public const string TestGroup = "nso:test-group";
 
-    private static LocalControlPlane? _controlPlane;
+    private static LocalControlPlane? controlPlane;
 
     public static LocalControlPlane ControlPlane =>
-        _controlPlane ?? throw new InvalidOperationException("The local control plane has not been started (GlobalSetup did not run or failed).");
+        controlPlane ?? throw new InvalidOperationException("The local control plane has not been started (GlobalSetup did not run or failed).");
 
     [OneTimeSetUp]
     public async Task StartControlPlane()
@@ -34,19 +34,19 @@ public sealed class GlobalSetup
             },
             Log = message => TestContext.Progress.WriteLine($"[control plane] {message}"),
         };
-        _controlPlane = await LocalControlPlane.StartAsync(options);
+        controlPlane = await LocalControlPlane.StartAsync(options);
         // Printed, not asserted: a slow shared machine must not fail the run.
         TestContext.Progress.WriteLine(
-            $"[control plane] startup took {_controlPlane.StartupTime.TotalSeconds:F1} s; logs in {_controlPlane.RootDirectory}/logs");
+            $"[control plane] startup took {controlPlane.StartupTime.TotalSeconds:F1} s; logs in {controlPlane.RootDirectory}/logs");
     }
 
     [OneTimeTearDown]
     public async Task StopControlPlane()
     {
-        if (_controlPlane is not null)
+        if (controlPlane is not null)
         {
-            await _controlPlane.DisposeAsync();
-            _controlPlane = null;
+            await controlPlane.DisposeAsync();
+            controlPlane = null;
         }
     }
 }

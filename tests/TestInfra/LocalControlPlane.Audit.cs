@@ -8,7 +8,7 @@ public sealed partial class LocalControlPlane
     private static readonly string[] AuditedVerbs = ["create", "update", "patch", "delete", "deletecollection"];
 
     /// <summary>The audit log (JSON lines), or null when <see cref="LocalControlPlaneOptions.AuditedWrites"/> is empty.</summary>
-    public string? AuditLogPath => _options.AuditedWrites.Count == 0 ? null : LogPath("kube-apiserver-audit");
+    public string? AuditLogPath => options.AuditedWrites.Count == 0 ? null : LogPath("kube-apiserver-audit");
 
     /// <summary>Every audited write so far, in the order the API server finished them.</summary>
     public IReadOnlyList<AuditEvent> ReadAuditLog() =>
@@ -35,7 +35,7 @@ public sealed partial class LocalControlPlane
                 {
                     level = "Metadata",
                     verbs = AuditedVerbs,
-                    resources = _options.AuditedWrites.Select(r => new { group = r.Group, resources = r.Resources }).ToArray(),
+                    resources = options.AuditedWrites.Select(r => new { group = r.Group, resources = r.Resources }).ToArray(),
                 },
                 new { level = "None" },
             },

@@ -16,13 +16,13 @@ public sealed partial class LocalControlPlane
     {
         Running.TryAdd(this, 0);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(_options.StartupTimeout);
+        timeout.CancelAfter(options.StartupTimeout);
 
         var files = WriteStartupFiles();
         await StartEtcdAsync(timeout.Token, ct);
         await StartApiserverAsync(files, timeout.Token, ct);
         Kubeconfig.Write(AdminKubeconfigPath, Server, AdminUserName, AdminToken);
-        if (_options.StartControllerManager)
+        if (options.StartControllerManager)
         {
             await StartControllerManagerAsync(files, timeout.Token, ct);
         }
@@ -47,24 +47,24 @@ public sealed partial class LocalControlPlane
         var lines = new List<string>
         {
             TokenFileLine(AdminToken, AdminUserName, ["system:masters"]),
-            TokenFileLine(_controllerManagerToken, ControllerManagerUserName, ["system:masters"]),
+            TokenFileLine(controllerManagerToken, ControllerManagerUserName, ["system:masters"]),
         };
-        lines.AddRange(_declaredUsers.Values.Select(u => TokenFileLine(u.Token, u.UserName, u.Groups)));
-        lines.AddRange(_spareUsers.Select(u => TokenFileLine(u.Token, u.UserName, u.Groups)));
+        lines.AddRange(declaredUsers.Values.Select(u => TokenFileLine(u.Token, u.UserName, u.Groups)));
+        lines.AddRange(spareUsers.Select(u => TokenFileLine(u.Token, u.UserName, u.Groups)));
         File.WriteAllLines(files.TokenFile, lines);
-        Kubeconfig.Write(files.ControllerManagerKubeconfig, Server, ControllerManagerUserName, _controllerManagerToken);
+        Kubeconfig.Write(files.ControllerManagerKubeconfig, Server, ControllerManagerUserName, controllerManagerToken);
         return files;
     }
 
     private async Task StartEtcdAsync(CancellationToken timeout, CancellationToken ct)
     {
-        var clientUrl = $"http://127.0.0.1:{_etcdPort}";
-        var peerUrl = $"http://127.0.0.1:{_etcdPeerPort}";
-        Directory.CreateDirectory(_etcdDataDir);
+        var clientUrl = $"http://127.0.0.1:{etcdPort}";
+        var peerUrl = $"http://127.0.0.1:{etcdPeerPort}";
+        Directory.CreateDirectory(etcdDataDir);
         var etcd = StartProcess("etcd", Tools.Etcd,
         [
             "--name=nso",
-            $"--data-dir={_etcdDataDir}",
+            $"--data-dir={etcdDataDir}",
             $"--listen-client-urls={clientUrl}",
             $"--advertise-client-urls={clientUrl}",
             $"--listen-peer-urls={peerUrl}",
@@ -88,7 +88,7 @@ public sealed partial class LocalControlPlane
         Directory.CreateDirectory(certDir);
         var apiserver = StartProcess("kube-apiserver", Tools.KubeApiserver,
         [
-            $"--etcd-servers=http://127.0.0.1:{_etcdPort}",
+            $"--etcd-servers=http://127.0.0.1:{etcdPort}",
             "--bind-address=127.0.0.1",
             $"--secure-port={Server.Port}",
             // 1.20 still serves plain HTTP on localhost:8080 by default: it would clash between parallel runs.
@@ -159,7 +159,7 @@ public sealed partial class LocalControlPlane
     private TetheredProcess StartProcess(string name, string executable, IReadOnlyList<string> arguments)
     {
         var process = TetheredProcess.Start(name, executable, arguments, LogPath(name));
-        _processes.Add(process);
+        processes.Add(process);
         return process;
     }
 
@@ -170,21 +170,21 @@ public sealed partial class LocalControlPlane
         while (true)
         {
             ct.ThrowIfCancellationRequested();
-            if (_processes.FirstOrDefault(p => p.HasExited) is { } exited)
+            if (processes.FirstOrDefault(p => p.HasExited) is { } exited)
             {
                 throw StartupFailure(exited, $"{exited.Name} exited with code {exited.ExitCode} during startup");
             }
 
             if (timeout.IsCancellationRequested)
             {
-                throw StartupFailure(server, $"{server.Name} was not ready after {_options.StartupTimeout.TotalSeconds:F0} s");
+                throw StartupFailure(server, $"{server.Name} was not ready after {options.StartupTimeout.TotalSeconds:F0} s");
             }
 
             try
             {
                 if (await isReady(timeout))
                 {
-                    _options.Log?.Invoke($"{server.Name} ready after {stopwatch.Elapsed.TotalSeconds:F1} s");
+                    options.Log?.Invoke($"{server.Name} ready after {stopwatch.Elapsed.TotalSeconds:F1} s");
                     return;
                 }
             }
@@ -206,7 +206,7 @@ public sealed partial class LocalControlPlane
 
     private LocalControlPlaneException StartupFailure(TetheredProcess server, string reason) =>
         new($"Local control plane failed to start: {reason}. Last lines of {server.LogPath}:\n" +
-            server.LogTail(_options.LogLinesOnFailure));
+            server.LogTail(options.LogLinesOnFailure));
 
     private sealed record StartupFiles(
         string ServiceAccountPrivateKey,

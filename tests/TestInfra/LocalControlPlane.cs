@@ -31,15 +31,15 @@ public sealed partial class LocalControlPlane : IAsyncDisposable
     // Servers of every control plane still running, for the process-exit handlers below.
     private static readonly ConcurrentDictionary<LocalControlPlane, byte> Running = new();
 
-    private readonly LocalControlPlaneOptions _options;
-    private readonly List<TetheredProcess> _processes = [];
-    private readonly Dictionary<string, UserCredential> _declaredUsers = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<UserCredential> _spareUsers = new();
-    private readonly int _etcdPort;
-    private readonly int _etcdPeerPort;
-    private readonly string _controllerManagerToken;
-    private readonly string _etcdDataDir;
-    private int _disposed;
+    private readonly LocalControlPlaneOptions options;
+    private readonly List<TetheredProcess> processes = [];
+    private readonly Dictionary<string, UserCredential> declaredUsers = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<UserCredential> spareUsers = new();
+    private readonly int etcdPort;
+    private readonly int etcdPeerPort;
+    private readonly string controllerManagerToken;
+    private readonly string etcdDataDir;
+    private int disposed;
 
     // Kept referenced for the life of the process: disposing a registration removes its handler.
     private static readonly PosixSignalRegistration[] TerminationSignalHandlers;
@@ -62,7 +62,7 @@ public sealed partial class LocalControlPlane : IAsyncDisposable
 
     private LocalControlPlane(LocalControlPlaneOptions options)
     {
-        _options = options;
+        this.options = options;
         var tempRoot = options.TempRoot ?? Path.GetTempPath();
         RemoveDirectoriesOfDeadRuns(tempRoot);
         RootDirectory = Path.Combine(tempRoot, TempDirPrefix + RandomHex(6));
@@ -70,25 +70,25 @@ public sealed partial class LocalControlPlane : IAsyncDisposable
         File.WriteAllText(OwnerPidFile(RootDirectory), Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
 
         // etcd data on tmpfs when there is one: fsync on disk dominates etcd latency, and this data is thrown away.
-        _etcdDataDir = Directory.Exists("/dev/shm")
+        etcdDataDir = Directory.Exists("/dev/shm")
             ? Path.Combine("/dev/shm", Path.GetFileName(RootDirectory) + "-etcd")
             : Path.Combine(RootDirectory, "etcd");
-        File.WriteAllText(EtcdDataDirFile(RootDirectory), _etcdDataDir);
+        File.WriteAllText(EtcdDataDirFile(RootDirectory), etcdDataDir);
 
-        _etcdPort = FreePorts.Next();
-        _etcdPeerPort = FreePorts.Next();
+        etcdPort = FreePorts.Next();
+        etcdPeerPort = FreePorts.Next();
         Server = new Uri($"https://127.0.0.1:{FreePorts.Next()}");
 
         AdminToken = RandomHex(32);
-        _controllerManagerToken = RandomHex(32);
+        controllerManagerToken = RandomHex(32);
         foreach (var user in options.Users)
         {
-            _declaredUsers.Add(user.Name, new UserCredential(user.Name, user.Groups, RandomHex(32)));
+            declaredUsers.Add(user.Name, new UserCredential(user.Name, user.Groups, RandomHex(32)));
         }
 
         for (var i = 0; i < options.SpareUserCount; i++)
         {
-            _spareUsers.Enqueue(new UserCredential($"spare-user-{i}", [], RandomHex(32)));
+            spareUsers.Enqueue(new UserCredential($"spare-user-{i}", [], RandomHex(32)));
         }
 
         AdminKubeconfigPath = Path.Combine(RootDirectory, "admin.kubeconfig");
@@ -178,7 +178,7 @@ public sealed partial class LocalControlPlane : IAsyncDisposable
 
     /// <summary>Credential of a user declared in <see cref="LocalControlPlaneOptions.Users"/>.</summary>
     public UserCredential GetUser(string userName) =>
-        _declaredUsers.TryGetValue(userName, out var user)
+        declaredUsers.TryGetValue(userName, out var user)
             ? user
             : throw new ArgumentException(
                 $"User '{userName}' was not declared in LocalControlPlaneOptions.Users; kube-apiserver reads static tokens only at startup.",
@@ -192,10 +192,10 @@ public sealed partial class LocalControlPlane : IAsyncDisposable
     /// gets in this run. Bind RBAC to <see cref="UserCredential.UserName"/> to give it rights.
     /// </summary>
     public UserCredential TakeSpareUser() =>
-        _spareUsers.TryDequeue(out var user)
+        spareUsers.TryDequeue(out var user)
             ? user
             : throw new InvalidOperationException(
-                $"All {_options.SpareUserCount} spare users are taken; raise LocalControlPlaneOptions.SpareUserCount.");
+                $"All {options.SpareUserCount} spare users are taken; raise LocalControlPlaneOptions.SpareUserCount.");
 
     /// <summary>
     /// A token for ServiceAccount <paramref name="name"/> in <paramref name="namespace"/> via the TokenRequest API,
@@ -238,22 +238,22 @@ public sealed partial class LocalControlPlane : IAsyncDisposable
 
     private async Task StopAsync(bool keepLogs)
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
         {
             return;
         }
 
         AdminClient.Dispose();
         // Controllers first, then the apiserver, then its storage, so nothing logs errors about a vanished peer.
-        for (var i = _processes.Count - 1; i >= 0; i--)
+        for (var i = processes.Count - 1; i >= 0; i--)
         {
-            await _processes[i].StopAsync(TimeSpan.FromSeconds(10));
+            await processes[i].StopAsync(TimeSpan.FromSeconds(10));
         }
 
         Running.TryRemove(this, out _);
         if (keepLogs)
         {
-            TryDeleteDirectory(_etcdDataDir);
+            TryDeleteDirectory(etcdDataDir);
             foreach (var directory in Directory.EnumerateDirectories(RootDirectory).Where(d => Path.GetFileName(d) != "logs"))
             {
                 TryDeleteDirectory(directory);
@@ -271,7 +271,7 @@ public sealed partial class LocalControlPlane : IAsyncDisposable
     {
         foreach (var controlPlane in Running.Keys)
         {
-            foreach (var process in controlPlane._processes)
+            foreach (var process in controlPlane.processes)
             {
                 process.KillNow();
             }

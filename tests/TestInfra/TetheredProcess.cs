@@ -9,32 +9,32 @@ namespace TestInfra;
 /// </summary>
 public sealed class TetheredProcess
 {
-    private readonly Process _process;
+    private readonly Process process;
 
     // Kept apart from _process so KillNow still works after the Process object is disposed.
-    private readonly int _processGroupId;
+    private readonly int processGroupId;
 
-    private bool _stopped;
+    private bool stopped;
 
     private TetheredProcess(string name, string logPath, Process process)
     {
         Name = name;
         LogPath = logPath;
-        _process = process;
-        _processGroupId = process.Id;
+        this.process = process;
+        processGroupId = process.Id;
     }
 
     public string Name { get; }
 
     /// <summary>The process group of wrapper and server (the wrapper's pid), to find the server process itself.</summary>
-    public int ProcessGroupId => _processGroupId;
+    public int ProcessGroupId => processGroupId;
 
     public string LogPath { get; }
 
-    public bool HasExited => _stopped || _process.HasExited;
+    public bool HasExited => stopped || process.HasExited;
 
     /// <summary>The exit code, or null while it runs.</summary>
-    public int? ExitCode => !_stopped && _process.HasExited ? _process.ExitCode : null;
+    public int? ExitCode => !stopped && process.HasExited ? process.ExitCode : null;
 
     public static TetheredProcess Start(string name, string executable, IEnumerable<string> arguments, string logPath)
     {
@@ -67,33 +67,33 @@ public sealed class TetheredProcess
     public async Task StopAsync(TimeSpan grace)
     {
         // Idempotent: a caller may stop it explicitly and then again through DisposeAsync, after _process is disposed.
-        if (_stopped || _process.HasExited)
+        if (stopped || process.HasExited)
         {
             return;
         }
 
-        _stopped = true;
+        stopped = true;
 
-        NativeMethods.Kill(-_processGroupId, NativeMethods.SigTerm);
+        NativeMethods.Kill(-processGroupId, NativeMethods.SigTerm);
         using var timeout = new CancellationTokenSource(grace);
         try
         {
-            await _process.WaitForExitAsync(timeout.Token);
+            await process.WaitForExitAsync(timeout.Token);
         }
         catch (OperationCanceledException)
         {
             KillNow();
-            await _process.WaitForExitAsync(CancellationToken.None);
+            await process.WaitForExitAsync(CancellationToken.None);
         }
 
-        _process.Dispose();
+        process.Dispose();
     }
 
     /// <summary>SIGKILL to the whole group; for exit paths where there is no time to wait.</summary>
     public void KillNow()
     {
         // Signal the group even if the wrapper is gone: a server could still be alive in it.
-        NativeMethods.Kill(-_processGroupId, NativeMethods.SigKill);
+        NativeMethods.Kill(-processGroupId, NativeMethods.SigKill);
     }
 
     /// <summary>The last lines of the log, for error messages when startup fails.</summary>

@@ -51,14 +51,14 @@ public interface IEntityClient<TEntity>
 public sealed class EntityClient<TEntity> : IEntityClient<TEntity>, IListWatch<TEntity>
     where TEntity : IKubernetesObject<V1ObjectMeta>
 {
-    private readonly IKubernetes _kubernetes;
-    private readonly DelegateListWatch<TEntity> _listWatch;
-    private readonly ILeadershipFence _fence;
+    private readonly IKubernetes kubernetes;
+    private readonly DelegateListWatch<TEntity> listWatch;
+    private readonly ILeadershipFence fence;
 
     public EntityClient(IKubernetes kubernetes, ListWatchOptions? options = null, ILeadershipFence? fence = null)
     {
-        _kubernetes = kubernetes;
-        _fence = fence ?? AlwaysHeldFence.Instance;
+        this.kubernetes = kubernetes;
+        this.fence = fence ?? AlwaysHeldFence.Instance;
         Metadata = EntityMetadata.For<TEntity>();
         if (Metadata.IsCoreGroup)
         {
@@ -67,7 +67,7 @@ public sealed class EntityClient<TEntity> : IEntityClient<TEntity>, IListWatch<T
         }
 
         var opts = options ?? new ListWatchOptions();
-        _listWatch = new DelegateListWatch<TEntity>(ListPageAsync, OpenWatch, opts);
+        listWatch = new DelegateListWatch<TEntity>(ListPageAsync, OpenWatch, opts);
         Options = opts;
     }
 
@@ -80,10 +80,10 @@ public sealed class EntityClient<TEntity> : IEntityClient<TEntity>, IListWatch<T
     public ListWatchOptions Options { get; }
 
     public Task<EntityListResult<TEntity>> ListAsync(string? @namespace, CancellationToken ct) =>
-        _listWatch.ListAsync(@namespace, ct);
+        listWatch.ListAsync(@namespace, ct);
 
     public IAsyncEnumerable<EntityWatchEvent<TEntity>> WatchAsync(string? @namespace, string resourceVersion, CancellationToken ct) =>
-        _listWatch.WatchAsync(@namespace, resourceVersion, ct);
+        listWatch.WatchAsync(@namespace, resourceVersion, ct);
 
     public async Task<TEntity?> GetAsync(string name, string? @namespace, CancellationToken ct)
     {
@@ -91,8 +91,8 @@ public sealed class EntityClient<TEntity> : IEntityClient<TEntity>, IListWatch<T
         try
         {
             using var response = @namespace is null
-                ? await _kubernetes.CustomObjects.GetClusterCustomObjectWithHttpMessagesAsync<TEntity>(m.Group, m.Version, m.Plural, name, cancellationToken: ct)
-                : await _kubernetes.CustomObjects.GetNamespacedCustomObjectWithHttpMessagesAsync<TEntity>(m.Group, m.Version, @namespace, m.Plural, name, cancellationToken: ct);
+                ? await kubernetes.CustomObjects.GetClusterCustomObjectWithHttpMessagesAsync<TEntity>(m.Group, m.Version, m.Plural, name, cancellationToken: ct)
+                : await kubernetes.CustomObjects.GetNamespacedCustomObjectWithHttpMessagesAsync<TEntity>(m.Group, m.Version, @namespace, m.Plural, name, cancellationToken: ct);
             return response.Body;
         }
         catch (Exception ex) when (KubernetesErrors.IsNotFound(ex))
@@ -103,33 +103,33 @@ public sealed class EntityClient<TEntity> : IEntityClient<TEntity>, IListWatch<T
 
     public async Task<TEntity> PatchAsync(string name, string? @namespace, V1Patch patch, CancellationToken ct)
     {
-        _fence.ThrowIfLost();
+        fence.ThrowIfLost();
         var m = Metadata;
         using var response = @namespace is null
-            ? await _kubernetes.CustomObjects.PatchClusterCustomObjectWithHttpMessagesAsync<TEntity>(patch, m.Group, m.Version, m.Plural, name, cancellationToken: ct)
-            : await _kubernetes.CustomObjects.PatchNamespacedCustomObjectWithHttpMessagesAsync<TEntity>(patch, m.Group, m.Version, @namespace, m.Plural, name, cancellationToken: ct);
+            ? await kubernetes.CustomObjects.PatchClusterCustomObjectWithHttpMessagesAsync<TEntity>(patch, m.Group, m.Version, m.Plural, name, cancellationToken: ct)
+            : await kubernetes.CustomObjects.PatchNamespacedCustomObjectWithHttpMessagesAsync<TEntity>(patch, m.Group, m.Version, @namespace, m.Plural, name, cancellationToken: ct);
         return response.Body;
     }
 
     public async Task<TEntity> PatchStatusAsync(string name, string? @namespace, V1Patch patch, CancellationToken ct)
     {
-        _fence.ThrowIfLost();
+        fence.ThrowIfLost();
         var m = Metadata;
         using var response = @namespace is null
-            ? await _kubernetes.CustomObjects.PatchClusterCustomObjectStatusWithHttpMessagesAsync<TEntity>(patch, m.Group, m.Version, m.Plural, name, cancellationToken: ct)
-            : await _kubernetes.CustomObjects.PatchNamespacedCustomObjectStatusWithHttpMessagesAsync<TEntity>(patch, m.Group, m.Version, @namespace, m.Plural, name, cancellationToken: ct);
+            ? await kubernetes.CustomObjects.PatchClusterCustomObjectStatusWithHttpMessagesAsync<TEntity>(patch, m.Group, m.Version, m.Plural, name, cancellationToken: ct)
+            : await kubernetes.CustomObjects.PatchNamespacedCustomObjectStatusWithHttpMessagesAsync<TEntity>(patch, m.Group, m.Version, @namespace, m.Plural, name, cancellationToken: ct);
         return response.Body;
     }
 
     public async Task<TEntity> ReplaceStatusAsync(TEntity entity, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(entity);
-        _fence.ThrowIfLost();
+        fence.ThrowIfLost();
         var m = Metadata;
         var key = ObjectKey.Of(entity);
         using var response = key.Namespace is null
-            ? await _kubernetes.CustomObjects.ReplaceClusterCustomObjectStatusWithHttpMessagesAsync<TEntity>(entity, m.Group, m.Version, m.Plural, key.Name, cancellationToken: ct)
-            : await _kubernetes.CustomObjects.ReplaceNamespacedCustomObjectStatusWithHttpMessagesAsync<TEntity>(entity, m.Group, m.Version, key.Namespace, m.Plural, key.Name, cancellationToken: ct);
+            ? await kubernetes.CustomObjects.ReplaceClusterCustomObjectStatusWithHttpMessagesAsync<TEntity>(entity, m.Group, m.Version, m.Plural, key.Name, cancellationToken: ct)
+            : await kubernetes.CustomObjects.ReplaceNamespacedCustomObjectStatusWithHttpMessagesAsync<TEntity>(entity, m.Group, m.Version, key.Namespace, m.Plural, key.Name, cancellationToken: ct);
         return response.Body;
     }
 
@@ -138,10 +138,10 @@ public sealed class EntityClient<TEntity> : IEntityClient<TEntity>, IListWatch<T
     {
         var m = Metadata;
         using var response = @namespace is null
-            ? await _kubernetes.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<EntityList<TEntity>>(
+            ? await kubernetes.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<EntityList<TEntity>>(
                 m.Group, m.Version, m.Plural, continueParameter: continueToken, fieldSelector: Options.FieldSelector,
                 labelSelector: Options.LabelSelector, limit: pageSize, cancellationToken: ct)
-            : await _kubernetes.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync<EntityList<TEntity>>(
+            : await kubernetes.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync<EntityList<TEntity>>(
                 m.Group, m.Version, @namespace, m.Plural, continueParameter: continueToken, fieldSelector: Options.FieldSelector,
                 labelSelector: Options.LabelSelector, limit: pageSize, cancellationToken: ct);
         var list = response.Body;
@@ -157,11 +157,11 @@ public sealed class EntityClient<TEntity> : IEntityClient<TEntity>, IListWatch<T
     {
         var m = Metadata;
         var stream = @namespace is null
-            ? _kubernetes.CustomObjects.WatchListClusterCustomObjectAsync(
+            ? kubernetes.CustomObjects.WatchListClusterCustomObjectAsync(
                 m.Group, m.Version, m.Plural, allowWatchBookmarks: true, fieldSelector: Options.FieldSelector,
                 labelSelector: Options.LabelSelector, resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds,
                 onError: onError, cancellationToken: ct)
-            : _kubernetes.CustomObjects.WatchListNamespacedCustomObjectAsync(
+            : kubernetes.CustomObjects.WatchListNamespacedCustomObjectAsync(
                 m.Group, m.Version, @namespace, m.Plural, allowWatchBookmarks: true, fieldSelector: Options.FieldSelector,
                 labelSelector: Options.LabelSelector, resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds,
                 onError: onError, cancellationToken: ct);

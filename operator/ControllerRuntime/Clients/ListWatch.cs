@@ -100,17 +100,17 @@ public sealed class DelegateListWatch<TEntity> : IListWatch<TEntity>
     public delegate IAsyncEnumerable<(WatchEventType Type, TEntity Object)> OpenWatch(
         string? @namespace, string resourceVersion, int timeoutSeconds, Action<Exception> onError, CancellationToken ct);
 
-    private readonly ListPage _list;
-    private readonly OpenWatch _watch;
-    private readonly ListWatchOptions _options;
-    private readonly EntityMetadata _metadata;
+    private readonly ListPage list;
+    private readonly OpenWatch watch;
+    private readonly ListWatchOptions options;
+    private readonly EntityMetadata metadata;
 
     public DelegateListWatch(ListPage list, OpenWatch watch, ListWatchOptions? options = null)
     {
-        _list = list;
-        _watch = watch;
-        _options = options ?? new ListWatchOptions();
-        _metadata = EntityMetadata.For<TEntity>();
+        this.list = list;
+        this.watch = watch;
+        this.options = options ?? new ListWatchOptions();
+        metadata = EntityMetadata.For<TEntity>();
     }
 
     public async Task<EntityListResult<TEntity>> ListAsync(string? @namespace, CancellationToken ct)
@@ -123,7 +123,7 @@ public sealed class DelegateListWatch<TEntity> : IListWatch<TEntity>
             (IList<TEntity> Items, string ResourceVersion, string? Continue) page;
             try
             {
-                page = await _list(@namespace, continueToken, _options.PageSize, ct);
+                page = await list(@namespace, continueToken, options.PageSize, ct);
             }
             catch (Exception ex) when (KubernetesErrors.IsGone(ex) && ex is not ResourceVersionExpiredException)
             {
@@ -132,7 +132,7 @@ public sealed class DelegateListWatch<TEntity> : IListWatch<TEntity>
 
             foreach (var item in page.Items)
             {
-                _metadata.Stamp(item);
+                metadata.Stamp(item);
                 items.Add(item);
             }
 
@@ -150,7 +150,7 @@ public sealed class DelegateListWatch<TEntity> : IListWatch<TEntity>
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         Exception? error = null;
-        var stream = _watch(@namespace, resourceVersion, _options.NextWatchTimeoutSeconds(), ex => error ??= ex, ct);
+        var stream = watch(@namespace, resourceVersion, options.NextWatchTimeoutSeconds(), ex => error ??= ex, ct);
         await using var enumerator = stream.GetAsyncEnumerator(ct);
         while (true)
         {
@@ -183,7 +183,7 @@ public sealed class DelegateListWatch<TEntity> : IListWatch<TEntity>
 
             if (type != WatchEventType.Bookmark)
             {
-                _metadata.Stamp(obj);
+                metadata.Stamp(obj);
             }
 
             yield return new EntityWatchEvent<TEntity>(type, obj);

@@ -27,28 +27,28 @@ public sealed class MetadataListWatch<TEntity> : IListWatch<PartialObjectMetadat
     // KubernetesClient's default per-request timeout, for a list that stalls; a watch may run its timeoutSeconds plus this.
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(100);
 
-    private readonly HttpClient _http;
-    private readonly Uri _baseUri;
-    private readonly Func<HttpRequestMessage, CancellationToken, Task>? _authorize;
-    private readonly ListWatchOptions _options;
-    private readonly EntityMetadata _resource = EntityMetadata.For<TEntity>();
+    private readonly HttpClient http;
+    private readonly Uri baseUri;
+    private readonly Func<HttpRequestMessage, CancellationToken, Task>? authorize;
+    private readonly ListWatchOptions options;
+    private readonly EntityMetadata resource = EntityMetadata.For<TEntity>();
     // KubernetesClient's settings, minus the metadata this watch never keeps, which the parser then skips unread.
     private static readonly JsonSerializerOptions WithoutAnnotations = ParseOptions(keepAnnotations: false);
     private static readonly JsonSerializerOptions WithAnnotations = ParseOptions(keepAnnotations: true);
 
-    private readonly DelegateListWatch<PartialObjectMetadata<TEntity>> _listWatch;
-    private readonly ConcurrentDictionary<string, string> _namespaces = new(StringComparer.Ordinal);
+    private readonly DelegateListWatch<PartialObjectMetadata<TEntity>> listWatch;
+    private readonly ConcurrentDictionary<string, string> namespaces = new(StringComparer.Ordinal);
 
     /// <param name="http">Sends requests as given (absolute URIs).</param>
     /// <param name="baseUri">The API server, e.g. <c>https://10.0.0.1:443/</c>.</param>
     /// <param name="authorize">Adds credentials to each request (KubernetesClient's <c>Credentials</c>).</param>
     public MetadataListWatch(HttpClient http, Uri baseUri, Func<HttpRequestMessage, CancellationToken, Task>? authorize = null, ListWatchOptions? options = null)
     {
-        _http = http;
-        _baseUri = baseUri.AbsoluteUri.EndsWith('/') ? baseUri : new Uri(baseUri.AbsoluteUri + "/");
-        _authorize = authorize;
-        _options = options ?? new ListWatchOptions();
-        _listWatch = new DelegateListWatch<PartialObjectMetadata<TEntity>>(ListPageAsync, OpenWatch, _options);
+        this.http = http;
+        this.baseUri = baseUri.AbsoluteUri.EndsWith('/') ? baseUri : new Uri(baseUri.AbsoluteUri + "/");
+        this.authorize = authorize;
+        this.options = options ?? new ListWatchOptions();
+        listWatch = new DelegateListWatch<PartialObjectMetadata<TEntity>>(ListPageAsync, OpenWatch, this.options);
     }
 
     /// <summary>
@@ -66,16 +66,16 @@ public sealed class MetadataListWatch<TEntity> : IListWatch<PartialObjectMetadat
             : throw new NotSupportedException($"A metadata watch needs KubernetesClient's Kubernetes for its HTTP connection, not {kubernetes.GetType().Name}.");
 
     public Task<EntityListResult<PartialObjectMetadata<TEntity>>> ListAsync(string? @namespace, CancellationToken ct) =>
-        _listWatch.ListAsync(@namespace, ct);
+        listWatch.ListAsync(@namespace, ct);
 
     public IAsyncEnumerable<EntityWatchEvent<PartialObjectMetadata<TEntity>>> WatchAsync(string? @namespace, string resourceVersion, CancellationToken ct) =>
-        _listWatch.WatchAsync(@namespace, resourceVersion, ct);
+        listWatch.WatchAsync(@namespace, resourceVersion, ct);
 
     /// <summary>The collection's path: <c>api/v1/namespaces/NS/secrets</c>, <c>apis/GROUP/VERSION/PLURAL</c>.</summary>
     internal string CollectionPath(string? @namespace)
     {
-        var root = _resource.IsCoreGroup ? $"api/{_resource.Version}" : $"apis/{_resource.Group}/{_resource.Version}";
-        return @namespace is null ? $"{root}/{_resource.Plural}" : $"{root}/namespaces/{Uri.EscapeDataString(@namespace)}/{_resource.Plural}";
+        var root = resource.IsCoreGroup ? $"api/{resource.Version}" : $"apis/{resource.Group}/{resource.Version}";
+        return @namespace is null ? $"{root}/{resource.Plural}" : $"{root}/namespaces/{Uri.EscapeDataString(@namespace)}/{resource.Plural}";
     }
 
     private async Task<(IList<PartialObjectMetadata<TEntity>> Items, string ResourceVersion, string? Continue)> ListPageAsync(
@@ -173,11 +173,11 @@ public sealed class MetadataListWatch<TEntity> : IListWatch<PartialObjectMetadat
     private HttpRequestMessage Request(string? @namespace, string accept, params (string Name, string? Value)[] query)
     {
         var parameters = query
-            .Append(("labelSelector", _options.LabelSelector))
-            .Append(("fieldSelector", _options.FieldSelector))
+            .Append(("labelSelector", options.LabelSelector))
+            .Append(("fieldSelector", options.FieldSelector))
             .Where(p => !string.IsNullOrEmpty(p.Item2))
             .Select(p => $"{p.Item1}={Uri.EscapeDataString(p.Item2!)}");
-        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_baseUri, $"{CollectionPath(@namespace)}?{string.Join('&', parameters)}"))
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(baseUri, $"{CollectionPath(@namespace)}?{string.Join('&', parameters)}"))
         {
             // As KubernetesClient asks: HTTP/2 where the server offers it, so watches share one connection.
             Version = System.Net.HttpVersion.Version20,
@@ -188,12 +188,12 @@ public sealed class MetadataListWatch<TEntity> : IListWatch<PartialObjectMetadat
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {
-        if (_authorize is not null)
+        if (authorize is not null)
         {
-            await _authorize(request, ct);
+            await authorize(request, ct);
         }
 
-        var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         if (response.IsSuccessStatusCode)
         {
             return response;
@@ -218,7 +218,7 @@ public sealed class MetadataListWatch<TEntity> : IListWatch<PartialObjectMetadat
         item.Kind = PartialObjectMetadata<TEntity>.MetaKind;
         if (item.Metadata?.NamespaceProperty is { } ns)
         {
-            item.Metadata.NamespaceProperty = _namespaces.GetOrAdd(ns, ns);
+            item.Metadata.NamespaceProperty = namespaces.GetOrAdd(ns, ns);
         }
     }
 

@@ -18,11 +18,11 @@ public sealed partial class Controller<TEntity>
     {
         if (!Informer.Store.TryGet(key, out var cached))
         {
-            if (_tombstones.TryRemove(key, out var last))
+            if (tombstones.TryRemove(key, out var last))
             {
-                await using var deletedScope = _scopes.CreateAsyncScope();
+                await using var deletedScope = scopes.CreateAsyncScope();
                 var deletedController = deletedScope.ServiceProvider.GetRequiredService<IEntityController<TEntity>>();
-                _logger.LogDebug("{Key} is gone; calling DeletedAsync", key);
+                logger.LogDebug("{Key} is gone; calling DeletedAsync", key);
                 await deletedController.DeletedAsync(Clone(last), ct);
             }
 
@@ -32,7 +32,7 @@ public sealed partial class Controller<TEntity>
 
         // Hand the user code its own copy: the cached object is shared with the informer.
         var entity = Clone(cached);
-        await using var scope = _scopes.CreateAsyncScope();
+        await using var scope = scopes.CreateAsyncScope();
         var finalizers = scope.ServiceProvider.GetServices<IEntityFinalizer<TEntity>>().ToList();
 
         if (entity.Metadata.DeletionTimestamp is not null)
@@ -40,7 +40,7 @@ public sealed partial class Controller<TEntity>
             var pending = finalizers.Where(f => entity.Metadata.Finalizers?.Contains(f.Identifier) == true).ToList();
             foreach (var finalizer in pending)
             {
-                _logger.LogDebug("Finalizing {Key} with {Finalizer}", key, finalizer.Identifier);
+                logger.LogDebug("Finalizing {Key} with {Finalizer}", key, finalizer.Identifier);
                 var finalized = await finalizer.FinalizeAsync(entity, ct);
                 if (!finalized.IsSuccess || finalized.RequeueAfter is not null)
                 {
@@ -61,8 +61,8 @@ public sealed partial class Controller<TEntity>
         if (missing.Count > 0)
         {
             // The finalizer must be in place before the controller creates anything outside the cluster.
-            _logger.LogDebug("Adding finalizers {Finalizers} to {Key}", string.Join(",", missing), key);
-            entity = await _client.PatchAsync(key.Name, key.Namespace, FinalizerPatches.Add(entity, missing), ct);
+            logger.LogDebug("Adding finalizers {Finalizers} to {Key}", string.Join(",", missing), key);
+            entity = await client.PatchAsync(key.Name, key.Namespace, FinalizerPatches.Add(entity, missing), ct);
         }
 
         var controller = scope.ServiceProvider.GetRequiredService<IEntityController<TEntity>>();
@@ -81,7 +81,7 @@ public sealed partial class Controller<TEntity>
         var key = ObjectKey.Of(entity);
         try
         {
-            return await _client.PatchAsync(key.Name, key.Namespace, patch, ct);
+            return await client.PatchAsync(key.Name, key.Namespace, patch, ct);
         }
         catch (Exception ex) when (KubernetesErrors.IsNotFound(ex))
         {
@@ -116,13 +116,13 @@ public sealed partial class Controller<TEntity>
         if (error is ConflictException || KubernetesErrors.IsConflict(error))
         {
             var conflictDelay = Queue.AddRateLimited(key, retryAfter);
-            _logger.LogDebug("Conflict reconciling {Key}; retrying in {Delay}", key, conflictDelay);
+            logger.LogDebug("Conflict reconciling {Key}; retrying in {Delay}", key, conflictDelay);
             return ControllerTelemetry.ResultRequeue;
         }
 
         var delay = Queue.AddRateLimited(key, retryAfter);
         // Type and message only: objects and inner state may carry secrets.
-        _logger.LogWarning("Reconcile of {Key} failed, retrying in {Delay}: {ErrorType}: {Message}", key, delay, error.GetType().Name, error.Message);
+        logger.LogWarning("Reconcile of {Key} failed, retrying in {Delay}: {ErrorType}: {Message}", key, delay, error.GetType().Name, error.Message);
         return ControllerTelemetry.ResultError;
     }
 

@@ -36,18 +36,18 @@ public sealed record ControllerOptions
 public sealed partial class Controller<TEntity> : IRunnableController
     where TEntity : IKubernetesObject<V1ObjectMeta>
 {
-    private readonly IEntityClient<TEntity> _client;
-    private readonly IServiceScopeFactory _scopes;
-    private readonly ControllerOptions _options;
-    private readonly UpdatePredicate<TEntity>? _updatePredicate;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-    private readonly ILoggerFactory _loggerFactory;
-    private readonly ControllerTelemetry _telemetry;
-    private readonly ILeadershipFence _fence;
-    private readonly List<IInformer> _informers = [];
-    private readonly List<(IKeySource Source, bool Priority)> _sources = [];
-    private readonly ConcurrentDictionary<ObjectKey, TEntity> _tombstones = new();
+    private readonly IEntityClient<TEntity> client;
+    private readonly IServiceScopeFactory scopes;
+    private readonly ControllerOptions options;
+    private readonly UpdatePredicate<TEntity>? updatePredicate;
+    private readonly TimeProvider time;
+    private readonly ILogger logger;
+    private readonly ILoggerFactory loggerFactory;
+    private readonly ControllerTelemetry telemetry;
+    private readonly ILeadershipFence fence;
+    private readonly List<IInformer> informers = [];
+    private readonly List<(IKeySource Source, bool Priority)> sources = [];
+    private readonly ConcurrentDictionary<ObjectKey, TEntity> tombstones = new();
 
     public Controller(
         string name,
@@ -62,22 +62,22 @@ public sealed partial class Controller<TEntity> : IRunnableController
         ILeadershipFence? fence = null)
     {
         Name = name;
-        _fence = fence ?? AlwaysHeldFence.Instance;
-        _client = client;
-        _scopes = scopes;
-        _options = options ?? new ControllerOptions();
-        _updatePredicate = updatePredicate;
-        _time = time ?? TimeProvider.System;
-        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
-        _logger = _loggerFactory.CreateLogger($"ControllerRuntime.Controller.{name}");
-        _telemetry = telemetry ?? ControllerTelemetry.Shared;
+        this.fence = fence ?? AlwaysHeldFence.Instance;
+        this.client = client;
+        this.scopes = scopes;
+        this.options = options ?? new ControllerOptions();
+        this.updatePredicate = updatePredicate;
+        this.time = time ?? TimeProvider.System;
+        this.loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        logger = this.loggerFactory.CreateLogger($"ControllerRuntime.Controller.{name}");
+        this.telemetry = telemetry ?? ControllerTelemetry.Shared;
         Queue = new WorkQueue<ObjectKey>(
-            new WorkQueueOptions { Name = name, BaseDelay = _options.QueueBaseDelay, MaxDelay = _options.QueueMaxDelay },
-            _time,
-            _telemetry);
-        Informer = new Informer<TEntity>(listWatch, InformerOptionsFor(_options), _time, _loggerFactory.CreateLogger($"ControllerRuntime.Informer.{name}"));
+            new WorkQueueOptions { Name = name, BaseDelay = this.options.QueueBaseDelay, MaxDelay = this.options.QueueMaxDelay },
+            this.time,
+            this.telemetry);
+        Informer = new Informer<TEntity>(listWatch, Controller<TEntity>.InformerOptionsFor(this.options), this.time, this.loggerFactory.CreateLogger($"ControllerRuntime.Informer.{name}"));
         Informer.AddEventHandler(OnPrimaryEvent);
-        _informers.Add(Informer);
+        informers.Add(Informer);
     }
 
     public string Name { get; }
@@ -86,7 +86,7 @@ public sealed partial class Controller<TEntity> : IRunnableController
 
     public WorkQueue<ObjectKey> Queue { get; }
 
-    public IReadOnlyList<IInformer> Informers => _informers;
+    public IReadOnlyList<IInformer> Informers => informers;
 
     /// <summary>
     /// Also watch <typeparamref name="TSecondary"/>; every add/update/delete of one is mapped to primary keys to
@@ -99,8 +99,8 @@ public sealed partial class Controller<TEntity> : IRunnableController
         where TSecondary : IKubernetesObject<V1ObjectMeta>
     {
         var kind = EntityMetadata.For<TSecondary>().Kind;
-        var informerOptions = clusterScoped ? _options.Informer with { Namespaces = [] } : InformerOptionsFor(_options);
-        var informer = new Informer<TSecondary>(listWatch, informerOptions, _time, _loggerFactory.CreateLogger($"ControllerRuntime.Informer.{Name}.{kind}"));
+        var informerOptions = clusterScoped ? options.Informer with { Namespaces = [] } : InformerOptionsFor(options);
+        var informer = new Informer<TSecondary>(listWatch, informerOptions, time, loggerFactory.CreateLogger($"ControllerRuntime.Informer.{Name}.{kind}"));
         informer.AddEventHandler(ev =>
         {
             var keys = new HashSet<ObjectKey>(mapper(ev.Object, Informer.Store));
@@ -114,34 +114,34 @@ public sealed partial class Controller<TEntity> : IRunnableController
                 Queue.Add(key);
             }
         });
-        _informers.Add(informer);
+        informers.Add(informer);
         return informer;
     }
 
     /// <summary>Also reconcile the keys <paramref name="source"/> names; it runs once the caches have synced.</summary>
     /// <param name="priority">Its keys are handed to workers before those from watches and requeues.</param>
-    public void AddSource(IKeySource source, bool priority = false) => _sources.Add((source, priority));
+    public void AddSource(IKeySource source, bool priority = false) => sources.Add((source, priority));
 
     public async Task RunAsync(CancellationToken ct)
     {
-        using var stopCts = CancellationTokenSource.CreateLinkedTokenSource(ct, _fence.Token);
+        using var stopCts = CancellationTokenSource.CreateLinkedTokenSource(ct, fence.Token);
         var stop = stopCts.Token;
         using var informerCts = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        var informerTasks = _informers.Select(i => i.RunAsync(informerCts.Token)).ToList();
+        var informerTasks = informers.Select(i => i.RunAsync(informerCts.Token)).ToList();
         // Linked to the fence, not to ct: a stop lets reconciles drain, lost leadership cancels them at once.
-        using var reconcileCts = CancellationTokenSource.CreateLinkedTokenSource(_fence.Token);
+        using var reconcileCts = CancellationTokenSource.CreateLinkedTokenSource(fence.Token);
         var workers = new List<Task>();
         try
         {
-            _logger.LogInformation("Starting controller {Controller}; waiting for caches to sync", Name);
-            await Task.WhenAll(_informers.Select(i => i.WaitForSyncAsync(stop)));
-            _logger.LogInformation("Caches synced; starting {Workers} workers for {Controller}", _options.Workers, Name);
-            for (var i = 0; i < Math.Max(1, _options.Workers); i++)
+            logger.LogInformation("Starting controller {Controller}; waiting for caches to sync", Name);
+            await Task.WhenAll(informers.Select(i => i.WaitForSyncAsync(stop)));
+            logger.LogInformation("Caches synced; starting {Workers} workers for {Controller}", options.Workers, Name);
+            for (var i = 0; i < Math.Max(1, options.Workers); i++)
             {
                 workers.Add(Task.Run(() => WorkerAsync(reconcileCts.Token), CancellationToken.None));
             }
 
-            informerTasks.AddRange(_sources.Select(s => Task.Run(() => RunSourceAsync(s.Source, s.Priority, informerCts.Token), CancellationToken.None)));
+            informerTasks.AddRange(sources.Select(s => Task.Run(() => RunSourceAsync(s.Source, s.Priority, informerCts.Token), CancellationToken.None)));
 
             await Task.Delay(Timeout.InfiniteTimeSpan, stop);
         }
@@ -151,22 +151,22 @@ public sealed partial class Controller<TEntity> : IRunnableController
         }
         finally
         {
-            if (_fence.Token.IsCancellationRequested)
+            if (fence.Token.IsCancellationRequested)
             {
-                _logger.LogWarning("Leadership lost: in-flight reconciles of {Controller} cancelled, no more writes", Name);
+                logger.LogWarning("Leadership lost: in-flight reconciles of {Controller} cancelled, no more writes", Name);
             }
 
-            _logger.LogInformation("Stopping controller {Controller}", Name);
-            var drained = await Queue.ShutDownWithDrainAsync(_options.ShutdownTimeout, CancellationToken.None);
+            logger.LogInformation("Stopping controller {Controller}", Name);
+            var drained = await Queue.ShutDownWithDrainAsync(options.ShutdownTimeout, CancellationToken.None);
             if (!drained)
             {
-                _logger.LogWarning("Reconciles of {Controller} did not finish within {Timeout}; cancelling them", Name, _options.ShutdownTimeout);
+                logger.LogWarning("Reconciles of {Controller} did not finish within {Timeout}; cancelling them", Name, options.ShutdownTimeout);
             }
 
             await reconcileCts.CancelAsync();
             await informerCts.CancelAsync();
             await Task.WhenAll(workers.Concat(informerTasks).Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
-            _logger.LogInformation("Controller {Controller} stopped", Name);
+            logger.LogInformation("Controller {Controller} stopped", Name);
         }
     }
 
@@ -187,9 +187,9 @@ public sealed partial class Controller<TEntity> : IRunnableController
             }
             catch (Exception ex)
             {
-                var delay = Backoff.Exponential(_options.QueueBaseDelay, _options.QueueMaxDelay, attempt, 0.1);
-                _logger.LogError("Source {Source} of {Controller} failed, restarting in {Delay}: {ErrorType}: {Message}", source.GetType().Name, Name, delay, ex.GetType().Name, ex.Message);
-                await Task.Delay(delay, _time, ct).ContinueWith(_ => { }, TaskScheduler.Default);
+                var delay = Backoff.Exponential(options.QueueBaseDelay, options.QueueMaxDelay, attempt, 0.1);
+                logger.LogError("Source {Source} of {Controller} failed, restarting in {Delay}: {ErrorType}: {Message}", source.GetType().Name, Name, delay, ex.GetType().Name, ex.Message);
+                await Task.Delay(delay, time, ct).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
     }
@@ -226,15 +226,15 @@ public sealed partial class Controller<TEntity> : IRunnableController
     /// <summary>One reconcile of one key, with its span, log scope, metrics and requeue decision.</summary>
     internal async Task ProcessAsync(ObjectKey key, CancellationToken ct)
     {
-        using var logScope = _logger.BeginScope(new Dictionary<string, object?>
+        using var logScope = logger.BeginScope(new Dictionary<string, object?>
         {
             ["controller"] = Name,
             ["namespace"] = key.Namespace,
             ["name"] = key.Name,
             ["object"] = key.ToString(),
         });
-        using var activity = _telemetry.StartReconcile(Name, key.Namespace, key.Name);
-        var started = _time.GetTimestamp();
+        using var activity = telemetry.StartReconcile(Name, key.Namespace, key.Name);
+        var started = time.GetTimestamp();
         string result;
         try
         {
@@ -260,7 +260,7 @@ public sealed partial class Controller<TEntity> : IRunnableController
             activity?.SetStatus(ActivityStatusCode.Error);
         }
 
-        _telemetry.RecordReconcile(Name, result, _time.GetElapsedTime(started));
+        telemetry.RecordReconcile(Name, result, time.GetElapsedTime(started));
     }
 
     private void OnPrimaryEvent(InformerEvent<TEntity> ev)
@@ -269,12 +269,12 @@ public sealed partial class Controller<TEntity> : IRunnableController
         switch (ev.Type)
         {
             case InformerEventType.Deleted:
-                _tombstones[key] = ev.Object;
+                tombstones[key] = ev.Object;
                 Queue.Add(key);
                 break;
-            case InformerEventType.Updated when ev.OldObject is not null && _updatePredicate is not null
+            case InformerEventType.Updated when ev.OldObject is not null && updatePredicate is not null
                 && ev.Object.Metadata.DeletionTimestamp is null
-                && !_updatePredicate(ev.OldObject, ev.Object):
+                && !updatePredicate(ev.OldObject, ev.Object):
                 break;
             default:
                 Queue.Add(key);

@@ -32,18 +32,18 @@ public interface IEventSink
 /// <summary>Events go to the API server, and only while the leadership fence holds: a deposed leader writes nothing.</summary>
 public sealed class KubernetesEventSink(IKubernetes kubernetes, ILeadershipFence? fence = null) : IEventSink
 {
-    private readonly ILeadershipFence _fence = fence ?? AlwaysHeldFence.Instance;
+    private readonly ILeadershipFence fence = fence ?? AlwaysHeldFence.Instance;
 
     public Task CreateAsync(Corev1Event ev, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(ev);
-        _fence.ThrowIfLost();
+        fence.ThrowIfLost();
         return kubernetes.CoreV1.CreateNamespacedEventAsync(ev, ev.Metadata.NamespaceProperty, cancellationToken: ct);
     }
 
     public Task PatchAsync(string @namespace, string name, V1Patch patch, CancellationToken ct)
     {
-        _fence.ThrowIfLost();
+        fence.ThrowIfLost();
         return kubernetes.CoreV1.PatchNamespacedEventAsync(patch, name, @namespace, cancellationToken: ct);
     }
 }
@@ -76,19 +76,19 @@ public sealed record EventRecorderOptions
 public sealed class EventRecorder : IEventRecorder
 {
     private const int MaxCacheEntries = 4096;
-    private readonly IEventSink _sink;
-    private readonly EventRecorderOptions _options;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-    private readonly Lock _lock = new();
-    private readonly Dictionary<(string Object, EventType Type, string Reason, string Message), Entry> _seen = [];
+    private readonly IEventSink sink;
+    private readonly EventRecorderOptions options;
+    private readonly TimeProvider time;
+    private readonly ILogger logger;
+    private readonly Lock gate = new();
+    private readonly Dictionary<(string Object, EventType Type, string Reason, string Message), Entry> seen = [];
 
     public EventRecorder(IEventSink sink, EventRecorderOptions? options = null, TimeProvider? time = null, ILogger<EventRecorder>? logger = null)
     {
-        _sink = sink;
-        _options = options ?? new EventRecorderOptions();
-        _time = time ?? TimeProvider.System;
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        this.sink = sink;
+        this.options = options ?? new EventRecorderOptions();
+        this.time = time ?? TimeProvider.System;
+        this.logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
     public async Task RecordAsync(IKubernetesObject<V1ObjectMeta> involvedObject, EventType type, string reason, string message, CancellationToken ct = default)
@@ -96,15 +96,15 @@ public sealed class EventRecorder : IEventRecorder
         ArgumentNullException.ThrowIfNull(involvedObject);
         ArgumentException.ThrowIfNullOrEmpty(reason);
         message ??= string.Empty;
-        if (message.Length > _options.MaxMessageLength)
+        if (message.Length > options.MaxMessageLength)
         {
-            message = message[.._options.MaxMessageLength];
+            message = message[..options.MaxMessageLength];
         }
 
         var meta = involvedObject.Metadata;
-        var ns = string.IsNullOrEmpty(meta.NamespaceProperty) ? _options.ClusterScopedNamespace : meta.NamespaceProperty;
+        var ns = string.IsNullOrEmpty(meta.NamespaceProperty) ? options.ClusterScopedNamespace : meta.NamespaceProperty;
         var objectId = $"{involvedObject.Kind}/{meta.Uid ?? ObjectKey.Of(involvedObject).ToString()}";
-        var now = _time.GetUtcNow();
+        var now = time.GetUtcNow();
         if (Aggregate((objectId, type, reason, message), meta.Name, ns, now) is not { } write)
         {
             // Counted only: the next write within the window carries the count.
@@ -122,11 +122,11 @@ public sealed class EventRecorder : IEventRecorder
         catch (LeadershipLostException)
         {
             // Expected while a deposed leader stops: its events are fenced off like every other write.
-            _logger.LogDebug("Event {Reason} for {Key} not recorded: no longer the leader", reason, ObjectKey.Of(involvedObject));
+            logger.LogDebug("Event {Reason} for {Key} not recorded: no longer the leader", reason, ObjectKey.Of(involvedObject));
         }
         catch (Exception ex)
         {
-            _logger.LogWarning("Could not record event {Reason} for {Kind} {Key}: {ErrorType}: {Message}", reason, involvedObject.Kind, ObjectKey.Of(involvedObject), ex.GetType().Name, ex.Message);
+            logger.LogWarning("Could not record event {Reason} for {Kind} {Key}: {ErrorType}: {Message}", reason, involvedObject.Kind, ObjectKey.Of(involvedObject), ex.GetType().Name, ex.Message);
         }
     }
 
@@ -136,13 +136,13 @@ public sealed class EventRecorder : IEventRecorder
     /// </summary>
     private (Entry Entry, int Count, bool Create)? Aggregate((string Object, EventType Type, string Reason, string Message) cacheKey, string objectName, string ns, DateTimeOffset now)
     {
-        lock (_lock)
+        lock (gate)
         {
-            if (_seen.TryGetValue(cacheKey, out var existing) && now - existing.LastSeen < _options.AggregationWindow)
+            if (seen.TryGetValue(cacheKey, out var existing) && now - existing.LastSeen < options.AggregationWindow)
             {
                 existing.Count++;
                 existing.LastSeen = now;
-                if (now - existing.LastWritten < _options.MinUpdateInterval)
+                if (now - existing.LastWritten < options.MinUpdateInterval)
                 {
                     return null;
                 }
@@ -153,7 +153,7 @@ public sealed class EventRecorder : IEventRecorder
 
             Prune(now);
             var entry = new Entry(EventName(objectName, now), ns, now) { Count = 1, LastSeen = now, LastWritten = now };
-            _seen[cacheKey] = entry;
+            seen[cacheKey] = entry;
             return (entry, entry.Count, true);
         }
     }
@@ -171,7 +171,7 @@ public sealed class EventRecorder : IEventRecorder
                     ["count"] = count,
                     ["lastTimestamp"] = now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
                 };
-                await _sink.PatchAsync(entry.Namespace, entry.Name, new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), ct);
+                await sink.PatchAsync(entry.Namespace, entry.Name, new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), ct);
                 return;
             }
             catch (Exception ex) when (KubernetesErrors.IsNotFound(ex))
@@ -180,13 +180,13 @@ public sealed class EventRecorder : IEventRecorder
             }
         }
 
-        await _sink.CreateAsync(BuildEvent(involvedObject, entry, ns, type, reason, message, count, now), ct);
+        await sink.CreateAsync(BuildEvent(involvedObject, entry, ns, type, reason, message, count, now), ct);
     }
 
     private Corev1Event BuildEvent(IKubernetesObject<V1ObjectMeta> obj, Entry entry, string ns, EventType type, string reason, string message, int count, DateTimeOffset now)
     {
         var meta = obj.Metadata;
-        var instance = _options.ReportingInstance ?? Environment.MachineName;
+        var instance = options.ReportingInstance ?? Environment.MachineName;
         return new Corev1Event
         {
             Metadata = new V1ObjectMeta { Name = entry.Name, NamespaceProperty = ns },
@@ -205,8 +205,8 @@ public sealed class EventRecorder : IEventRecorder
             Count = count,
             FirstTimestamp = entry.FirstSeen.UtcDateTime,
             LastTimestamp = now.UtcDateTime,
-            Source = new V1EventSource { Component = _options.ReportingComponent, Host = instance },
-            ReportingComponent = _options.ReportingComponent,
+            Source = new V1EventSource { Component = options.ReportingComponent, Host = instance },
+            ReportingComponent = options.ReportingComponent,
             ReportingInstance = instance,
         };
     }
@@ -216,22 +216,22 @@ public sealed class EventRecorder : IEventRecorder
 
     private void Prune(DateTimeOffset now)
     {
-        if (_seen.Count < MaxCacheEntries)
+        if (seen.Count < MaxCacheEntries)
         {
             return;
         }
 
-        foreach (var (key, value) in _seen.ToList())
+        foreach (var (key, value) in seen.ToList())
         {
-            if (now - value.LastSeen >= _options.AggregationWindow)
+            if (now - value.LastSeen >= options.AggregationWindow)
             {
-                _seen.Remove(key);
+                seen.Remove(key);
             }
         }
 
-        if (_seen.Count >= MaxCacheEntries)
+        if (seen.Count >= MaxCacheEntries)
         {
-            _seen.Clear();
+            seen.Clear();
         }
     }
 

@@ -6,33 +6,33 @@ namespace ControllerRuntime;
 /// </summary>
 public sealed class OperatorHealth
 {
-    private readonly Lock _lock = new();
-    private IReadOnlyList<IRunnableController> _controllers = [];
-    private volatile bool _isLeader;
-    private volatile bool _leadershipLost;
-    private volatile string? _currentLeader;
+    private readonly Lock gate = new();
+    private IReadOnlyList<IRunnableController> controllers = [];
+    private volatile bool isLeader;
+    private volatile bool leadershipLost;
+    private volatile string? currentLeader;
 
     public bool LeaderElectionEnabled { get; internal set; }
 
     /// <summary>True while this replica holds the lease (always true once running without leader election).</summary>
     public bool IsLeader
     {
-        get => _isLeader;
-        internal set => _isLeader = value;
+        get => isLeader;
+        internal set => isLeader = value;
     }
 
     /// <summary>Identity of the leader as last observed, if any.</summary>
     public string? CurrentLeader
     {
-        get => _currentLeader;
-        internal set => _currentLeader = value;
+        get => currentLeader;
+        internal set => currentLeader = value;
     }
 
     /// <summary>True after this replica lost its lease; the host is shutting down.</summary>
     public bool LeadershipLost
     {
-        get => _leadershipLost;
-        internal set => _leadershipLost = value;
+        get => leadershipLost;
+        internal set => leadershipLost = value;
     }
 
     /// <summary>Whether the controllers of this replica run (it leads, or leader election is off).</summary>
@@ -40,9 +40,9 @@ public sealed class OperatorHealth
     {
         get
         {
-            lock (_lock)
+            lock (gate)
             {
-                return _controllers.Count > 0;
+                return controllers.Count > 0;
             }
         }
     }
@@ -66,17 +66,17 @@ public sealed class OperatorHealth
 
     internal void SetControllers(IReadOnlyList<IRunnableController> controllers)
     {
-        lock (_lock)
+        lock (gate)
         {
-            _controllers = controllers;
+            this.controllers = controllers;
         }
     }
 
     private IReadOnlyList<IRunnableController> Controllers()
     {
-        lock (_lock)
+        lock (gate)
         {
-            return _controllers;
+            return controllers;
         }
     }
 }

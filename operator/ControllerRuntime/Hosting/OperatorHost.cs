@@ -17,12 +17,12 @@ namespace ControllerRuntime;
 /// </summary>
 public sealed class OperatorHost : BackgroundService
 {
-    private readonly IServiceProvider _services;
-    private readonly IEnumerable<IControllerRegistration> _registrations;
-    private readonly OperatorRuntimeOptions _options;
-    private readonly OperatorHealth _health;
-    private readonly IHostApplicationLifetime _lifetime;
-    private readonly ILogger<OperatorHost> _logger;
+    private readonly IServiceProvider services;
+    private readonly IEnumerable<IControllerRegistration> registrations;
+    private readonly OperatorRuntimeOptions options;
+    private readonly OperatorHealth health;
+    private readonly IHostApplicationLifetime lifetime;
+    private readonly ILogger<OperatorHost> logger;
 
     public OperatorHost(
         IServiceProvider services,
@@ -32,21 +32,21 @@ public sealed class OperatorHost : BackgroundService
         IHostApplicationLifetime lifetime,
         ILogger<OperatorHost> logger)
     {
-        _services = services;
-        _registrations = registrations;
-        _options = options;
-        _health = health;
-        _lifetime = lifetime;
-        _logger = logger;
+        this.services = services;
+        this.registrations = registrations;
+        this.options = options;
+        this.health = health;
+        this.lifetime = lifetime;
+        this.logger = logger;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var election = _options.LeaderElection;
-        _health.LeaderElectionEnabled = election.Enabled;
+        var election = options.LeaderElection;
+        health.LeaderElectionEnabled = election.Enabled;
         if (!election.Enabled)
         {
-            _health.IsLeader = true;
+            health.IsLeader = true;
             await RunControllersAsync(stoppingToken);
             return;
         }
@@ -54,11 +54,11 @@ public sealed class OperatorHost : BackgroundService
         election.Validate();
         var identity = election.ResolveIdentity();
         var leaseNamespace = election.ResolveNamespace();
-        var fence = _services.GetRequiredService<LeaseFence>();
+        var fence = services.GetRequiredService<LeaseFence>();
         var leading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var elector = CreateElector(election, identity, leaseNamespace, fence, leading);
 
-        _logger.LogInformation("Waiting for leadership of lease {Namespace}/{Lease} as {Identity}", leaseNamespace, election.LeaseName, identity);
+        logger.LogInformation("Waiting for leadership of lease {Namespace}/{Lease} as {Identity}", leaseNamespace, election.LeaseName, identity);
         // Not linked to stoppingToken: a leader that is asked to stop keeps renewing while its reconciles drain, or
         // its own fence would cut the drain short. Stopping before leadership stops the election at once.
         using var electionCts = new CancellationTokenSource();
@@ -78,23 +78,23 @@ public sealed class OperatorHost : BackgroundService
             return;
         }
 
-        _logger.LogInformation("Became leader as {Identity}; starting controllers", identity);
+        logger.LogInformation("Became leader as {Identity}; starting controllers", identity);
         await LeadAsync(fence, electionTask, electionCts, stoppingToken);
         if (!stoppingToken.IsCancellationRequested)
         {
-            _health.LeadershipLost = true;
-            _logger.LogCritical(
+            health.LeadershipLost = true;
+            logger.LogCritical(
                 "Lost leadership of lease {Namespace}/{Lease} ({Reason}); writes were fenced off at once; exiting for a clean restart",
                 leaseNamespace, election.LeaseName, fence.LostReason ?? "controllers stopped unexpectedly");
             Environment.ExitCode = 1;
-            _lifetime.StopApplication();
+            lifetime.StopApplication();
         }
     }
 
     private LeaderElector CreateElector(LeaderElectionOptions election, string identity, string leaseNamespace, LeaseFence fence, TaskCompletionSource leading)
     {
-        var lease = new LeaseLock(_services.GetRequiredService<IKubernetes>(), leaseNamespace, election.LeaseName, identity);
-        var config = new LeaderElectionConfig(new FencingLock(lease, fence, _services.GetService<TimeProvider>()))
+        var lease = new LeaseLock(services.GetRequiredService<IKubernetes>(), leaseNamespace, election.LeaseName, identity);
+        var config = new LeaderElectionConfig(new FencingLock(lease, fence, services.GetService<TimeProvider>()))
         {
             LeaseDuration = election.LeaseDuration,
             RenewDeadline = election.RenewDeadline,
@@ -105,10 +105,10 @@ public sealed class OperatorHost : BackgroundService
         elector.OnStoppedLeading += () => fence.Lose("the elector stopped leading");
         elector.OnNewLeader += leader =>
         {
-            _health.CurrentLeader = leader;
-            _logger.LogInformation("Observed leader {Leader} of lease {Namespace}/{Lease}", leader, leaseNamespace, election.LeaseName);
+            health.CurrentLeader = leader;
+            logger.LogInformation("Observed leader {Leader} of lease {Namespace}/{Lease}", leader, leaseNamespace, election.LeaseName);
         };
-        elector.OnError += ex => _logger.LogWarning("Leader election error: {ErrorType}: {Message}", ex.GetType().Name, ex.Message);
+        elector.OnError += ex => logger.LogWarning("Leader election error: {ErrorType}: {Message}", ex.GetType().Name, ex.Message);
         return elector;
     }
 
@@ -119,7 +119,7 @@ public sealed class OperatorHost : BackgroundService
     /// </summary>
     private async Task LeadAsync(LeaseFence fence, Task electionTask, CancellationTokenSource electionCts, CancellationToken stoppingToken)
     {
-        _health.IsLeader = true;
+        health.IsLeader = true;
         var fenceClosed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var onFenceClosed = fence.Token.Register(() => fenceClosed.TrySetResult());
         using var controllersCts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
@@ -135,7 +135,7 @@ public sealed class OperatorHost : BackgroundService
         await Observe(controllersTask);
         await electionCts.CancelAsync();
         await Observe(electionTask);
-        _health.IsLeader = false;
+        health.IsLeader = false;
     }
 
     /// <summary>
@@ -150,9 +150,9 @@ public sealed class OperatorHost : BackgroundService
             while (!leading.IsCompleted && !ct.IsCancellationRequested)
             {
                 await Task.WhenAny(leading, Task.Delay(grace, ct));
-                if (!leading.IsCompleted && _health.CurrentLeader is null)
+                if (!leading.IsCompleted && health.CurrentLeader is null)
                 {
-                    _logger.LogWarning(
+                    logger.LogWarning(
                         "No leader of lease {Namespace}/{Lease} after {Seconds} s: check that the operator may get, create and update leases in {Namespace}",
                         leaseNamespace, election.LeaseName, (int)grace.TotalSeconds, leaseNamespace);
                 }
@@ -166,15 +166,15 @@ public sealed class OperatorHost : BackgroundService
 
     private async Task RunControllersAsync(CancellationToken ct)
     {
-        var controllers = _registrations.Select(r => r.Build(_services)).ToList();
-        _health.SetControllers(controllers);
+        var controllers = registrations.Select(r => r.Build(services)).ToList();
+        health.SetControllers(controllers);
         try
         {
             await Task.WhenAll(controllers.Select(c => c.RunAsync(ct)));
         }
         finally
         {
-            _health.SetControllers([]);
+            health.SetControllers([]);
         }
     }
 
@@ -190,7 +190,7 @@ public sealed class OperatorHost : BackgroundService
         }
         catch (Exception ex)
         {
-            _logger.LogError("Operator runtime task failed: {ErrorType}: {Message}", ex.GetType().Name, ex.Message);
+            logger.LogError("Operator runtime task failed: {ErrorType}: {Message}", ex.GetType().Name, ex.Message);
         }
     }
 }

@@ -87,15 +87,15 @@ public sealed class OperatorRuntimeBuilder(IServiceCollection services)
 public sealed class ControllerBuilder<TEntity> : IControllerRegistration
     where TEntity : IKubernetesObject<V1ObjectMeta>
 {
-    private readonly IServiceCollection _services;
-    private readonly List<Action<IServiceProvider, Controller<TEntity>>> _secondaries = [];
-    private Func<IServiceProvider, IListWatch<TEntity>>? _listWatch;
-    private UpdatePredicate<TEntity>? _predicate;
+    private readonly IServiceCollection services;
+    private readonly List<Action<IServiceProvider, Controller<TEntity>>> secondaries = [];
+    private Func<IServiceProvider, IListWatch<TEntity>>? listWatch;
+    private UpdatePredicate<TEntity>? predicate;
 
     internal ControllerBuilder(IServiceCollection services)
     {
-        _services = services;
-        _services.TryAddSingleton<InformerCache<TEntity>>();
+        this.services = services;
+        this.services.TryAddSingleton<InformerCache<TEntity>>();
         Name = EntityMetadata.For<TEntity>().Kind.ToLowerInvariant();
     }
 
@@ -114,7 +114,7 @@ public sealed class ControllerBuilder<TEntity> : IControllerRegistration
     public ControllerBuilder<TEntity> WithFinalizer<TFinalizer>()
         where TFinalizer : class, IEntityFinalizer<TEntity>
     {
-        _services.TryAddEnumerable(ServiceDescriptor.Scoped<IEntityFinalizer<TEntity>, TFinalizer>());
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<IEntityFinalizer<TEntity>, TFinalizer>());
         return this;
     }
 
@@ -142,14 +142,14 @@ public sealed class ControllerBuilder<TEntity> : IControllerRegistration
     /// Adds, deletes and deletion-started updates always pass.</summary>
     public ControllerBuilder<TEntity> WithUpdatePredicate(UpdatePredicate<TEntity> predicate)
     {
-        _predicate = predicate;
+        this.predicate = predicate;
         return this;
     }
 
     /// <summary>Overrides how the primary type is listed and watched (default: <see cref="EntityClient{TEntity}"/>).</summary>
     public ControllerBuilder<TEntity> WithListWatch(Func<IServiceProvider, IListWatch<TEntity>> listWatch)
     {
-        _listWatch = listWatch;
+        this.listWatch = listWatch;
         return this;
     }
 
@@ -164,8 +164,8 @@ public sealed class ControllerBuilder<TEntity> : IControllerRegistration
         bool clusterScoped = false)
         where TSecondary : IKubernetesObject<V1ObjectMeta>
     {
-        _services.TryAddSingleton<InformerCache<TSecondary>>();
-        _secondaries.Add((sp, controller) => sp.GetRequiredService<InformerCache<TSecondary>>().Attach(controller.Watch(listWatch(sp), mapper, clusterScoped)));
+        services.TryAddSingleton<InformerCache<TSecondary>>();
+        secondaries.Add((sp, controller) => sp.GetRequiredService<InformerCache<TSecondary>>().Attach(controller.Watch(listWatch(sp), mapper, clusterScoped)));
         return this;
     }
 
@@ -173,7 +173,7 @@ public sealed class ControllerBuilder<TEntity> : IControllerRegistration
     /// <param name="priority">Its keys go to workers before those from watches and requeues.</param>
     public ControllerBuilder<TEntity> WatchesSource(Func<IServiceProvider, IKeySource> source, bool priority = false)
     {
-        _secondaries.Add((sp, controller) => controller.AddSource(source(sp), priority));
+        secondaries.Add((sp, controller) => controller.AddSource(source(sp), priority));
         return this;
     }
 
@@ -200,7 +200,7 @@ public sealed class ControllerBuilder<TEntity> : IControllerRegistration
     public IRunnableController Build(IServiceProvider services)
     {
         var client = services.GetRequiredService<IEntityClient<TEntity>>();
-        var listWatch = _listWatch?.Invoke(services)
+        var listWatch = this.listWatch?.Invoke(services)
             ?? client as IListWatch<TEntity>
             ?? throw new InvalidOperationException($"No list/watch for {typeof(TEntity).Name}; call WithListWatch.");
         var controller = new Controller<TEntity>(
@@ -209,13 +209,13 @@ public sealed class ControllerBuilder<TEntity> : IControllerRegistration
             client,
             services.GetRequiredService<IServiceScopeFactory>(),
             Options,
-            _predicate,
+            predicate,
             services.GetService<TimeProvider>(),
             services.GetService<ILoggerFactory>(),
             services.GetService<ControllerTelemetry>(),
             services.GetService<ILeadershipFence>());
         services.GetRequiredService<InformerCache<TEntity>>().Attach(controller.Informer);
-        foreach (var secondary in _secondaries)
+        foreach (var secondary in secondaries)
         {
             secondary(services, controller);
         }

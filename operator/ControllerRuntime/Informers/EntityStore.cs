@@ -21,18 +21,18 @@ public interface IReadOnlyEntityStore<TEntity>
 public sealed class EntityStore<TEntity> : IReadOnlyEntityStore<TEntity>
     where TEntity : IKubernetesObject<V1ObjectMeta>
 {
-    private readonly ConcurrentDictionary<ObjectKey, TEntity> _items = new();
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<ObjectKey, byte>> _byNamespace = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<ObjectKey, TEntity> items = new();
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<ObjectKey, byte>> byNamespace = new(StringComparer.Ordinal);
 
-    public int Count => _items.Count;
+    public int Count => items.Count;
 
-    public bool TryGet(ObjectKey key, out TEntity entity) => _items.TryGetValue(key, out entity!);
+    public bool TryGet(ObjectKey key, out TEntity entity) => items.TryGetValue(key, out entity!);
 
-    public IReadOnlyList<TEntity> List() => [.. _items.Values];
+    public IReadOnlyList<TEntity> List() => [.. items.Values];
 
     public IReadOnlyList<TEntity> ListByNamespace(string @namespace)
     {
-        if (!_byNamespace.TryGetValue(@namespace, out var keys))
+        if (!byNamespace.TryGetValue(@namespace, out var keys))
         {
             return [];
         }
@@ -40,7 +40,7 @@ public sealed class EntityStore<TEntity> : IReadOnlyEntityStore<TEntity>
         var result = new List<TEntity>(keys.Count);
         foreach (var key in keys.Keys)
         {
-            if (_items.TryGetValue(key, out var item))
+            if (items.TryGetValue(key, out var item))
             {
                 result.Add(item);
             }
@@ -52,30 +52,30 @@ public sealed class EntityStore<TEntity> : IReadOnlyEntityStore<TEntity>
     /// <summary>Keys currently cached in one namespace (<c>null</c> = all keys).</summary>
     internal IReadOnlyList<ObjectKey> Keys(string? @namespace) =>
         @namespace is null
-            ? [.. _items.Keys]
-            : _byNamespace.TryGetValue(@namespace, out var keys) ? [.. keys.Keys] : [];
+            ? [.. items.Keys]
+            : byNamespace.TryGetValue(@namespace, out var keys) ? [.. keys.Keys] : [];
 
     /// <returns>The previous object, if any.</returns>
     internal TEntity? Upsert(TEntity entity)
     {
         var key = ObjectKey.Of(entity);
         TEntity? previous = default;
-        _items.AddOrUpdate(key, entity, (_, old) =>
+        items.AddOrUpdate(key, entity, (_, old) =>
         {
             previous = old;
             return entity;
         });
-        _byNamespace.GetOrAdd(key.Namespace ?? string.Empty, _ => new()).TryAdd(key, 0);
+        byNamespace.GetOrAdd(key.Namespace ?? string.Empty, _ => new()).TryAdd(key, 0);
         return previous;
     }
 
     internal bool TryRemove(ObjectKey key, out TEntity removed)
     {
-        if (_byNamespace.TryGetValue(key.Namespace ?? string.Empty, out var keys))
+        if (byNamespace.TryGetValue(key.Namespace ?? string.Empty, out var keys))
         {
             keys.TryRemove(key, out _);
         }
 
-        return _items.TryRemove(key, out removed!);
+        return items.TryRemove(key, out removed!);
     }
 }

@@ -50,55 +50,55 @@ public interface IInformer
 public sealed class Informer<TEntity> : IInformer
     where TEntity : IKubernetesObject<V1ObjectMeta>
 {
-    private readonly IListWatch<TEntity> _listWatch;
-    private readonly InformerOptions _options;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-    private readonly List<Action<InformerEvent<TEntity>>> _handlers = [];
-    private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Lock _handlerLock = new();
-    private int _pendingNamespaces;
-    private long _lastSuccessTicks;
+    private readonly IListWatch<TEntity> listWatch;
+    private readonly InformerOptions options;
+    private readonly TimeProvider time;
+    private readonly ILogger logger;
+    private readonly List<Action<InformerEvent<TEntity>>> handlers = [];
+    private readonly TaskCompletionSource synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock handlerLock = new();
+    private int pendingNamespaces;
+    private long lastSuccessTicks;
 
     public Informer(IListWatch<TEntity> listWatch, InformerOptions? options = null, TimeProvider? time = null, ILogger? logger = null)
     {
-        _listWatch = listWatch;
-        _options = options ?? new InformerOptions();
-        _time = time ?? TimeProvider.System;
-        _logger = logger ?? NullLogger.Instance;
+        this.listWatch = listWatch;
+        this.options = options ?? new InformerOptions();
+        this.time = time ?? TimeProvider.System;
+        this.logger = logger ?? NullLogger.Instance;
         Name = EntityMetadata.For<TEntity>().Kind;
-        _pendingNamespaces = Math.Max(1, _options.Namespaces.Count);
+        pendingNamespaces = Math.Max(1, this.options.Namespaces.Count);
     }
 
     public string Name { get; }
 
     public EntityStore<TEntity> Store { get; } = new();
 
-    public bool HasSynced => _synced.Task.IsCompleted;
+    public bool HasSynced => synced.Task.IsCompleted;
 
     public DateTimeOffset? LastSuccessfulWatch
     {
         get
         {
-            var ticks = Interlocked.Read(ref _lastSuccessTicks);
+            var ticks = Interlocked.Read(ref lastSuccessTicks);
             return ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
         }
     }
 
     public void AddEventHandler(Action<InformerEvent<TEntity>> handler)
     {
-        lock (_handlerLock)
+        lock (handlerLock)
         {
-            _handlers.Add(handler);
+            handlers.Add(handler);
         }
     }
 
-    public Task WaitForSyncAsync(CancellationToken ct) => _synced.Task.WaitAsync(ct);
+    public Task WaitForSyncAsync(CancellationToken ct) => synced.Task.WaitAsync(ct);
 
     public async Task RunAsync(CancellationToken ct)
     {
-        var namespaces = _options.Namespaces.Count == 0 ? [null] : _options.Namespaces.Distinct(StringComparer.Ordinal).Select(n => (string?)n).ToList();
-        _pendingNamespaces = namespaces.Count;
+        var namespaces = options.Namespaces.Count == 0 ? [null] : options.Namespaces.Distinct(StringComparer.Ordinal).Select(n => (string?)n).ToList();
+        pendingNamespaces = namespaces.Count;
         await Task.WhenAll(namespaces.Select(ns => Task.Run(() => ReflectAsync(ns, ct), CancellationToken.None)));
     }
 
@@ -118,9 +118,9 @@ public sealed class Informer<TEntity> : IInformer
                     failures = 0;
                 }
 
-                var watchStarted = _time.GetTimestamp();
+                var watchStarted = time.GetTimestamp();
                 var events = 0;
-                await foreach (var ev in _listWatch.WatchAsync(@namespace, resourceVersion, ct))
+                await foreach (var ev in listWatch.WatchAsync(@namespace, resourceVersion, ct))
                 {
                     events++;
                     resourceVersion = ApplyWatchEvent(ev) ?? resourceVersion;
@@ -129,8 +129,8 @@ public sealed class Informer<TEntity> : IInformer
                 }
 
                 // The server closed the watch (timeout); resume from the last resourceVersion seen.
-                _logger.LogDebug("Watch of {Kind} in {Namespace} ended at {ResourceVersion}; re-watching", Name, scope, resourceVersion);
-                if (events == 0 && _time.GetElapsedTime(watchStarted) < TimeSpan.FromSeconds(1))
+                logger.LogDebug("Watch of {Kind} in {Namespace} ended at {ResourceVersion}; re-watching", Name, scope, resourceVersion);
+                if (events == 0 && time.GetElapsedTime(watchStarted) < TimeSpan.FromSeconds(1))
                 {
                     // A watch that closes at once with nothing in it is a failure in disguise: do not spin.
                     failures++;
@@ -143,7 +143,7 @@ public sealed class Informer<TEntity> : IInformer
             }
             catch (Exception ex) when (KubernetesErrors.IsGone(ex))
             {
-                _logger.LogInformation("Resource version of {Kind} in {Namespace} expired; re-listing", Name, scope);
+                logger.LogInformation("Resource version of {Kind} in {Namespace} expired; re-listing", Name, scope);
                 var relistAfterGone = resourceVersion is null;
                 resourceVersion = null;
                 if (relistAfterGone)
@@ -156,7 +156,7 @@ public sealed class Informer<TEntity> : IInformer
             catch (Exception ex)
             {
                 failures++;
-                _logger.LogWarning("List/watch of {Kind} in {Namespace} failed ({Failures} in a row): {ErrorType}: {Message}", Name, scope, failures, ex.GetType().Name, ex.Message);
+                logger.LogWarning("List/watch of {Kind} in {Namespace} failed ({Failures} in a row): {ErrorType}: {Message}", Name, scope, failures, ex.GetType().Name, ex.Message);
                 await BackoffAsync(failures, ct);
             }
         }
@@ -166,11 +166,11 @@ public sealed class Informer<TEntity> : IInformer
     /// <returns>The list's resourceVersion, to watch from.</returns>
     private async Task<string> ListIntoCacheAsync(string? @namespace, CancellationToken ct)
     {
-        var list = await _listWatch.ListAsync(@namespace, ct);
+        var list = await listWatch.ListAsync(@namespace, ct);
         Replace(@namespace, list.Items);
         MarkSuccess();
         MarkNamespaceSynced();
-        _logger.LogDebug("Listed {Count} {Kind} in {Namespace} at resourceVersion {ResourceVersion}", list.Items.Count, Name, @namespace ?? "*", list.ResourceVersion);
+        logger.LogDebug("Listed {Count} {Kind} in {Namespace} at resourceVersion {ResourceVersion}", list.Items.Count, Name, @namespace ?? "*", list.ResourceVersion);
         return list.ResourceVersion;
     }
 
@@ -198,10 +198,10 @@ public sealed class Informer<TEntity> : IInformer
 
     private async Task BackoffAsync(int failures, CancellationToken ct)
     {
-        var delay = Backoff.Exponential(_options.InitialBackoff, _options.MaxBackoff, failures - 1, 0.2);
+        var delay = Backoff.Exponential(options.InitialBackoff, options.MaxBackoff, failures - 1, 0.2);
         try
         {
-            await Task.Delay(delay, _time, ct);
+            await Task.Delay(delay, time, ct);
         }
         catch (OperationCanceledException)
         {
@@ -209,13 +209,13 @@ public sealed class Informer<TEntity> : IInformer
         }
     }
 
-    private void MarkSuccess() => Interlocked.Exchange(ref _lastSuccessTicks, _time.GetUtcNow().UtcTicks);
+    private void MarkSuccess() => Interlocked.Exchange(ref lastSuccessTicks, time.GetUtcNow().UtcTicks);
 
     private void MarkNamespaceSynced()
     {
-        if (!_synced.Task.IsCompleted && Interlocked.Decrement(ref _pendingNamespaces) <= 0)
+        if (!synced.Task.IsCompleted && Interlocked.Decrement(ref pendingNamespaces) <= 0)
         {
-            _synced.TrySetResult();
+            synced.TrySetResult();
         }
     }
 
@@ -262,9 +262,9 @@ public sealed class Informer<TEntity> : IInformer
     private void Dispatch(InformerEvent<TEntity> ev)
     {
         Action<InformerEvent<TEntity>>[] handlers;
-        lock (_handlerLock)
+        lock (handlerLock)
         {
-            handlers = [.. _handlers];
+            handlers = [.. this.handlers];
         }
 
         foreach (var handler in handlers)
@@ -275,7 +275,7 @@ public sealed class Informer<TEntity> : IInformer
             }
             catch (Exception ex)
             {
-                _logger.LogError("Event handler for {Kind} failed: {ErrorType}: {Message}", Name, ex.GetType().Name, ex.Message);
+                logger.LogError("Event handler for {Kind} failed: {ErrorType}: {Message}", Name, ex.GetType().Name, ex.Message);
             }
         }
     }

@@ -9,22 +9,22 @@ namespace ControllerRuntime;
 public sealed class InformerCache<TEntity>
     where TEntity : k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>
 {
-    private readonly Lock _lock = new();
-    private readonly List<Action<InformerEvent<TEntity>>> _handlers = [];
-    private volatile Informer<TEntity>? _informer;
+    private readonly Lock gate = new();
+    private readonly List<Action<InformerEvent<TEntity>>> handlers = [];
+    private volatile Informer<TEntity>? informer;
 
     /// <summary>The whole cache once synced, else <c>null</c>.</summary>
-    public IReadOnlyEntityStore<TEntity>? Store => _informer is { HasSynced: true } informer ? informer.Store : null;
+    public IReadOnlyEntityStore<TEntity>? Store => informer is { HasSynced: true } synced ? synced.Store : null;
 
     /// <summary>True once the informer has listed every object.</summary>
-    public bool HasSynced => _informer is { HasSynced: true };
+    public bool HasSynced => informer is { HasSynced: true };
 
     /// <summary>Every cached object; empty until the informer has synced.</summary>
     public IReadOnlyList<TEntity> List() => Store?.List() ?? [];
 
     public bool TryGet(string? @namespace, string name, out TEntity entity)
     {
-        if (_informer is { HasSynced: true } informer && informer.Store.TryGet(new ObjectKey(@namespace, name), out entity))
+        if (informer is { HasSynced: true } synced && synced.Store.TryGet(new ObjectKey(@namespace, name), out entity))
         {
             return true;
         }
@@ -39,9 +39,9 @@ public sealed class InformerCache<TEntity>
     /// </summary>
     public void OnChange(Action<InformerEvent<TEntity>> handler)
     {
-        lock (_lock)
+        lock (gate)
         {
-            _handlers.Add(handler);
+            handlers.Add(handler);
         }
     }
 
@@ -52,15 +52,15 @@ public sealed class InformerCache<TEntity>
     public void Attach(Informer<TEntity> informer)
     {
         informer.AddEventHandler(Dispatch);
-        _informer = informer;
+        this.informer = informer;
     }
 
     private void Dispatch(InformerEvent<TEntity> ev)
     {
         Action<InformerEvent<TEntity>>[] handlers;
-        lock (_lock)
+        lock (gate)
         {
-            handlers = [.. _handlers];
+            handlers = [.. this.handlers];
         }
 
         // The informer catches and logs a handler's exception; one failing handler must not starve the rest.

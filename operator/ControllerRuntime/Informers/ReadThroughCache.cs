@@ -23,23 +23,23 @@ public sealed class ReadThroughCache<TEntity>
     /// <summary>Reads one object from the API server; <c>null</c> when it does not exist.</summary>
     public delegate Task<TEntity?> Reader(string? @namespace, string name, CancellationToken ct);
 
-    private readonly InformerCache<PartialObjectMetadata<TEntity>> _metadata;
-    private readonly Reader _read;
-    private readonly Func<TEntity, long> _sizeOf;
-    private readonly ReadThroughCacheOptions _options;
-    private readonly Lock _lock = new();
-    private readonly Dictionary<ObjectKey, LinkedListNode<Entry>> _entries = [];
-    private readonly LinkedList<Entry> _recency = new();
-    private long _bytes;
-    private long _reads;
+    private readonly InformerCache<PartialObjectMetadata<TEntity>> metadata;
+    private readonly Reader read;
+    private readonly Func<TEntity, long> sizeOf;
+    private readonly ReadThroughCacheOptions options;
+    private readonly Lock gate = new();
+    private readonly Dictionary<ObjectKey, LinkedListNode<Entry>> entries = [];
+    private readonly LinkedList<Entry> recency = new();
+    private long bytes;
+    private long reads;
 
     /// <param name="sizeOf">Estimated bytes one object holds (its data, say), for the bound.</param>
     public ReadThroughCache(InformerCache<PartialObjectMetadata<TEntity>> metadata, Reader read, Func<TEntity, long> sizeOf, ReadThroughCacheOptions? options = null)
     {
-        _metadata = metadata;
-        _read = read;
-        _sizeOf = sizeOf;
-        _options = options ?? new ReadThroughCacheOptions();
+        this.metadata = metadata;
+        this.read = read;
+        this.sizeOf = sizeOf;
+        this.options = options ?? new ReadThroughCacheOptions();
         metadata.OnChange(OnMetadataChange);
     }
 
@@ -47,9 +47,9 @@ public sealed class ReadThroughCache<TEntity>
     {
         get
         {
-            lock (_lock)
+            lock (gate)
             {
-                return _entries.Count;
+                return entries.Count;
             }
         }
     }
@@ -59,38 +59,38 @@ public sealed class ReadThroughCache<TEntity>
     {
         get
         {
-            lock (_lock)
+            lock (gate)
             {
-                return _bytes;
+                return bytes;
             }
         }
     }
 
     /// <summary>Reads made from the API server so far.</summary>
-    public long Reads => Interlocked.Read(ref _reads);
+    public long Reads => Interlocked.Read(ref reads);
 
     public async Task<TEntity?> GetAsync(string? @namespace, string name, CancellationToken ct)
     {
         var key = new ObjectKey(@namespace, name);
-        if (!_metadata.TryGet(@namespace, name, out var known))
+        if (!metadata.TryGet(@namespace, name, out var known))
         {
             Forget(key);
             return await ReadAsync(@namespace, name, ct);
         }
 
-        lock (_lock)
+        lock (gate)
         {
-            if (_entries.TryGetValue(key, out var node) && node.Value.ResourceVersion == known.Metadata.ResourceVersion)
+            if (entries.TryGetValue(key, out var node) && node.Value.ResourceVersion == known.Metadata.ResourceVersion)
             {
-                _recency.Remove(node);
-                _recency.AddFirst(node);
+                recency.Remove(node);
+                recency.AddFirst(node);
                 return node.Value.Object;
             }
         }
 
         var fresh = await ReadAsync(@namespace, name, ct);
         // Kept only while the watch still knows the object: a delete seen during the read must not be undone here.
-        if (fresh is not null && _metadata.TryGet(@namespace, name, out _))
+        if (fresh is not null && metadata.TryGet(@namespace, name, out _))
         {
             Keep(key, fresh);
         }
@@ -101,47 +101,47 @@ public sealed class ReadThroughCache<TEntity>
     /// <summary>Drops the copy of one object (e.g. nothing refers to it any more).</summary>
     public void Forget(ObjectKey key)
     {
-        lock (_lock)
+        lock (gate)
         {
-            if (_entries.Remove(key, out var node))
+            if (entries.Remove(key, out var node))
             {
-                _recency.Remove(node);
-                _bytes -= node.Value.Bytes;
+                recency.Remove(node);
+                bytes -= node.Value.Bytes;
             }
         }
     }
 
     private async Task<TEntity?> ReadAsync(string? @namespace, string name, CancellationToken ct)
     {
-        Interlocked.Increment(ref _reads);
-        return await _read(@namespace, name, ct);
+        Interlocked.Increment(ref reads);
+        return await read(@namespace, name, ct);
     }
 
     private void Keep(ObjectKey key, TEntity entity)
     {
-        var bytes = _sizeOf(entity);
-        if (bytes > _options.MaxBytes)
+        var bytes = sizeOf(entity);
+        if (bytes > options.MaxBytes)
         {
             return;
         }
 
-        lock (_lock)
+        lock (gate)
         {
-            if (_entries.Remove(key, out var old))
+            if (entries.Remove(key, out var old))
             {
-                _recency.Remove(old);
-                _bytes -= old.Value.Bytes;
+                recency.Remove(old);
+                this.bytes -= old.Value.Bytes;
             }
 
-            while (_bytes + bytes > _options.MaxBytes && _recency.Last is { } oldest)
+            while (this.bytes + bytes > options.MaxBytes && recency.Last is { } oldest)
             {
-                _recency.RemoveLast();
-                _entries.Remove(oldest.Value.Key);
-                _bytes -= oldest.Value.Bytes;
+                recency.RemoveLast();
+                entries.Remove(oldest.Value.Key);
+                this.bytes -= oldest.Value.Bytes;
             }
 
-            _entries[key] = _recency.AddFirst(new Entry(key, entity.Metadata.ResourceVersion, entity, bytes));
-            _bytes += bytes;
+            entries[key] = recency.AddFirst(new Entry(key, entity.Metadata.ResourceVersion, entity, bytes));
+            this.bytes += bytes;
         }
     }
 
@@ -149,9 +149,9 @@ public sealed class ReadThroughCache<TEntity>
     {
         var key = ObjectKey.Of(ev.Object);
         bool stale;
-        lock (_lock)
+        lock (gate)
         {
-            stale = _entries.TryGetValue(key, out var node)
+            stale = entries.TryGetValue(key, out var node)
                 && (ev.Type == InformerEventType.Deleted || node.Value.ResourceVersion != ev.Object.Metadata.ResourceVersion);
         }
 

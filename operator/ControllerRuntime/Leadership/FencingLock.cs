@@ -11,7 +11,7 @@ namespace ControllerRuntime;
 /// </summary>
 public sealed class FencingLock(ILock inner, LeaseFence fence, TimeProvider? time = null) : ILock
 {
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly TimeProvider time = time ?? TimeProvider.System;
 
     public string Identity => inner.Identity;
 
@@ -19,7 +19,7 @@ public sealed class FencingLock(ILock inner, LeaseFence fence, TimeProvider? tim
 
     public async Task<bool> CreateAsync(LeaderElectionRecord record, CancellationToken cancellationToken = default)
     {
-        var sentAt = _time.GetTimestamp();
+        var sentAt = time.GetTimestamp();
         var created = await inner.CreateAsync(record, cancellationToken);
         if (created)
         {
@@ -31,7 +31,7 @@ public sealed class FencingLock(ILock inner, LeaseFence fence, TimeProvider? tim
 
     public async Task<bool> UpdateAsync(LeaderElectionRecord record, CancellationToken cancellationToken = default)
     {
-        var sentAt = _time.GetTimestamp();
+        var sentAt = time.GetTimestamp();
         var updated = await inner.UpdateAsync(record, cancellationToken);
         if (updated)
         {

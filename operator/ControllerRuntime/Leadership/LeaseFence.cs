@@ -16,33 +16,33 @@ namespace ControllerRuntime;
 /// </remarks>
 public sealed class LeaseFence : ILeadershipFence, IDisposable
 {
-    private readonly TimeProvider _time;
-    private readonly TimeSpan _renewDeadline;
-    private readonly CancellationTokenSource _lost = new();
-    private readonly ITimer _deadline;
-    private readonly Lock _lock = new();
-    private long? _lastRenewSent;
-    private string? _lostReason;
+    private readonly TimeProvider time;
+    private readonly TimeSpan renewDeadline;
+    private readonly CancellationTokenSource lost = new();
+    private readonly ITimer deadline;
+    private readonly Lock gate = new();
+    private long? lastRenewSent;
+    private string? lostReason;
 
     public LeaseFence(TimeSpan renewDeadline, TimeProvider? time = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(renewDeadline, TimeSpan.Zero);
-        _renewDeadline = renewDeadline;
-        _time = time ?? TimeProvider.System;
+        this.renewDeadline = renewDeadline;
+        this.time = time ?? TimeProvider.System;
         // The callback only reads IsHeld: reading it past the deadline is what closes the fence.
-        _deadline = _time.CreateTimer(_ => _ = IsHeld, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        deadline = this.time.CreateTimer(_ => _ = IsHeld, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
-    public CancellationToken Token => _lost.Token;
+    public CancellationToken Token => lost.Token;
 
     /// <summary>Why the fence closed; null while it is held or before leadership was first acquired.</summary>
     public string? LostReason
     {
         get
         {
-            lock (_lock)
+            lock (gate)
             {
-                return _lostReason;
+                return lostReason;
             }
         }
     }
@@ -51,20 +51,20 @@ public sealed class LeaseFence : ILeadershipFence, IDisposable
     {
         get
         {
-            lock (_lock)
+            lock (gate)
             {
-                if (_lostReason is not null || _lastRenewSent is not { } sent)
+                if (lostReason is not null || lastRenewSent is not { } sent)
                 {
                     return false;
                 }
 
-                if (_time.GetElapsedTime(sent) < _renewDeadline)
+                if (time.GetElapsedTime(sent) < renewDeadline)
                 {
                     return true;
                 }
             }
 
-            Lose($"the lease was not renewed within the renew deadline ({_renewDeadline.TotalSeconds:0.#} s)");
+            Lose($"the lease was not renewed within the renew deadline ({renewDeadline.TotalSeconds:0.#} s)");
             return false;
         }
     }
@@ -82,19 +82,19 @@ public sealed class LeaseFence : ILeadershipFence, IDisposable
     public void Renewed(long sentAt)
     {
         TimeSpan remaining;
-        lock (_lock)
+        lock (gate)
         {
-            if (_lostReason is not null)
+            if (lostReason is not null)
             {
                 return;
             }
 
-            if (_lastRenewSent is not { } last || sentAt > last)
+            if (lastRenewSent is not { } last || sentAt > last)
             {
-                _lastRenewSent = sentAt;
+                lastRenewSent = sentAt;
             }
 
-            remaining = _renewDeadline - _time.GetElapsedTime(_lastRenewSent.Value);
+            remaining = renewDeadline - time.GetElapsedTime(lastRenewSent.Value);
         }
 
         if (remaining <= TimeSpan.Zero)
@@ -103,30 +103,30 @@ public sealed class LeaseFence : ILeadershipFence, IDisposable
             return;
         }
 
-        _deadline.Change(remaining, Timeout.InfiniteTimeSpan);
+        deadline.Change(remaining, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Closes the fence for good and cancels <see cref="Token"/>; the first reason given is kept.</summary>
     public void Lose(string reason)
     {
-        lock (_lock)
+        lock (gate)
         {
-            if (_lostReason is not null)
+            if (lostReason is not null)
             {
                 return;
             }
 
-            _lostReason = reason;
+            lostReason = reason;
         }
 
-        _deadline.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        deadline.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         // Outside the lock: cancellation runs the callbacks of every linked token (in-flight reconciles) right here.
-        _lost.Cancel();
+        lost.Cancel();
     }
 
     public void Dispose()
     {
-        _deadline.Dispose();
-        _lost.Dispose();
+        deadline.Dispose();
+        lost.Dispose();
     }
 }

@@ -13,9 +13,9 @@ public sealed partial class WorkQueue<TItem>
     {
         get
         {
-            lock (_lock)
+            lock (gate)
             {
-                return _delayed.Count;
+                return delayed.Count;
             }
         }
     }
@@ -29,15 +29,15 @@ public sealed partial class WorkQueue<TItem>
             return;
         }
 
-        lock (_lock)
+        lock (gate)
         {
-            if (_shuttingDown)
+            if (shuttingDown)
             {
                 return;
             }
 
-            var due = _time.GetUtcNow() + delay;
-            if (_delayed.TryGetValue(item, out var existing))
+            var due = time.GetUtcNow() + delay;
+            if (delayed.TryGetValue(item, out var existing))
             {
                 if (existing.Due <= due)
                 {
@@ -47,8 +47,8 @@ public sealed partial class WorkQueue<TItem>
                 existing.Timer.Dispose();
             }
 
-            var timer = _time.CreateTimer(_ => FireDelayed(item, due), null, delay, Timeout.InfiniteTimeSpan);
-            _delayed[item] = (due, timer);
+            var timer = time.CreateTimer(_ => FireDelayed(item, due), null, delay, Timeout.InfiniteTimeSpan);
+            delayed[item] = (due, timer);
         }
     }
 
@@ -73,43 +73,43 @@ public sealed partial class WorkQueue<TItem>
     internal TimeSpan NextBackoff(TItem item)
     {
         int attempt;
-        lock (_lock)
+        lock (gate)
         {
-            _failures.TryGetValue(item, out attempt);
-            _failures[item] = attempt + 1;
+            failures.TryGetValue(item, out attempt);
+            failures[item] = attempt + 1;
         }
 
-        return Backoff.Exponential(_options.BaseDelay, _options.MaxDelay, attempt, _options.Jitter);
+        return Backoff.Exponential(options.BaseDelay, options.MaxDelay, attempt, options.Jitter);
     }
 
     /// <summary>Clears the item's failure count, so its next failure starts from the base delay.</summary>
     public void Forget(TItem item)
     {
-        lock (_lock)
+        lock (gate)
         {
-            _failures.Remove(item);
+            failures.Remove(item);
         }
     }
 
     public int NumRequeues(TItem item)
     {
-        lock (_lock)
+        lock (gate)
         {
-            return _failures.GetValueOrDefault(item);
+            return failures.GetValueOrDefault(item);
         }
     }
 
     private void FireDelayed(TItem item, DateTimeOffset due)
     {
-        lock (_lock)
+        lock (gate)
         {
-            if (!_delayed.TryGetValue(item, out var entry) || entry.Due != due)
+            if (!delayed.TryGetValue(item, out var entry) || entry.Due != due)
             {
                 return;
             }
 
             entry.Timer.Dispose();
-            _delayed.Remove(item);
+            delayed.Remove(item);
         }
 
         Add(item);

@@ -10,29 +10,29 @@ namespace ControllerRuntime;
 public sealed partial class WorkQueue<TItem> : IDisposable
     where TItem : notnull
 {
-    private readonly Lock _lock = new();
-    private readonly LinkedList<TItem> _queue = new();
-    private readonly LinkedList<TItem> _priorityQueue = new();
-    private readonly HashSet<TItem> _dirty = [];
-    private readonly HashSet<TItem> _prioritized = [];
-    private readonly HashSet<TItem> _processing = [];
-    private readonly Dictionary<TItem, long> _enqueuedAt = [];
-    private readonly Dictionary<TItem, (DateTimeOffset Due, ITimer Timer)> _delayed = [];
-    private readonly Dictionary<TItem, int> _failures = [];
-    private readonly LinkedList<TaskCompletionSource<(TItem Item, bool ShuttingDown)>> _waiters = new();
-    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TimeProvider _time;
-    private readonly WorkQueueOptions _options;
-    private readonly ControllerTelemetry _telemetry;
-    private readonly IDisposable _depthRegistration;
-    private bool _shuttingDown;
+    private readonly Lock gate = new();
+    private readonly LinkedList<TItem> queue = new();
+    private readonly LinkedList<TItem> priorityQueue = new();
+    private readonly HashSet<TItem> dirty = [];
+    private readonly HashSet<TItem> prioritized = [];
+    private readonly HashSet<TItem> processing = [];
+    private readonly Dictionary<TItem, long> enqueuedAt = [];
+    private readonly Dictionary<TItem, (DateTimeOffset Due, ITimer Timer)> delayed = [];
+    private readonly Dictionary<TItem, int> failures = [];
+    private readonly LinkedList<TaskCompletionSource<(TItem Item, bool ShuttingDown)>> waiters = new();
+    private readonly TaskCompletionSource drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TimeProvider time;
+    private readonly WorkQueueOptions options;
+    private readonly ControllerTelemetry telemetry;
+    private readonly IDisposable depthRegistration;
+    private bool shuttingDown;
 
     public WorkQueue(WorkQueueOptions? options = null, TimeProvider? time = null, ControllerTelemetry? telemetry = null)
     {
-        _options = options ?? new WorkQueueOptions();
-        _time = time ?? TimeProvider.System;
-        _telemetry = telemetry ?? ControllerTelemetry.Shared;
-        _depthRegistration = _telemetry.RegisterQueue(_options.Name, () => Count);
+        this.options = options ?? new WorkQueueOptions();
+        this.time = time ?? TimeProvider.System;
+        this.telemetry = telemetry ?? ControllerTelemetry.Shared;
+        depthRegistration = this.telemetry.RegisterQueue(this.options.Name, () => Count);
     }
 
     /// <summary>Items waiting to be handed out (not the delayed or in-process ones).</summary>
@@ -40,9 +40,9 @@ public sealed partial class WorkQueue<TItem> : IDisposable
     {
         get
         {
-            lock (_lock)
+            lock (gate)
             {
-                return _queue.Count + _priorityQueue.Count;
+                return queue.Count + priorityQueue.Count;
             }
         }
     }
@@ -51,9 +51,9 @@ public sealed partial class WorkQueue<TItem> : IDisposable
     {
         get
         {
-            lock (_lock)
+            lock (gate)
             {
-                return _processing.Count;
+                return processing.Count;
             }
         }
     }
@@ -62,9 +62,9 @@ public sealed partial class WorkQueue<TItem> : IDisposable
     {
         get
         {
-            lock (_lock)
+            lock (gate)
             {
-                return _shuttingDown;
+                return shuttingDown;
             }
         }
     }
@@ -76,30 +76,30 @@ public sealed partial class WorkQueue<TItem> : IDisposable
     /// <param name="priority">Hand it out before every item added without priority.</param>
     public void Add(TItem item, bool priority = false)
     {
-        lock (_lock)
+        lock (gate)
         {
-            if (_shuttingDown)
+            if (shuttingDown)
             {
                 return;
             }
 
-            if (!_dirty.Add(item))
+            if (!dirty.Add(item))
             {
-                if (priority && _prioritized.Add(item) && _queue.Remove(item))
+                if (priority && prioritized.Add(item) && queue.Remove(item))
                 {
-                    _priorityQueue.AddLast(item);
+                    priorityQueue.AddLast(item);
                 }
 
                 return;
             }
 
-            _enqueuedAt[item] = _time.GetTimestamp();
+            enqueuedAt[item] = time.GetTimestamp();
             if (priority)
             {
-                _prioritized.Add(item);
+                prioritized.Add(item);
             }
 
-            if (_processing.Contains(item))
+            if (processing.Contains(item))
             {
                 // Re-queued by Done.
                 return;
@@ -118,9 +118,9 @@ public sealed partial class WorkQueue<TItem> : IDisposable
     {
         TaskCompletionSource<(TItem, bool)> waiter;
         LinkedListNode<TaskCompletionSource<(TItem, bool)>> node;
-        lock (_lock)
+        lock (gate)
         {
-            if (_shuttingDown)
+            if (shuttingDown)
             {
                 return Task.FromResult((default(TItem)!, true));
             }
@@ -132,18 +132,18 @@ public sealed partial class WorkQueue<TItem> : IDisposable
             }
 
             waiter = new TaskCompletionSource<(TItem, bool)>(TaskCreationOptions.RunContinuationsAsynchronously);
-            node = _waiters.AddLast(waiter);
+            node = waiters.AddLast(waiter);
         }
 
         if (ct.CanBeCanceled)
         {
             var registration = ct.Register(() =>
             {
-                lock (_lock)
+                lock (gate)
                 {
                     if (node.List is not null)
                     {
-                        _waiters.Remove(node);
+                        waiters.Remove(node);
                     }
                 }
 
@@ -158,22 +158,22 @@ public sealed partial class WorkQueue<TItem> : IDisposable
     /// <summary>Ends processing of an item; if it was added meanwhile, it is queued again.</summary>
     public void Done(TItem item)
     {
-        lock (_lock)
+        lock (gate)
         {
-            if (!_processing.Remove(item))
+            if (!processing.Remove(item))
             {
                 return;
             }
 
-            if (_dirty.Contains(item) && !_shuttingDown)
+            if (dirty.Contains(item) && !shuttingDown)
             {
                 QueueFor(item).AddLast(item);
                 DispatchLocked();
             }
 
-            if (_shuttingDown && _processing.Count == 0)
+            if (shuttingDown && processing.Count == 0)
             {
-                _drained.TrySetResult();
+                drained.TrySetResult();
             }
         }
     }
@@ -182,30 +182,30 @@ public sealed partial class WorkQueue<TItem> : IDisposable
     public void ShutDown()
     {
         List<TaskCompletionSource<(TItem, bool)>> waiters;
-        lock (_lock)
+        lock (gate)
         {
-            if (_shuttingDown)
+            if (shuttingDown)
             {
                 return;
             }
 
-            _shuttingDown = true;
-            foreach (var (_, timer) in _delayed.Values)
+            shuttingDown = true;
+            foreach (var (_, timer) in delayed.Values)
             {
                 timer.Dispose();
             }
 
-            _delayed.Clear();
-            _queue.Clear();
-            _priorityQueue.Clear();
-            _dirty.Clear();
-            _prioritized.Clear();
-            _enqueuedAt.Clear();
-            waiters = [.. _waiters];
-            _waiters.Clear();
-            if (_processing.Count == 0)
+            delayed.Clear();
+            queue.Clear();
+            priorityQueue.Clear();
+            dirty.Clear();
+            prioritized.Clear();
+            enqueuedAt.Clear();
+            waiters = [.. this.waiters];
+            this.waiters.Clear();
+            if (processing.Count == 0)
             {
-                _drained.TrySetResult();
+                drained.TrySetResult();
             }
         }
 
@@ -222,7 +222,7 @@ public sealed partial class WorkQueue<TItem> : IDisposable
         ShutDown();
         try
         {
-            await _drained.Task.WaitAsync(timeout, _time, ct);
+            await drained.Task.WaitAsync(timeout, time, ct);
             return true;
         }
         catch (TimeoutException)
@@ -234,27 +234,27 @@ public sealed partial class WorkQueue<TItem> : IDisposable
     public void Dispose()
     {
         ShutDown();
-        _depthRegistration.Dispose();
+        depthRegistration.Dispose();
     }
 
 
     private void DispatchLocked()
     {
-        while (NextLocked() is { } first && _waiters.First is { } waiterNode)
+        while (NextLocked() is { } first && waiters.First is { } waiterNode)
         {
-            _waiters.RemoveFirst();
+            waiters.RemoveFirst();
             var queue = first.List!;
             queue.Remove(first);
-            var prioritized = _prioritized.Contains(first.Value);
+            var prioritized = this.prioritized.Contains(first.Value);
             var item = TakeLocked(first.Value);
             if (!waiterNode.Value.TrySetResult((item, false)))
             {
                 // The waiter was cancelled between removal checks: undo and try the next one.
-                _processing.Remove(item);
-                _dirty.Add(item);
+                processing.Remove(item);
+                dirty.Add(item);
                 if (prioritized)
                 {
-                    _prioritized.Add(item);
+                    this.prioritized.Add(item);
                 }
 
                 queue.AddFirst(item);
@@ -262,18 +262,18 @@ public sealed partial class WorkQueue<TItem> : IDisposable
         }
     }
 
-    private LinkedListNode<TItem>? NextLocked() => _priorityQueue.First ?? _queue.First;
+    private LinkedListNode<TItem>? NextLocked() => priorityQueue.First ?? queue.First;
 
-    private LinkedList<TItem> QueueFor(TItem item) => _prioritized.Contains(item) ? _priorityQueue : _queue;
+    private LinkedList<TItem> QueueFor(TItem item) => prioritized.Contains(item) ? priorityQueue : queue;
 
     private TItem TakeLocked(TItem item)
     {
-        _dirty.Remove(item);
-        _prioritized.Remove(item);
-        _processing.Add(item);
-        if (_enqueuedAt.Remove(item, out var since))
+        dirty.Remove(item);
+        prioritized.Remove(item);
+        processing.Add(item);
+        if (enqueuedAt.Remove(item, out var since))
         {
-            _telemetry.RecordQueueWait(_options.Name, _time.GetElapsedTime(since));
+            telemetry.RecordQueueWait(options.Name, time.GetElapsedTime(since));
         }
 
         return item;

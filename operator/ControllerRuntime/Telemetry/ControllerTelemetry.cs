@@ -25,12 +25,12 @@ public sealed class ControllerTelemetry : IDisposable
     public const string ResultRequeue = "requeue";
     public const string ResultError = "error";
 
-    private readonly Meter _meter;
-    private readonly Counter<long> _reconciles;
-    private readonly Histogram<double> _reconcileDuration;
-    private readonly Histogram<double> _queueWait;
-    private readonly ConcurrentDictionary<long, (string Controller, Func<int> Depth)> _queues = new();
-    private long _nextQueueId;
+    private readonly Meter meter;
+    private readonly Counter<long> reconciles;
+    private readonly Histogram<double> reconcileDuration;
+    private readonly Histogram<double> queueWait;
+    private readonly ConcurrentDictionary<long, (string Controller, Func<int> Depth)> queues = new();
+    private long nextQueueId;
 
     /// <param name="name">Of the Meter and the ActivitySource.</param>
     public ControllerTelemetry(string name = DefaultName, IMeterFactory? meterFactory = null)
@@ -38,19 +38,19 @@ public sealed class ControllerTelemetry : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(name);
         Name = name;
         ActivitySource = new ActivitySource(name);
-        _meter = meterFactory?.Create(name) ?? new Meter(name);
-        _reconciles = _meter.CreateCounter<long>("operator_reconciles_total", description: "Reconciles by controller and result.");
-        _reconcileDuration = _meter.CreateHistogram<double>(
+        meter = meterFactory?.Create(name) ?? new Meter(name);
+        reconciles = meter.CreateCounter<long>("operator_reconciles_total", description: "Reconciles by controller and result.");
+        reconcileDuration = meter.CreateHistogram<double>(
             "operator_reconcile_duration_seconds",
             unit: "s",
             description: "Duration of one reconcile.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] });
-        _queueWait = _meter.CreateHistogram<double>(
+        queueWait = meter.CreateHistogram<double>(
             "operator_workqueue_wait_seconds",
             unit: "s",
             description: "Time an item waited in the work queue before a worker took it.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.01, 0.1, 0.5, 1, 5, 10, 60, 300] });
-        _meter.CreateObservableGauge("operator_workqueue_depth", ObserveDepth, description: "Items waiting in the work queue.");
+        meter.CreateObservableGauge("operator_workqueue_depth", ObserveDepth, description: "Items waiting in the work queue.");
     }
 
     /// <summary>The process-wide instance (named <see cref="DefaultName"/>) used when none is injected.</summary>
@@ -60,7 +60,7 @@ public sealed class ControllerTelemetry : IDisposable
 
     public ActivitySource ActivitySource { get; }
 
-    public Meter Meter => _meter;
+    public Meter Meter => meter;
 
     public Activity? StartReconcile(string controller, string? @namespace, string name)
     {
@@ -78,30 +78,30 @@ public sealed class ControllerTelemetry : IDisposable
     public void RecordReconcile(string controller, string result, TimeSpan duration)
     {
         var controllerTag = new KeyValuePair<string, object?>("controller", controller);
-        _reconciles.Add(1, controllerTag, new KeyValuePair<string, object?>("result", result));
-        _reconcileDuration.Record(duration.TotalSeconds, controllerTag);
+        reconciles.Add(1, controllerTag, new KeyValuePair<string, object?>("result", result));
+        reconcileDuration.Record(duration.TotalSeconds, controllerTag);
     }
 
     public void RecordQueueWait(string controller, TimeSpan wait) =>
-        _queueWait.Record(wait.TotalSeconds, new KeyValuePair<string, object?>("controller", controller));
+        queueWait.Record(wait.TotalSeconds, new KeyValuePair<string, object?>("controller", controller));
 
     /// <summary>Registers a queue whose depth the gauge reports; dispose to unregister.</summary>
     public IDisposable RegisterQueue(string controller, Func<int> depth)
     {
-        var id = Interlocked.Increment(ref _nextQueueId);
-        _queues[id] = (controller, depth);
-        return new Registration(() => _queues.TryRemove(id, out _));
+        var id = Interlocked.Increment(ref nextQueueId);
+        queues[id] = (controller, depth);
+        return new Registration(() => queues.TryRemove(id, out _));
     }
 
     public void Dispose()
     {
-        _meter.Dispose();
+        meter.Dispose();
         ActivitySource.Dispose();
     }
 
     private IEnumerable<Measurement<int>> ObserveDepth()
     {
-        foreach (var (controller, depth) in _queues.Values)
+        foreach (var (controller, depth) in queues.Values)
         {
             yield return new Measurement<int>(depth(), new KeyValuePair<string, object?>("controller", controller));
         }
@@ -109,8 +109,8 @@ public sealed class ControllerTelemetry : IDisposable
 
     private sealed class Registration(Action dispose) : IDisposable
     {
-        private Action? _dispose = dispose;
+        private Action? dispose = dispose;
 
-        public void Dispose() => Interlocked.Exchange(ref _dispose, null)?.Invoke();
+        public void Dispose() => Interlocked.Exchange(ref dispose, null)?.Invoke();
     }
 }

@@ -22,7 +22,7 @@ public sealed class ChartApplyTests : ControlPlaneTest
             ControlPlane.AdminKubeconfigPath);
 
     [Test]
-    public async Task Default_AppliesCleanly_WithTheCrd()
+    public async Task Default_applies_cleanly_with_the_crd()
     {
         var applied = await RenderAndApplyAsync("--include-crds", "--set", "credentials.token=not-a-real-token");
 
@@ -32,7 +32,7 @@ public sealed class ChartApplyTests : ControlPlaneTest
     }
 
     [Test]
-    public async Task Namespaced_AppliesCleanly()
+    public async Task Namespaced_applies_cleanly()
     {
         var watched = await ControlPlane.CreateNamespaceAsync("watched");
         try
@@ -51,7 +51,7 @@ public sealed class ChartApplyTests : ControlPlaneTest
     }
 
     [Test]
-    public async Task TwoReplicas_ApplyCleanly_WithTheBetaPdbThatKubernetes120Serves()
+    public async Task Two_replicas_apply_cleanly_with_the_beta_pdb_that_kubernetes_120_serves()
     {
         var applied = await RenderAndApplyAsync("--set", "replicaCount=2");
 

@@ -120,7 +120,7 @@ public sealed partial class ChartRbacLifecycleTests : Operator.OperatorTest
     }
 
     [Test]
-    public void EveryRenderedRule_HasAFailureCase()
+    public void Every_rendered_rule_has_a_failure_case()
     {
         var rendered = rbac.Rules().Select(r => r.Id).ToList();
 
@@ -128,7 +128,7 @@ public sealed partial class ChartRbacLifecycleTests : Operator.OperatorTest
     }
 
     [Test]
-    public async Task WithTheChartsRbac_TheOperatorRunsAWholeLifecycle()
+    public async Task With_the_charts_rbac_the_operator_runs_a_whole_lifecycle()
     {
         await CreateConfigsAsync();
         await StartOperatorWithChartTokenAsync(rbac.Yaml());
@@ -154,7 +154,7 @@ public sealed partial class ChartRbacLifecycleTests : Operator.OperatorTest
     }
 
     [TestCaseSource(nameof(RuleCases))]
-    public async Task WithoutOneRule_TheLifecycleFailsVisibly_AndRecoversWhenItReturns(RuleCase rule)
+    public async Task Without_one_rule_the_lifecycle_fails_visibly_and_recovers_when_it_returns(RuleCase rule)
     {
         var (role, removed) = rbac.Rules().Where(r => r.Id == rule.Id(rbac.Release)).Select(r => (r.Role, r.Rule)).Single();
         await CreateConfigsAsync();

@@ -80,7 +80,7 @@ public sealed class ChartRbacTests : ControlPlaneTest
     ];
 
     [Test]
-    public async Task ClusterWide_AllowsEveryOperatorCallInAnyNamespace_AndNothingMore()
+    public async Task Cluster_wide_allows_every_operator_call_in_any_namespace_and_nothing_more()
     {
         rbac = await ChartRbac.RenderAsync(Namespace);
         const string anywhere = "any-team";
@@ -91,7 +91,7 @@ public sealed class ChartRbacTests : ControlPlaneTest
     }
 
     [Test]
-    public async Task Namespaced_AllowsCallsOnlyInWatchedNamespaces_AndOnlyTheCredentialsSecretAtHome()
+    public async Task Namespaced_allows_calls_only_in_watched_namespaces_and_only_the_credentials_secret_at_home()
     {
         var watched = await ControlPlane.CreateNamespaceAsync("watched");
         const string unwatched = "not-watched";

@@ -10,7 +10,7 @@ namespace IntegrationTests.Chart;
 public sealed class ChartRenderingTests
 {
     [Test]
-    public async Task HelmLint_IsCleanInStrictMode()
+    public async Task Helm_lint_is_clean_in_strict_mode()
     {
         var result = await ChartHelm.RunAsync(["lint", "--strict", ChartHelm.ChartDirectory]);
 
@@ -19,7 +19,7 @@ public sealed class ChartRenderingTests
     }
 
     [Test]
-    public async Task Default_RendersClusterWideRbac_AndOnlyFlagsTheOperatorKnows()
+    public async Task Default_renders_cluster_wide_rbac_and_only_flags_the_operator_knows()
     {
         var docs = ChartHelm.Documents(await ChartHelm.TemplateAsync("nso", "ops"));
 
@@ -38,7 +38,7 @@ public sealed class ChartRenderingTests
     }
 
     [Test]
-    public async Task Default_PodIsHardened_ProbedAndGetsItsIdentityFromTheDownwardApi()
+    public async Task Default_pod_is_hardened_probed_and_gets_its_identity_from_the_downward_api()
     {
         var docs = ChartHelm.Documents(await ChartHelm.TemplateAsync("nso", "ops"));
         var pod = docs.Single("Deployment").Map("spec").Map("template").Map("spec");
@@ -66,7 +66,7 @@ public sealed class ChartRenderingTests
     }
 
     [Test]
-    public async Task Namespaced_RendersARolePerWatchedNamespace_AndNothingClusterWideButReadingClusterConfigs()
+    public async Task Namespaced_renders_a_role_per_watched_namespace_and_nothing_cluster_wide_but_reading_cluster_configs()
     {
         var docs = ChartHelm.Documents(await ChartHelm.TemplateAsync("nso", "ops", "--set", "watchNamespaces={team-a,team-b}", "--set", "tenantRoles.aggregateToDefaultRoles=false"));
 
@@ -80,7 +80,7 @@ public sealed class ChartRenderingTests
     }
 
     [Test]
-    public async Task TwoReplicas_ForceLeaderElection_AndAddAPodDisruptionBudget()
+    public async Task Two_replicas_force_leader_election_and_add_a_pod_disruption_budget()
     {
         var docs = ChartHelm.Documents(await ChartHelm.TemplateAsync("nso", "ops", "--set", "replicaCount=2", "--set", "operator.leaderElection=false"));
 
@@ -91,7 +91,7 @@ public sealed class ChartRenderingTests
     }
 
     [Test]
-    public async Task TwoReplicas_OnKubernetes120_UseTheBetaPodDisruptionBudget()
+    public async Task Two_replicas_on_kubernetes_120_use_the_beta_pod_disruption_budget()
     {
         var docs = ChartHelm.Documents(await ChartHelm.TemplateAsync("nso", "ops", "--set", "replicaCount=2", "--kube-version", "1.20.15"));
 
@@ -99,7 +99,7 @@ public sealed class ChartRenderingTests
     }
 
     [Test]
-    public async Task OneReplicaWithoutLeaderElection_RecreatesInsteadOfRollingAndHasNoPdb()
+    public async Task One_replica_without_leader_election_recreates_instead_of_rolling_and_has_no_pdb()
     {
         var docs = ChartHelm.Documents(await ChartHelm.TemplateAsync("nso", "ops", "--set", "operator.leaderElection=false"));
 
@@ -109,7 +109,7 @@ public sealed class ChartRenderingTests
     }
 
     [Test]
-    public async Task Token_CreatesASecret_ButNeverAppearsInTheNotes()
+    public async Task Token_creates_a_secret_but_never_appears_in_the_notes()
     {
         const string token = "nf-test-token-never-printed";
         var docs = ChartHelm.Documents(await ChartHelm.TemplateAsync("nso", "ops", "--set", $"credentials.token={token}"));
@@ -124,7 +124,7 @@ public sealed class ChartRenderingTests
     }
 
     [Test]
-    public async Task ServiceMonitor_IsOffByDefault_AndScrapesTheMetricsPortWhenOn()
+    public async Task Service_monitor_is_off_by_default_and_scrapes_the_metrics_port_when_on()
     {
         var off = ChartHelm.Documents(await ChartHelm.TemplateAsync("nso", "ops"));
         var on = ChartHelm.Documents(await ChartHelm.TemplateAsync("nso", "ops", "--set", "metrics.serviceMonitor.enabled=true"));
@@ -138,7 +138,7 @@ public sealed class ChartRenderingTests
     }
 
     [Test]
-    public void CrdCopies_EqualTheGeneratedCrds()
+    public void Crd_copies_equal_the_generated_crds()
     {
         var generated = Directory.GetFiles(Path.Combine(RepositoryRoot.Path, "crds"), "*.yaml").Select(Path.GetFileName).Order().ToList();
         var copies = Directory.GetFiles(Path.Combine(ChartHelm.ChartDirectory, "crds"), "*.yaml").Select(Path.GetFileName).Order().ToList();
@@ -154,7 +154,7 @@ public sealed class ChartRenderingTests
     }
 
     [Test]
-    public void AppVersion_MatchesTheOperatorAssemblyVersion()
+    public void App_version_matches_the_operator_assembly_version()
     {
         var chart = File.ReadAllLines(Path.Combine(ChartHelm.ChartDirectory, "Chart.yaml"));
         var appVersion = chart.Single(l => l.StartsWith("appVersion:", StringComparison.Ordinal))["appVersion:".Length..].Trim().Trim('"');

@@ -12,7 +12,7 @@ public sealed class ChartSchemaTests
     [TestCase("healthPort=80", "/healthPort", TestName = "A privileged port for a non-root pod")]
     [TestCase("operator.northflankUrl=api.northflank.com", "/operator/northflankUrl", TestName = "A URL without a scheme")]
     [TestCase("replicaCaunt=2", "replicaCaunt", TestName = "A typo in a key")]
-    public async Task BadValue_FailsTemplateAndLint_NamingThePath(string setting, string expectedInMessage)
+    public async Task Bad_value_fails_template_and_lint_naming_the_path(string setting, string expectedInMessage)
     {
         var template = await ChartHelm.RunAsync(["template", "nso", ChartHelm.ChartDirectory, "--set", setting]);
         var lint = await ChartHelm.RunAsync(["lint", ChartHelm.ChartDirectory, "--set", setting]);
@@ -24,7 +24,7 @@ public sealed class ChartSchemaTests
     }
 
     [Test]
-    public async Task GoodValues_PassTheSchema()
+    public async Task Good_values_pass_the_schema()
     {
         var template = await ChartHelm.RunAsync(
         [

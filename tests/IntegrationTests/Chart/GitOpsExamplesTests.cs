@@ -11,7 +11,7 @@ public sealed class GitOpsExamplesTests : ControlPlaneTest
     private static readonly string HealthScript = Path.Combine(GitOps, "argocd", "sandbox-health.lua");
 
     [Test]
-    public async Task ArgoHealthCheck_GivesTheExpectedStatusForEverySampleSandbox()
+    public async Task Argo_health_check_gives_the_expected_status_for_every_sample_sandbox()
     {
         var result = await ToolRunner.RunAsync(Lua(), [Path.Combine(GitOps, "test", "health_test.lua"), HealthScript]);
 
@@ -20,7 +20,7 @@ public sealed class GitOpsExamplesTests : ControlPlaneTest
     }
 
     [Test]
-    public async Task ArgoHealthCheck_HarnessFailsOnAWrongScript()
+    public async Task Argo_health_check_harness_fails_on_a_wrong_script()
     {
         // The harness must be able to fail: a script that calls everything Healthy does not pass.
         var wrong = Path.Combine(Path.GetTempPath(), $"always-healthy-{Guid.NewGuid():N}.lua");
@@ -39,7 +39,7 @@ public sealed class GitOpsExamplesTests : ControlPlaneTest
     }
 
     [Test]
-    public void ArgoConfigMap_EmbedsTheHealthScriptVerbatim()
+    public void Argo_config_map_embeds_the_health_script_verbatim()
     {
         var stream = new YamlStream();
         stream.Load(new StringReader(File.ReadAllText(Path.Combine(GitOps, "argocd", "argocd-cm.yaml"))));
@@ -49,7 +49,7 @@ public sealed class GitOpsExamplesTests : ControlPlaneTest
     }
 
     [Test]
-    public void EveryExampleManifest_IsWellFormedYamlWithAKind()
+    public void Every_example_manifest_is_well_formed_yaml_with_a_kind()
     {
         var files = Directory.GetFiles(GitOps, "*.yaml", SearchOption.AllDirectories);
 
@@ -63,7 +63,7 @@ public sealed class GitOpsExamplesTests : ControlPlaneTest
     }
 
     [Test]
-    public async Task GitOpsSandboxes_AreValidForTheCrd()
+    public async Task Git_ops_sandboxes_are_valid_for_the_crd()
     {
         await SandboxFleet.InstallCrdAsync(ControlPlane.AdminKubeconfigPath);
 
@@ -77,7 +77,7 @@ public sealed class GitOpsExamplesTests : ControlPlaneTest
     }
 
     [Test]
-    public async Task TenancyExample_IsValidForTheCrds()
+    public async Task Tenancy_example_is_valid_for_the_crds()
     {
         await SandboxFleet.InstallCrdAsync(ControlPlane.AdminKubeconfigPath);
         foreach (var ns in new[] { "team-a", "team-b", "team-c", "northflank-system" })

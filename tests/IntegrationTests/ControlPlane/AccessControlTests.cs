@@ -16,7 +16,7 @@ public sealed class AccessControlTests : ControlPlaneTest
     private static readonly TimeSpan RbacPropagation = TimeSpan.FromSeconds(30);
 
     [Test]
-    public async Task ServiceAccountToken_IsForbidden_UntilARoleBindingGrantsTheCall()
+    public async Task Service_account_token_is_forbidden_until_a_role_binding_grants_the_call()
     {
         var token = await ControlPlane.CreateServiceAccountTokenAsync(Namespace, "config-reader");
         using var client = ControlPlane.CreateClient(token);
@@ -30,7 +30,7 @@ public sealed class AccessControlTests : ControlPlaneTest
     }
 
     [Test]
-    public async Task SpareUserToken_IsForbidden_UntilARoleBindingGrantsTheCall()
+    public async Task Spare_user_token_is_forbidden_until_a_role_binding_grants_the_call()
     {
         var user = ControlPlane.TakeSpareUser();
         using var client = ControlPlane.CreateClient(user.Token);
@@ -42,7 +42,7 @@ public sealed class AccessControlTests : ControlPlaneTest
     }
 
     [Test]
-    public async Task DeclaredUser_GetsRightsBoundToItsGroup()
+    public async Task Declared_user_gets_rights_bound_to_its_group()
     {
         using var client = ControlPlane.CreateClient(ControlPlane.GetUserToken(GlobalSetup.GroupMemberUser));
         await AssertForbiddenAsync(() => client.CoreV1.ListNamespacedConfigMapAsync(Namespace));

@@ -7,7 +7,7 @@ namespace IntegrationTests.ControlPlane;
 public sealed class CommandLineToolsTests : ControlPlaneTest
 {
     [Test]
-    public async Task Kubectl_ReportsTheServerVersion()
+    public async Task Kubectl_reports_the_server_version()
     {
         var result = await ToolRunner.RunAsync(Tools.Kubectl, ["version", "--output=json"], ControlPlane.AdminKubeconfigPath);
 
@@ -16,7 +16,7 @@ public sealed class CommandLineToolsTests : ControlPlaneTest
     }
 
     [Test]
-    public async Task Kubectl_WithAServiceAccountKubeconfig_ActsAsThatServiceAccount()
+    public async Task Kubectl_with_a_service_account_kubeconfig_acts_as_that_service_account()
     {
         var token = await ControlPlane.CreateServiceAccountTokenAsync(Namespace, "cli");
         var kubeconfig = ControlPlane.WriteKubeconfig(token);
@@ -29,7 +29,7 @@ public sealed class CommandLineToolsTests : ControlPlaneTest
     }
 
     [Test]
-    public async Task Helm_RunsAndListsReleasesOnTheControlPlane()
+    public async Task Helm_runs_and_lists_releases_on_the_control_plane()
     {
         var helmHome = Path.Combine(ControlPlane.RootDirectory, "helm-" + Namespace);
         // Keep helm's cache and config out of the user's home directory.

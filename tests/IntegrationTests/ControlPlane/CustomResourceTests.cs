@@ -14,7 +14,7 @@ public sealed class CustomResourceTests : ControlPlaneTest
     public static Task InstallCrd() => TestWidgets.EnsureInstalledAsync();
 
     [Test]
-    public async Task Crd_BecomesEstablished()
+    public async Task Crd_becomes_established()
     {
         var crd = await Admin.ApiextensionsV1.ReadCustomResourceDefinitionAsync(TestWidgets.CrdName);
 
@@ -23,7 +23,7 @@ public sealed class CustomResourceTests : ControlPlaneTest
     }
 
     [Test]
-    public async Task Create_AppliesSchemaDefault()
+    public async Task Create_applies_schema_default()
     {
         await CreateWidgetAsync("defaulted", new() { ["size"] = 3 });
 
@@ -33,7 +33,7 @@ public sealed class CustomResourceTests : ControlPlaneTest
     }
 
     [Test]
-    public void Create_WithoutRequiredField_IsRejectedNamingTheField()
+    public void Create_without_required_field_is_rejected_naming_the_field()
     {
         var ex = Assert.ThrowsAsync<HttpOperationException>(() => CreateWidgetAsync("no-size", new() { ["color"] = "red" }));
 
@@ -42,7 +42,7 @@ public sealed class CustomResourceTests : ControlPlaneTest
     }
 
     [Test]
-    public async Task StatusSubresource_UpdatesStatus_AndOnlySpecChangesBumpGeneration()
+    public async Task Status_subresource_updates_status_and_only_spec_changes_bump_generation()
     {
         var created = TestWidgets.AsJson(await CreateWidgetAsync("with-status", new() { ["size"] = 1 }));
         Assert.That(Generation(created), Is.EqualTo(1));

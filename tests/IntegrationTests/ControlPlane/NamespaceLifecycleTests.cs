@@ -13,7 +13,7 @@ public sealed class NamespaceLifecycleTests : ControlPlaneTest
     private static readonly TimeSpan ControllerTimeout = TimeSpan.FromSeconds(60);
 
     [Test]
-    public async Task DeletingANamespaceWithAConfigMap_Completes()
+    public async Task Deleting_a_namespace_with_a_config_map_completes()
     {
         var doomed = await ControlPlane.CreateNamespaceAsync("doomed");
         await Admin.CoreV1.CreateNamespacedConfigMapAsync(
@@ -27,7 +27,7 @@ public sealed class NamespaceLifecycleTests : ControlPlaneTest
     }
 
     [Test]
-    public async Task DeletingAnOwner_GarbageCollectsItsDependents()
+    public async Task Deleting_an_owner_garbage_collects_its_dependents()
     {
         var owner = await Admin.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "owner" } }, Namespace);
         await Admin.CoreV1.CreateNamespacedConfigMapAsync(

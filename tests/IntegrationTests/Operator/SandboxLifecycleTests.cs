@@ -93,7 +93,7 @@ public class SandboxLifecycleTests : OperatorTest
     }
 
     [Test]
-    public async Task A_failing_image_reports_DeploymentFailed_and_a_fixed_image_recovers()
+    public async Task A_failing_image_reports_deployment_failed_and_a_fixed_image_recovers()
     {
         await CreateAsync(NewSandbox("broken", s => s.Image = "registry.example/does-not-exist:1"));
         await WaitForConditionAsync("broken", ConditionTypes.Ready, "False", ReadyReasons.DeploymentFailed);

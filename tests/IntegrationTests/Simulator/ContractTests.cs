@@ -17,7 +17,7 @@ public sealed class ContractTests
 
     [Test]
     [CancelAfter(300_000)]
-    public async Task OfficialJsClientAgreesWithTheSimulator(CancellationToken cancellationToken)
+    public async Task Official_js_client_agrees_with_the_simulator(CancellationToken cancellationToken)
     {
         var contractDirectory = Path.Combine(TestInfra.RepositoryRoot.Path, "tests", "contract");
         if (!Directory.Exists(Path.Combine(contractDirectory, "node_modules", "@northflank", "js-client")))

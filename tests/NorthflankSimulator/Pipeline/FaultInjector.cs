@@ -13,15 +13,15 @@ internal enum WriteFault
 /// <summary>Decides, from the current <see cref="FaultOptions"/> and the seeded random source, which faults hit a request.</summary>
 internal sealed class FaultInjector
 {
-    private readonly Lock _gate = new();
-    private readonly SeededRandom _random;
-    private FaultOptions _options;
-    private Regex? _writePath;
+    private readonly Lock gate = new();
+    private readonly SeededRandom random;
+    private FaultOptions options;
+    private Regex? writePath;
 
     public FaultInjector(FaultOptions options, int seed)
     {
-        _random = new SeededRandom(seed);
-        _options = options.Clone();
+        random = new SeededRandom(seed);
+        this.options = options.Clone();
         Configure(options);
     }
 
@@ -29,9 +29,9 @@ internal sealed class FaultInjector
     {
         get
         {
-            lock (_gate)
+            lock (gate)
             {
-                return _options.Clone();
+                return options.Clone();
             }
         }
     }
@@ -39,25 +39,25 @@ internal sealed class FaultInjector
     public void Configure(FaultOptions options)
     {
         options.Validate();
-        lock (_gate)
+        lock (gate)
         {
-            _options = options.Clone();
-            _writePath = options.WritePathPattern is null
+            this.options = options.Clone();
+            writePath = options.WritePathPattern is null
                 ? null
                 : new Regex(options.WritePathPattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
         }
     }
 
-    public void Reseed(int seed) => _random.Reseed(seed);
+    public void Reseed(int seed) => random.Reseed(seed);
 
     public TimeSpan Latency => Options.Latency;
 
-    public bool DropConnection() => _random.Chance(Options.DropConnectionRate);
+    public bool DropConnection() => random.Chance(Options.DropConnectionRate);
 
     public int? ServerError()
     {
         var options = Options;
-        return _random.Chance(options.ServerErrorRate) ? options.ServerErrorStatus : null;
+        return random.Chance(options.ServerErrorRate) ? options.ServerErrorStatus : null;
     }
 
     public static bool IsWrite(string method) =>
@@ -66,37 +66,37 @@ internal sealed class FaultInjector
     /// <summary>For a write that succeeded: fail its answer, hold it, or let it through. Counted faults count down here.</summary>
     public (WriteFault Fault, TimeSpan Hold) AfterWrite(string method, string path)
     {
-        lock (_gate)
+        lock (gate)
         {
             if (!IsWrite(method)
-                || (_options.WriteMethod is { } only && !string.Equals(only, method, StringComparison.OrdinalIgnoreCase))
-                || (_writePath is not null && !_writePath.IsMatch(path)))
+                || (options.WriteMethod is { } only && !string.Equals(only, method, StringComparison.OrdinalIgnoreCase))
+                || (writePath is not null && !writePath.IsMatch(path)))
             {
                 return (WriteFault.None, TimeSpan.Zero);
             }
 
-            if (_options.FailNextWrites > 0)
+            if (options.FailNextWrites > 0)
             {
-                _options.FailNextWrites--;
+                options.FailNextWrites--;
                 return (WriteFault.FailAfterWrite, TimeSpan.Zero);
             }
 
-            if (_random.Chance(_options.FailAfterWriteRate))
+            if (random.Chance(options.FailAfterWriteRate))
             {
                 return (WriteFault.FailAfterWrite, TimeSpan.Zero);
             }
 
-            if (_options.HoldAfterWrite > TimeSpan.Zero)
+            if (options.HoldAfterWrite > TimeSpan.Zero)
             {
-                if (_options.HoldNextWrites > 0)
+                if (options.HoldNextWrites > 0)
                 {
-                    _options.HoldNextWrites--;
-                    return (WriteFault.HoldAfterWrite, _options.HoldAfterWrite);
+                    options.HoldNextWrites--;
+                    return (WriteFault.HoldAfterWrite, options.HoldAfterWrite);
                 }
 
-                if (_random.Chance(_options.HoldAfterWriteRate))
+                if (random.Chance(options.HoldAfterWriteRate))
                 {
-                    return (WriteFault.HoldAfterWrite, _options.HoldAfterWrite);
+                    return (WriteFault.HoldAfterWrite, options.HoldAfterWrite);
                 }
             }
 

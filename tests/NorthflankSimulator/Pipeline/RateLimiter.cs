@@ -10,17 +10,17 @@ internal sealed record RateLimitDecision(bool Allowed, int Limit, int Remaining,
 /// </summary>
 internal sealed class RateLimiter(RateLimitOptions options, TimeProvider time)
 {
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, (DateTimeOffset Start, int Count)> _windows = new(StringComparer.Ordinal);
-    private RateLimitOptions _options = options.Clone();
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, (DateTimeOffset Start, int Count)> windows = new(StringComparer.Ordinal);
+    private RateLimitOptions options = options.Clone();
 
     public RateLimitOptions Options
     {
         get
         {
-            lock (_gate)
+            lock (gate)
             {
-                return _options.Clone();
+                return options.Clone();
             }
         }
     }
@@ -33,46 +33,46 @@ internal sealed class RateLimiter(RateLimitOptions options, TimeProvider time)
             throw new ArgumentException("Rate limit needs Limit >= 0, a positive Window and a positive TimeScale.");
         }
 
-        lock (_gate)
+        lock (gate)
         {
-            _options = options.Clone();
-            _windows.Clear();
+            this.options = options.Clone();
+            windows.Clear();
         }
     }
 
     public void Reset()
     {
-        lock (_gate)
+        lock (gate)
         {
-            _windows.Clear();
+            windows.Clear();
         }
     }
 
     /// <summary>Counts one request for <paramref name="key"/>; null when rate limiting is off.</summary>
     public RateLimitDecision? Acquire(string key)
     {
-        lock (_gate)
+        lock (gate)
         {
-            if (!_options.Enabled)
+            if (!options.Enabled)
             {
                 return null;
             }
 
             var now = time.GetUtcNow();
-            var window = _options.RealWindow;
-            if (!_windows.TryGetValue(key, out var current) || now >= current.Start + window)
+            var window = options.RealWindow;
+            if (!windows.TryGetValue(key, out var current) || now >= current.Start + window)
             {
                 current = (now, 0);
             }
 
-            var allowed = current.Count < _options.Limit;
+            var allowed = current.Count < options.Limit;
             if (allowed)
             {
                 current.Count++;
             }
 
-            _windows[key] = current;
-            return new RateLimitDecision(allowed, _options.Limit, _options.Limit - current.Count, current.Start + window - now);
+            windows[key] = current;
+            return new RateLimitDecision(allowed, options.Limit, options.Limit - current.Count, current.Start + window - now);
         }
     }
 }

@@ -4,14 +4,14 @@ namespace NorthflankSimulator.State;
 internal sealed class SeededRandom(int seed)
 {
     private const string IdAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-    private readonly Lock _gate = new();
-    private Random _random = new(seed);
+    private readonly Lock gate = new();
+    private Random random = new(seed);
 
     public double NextDouble()
     {
-        lock (_gate)
+        lock (gate)
         {
-            return _random.NextDouble();
+            return random.NextDouble();
         }
     }
 
@@ -20,9 +20,9 @@ internal sealed class SeededRandom(int seed)
 
     public string NextId(int length)
     {
-        lock (_gate)
+        lock (gate)
         {
-            return string.Create(length, _random, (chars, random) =>
+            return string.Create(length, random, (chars, random) =>
             {
                 for (var i = 0; i < chars.Length; i++)
                 {
@@ -34,9 +34,9 @@ internal sealed class SeededRandom(int seed)
 
     public void Reseed(int seed)
     {
-        lock (_gate)
+        lock (gate)
         {
-            _random = new Random(seed);
+            random = new Random(seed);
         }
     }
 }

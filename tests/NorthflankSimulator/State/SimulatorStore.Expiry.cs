@@ -10,8 +10,8 @@ internal sealed partial class SimulatorStore
     private void ApplyExpiries()
     {
         var now = Now;
-        var delay = _options.ScheduledDeletionDelay;
-        foreach (var project in _projects.Values)
+        var delay = options.ScheduledDeletionDelay;
+        foreach (var project in projects.Values)
         {
             foreach (var service in project.Services.Values.Where(s => s.ExpiresAt is not null).ToList())
             {

@@ -14,7 +14,7 @@ internal sealed partial class SimulatorStore
 
         if (plan is not null)
         {
-            Validation.Plan("deploymentPlan", plan, _options.EffectivePlans, Pages.ScaleService);
+            Validation.Plan("deploymentPlan", plan, options.EffectivePlans, Pages.ScaleService);
         }
 
         if (ephemeralStorageSize is { } size)

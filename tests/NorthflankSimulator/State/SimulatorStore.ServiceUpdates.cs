@@ -119,7 +119,7 @@ internal sealed partial class SimulatorStore
             else
             {
                 // Without an id, a port keeps its identity when its name survives, as a rename is the only way to lose it.
-                id = existing.FirstOrDefault(p => p.Name == port.Name)?.Id ?? $"p-{_random.NextId(10)}";
+                id = existing.FirstOrDefault(p => p.Name == port.Name)?.Id ?? $"p-{random.NextId(10)}";
             }
 
             result.Add(new PortRecord(id, port.Name, port.InternalPort, port.Protocol, port.Public));

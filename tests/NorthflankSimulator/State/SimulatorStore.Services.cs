@@ -10,7 +10,7 @@ internal sealed partial class SimulatorStore
         using (Enter())
         {
             var project = ProjectOrThrow(projectId);
-            return [.. project.Services.Values.Select(s => ServiceViews.ListItem(s, StatusOf(s), _options))];
+            return [.. project.Services.Values.Select(s => ServiceViews.ListItem(s, StatusOf(s), options))];
         }
     }
 
@@ -20,7 +20,7 @@ internal sealed partial class SimulatorStore
         {
             var project = ProjectOrThrow(projectId);
             var service = ServiceOrThrow(project, serviceId);
-            return ServiceViews.Service(service, StatusOf(service), project, _options);
+            return ServiceViews.Service(service, StatusOf(service), project, options);
         }
     }
 
@@ -41,7 +41,7 @@ internal sealed partial class SimulatorStore
     /// </summary>
     public JsonObject CreateService(string projectId, ServiceInput input, bool upsert)
     {
-        ServiceValidation.Validate(input, _options, upsert ? Pages.PutService : Pages.CreateService);
+        ServiceValidation.Validate(input, options, upsert ? Pages.PutService : Pages.CreateService);
         var id = ReferencePatterns.Slug(input.Name!);
         using (Enter())
         {
@@ -116,7 +116,7 @@ internal sealed partial class SimulatorStore
 
     public JsonObject PatchService(string projectId, string serviceId, ServiceInput input)
     {
-        ServiceValidation.Validate(input, _options, Pages.PatchService);
+        ServiceValidation.Validate(input, options, Pages.PatchService);
         using (Enter())
         {
             var project = ProjectOrThrow(projectId);
@@ -151,6 +151,6 @@ internal sealed partial class SimulatorStore
         }
 
         project.Services.Remove(serviceId);
-        _deleted.Add(new DeletedServiceSnapshot(project.Id, serviceId, at));
+        deleted.Add(new DeletedServiceSnapshot(project.Id, serviceId, at));
     }
 }

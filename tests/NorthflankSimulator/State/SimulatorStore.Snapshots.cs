@@ -9,12 +9,12 @@ internal sealed partial class SimulatorStore
         using (Enter())
         {
             return new SimulatorStateSnapshot(
-                [.. _projects.Values.Select(p => new ProjectSnapshot(p.Id, p.Description, p.DnsId, p.CreatedAt) { Name = p.Name })],
-                [.. _projects.Values.SelectMany(p => p.Services.Values).Select(ServiceSnapshot)],
-                [.. _projects.Values.SelectMany(p => p.Volumes.Values).Select(v => new VolumeSnapshot(
+                [.. projects.Values.Select(p => new ProjectSnapshot(p.Id, p.Description, p.DnsId, p.CreatedAt) { Name = p.Name })],
+                [.. projects.Values.SelectMany(p => p.Services.Values).Select(ServiceSnapshot)],
+                [.. projects.Values.SelectMany(p => p.Volumes.Values).Select(v => new VolumeSnapshot(
                     v.ProjectId, v.Id, v.AccessMode, v.StorageSize, [.. v.Tags], [.. v.AttachedServices]) { Name = v.Name })])
             {
-                DeletedServices = [.. _deleted],
+                DeletedServices = [.. deleted],
             };
         }
     }
@@ -23,7 +23,7 @@ internal sealed partial class SimulatorStore
     {
         using (Enter())
         {
-            return _projects.TryGetValue(projectId, out var project) && project.Services.TryGetValue(serviceId, out var service)
+            return projects.TryGetValue(projectId, out var project) && project.Services.TryGetValue(serviceId, out var service)
                 ? ServiceSnapshot(service)
                 : null;
         }
@@ -33,7 +33,7 @@ internal sealed partial class SimulatorStore
     private ServiceSnapshot ServiceSnapshot(ServiceRecord s)
     {
         var status = StatusOf(s);
-        var project = _projects[s.ProjectId];
+        var project = projects[s.ProjectId];
         var expiry = ExpiryOf(s);
         return new ServiceSnapshot(
             s.ProjectId, s.Id, status.PhaseName, status.ReasonName, status.Message, s.Paused, s.Instances, s.ImagePath, s.Plan,

@@ -23,7 +23,7 @@ internal sealed partial class SimulatorStore
     /// <summary>The id is the slug of the name; a second volume with the same derived id is a 409 (create-volume.md).</summary>
     public JsonObject CreateVolume(string projectId, VolumeInput input)
     {
-        VolumeValidation.Validate(input, _options.EffectiveTeamTags);
+        VolumeValidation.Validate(input, options.EffectiveTeamTags);
         var id = ReferencePatterns.Slug(input.Name);
         using (Enter())
         {

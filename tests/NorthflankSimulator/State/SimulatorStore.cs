@@ -10,29 +10,29 @@ namespace NorthflankSimulator.State;
 /// </summary>
 internal sealed partial class SimulatorStore
 {
-    private readonly Lock _gate = new();
-    private readonly SimulatorOptions _options;
-    private readonly TimeProvider _time;
-    private readonly SeededRandom _random;
-    private readonly SortedDictionary<string, ProjectRecord> _projects = new(StringComparer.Ordinal);
-    private readonly List<DeletedServiceSnapshot> _deleted = [];
+    private readonly Lock gate = new();
+    private readonly SimulatorOptions options;
+    private readonly TimeProvider time;
+    private readonly SeededRandom random;
+    private readonly SortedDictionary<string, ProjectRecord> projects = new(StringComparer.Ordinal);
+    private readonly List<DeletedServiceSnapshot> deleted = [];
 
     public SimulatorStore(SimulatorOptions options, TimeProvider time)
     {
-        _options = options;
-        _time = time;
-        _random = new SeededRandom(options.RandomSeed);
+        this.options = options;
+        this.time = time;
+        random = new SeededRandom(options.RandomSeed);
         Reset();
     }
 
-    private DateTimeOffset Now => _time.GetUtcNow();
+    private DateTimeOffset Now => time.GetUtcNow();
 
-    private DeploymentOptions Timing => _options.Deployment;
+    private DeploymentOptions Timing => options.Deployment;
 
     /// <summary>Takes the lock and brings time-driven state (expiries) up to the clock.</summary>
     private Lock.Scope Enter()
     {
-        var scope = _gate.EnterScope();
+        var scope = gate.EnterScope();
         try
         {
             ApplyExpiries();
@@ -48,12 +48,12 @@ internal sealed partial class SimulatorStore
     /// <summary>Back to the seeded projects, with no services or volumes, and the random source reseeded.</summary>
     public void Reset()
     {
-        lock (_gate)
+        lock (gate)
         {
-            _projects.Clear();
-            _deleted.Clear();
-            _random.Reseed(_options.RandomSeed);
-            foreach (var id in _options.EffectiveProjects)
+            projects.Clear();
+            deleted.Clear();
+            random.Reseed(options.RandomSeed);
+            foreach (var id in options.EffectiveProjects)
             {
                 AddProject(id, id, description: null, color: null);
             }
@@ -68,16 +68,16 @@ internal sealed partial class SimulatorStore
             Name = name,
             Description = description,
             Color = color,
-            DnsId = _random.NextId(6),
+            DnsId = random.NextId(6),
             CreatedAt = Now,
             UpdatedAt = Now,
         };
-        _projects[id] = project;
+        projects[id] = project;
         return project;
     }
 
     private ProjectRecord ProjectOrThrow(string projectId) =>
-        _projects.TryGetValue(projectId, out var project) ? project : throw ApiException.NotFound("project", projectId);
+        projects.TryGetValue(projectId, out var project) ? project : throw ApiException.NotFound("project", projectId);
 
     private ServiceRecord ServiceOrThrow(ProjectRecord project, string serviceId) =>
         project.Services.TryGetValue(serviceId, out var service) ? service : throw ApiException.NotFound("service", serviceId);
@@ -88,15 +88,15 @@ internal sealed partial class SimulatorStore
     private DeploymentStatus StatusOf(ServiceRecord service) => DeploymentStateMachine.Evaluate(service.Rollout, Now, Timing);
 
     private ExpiryStatus? ExpiryOf(ServiceRecord service) =>
-        ExpiryStateMachine.Evaluate(service.ExpiresAt, Now, _options.ScheduledDeletionDelay);
+        ExpiryStateMachine.Evaluate(service.ExpiresAt, Now, options.ScheduledDeletionDelay);
 
-    private JsonObject Written(ServiceRecord service) => ServiceViews.Written(service, StatusOf(service), ExpiryOf(service), _options);
+    private JsonObject Written(ServiceRecord service) => ServiceViews.Written(service, StatusOf(service), ExpiryOf(service), options);
 
     public List<JsonObject> ListProjects(Func<string, bool> visible)
     {
         using (Enter())
         {
-            return [.. _projects.Values.Where(p => visible(p.Id)).Select(Views.ProjectListItem)];
+            return [.. projects.Values.Where(p => visible(p.Id)).Select(Views.ProjectListItem)];
         }
     }
 
@@ -105,7 +105,7 @@ internal sealed partial class SimulatorStore
         using (Enter())
         {
             var project = ProjectOrThrow(projectId);
-            return Views.Project(project, _options, project.Services.Values.Select(s => Views.ProjectServiceItem(s, _options)));
+            return Views.Project(project, options, project.Services.Values.Select(s => Views.ProjectServiceItem(s, options)));
         }
     }
 
@@ -123,8 +123,8 @@ internal sealed partial class SimulatorStore
                 throw ApiException.Conflict($"project '{projectId}' is not empty; delete its resources first, or pass delete_child_objects=true");
             }
 
-            _deleted.AddRange(project.Services.Keys.Select(id => new DeletedServiceSnapshot(projectId, id, Now)));
-            _projects.Remove(projectId);
+            deleted.AddRange(project.Services.Keys.Select(id => new DeletedServiceSnapshot(projectId, id, Now)));
+            projects.Remove(projectId);
         }
     }
 
@@ -148,7 +148,7 @@ internal sealed partial class SimulatorStore
         var id = ReferencePatterns.Slug(name);
         using (Enter())
         {
-            if (_projects.TryGetValue(id, out var existing))
+            if (projects.TryGetValue(id, out var existing))
             {
                 if (!upsert)
                 {
@@ -159,12 +159,12 @@ internal sealed partial class SimulatorStore
                 existing.Description = description ?? existing.Description;
                 existing.Color = color ?? existing.Color;
                 existing.UpdatedAt = Now;
-                return Views.ProjectCreated(existing, _options);
+                return Views.ProjectCreated(existing, options);
             }
 
-            return Views.ProjectCreated(AddProject(id, name, description, color), _options);
+            return Views.ProjectCreated(AddProject(id, name, description, color), options);
         }
     }
 
-    public List<JsonObject> ListPlans() => [.. _options.EffectivePlans.Select(Views.Plan)];
+    public List<JsonObject> ListPlans() => [.. options.EffectivePlans.Select(Views.Plan)];
 }

@@ -21,12 +21,12 @@ public sealed class KubernetesReferenceReaderTests
 {
     private const string Home = "operator-home";
     private const string DefaultToken = "northflank-credentials";
-    private readonly List<(CancellationTokenSource Stop, ChannelWriter<object> Watch, Task Run)> _informers = [];
-    private ChannelWriter<object> _sandboxWatch = null!;
-    private InformerCache<Sandbox> _sandboxes = null!;
-    private InformerCache<PartialObjectMetadata<V1Secret>> _secretMetadata = null!;
-    private int _gets;
-    private int _sandboxEvents;
+    private readonly List<(CancellationTokenSource Stop, ChannelWriter<object> Watch, Task Run)> informers = [];
+    private ChannelWriter<object> sandboxWatch = null!;
+    private InformerCache<Sandbox> sandboxes = null!;
+    private InformerCache<PartialObjectMetadata<V1Secret>> secretMetadata = null!;
+    private int gets;
+    private int sandboxEvents;
 
     private static Sandbox UsingSecrets(string name, params string[] secrets)
     {
@@ -50,7 +50,7 @@ public sealed class KubernetesReferenceReaderTests
         var cache = new InformerCache<T>();
         cache.Attach(informer);
         var stop = new CancellationTokenSource();
-        _informers.Add((stop, watch, informer.RunAsync(stop.Token)));
+        informers.Add((stop, watch, informer.RunAsync(stop.Token)));
         await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
         return (cache, watch);
     }
@@ -58,15 +58,15 @@ public sealed class KubernetesReferenceReaderTests
     [SetUp]
     public async Task StartInformers()
     {
-        _gets = 0;
-        (_sandboxes, _sandboxWatch) = await RunInformerAsync(UsingSecrets("a", "shared", "only-a"), UsingSecrets("b", "shared"));
-        (_secretMetadata, _) = await RunInformerAsync(Meta("team-a", "shared"), Meta("team-a", "only-a"), Meta(Home, DefaultToken));
+        gets = 0;
+        (sandboxes, sandboxWatch) = await RunInformerAsync(UsingSecrets("a", "shared", "only-a"), UsingSecrets("b", "shared"));
+        (secretMetadata, _) = await RunInformerAsync(Meta("team-a", "shared"), Meta("team-a", "only-a"), Meta(Home, DefaultToken));
     }
 
     [TearDown]
     public async Task StopInformers()
     {
-        foreach (var (stop, watch, run) in _informers)
+        foreach (var (stop, watch, run) in informers)
         {
             await stop.CancelAsync();
             watch.TryComplete();
@@ -74,23 +74,23 @@ public sealed class KubernetesReferenceReaderTests
             stop.Dispose();
         }
 
-        _informers.Clear();
+        informers.Clear();
     }
 
     private (KubernetesReferenceReader Reader, ReadThroughCache<V1Secret> Secrets) NewReader()
     {
         var secrets = new ReadThroughCache<V1Secret>(
-            _secretMetadata,
+            secretMetadata,
             (ns, name, _) =>
             {
-                Interlocked.Increment(ref _gets);
+                Interlocked.Increment(ref gets);
                 return Task.FromResult<V1Secret?>(new V1Secret { Metadata = new V1ObjectMeta { NamespaceProperty = ns, Name = name, ResourceVersion = "1" } });
             },
             _ => 1);
         var configMaps = new ReadThroughCache<V1ConfigMap>(new InformerCache<PartialObjectMetadata<V1ConfigMap>>(), (_, _, _) => Task.FromResult<V1ConfigMap?>(null), _ => 1);
-        var reader = new KubernetesReferenceReader(secrets, configMaps, _sandboxes, Index);
+        var reader = new KubernetesReferenceReader(secrets, configMaps, sandboxes, Index);
         // Handlers run in the order they were added: once this one has seen an event, the reader has handled it.
-        _sandboxes.OnChange(_ => Interlocked.Increment(ref _sandboxEvents));
+        sandboxes.OnChange(_ => Interlocked.Increment(ref sandboxEvents));
         return (reader, secrets);
     }
 
@@ -144,13 +144,13 @@ public sealed class KubernetesReferenceReaderTests
 
     private async Task SandboxWatchSaysAsync(WatchEventType type, Sandbox sandbox)
     {
-        var seen = Volatile.Read(ref _sandboxEvents);
-        _sandboxWatch.TryWrite(new EntityWatchEvent<Sandbox>(type, sandbox));
-        await Eventually.True(() => Volatile.Read(ref _sandboxEvents) > seen);
+        var seen = Volatile.Read(ref sandboxEvents);
+        sandboxWatch.TryWrite(new EntityWatchEvent<Sandbox>(type, sandbox));
+        await Eventually.True(() => Volatile.Read(ref sandboxEvents) > seen);
     }
 
     [Test]
-    public async Task ACopyIsDroppedWhenTheLastSandboxReferringToItGoesOrStopsReferringToIt()
+    public async Task A_copy_is_dropped_when_the_last_sandbox_referring_to_it_goes_or_stops_referring_to_it()
     {
         var (reader, secrets) = NewReader();
         foreach (var (ns, name) in new[] { ("team-a", "shared"), ("team-a", "only-a"), (Home, DefaultToken) })
@@ -159,7 +159,7 @@ public sealed class KubernetesReferenceReaderTests
             await reader.GetSecretAsync(ns, name, CancellationToken.None);
         }
 
-        Assert.That((_gets, secrets.Count), Is.EqualTo((3, 3)), "one GET each, then from memory");
+        Assert.That((gets, secrets.Count), Is.EqualTo((3, 3)), "one GET each, then from memory");
 
         await SandboxWatchSaysAsync(WatchEventType.Deleted, UsingSecrets("a", "shared", "only-a"));
         Assert.That(secrets.Count, Is.EqualTo(2), "only-a went with Sandbox a; b still uses shared and the default token");
@@ -175,7 +175,7 @@ public sealed class KubernetesReferenceReaderTests
     }
 
     [Test]
-    public async Task AStatusWriteKeepsEverything()
+    public async Task A_status_write_keeps_everything()
     {
         var (reader, secrets) = NewReader();
         await reader.GetSecretAsync("team-a", "only-a", CancellationToken.None);
@@ -186,9 +186,9 @@ public sealed class KubernetesReferenceReaderTests
     }
 
     [Test]
-    public void TheMappersFindSandboxesByNameAndNamespace()
+    public void The_mappers_find_sandboxes_by_name_and_namespace()
     {
-        var store = _sandboxes.Store!;
+        var store = sandboxes.Store!;
         Assert.Multiple(() =>
         {
             Assert.That(Index.SandboxesUsingSecret(new ObjectKey("team-a", "shared"), store).Select(k => k.Name).Order(), Is.EqualTo(new[] { "a", "b" }));

@@ -39,7 +39,7 @@ public class SandboxWriterTests
     }
 
     [Test]
-    public async Task The_status_is_replaced_whole_by_one_patch_conditional_on_the_resourceVersion_it_was_computed_from()
+    public async Task The_status_is_replaced_whole_by_one_patch_conditional_on_the_resource_version_it_was_computed_from()
     {
         var writer = await StartAsync(_ => new StubResponse(200, JsonSerializer.Serialize(new { metadata = new { name = "agent-1", resourceVersion = "101" } })));
         var sandbox = SandboxFactory.New();
@@ -64,7 +64,7 @@ public class SandboxWriterTests
     }
 
     [Test]
-    public async Task A_conflict_is_a_ConflictException_for_the_runtime_to_retry_on_fresh_data()
+    public async Task A_conflict_is_a_conflict_exception_for_the_runtime_to_retry_on_fresh_data()
     {
         var writer = await StartAsync(_ => new StubResponse(409, JsonSerializer.Serialize(new
         {

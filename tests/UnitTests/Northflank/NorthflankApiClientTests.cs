@@ -58,7 +58,7 @@ public sealed class NorthflankApiClientTests
     }
 
     [Test]
-    public async Task GetServiceSendsTheBearerTokenAndUnwrapsData()
+    public async Task Get_service_sends_the_bearer_token_and_unwraps_data()
     {
         var api = await StartAsync(_ => StubResponse.Data(ServiceData));
 
@@ -82,7 +82,7 @@ public sealed class NorthflankApiClientTests
     }
 
     [Test]
-    public async Task IdsAreEscapedInThePath()
+    public async Task Ids_are_escaped_in_the_path()
     {
         var api = await StartAsync(_ => StubResponse.Data(ServiceData));
 
@@ -92,7 +92,7 @@ public sealed class NorthflankApiClientTests
     }
 
     [Test]
-    public async Task GetsAnswerNullOn404()
+    public async Task Gets_answer_null_on_404()
     {
         var api = await StartAsync(_ => StubResponse.Error(404, "Not found"));
 
@@ -105,7 +105,7 @@ public sealed class NorthflankApiClientTests
     }
 
     [Test]
-    public async Task DeletesSucceedOn404AndPassDeleteChildObjects()
+    public async Task Deletes_succeed_on_404_and_pass_delete_child_objects()
     {
         var api = await StartAsync(_ => StubResponse.Error(404, "Not found"));
 
@@ -123,7 +123,7 @@ public sealed class NorthflankApiClientTests
     }
 
     [Test]
-    public async Task OtherMethodsThrowOn404()
+    public async Task Other_methods_throw_on_404()
     {
         var api = await StartAsync(_ => StubResponse.Error(404, "Service not found", "err-404"));
 
@@ -134,7 +134,7 @@ public sealed class NorthflankApiClientTests
     }
 
     [Test]
-    public async Task ListServicesFollowsTheCursorUntilHasNextPageIsFalse()
+    public async Task List_services_follows_the_cursor_until_has_next_page_is_false()
     {
         var services = Enumerable.Range(0, 250).Select(i => new { id = $"svc-{i}", name = $"svc-{i}", projectId = Project, tags = Array.Empty<string>() }).ToList();
         var api = await StartAsync(request =>
@@ -159,7 +159,7 @@ public sealed class NorthflankApiClientTests
     }
 
     [Test]
-    public async Task CreateDeploymentServicePostsTheReferenceBody()
+    public async Task Create_deployment_service_posts_the_reference_body()
     {
         var api = await StartAsync(_ => StubResponse.Data(ServiceData));
         var settings = new ServiceSpec
@@ -201,7 +201,7 @@ public sealed class NorthflankApiClientTests
     }
 
     [Test]
-    public async Task ACreateIsNeverRetriedAutomatically()
+    public async Task A_create_is_never_retried_automatically()
     {
         var api = await StartAsync(_ => StubResponse.Error(503, "unavailable"));
 
@@ -212,7 +212,7 @@ public sealed class NorthflankApiClientTests
     }
 
     [Test]
-    public async Task PatchSendsOnlyTheSettingsNeverTheNameOrCreateOptions()
+    public async Task Patch_sends_only_the_settings_never_the_name_or_create_options()
     {
         var api = await StartAsync(_ => StubResponse.Data(ServiceData));
         var create = new CreateServiceRequest(MinimalSettings()) { Name = "svc-1", CreateOptions = new CreateOptions { ExpiryTime = 600 } };
@@ -227,7 +227,7 @@ public sealed class NorthflankApiClientTests
     }
 
     [Test]
-    public async Task PauseAndResumePostTheirBodies()
+    public async Task Pause_and_resume_post_their_bodies()
     {
         var api = await StartAsync(_ => new StubResponse(200, "{}"));
 
@@ -247,7 +247,7 @@ public sealed class NorthflankApiClientTests
     }
 
     [Test]
-    public async Task ContainersAreListedAcrossPages()
+    public async Task Containers_are_listed_across_pages()
     {
         var api = await StartAsync(request => request.Query.ContainsKey("cursor")
             ? StubResponse.Data(new { containers = new[] { new { name = "c-2", createdAt = 1611241087, status = "TASK_RUNNING", updatedAt = 1611241087 } } }, new { hasNextPage = false, count = 1 })
@@ -260,7 +260,7 @@ public sealed class NorthflankApiClientTests
     }
 
     [Test]
-    public async Task VolumesAreCreated()
+    public async Task Volumes_are_created()
     {
         var api = await StartAsync(_ => StubResponse.Data(Volume("vol-1")));
 
@@ -283,7 +283,7 @@ public sealed class NorthflankApiClientTests
     }
 
     [Test]
-    public async Task ErrorsCarryNorthflanksMessageStatusAndIdButNeitherTokenNorBody()
+    public async Task Errors_carry_northflanks_message_status_and_id_but_neither_token_nor_body()
     {
         var api = await StartAsync(_ => StubResponse.Error(400, "  Invalid runtime environment variable name  ", "err-123"));
 
@@ -303,7 +303,7 @@ public sealed class NorthflankApiClientTests
     }
 
     [Test]
-    public async Task ANonJsonErrorStillMapsToTheStatus()
+    public async Task A_non_json_error_still_maps_to_the_status()
     {
         var api = await StartAsync(_ => new StubResponse(422, "<html>proxy page</html>"));
 
@@ -315,7 +315,7 @@ public sealed class NorthflankApiClientTests
     }
 
     [Test]
-    public async Task IdempotentCallsAreRetriedOnTransientFailuresAndEachRetryPaysTheBudget()
+    public async Task Idempotent_calls_are_retried_on_transient_failures_and_each_retry_pays_the_budget()
     {
         var calls = 0;
         var api = await StartAsync(_ => Interlocked.Increment(ref calls) < 3 ? StubResponse.Error(503, "unavailable") : StubResponse.Data(ServiceData));
@@ -329,7 +329,7 @@ public sealed class NorthflankApiClientTests
     }
 
     [Test]
-    public async Task AfterTheRetriesAreSpentTheTransientErrorIsThrown()
+    public async Task After_the_retries_are_spent_the_transient_error_is_thrown()
     {
         var api = await StartAsync(_ => StubResponse.Error(502, "bad gateway"), maxRetries: 2);
 
@@ -341,7 +341,7 @@ public sealed class NorthflankApiClientTests
     }
 
     [Test]
-    public async Task CreateVolumeIsNeverRetried()
+    public async Task Create_volume_is_never_retried()
     {
         var api = await StartAsync(_ => StubResponse.Error(503, "unavailable"), maxRetries: 2);
 
@@ -357,7 +357,7 @@ public sealed class NorthflankApiClientTests
     }
 
     [Test]
-    public async Task AConflictIsNotRetried()
+    public async Task A_conflict_is_not_retried()
     {
         var api = await StartAsync(_ => StubResponse.Error(409, "Name already in use"));
 
@@ -368,7 +368,7 @@ public sealed class NorthflankApiClientTests
     }
 
     [Test]
-    public async Task RateLimitHeadersCorrectTheBudget()
+    public async Task Rate_limit_headers_correct_the_budget()
     {
         var api = await StartAsync(_ => StubResponse.Data(ServiceData) with
         {
@@ -382,7 +382,7 @@ public sealed class NorthflankApiClientTests
     }
 
     [Test]
-    public async Task ARequestThatTakesTooLongFailsWithoutAStatus()
+    public async Task A_request_that_takes_too_long_fails_without_a_status()
     {
         var received = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         stub = await StubServer.StartAsync(async (_, ct) =>
@@ -404,7 +404,7 @@ public sealed class NorthflankApiClientTests
     }
 
     [Test]
-    public async Task NoAnswerAtAllFailsWithoutAStatus()
+    public async Task No_answer_at_all_fails_without_a_status()
     {
         // A port that was free a moment ago: nobody listens there.
         var api = CreateAgainst(await FreePortUrl(), maxRetries: 0);
@@ -416,7 +416,7 @@ public sealed class NorthflankApiClientTests
     }
 
     [Test]
-    public async Task CallerCancellationIsNotAnApiError()
+    public async Task Caller_cancellation_is_not_an_api_error()
     {
         stub = await StubServer.StartAsync(async (_, ct) =>
         {
@@ -435,7 +435,7 @@ public sealed class NorthflankApiClientTests
     }
 
     [Test]
-    public async Task EachRequestIsCountedAndTracedByRouteTemplate()
+    public async Task Each_request_is_counted_and_traced_by_route_template()
     {
         var counted = new List<(long Value, Dictionary<string, object?> Tags)>();
         using var meters = new MeterListener();

@@ -7,7 +7,7 @@ namespace UnitTests.Northflank;
 public sealed class NorthflankApiFactoryTests
 {
     [Test]
-    public void OneClientAndOneBudgetPerToken()
+    public void One_client_and_one_budget_per_token()
     {
         using var factory = new NorthflankApiFactory(new NorthflankClientOptions(), timeProvider: new FakeTimeProvider());
         var a = new NorthflankToken("token-a");
@@ -24,7 +24,7 @@ public sealed class NorthflankApiFactoryTests
     }
 
     [Test]
-    public void ConcurrentWorkersGetTheSameClient()
+    public void Concurrent_workers_get_the_same_client()
     {
         using var factory = new NorthflankApiFactory(new NorthflankClientOptions(), timeProvider: new FakeTimeProvider());
 
@@ -35,7 +35,7 @@ public sealed class NorthflankApiFactoryTests
     }
 
     [Test]
-    public void TheBudgetFollowsTheOptions()
+    public void The_budget_follows_the_options()
     {
         using var factory = new NorthflankApiFactory(
             new NorthflankClientOptions { RequestsPerHour = 2000, Headroom = 0.5, BurstSize = 7 }, timeProvider: new FakeTimeProvider());
@@ -47,7 +47,7 @@ public sealed class NorthflankApiFactoryTests
     }
 
     [Test]
-    public void TheClientPrintsOnlyTheFingerprint()
+    public void The_client_prints_only_the_fingerprint()
     {
         using var factory = new NorthflankApiFactory(new NorthflankClientOptions(), timeProvider: new FakeTimeProvider());
         var token = new NorthflankToken("very-secret-token");
@@ -59,7 +59,7 @@ public sealed class NorthflankApiFactoryTests
     }
 
     [Test]
-    public void InvalidOptionsAreRejected()
+    public void Invalid_options_are_rejected()
     {
         Assert.That(() => new NorthflankApiFactory(new NorthflankClientOptions { Headroom = 1.5 }), Throws.InstanceOf<ArgumentOutOfRangeException>());
         Assert.That(() => new NorthflankApiFactory(new NorthflankClientOptions { RequestTimeout = TimeSpan.Zero }), Throws.InstanceOf<ArgumentOutOfRangeException>());

@@ -17,7 +17,7 @@ public sealed class RequestBudgetBoundTests
     public void SetUp() => time = new FakeTimeProvider();
 
     [Test]
-    public void ACallerThatWouldWaitLongerThanTheBoundIsToldWhenItWouldBeServedAndNotQueued()
+    public void A_caller_that_would_wait_longer_than_the_bound_is_told_when_it_would_be_served_and_not_queued()
     {
         using var budget = new RequestBudget(3600, 1.0, 1, time);
         var start = time.GetUtcNow();
@@ -46,7 +46,7 @@ public sealed class RequestBudgetBoundTests
     }
 
     [Test]
-    public async Task WhileTheServerSaysTheAccountIsShortPutOffCallersAreSpreadAtTheSlowerRate()
+    public async Task While_the_server_says_the_account_is_short_put_off_callers_are_spread_at_the_slower_rate()
     {
         // One a second on its own; the server says 10 are left for the next 100 s: after this one, 9 in 100 s.
         using var budget = new RequestBudget(3600, 1.0, 1, time);
@@ -60,7 +60,7 @@ public sealed class RequestBudgetBoundTests
     }
 
     [Test]
-    public void ACallerPutOffKeepsItsPlaceHoweverOftenItAsksAgainAndCallsForNobodyTakeNone()
+    public void A_caller_put_off_keeps_its_place_however_often_it_asks_again_and_calls_for_nobody_take_none()
     {
         using var budget = new RequestBudget(3600, 1.0, 10, time);
         var end = time.GetUtcNow() + TimeSpan.FromMinutes(1);
@@ -89,7 +89,7 @@ public sealed class RequestBudgetBoundTests
     }
 
     [Test]
-    public void UnboundedCallersStillWaitAsLongAsItTakes()
+    public void Unbounded_callers_still_wait_as_long_as_it_takes()
     {
         using var budget = new RequestBudget(3600, 1.0, 1, time);
         budget.PauseFor(TimeSpan.FromMinutes(1));
@@ -101,7 +101,7 @@ public sealed class RequestBudgetBoundTests
     }
 
     [Test]
-    public void DuringAPauseEveryBoundedCallerIsPutOffUntilItEndsAndThenOneIntervalApart()
+    public void During_a_pause_every_bounded_caller_is_put_off_until_it_ends_and_then_one_interval_apart()
     {
         using var budget = new RequestBudget(3600, 1.0, 10, time);
         var end = time.GetUtcNow() + TimeSpan.FromMinutes(1);
@@ -114,7 +114,7 @@ public sealed class RequestBudgetBoundTests
     }
 
     [Test]
-    public async Task AQueuedCallerOvertakenByAPauseLeavesAtItsDeadlineWithTheNewTime()
+    public async Task A_queued_caller_overtaken_by_a_pause_leaves_at_its_deadline_with_the_new_time()
     {
         using var budget = new RequestBudget(3600, 1.0, 1, time);
         await budget.AcquireAsync(RequestPriority.Write, CancellationToken.None);
@@ -136,7 +136,7 @@ public sealed class RequestBudgetBoundTests
     }
 
     [Test]
-    public void APauseLongerThanTheCapIsCutToTheCap()
+    public void A_pause_longer_than_the_cap_is_cut_to_the_cap()
     {
         using var capped = new RequestBudget(3600, 1.0, 1, time, maxPause: TimeSpan.FromMinutes(2));
         using var byDefault = new RequestBudget(3600, 1.0, 1, time);
@@ -149,7 +149,7 @@ public sealed class RequestBudgetBoundTests
     }
 
     [Test]
-    public async Task AWindowWithNothingSparePausesForTheCapThenOneRequestAsksAgain()
+    public async Task A_window_with_nothing_spare_pauses_for_the_cap_then_one_request_asks_again()
     {
         using var budget = new RequestBudget(3600, 1.0, 5, time);
         budget.Correct(0, time.GetUtcNow() + TimeSpan.FromHours(1), limit: 3600);

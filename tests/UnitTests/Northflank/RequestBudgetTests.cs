@@ -15,7 +15,7 @@ public sealed class RequestBudgetTests
     public void SetUp() => time = new FakeTimeProvider();
 
     [Test]
-    public void SizesTheRateFromTheHourlyLimitAndHeadroom()
+    public void Sizes_the_rate_from_the_hourly_limit_and_headroom()
     {
         using var budget = new RequestBudget(1000, 0.9, 20, time);
 
@@ -28,7 +28,7 @@ public sealed class RequestBudgetTests
     }
 
     [Test]
-    public void ServesTheBurstAtOnceThenOnePerInterval()
+    public void Serves_the_burst_at_once_then_one_per_interval()
     {
         using var budget = new RequestBudget(3600, 1.0, 3, time);
 
@@ -49,7 +49,7 @@ public sealed class RequestBudgetTests
     }
 
     [Test]
-    public async Task ServesWaitingWritesBeforeObserveBeforeBackgroundAndFifoWithinAPriority()
+    public async Task Serves_waiting_writes_before_observe_before_background_and_fifo_within_a_priority()
     {
         using var budget = new RequestBudget(3600, 1.0, 1, time);
         await budget.AcquireAsync(RequestPriority.Write, CancellationToken.None);
@@ -75,7 +75,7 @@ public sealed class RequestBudgetTests
     }
 
     [Test]
-    public void NeverExceedsTheConfiguredRateUnderContention()
+    public void Never_exceeds_the_configured_rate_under_contention()
     {
         const int burst = 5;
         using var budget = new RequestBudget(3600, 1.0, burst, time);
@@ -102,7 +102,7 @@ public sealed class RequestBudgetTests
     }
 
     [Test]
-    public void RefillsNoFurtherThanTheBurst()
+    public void Refills_no_further_than_the_burst()
     {
         using var budget = new RequestBudget(3600, 1.0, 4, time);
         time.Advance(TimeSpan.FromHours(2));
@@ -111,7 +111,7 @@ public sealed class RequestBudgetTests
     }
 
     [Test]
-    public void APauseStopsEveryCallerUntilItHasPassed()
+    public void A_pause_stops_every_caller_until_it_has_passed()
     {
         using var budget = new RequestBudget(3600, 1.0, 10, time);
         budget.PauseFor(TimeSpan.FromSeconds(30));
@@ -134,7 +134,7 @@ public sealed class RequestBudgetTests
     }
 
     [Test]
-    public void CorrectsDownToWhatTheServerReportsButNeverUp()
+    public void Corrects_down_to_what_the_server_reports_but_never_up()
     {
         using var budget = new RequestBudget(3600, 1.0, 10, time);
 
@@ -149,7 +149,7 @@ public sealed class RequestBudgetTests
     }
 
     [Test]
-    public async Task ACancelledWaiterLeavesTheQueueAndOthersStillGetServed()
+    public async Task A_cancelled_waiter_leaves_the_queue_and_others_still_get_served()
     {
         using var budget = new RequestBudget(3600, 1.0, 1, time);
         await budget.AcquireAsync(RequestPriority.Write, CancellationToken.None);
@@ -167,7 +167,7 @@ public sealed class RequestBudgetTests
     }
 
     [Test]
-    public async Task DisposingFailsTheWaiters()
+    public async Task Disposing_fails_the_waiters()
     {
         var budget = new RequestBudget(3600, 1.0, 1, time);
         await budget.AcquireAsync(RequestPriority.Write, CancellationToken.None);
@@ -179,7 +179,7 @@ public sealed class RequestBudgetTests
     }
 
     [Test]
-    public async Task WhenOtherClientsSpendTheAccountsHourTheRefillSpreadsWhatIsLeftOverTheWindow()
+    public async Task When_other_clients_spend_the_accounts_hour_the_refill_spreads_what_is_left_over_the_window()
     {
         // One a second on its own; the server says 10 are left for the next 100 s: after this one, 9 in 100 s.
         using var budget = new RequestBudget(3600, 1.0, 1, time);
@@ -195,7 +195,7 @@ public sealed class RequestBudgetTests
     }
 
     [Test]
-    public async Task NothingSpareInTheAccountsWindowPausesUntilItResetsThenTheOwnRateReturns()
+    public async Task Nothing_spare_in_the_accounts_window_pauses_until_it_resets_then_the_own_rate_returns()
     {
         using var budget = new RequestBudget(3600, 1.0, 1, time);
         budget.Correct(0, time.GetUtcNow() + TimeSpan.FromSeconds(30), limit: 3600);
@@ -212,7 +212,7 @@ public sealed class RequestBudgetTests
     }
 
     [Test]
-    public void TheBudgetsOwnSpendingNeverTriggersTheReserve()
+    public void The_budgets_own_spending_never_triggers_the_reserve()
     {
         // Limit 1000, 90 %, burst 20: on its own the budget leaves at least 80 of an hour unspent; 81 left is still 1 spare.
         using var budget = new RequestBudget(1000, 0.9, 20, time);

@@ -42,7 +42,7 @@ public sealed class ThrottleAndOutageTests
     }
 
     [Test]
-    public async Task A429PausesTheTokenAndEveryCallerIsToldWhenItIsServedInsteadOfWaiting()
+    public async Task A_429_pauses_the_token_and_every_caller_is_told_when_it_is_served_instead_of_waiting()
     {
         var calls = 0;
         var api = await StartAsync(_ => Interlocked.Increment(ref calls) == 1
@@ -77,7 +77,7 @@ public sealed class ThrottleAndOutageTests
     }
 
     [Test]
-    public async Task ARetryAfterLongerThanTheCapPausesOnlyForTheCapThenOneRequestAsksAgain()
+    public async Task A_retry_after_longer_than_the_cap_pauses_only_for_the_cap_then_one_request_asks_again()
     {
         var calls = 0;
         var api = await StartAsync(_ => Interlocked.Increment(ref calls) == 1
@@ -93,7 +93,7 @@ public sealed class ThrottleAndOutageTests
     }
 
     [Test]
-    public async Task AnExhaustedAccountWindowPausesForTheCapNotTheWholeHour()
+    public async Task An_exhausted_account_window_pauses_for_the_cap_not_the_whole_hour()
     {
         // Limit 1000 with 10% headroom and a burst of 20: the budget on its own leaves 80 unspent, so 80 left means
         // others spent the rest of the hour: nothing is spare until the reset, in 30 minutes.
@@ -116,7 +116,7 @@ public sealed class ThrottleAndOutageTests
     }
 
     [Test]
-    public async Task AnOutageOpensTheCircuitAndTheFirstAnswerClosesItAndWakesWhoWaited()
+    public async Task An_outage_opens_the_circuit_and_the_first_answer_closes_it_and_wakes_who_waited()
     {
         var down = true;
         var api = await StartAsync(_ => down ? StubResponse.Error(503, "unavailable") : StubResponse.Data(Projects), maxRetries: 2);
@@ -141,7 +141,7 @@ public sealed class ThrottleAndOutageTests
     }
 
     [Test]
-    public async Task ACallerThatFailsAgainRightAfterItsWakeBacksOffOnItsOwn()
+    public async Task A_caller_that_fails_again_right_after_its_wake_backs_off_on_its_own()
     {
         var down = true;
         var api = await StartAsync(_ => down ? StubResponse.Error(500, "this service is broken") : StubResponse.Data(Projects), maxRetries: 0);
@@ -161,7 +161,7 @@ public sealed class ThrottleAndOutageTests
     }
 
     [Test]
-    public async Task AnAnswerThatIsAnErrorStillClosesTheCircuit()
+    public async Task An_answer_that_is_an_error_still_closes_the_circuit()
     {
         var status = 503;
         var api = await StartAsync(_ => StubResponse.Error(status, "no"), maxRetries: 0);
@@ -175,7 +175,7 @@ public sealed class ThrottleAndOutageTests
     }
 
     [Test]
-    public async Task WhileOpenAndNothingElseCallsAProbeAsksEveryProbeInterval()
+    public async Task While_open_and_nothing_else_calls_a_probe_asks_every_probe_interval()
     {
         var down = true;
         var api = await StartAsync(_ => down ? StubResponse.Error(503, "unavailable") : StubResponse.Data(Projects), maxRetries: 0);
@@ -197,7 +197,7 @@ public sealed class ThrottleAndOutageTests
     }
 
     [Test]
-    public async Task NoProbeWhileOtherCallsAreMade()
+    public async Task No_probe_while_other_calls_are_made()
     {
         var api = await StartAsync(_ => StubResponse.Error(503, "unavailable"), maxRetries: 0);
         await CatchAsync(() => api.ListProjectsAsync(RequestPriority.Observe, CancellationToken.None));

@@ -28,7 +28,7 @@ public sealed class TokenEvictionTests
     public void TearDown() => factory.Dispose();
 
     [Test]
-    public void ATokenIsDroppedOnceItsLastSandboxIsGoneAndTheGracePeriodHasPassed()
+    public void A_token_is_dropped_once_its_last_sandbox_is_gone_and_the_grace_period_has_passed()
     {
         var token = new NorthflankToken("tenant-a");
         factory.Use("uid-1", token);
@@ -55,7 +55,7 @@ public sealed class TokenEvictionTests
     }
 
     [Test]
-    public void ASandboxMovingToAnotherTokenReleasesTheOldOne()
+    public void A_sandbox_moving_to_another_token_releases_the_old_one()
     {
         var old = new NorthflankToken("rotated-away");
         var current = new NorthflankToken("rotated-to");
@@ -71,7 +71,7 @@ public sealed class TokenEvictionTests
     }
 
     [Test]
-    public void ATokenUsedWithoutAHolderGoesOnceIdleAndAUsedOneStays()
+    public void A_token_used_without_a_holder_goes_once_idle_and_a_used_one_stays()
     {
         var checkedOnly = new NorthflankToken("config-check");
         factory.ForToken(checkedOnly);
@@ -88,7 +88,7 @@ public sealed class TokenEvictionTests
     }
 
     [Test]
-    public void TheUseCarriesTheTokensShareOfTheWorkers()
+    public void The_use_carries_the_tokens_share_of_the_workers()
     {
         var a = factory.Use("uid-1", new NorthflankToken("a"));
 

@@ -18,7 +18,7 @@ public sealed class TokenLanesTests
     }
 
     [Test]
-    public void ATokenAloneHoldsAllButOneWorkerSoAnotherTokenCanAlwaysGetIn()
+    public void A_token_alone_holds_all_but_one_worker_so_another_token_can_always_get_in()
     {
         var lanes = Lanes(4);
 
@@ -29,7 +29,7 @@ public sealed class TokenLanesTests
     }
 
     [Test]
-    public void WithTwoTokensEachGetsHalfAndAParkedCallerIsWokenWithASlotHeldForIt()
+    public void With_two_tokens_each_gets_half_and_a_parked_caller_is_woken_with_a_slot_held_for_it()
     {
         var lanes = Lanes(4);
         for (var i = 0; i < 3; i++)
@@ -51,7 +51,7 @@ public sealed class TokenLanesTests
     }
 
     [Test]
-    public void ParkedCallersAreWokenFirstComeFirstServed()
+    public void Parked_callers_are_woken_first_come_first_served()
     {
         var lanes = Lanes(2);
         Assert.That(lanes.TryEnter("a", "ns/1"), Is.True);
@@ -68,7 +68,7 @@ public sealed class TokenLanesTests
     }
 
     [Test]
-    public void ASlotHeldForACallerThatNeverComesGoesToTheNextAfterItsLifetime()
+    public void A_slot_held_for_a_caller_that_never_comes_goes_to_the_next_after_its_lifetime()
     {
         var lanes = Lanes(2);
         lanes.TryEnter("a", "ns/1");
@@ -85,7 +85,7 @@ public sealed class TokenLanesTests
     }
 
     [Test]
-    public void OneWorkerIsEveryonesShareAndAnIdleTokenLeavesNothingBehind()
+    public void One_worker_is_everyones_share_and_an_idle_token_leaves_nothing_behind()
     {
         var lanes = Lanes(1);
         Assert.That(lanes.TryEnter("a", "ns/1"), Is.True);
@@ -97,7 +97,7 @@ public sealed class TokenLanesTests
     }
 
     [Test]
-    public void ManyTokensShareTheWorkersRoundedUpButNeverAllOfThem()
+    public void Many_tokens_share_the_workers_rounded_up_but_never_all_of_them()
     {
         var lanes = Lanes(8);
         lanes.TryEnter("a", "ns/a");

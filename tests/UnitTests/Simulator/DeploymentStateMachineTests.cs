@@ -12,12 +12,12 @@ public sealed class DeploymentStateMachineTests
         InProgressDuration = TimeSpan.FromSeconds(3),
     };
 
-    private readonly DateTimeOffset _start = new(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private readonly DateTimeOffset start = new(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     [Test]
-    public void GoesPendingThenInProgressThenCompletedAtTheConfiguredBoundaries()
+    public void Goes_pending_then_in_progress_then_completed_at_the_configured_boundaries()
     {
-        var rollout = DeploymentStateMachine.Start(_start, DeploymentReason.Deploying, "nginx:1", 1, Timing);
+        var rollout = DeploymentStateMachine.Start(start, DeploymentReason.Deploying, "nginx:1", 1, Timing);
 
         Assert.Multiple(() =>
         {
@@ -30,37 +30,37 @@ public sealed class DeploymentStateMachineTests
     }
 
     [Test]
-    public void LastTransitionTimeIsWhenTheCurrentPhaseBegan()
+    public void Last_transition_time_is_when_the_current_phase_began()
     {
-        var rollout = DeploymentStateMachine.Start(_start, DeploymentReason.Scaling, "nginx:1", 1, Timing);
+        var rollout = DeploymentStateMachine.Start(start, DeploymentReason.Scaling, "nginx:1", 1, Timing);
 
-        var status = DeploymentStateMachine.Evaluate(rollout, _start + TimeSpan.FromSeconds(10), Timing);
+        var status = DeploymentStateMachine.Evaluate(rollout, start + TimeSpan.FromSeconds(10), Timing);
 
-        Assert.That(status.LastTransitionTime, Is.EqualTo(_start + TimeSpan.FromSeconds(4)));
+        Assert.That(status.LastTransitionTime, Is.EqualTo(start + TimeSpan.FromSeconds(4)));
         Assert.That(status.ReasonName, Is.EqualTo("SCALING"));
     }
 
     [Test]
-    public void AnImageThatCannotBePulledEndsFailedWithAMessage()
+    public void An_image_that_cannot_be_pulled_ends_failed_with_a_message()
     {
-        var rollout = DeploymentStateMachine.Start(_start, DeploymentReason.Deploying, "example/does-not-exist:1", 1, Timing);
+        var rollout = DeploymentStateMachine.Start(start, DeploymentReason.Deploying, "example/does-not-exist:1", 1, Timing);
 
-        var status = DeploymentStateMachine.Evaluate(rollout, _start + TimeSpan.FromSeconds(4), Timing);
+        var status = DeploymentStateMachine.Evaluate(rollout, start + TimeSpan.FromSeconds(4), Timing);
 
         Assert.That(status.PhaseName, Is.EqualTo("FAILED"));
         Assert.That(status.Message, Does.Contain("does-not-exist"));
     }
 
     [Test]
-    public void NoInstancesMeansNoPullSoNoFailure()
+    public void No_instances_means_no_pull_so_no_failure()
     {
-        var rollout = DeploymentStateMachine.Start(_start, DeploymentReason.Scaling, "example/does-not-exist:1", 0, Timing);
+        var rollout = DeploymentStateMachine.Start(start, DeploymentReason.Scaling, "example/does-not-exist:1", 0, Timing);
 
         Assert.That(Phase(rollout, TimeSpan.FromSeconds(4)), Is.EqualTo(DeploymentPhase.Completed));
     }
 
     [Test]
-    public void APredicateOverridesTheSubstringList()
+    public void A_predicate_overrides_the_substring_list()
     {
         var timing = new DeploymentOptions { IsImagePullable = image => !image.StartsWith("private/", StringComparison.Ordinal) };
 
@@ -72,9 +72,9 @@ public sealed class DeploymentStateMachineTests
     }
 
     [Test]
-    public void ServiceStatusFollowsTheInjectedClock()
+    public void Service_status_follows_the_injected_clock()
     {
-        var clock = new FakeTimeProvider(_start);
+        var clock = new FakeTimeProvider(start);
         var store = new SimulatorStore(new SimulatorOptions { Deployment = Timing }, clock);
         store.CreateService(SimulatorOptions.DefaultProjectId, StoreTests.Service("clocked"), upsert: false);
 
@@ -88,5 +88,5 @@ public sealed class DeploymentStateMachineTests
     }
 
     private DeploymentPhase Phase(Rollout rollout, TimeSpan after) =>
-        DeploymentStateMachine.Evaluate(rollout, _start + after, Timing).Phase;
+        DeploymentStateMachine.Evaluate(rollout, start + after, Timing).Phase;
 }

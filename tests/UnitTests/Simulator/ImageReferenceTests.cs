@@ -7,7 +7,7 @@ public sealed class ImageReferenceTests
     [TestCase("Example Service", "example-service")]
     [TestCase("Sandbox\tOne two", "sandbox-one-two")]
     [TestCase("already-a-slug", "already-a-slug")]
-    public void IdsAreSlugsOfNames(string name, string id) => Assert.That(ReferencePatterns.Slug(name), Is.EqualTo(id));
+    public void Ids_are_slugs_of_names(string name, string id) => Assert.That(ReferencePatterns.Slug(name), Is.EqualTo(id));
 
     [TestCase("python:3.12-slim", "library/python:3.12-slim", "dockerhub", "docker.io/library/python:3.12-slim")]
     [TestCase("docker.io/library/nginx:1", "library/nginx:1", "dockerhub", "docker.io/library/nginx:1")]
@@ -19,7 +19,7 @@ public sealed class ImageReferenceTests
     [TestCase("europe-docker.pkg.dev/project/repo/app:1", "project/repo/app:1", "gar", "europe-docker.pkg.dev/project/repo/app:1")]
     [TestCase("dhi.io/python:3", "python:3", "dhi", "dhi.io/python:3")]
     [TestCase("registry.example.com/v1/app:1", "app:1", "custom", "registry.example.com/app:1")]
-    public void GetServiceShowsThePathWithoutTheHostAndTheProvider(string written, string path, string provider, string url)
+    public void Get_service_shows_the_path_without_the_host_and_the_provider(string written, string path, string provider, string url)
     {
         var image = ImageReference.Parse(written);
 

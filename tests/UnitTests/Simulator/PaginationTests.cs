@@ -16,7 +16,7 @@ public sealed class PaginationTests
     private static string Ids(List<JsonObject> page) => $"{page[0]["id"]}..{page[^1]["id"]}";
 
     [Test]
-    public void FirstPageHasTheDefaultSizeAndACursor()
+    public void First_page_has_the_default_size_and_a_cursor()
     {
         var (page, pagination) = Page("");
 
@@ -27,7 +27,7 @@ public sealed class PaginationTests
     }
 
     [Test]
-    public void FollowingCursorsVisitsEveryItemOnceAndTheLastPageHasNoCursorAtAll()
+    public void Following_cursors_visits_every_item_once_and_the_last_page_has_no_cursor_at_all()
     {
         var (first, pagination) = Page("?per_page=100");
         var (second, last) = Page($"?per_page=100&cursor={pagination["cursor"]}");
@@ -41,7 +41,7 @@ public sealed class PaginationTests
     }
 
     [Test]
-    public void PageNumbersWorkWithoutACursor()
+    public void Page_numbers_work_without_a_cursor()
     {
         var (page, _) = Page("?per_page=10&page=3");
 
@@ -53,7 +53,7 @@ public sealed class PaginationTests
     [TestCase("?per_page=ten", "per_page")]
     [TestCase("?page=0", "page")]
     [TestCase("?cursor=%%%", "cursor")]
-    public void RejectsBadParametersNamingThem(string query, string field) =>
+    public void Rejects_bad_parameters_naming_them(string query, string field) =>
         Assert.That(() => Page(query),
             Throws.TypeOf<ApiException>().With.Property("Status").EqualTo(400).And.Message.StartsWith($"{field}:"));
 }

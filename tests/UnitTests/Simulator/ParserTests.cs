@@ -20,7 +20,7 @@ public sealed class ParserTests
             .With.Property("Status").EqualTo(400).And.Message.StartsWith($"{field}:").And.Message.Contains(messagePart));
 
     [Test]
-    public void ParsesAFullBody()
+    public void Parses_a_full_body()
     {
         var input = ServiceParsers.Parse(Body(""", "createOptions": { "expiryTime": 600, "volumesToAttach": ["data"] }"""), ServiceBody.Put);
 
@@ -32,7 +32,7 @@ public sealed class ParserTests
     [TestCase(""", "autoscaling": {}""", "autoscaling")]
     [TestCase(""", "runtimeFiles": {}""", "runtimeFiles")]
     [TestCase(""", "billing": { "deploymentPlan": "nf-compute-20", "gpu": {} }""", "billing.gpu")]
-    public void RefusesReferenceFieldsTheSimulatorDoesNotModel(string extra, string field)
+    public void Refuses_reference_fields_the_simulator_does_not_model(string extra, string field)
     {
         var body = Body();
         foreach (var (name, value) in JsonNode.Parse("{" + extra.TrimStart(',') + "}")!.AsObject())
@@ -45,7 +45,7 @@ public sealed class ParserTests
 
     [TestCase("internal", "deployment.internal")]
     [TestCase("strategy", "deployment.strategy")]
-    public void RefusesUnmodelledDeploymentFields(string name, string field)
+    public void Refuses_unmodelled_deployment_fields(string name, string field)
     {
         var body = Body();
         body["deployment"]![name] = new JsonObject();
@@ -54,7 +54,7 @@ public sealed class ParserTests
     }
 
     [Test]
-    public void RefusesFieldsTheReferenceDoesNotList()
+    public void Refuses_fields_the_reference_does_not_list()
     {
         var body = Body(""", "colour": "red" """);
         body["ports"] = JsonNode.Parse("""[{ "id": "p-1", "name": "p", "internalPort": 80, "protocol": "TCP" }]""");
@@ -65,14 +65,14 @@ public sealed class ParserTests
     }
 
     [Test]
-    public void PatchTakesNoNameAndNoCreateOptions()
+    public void Patch_takes_no_name_and_no_create_options()
     {
         Refused(() => ServiceParsers.Parse(JsonNode.Parse("""{ "name": "x" }""")!.AsObject(), ServiceBody.Patch), "name", "not a field");
         Refused(() => ServiceParsers.Parse(JsonNode.Parse("""{ "createOptions": {} }""")!.AsObject(), ServiceBody.Patch), "createOptions", "not a field");
     }
 
     [Test]
-    public void DeploymentInstancesIsRequiredWheneverDeploymentIsGivenEvenOnPatch()
+    public void Deployment_instances_is_required_whenever_deployment_is_given_even_on_patch()
     {
         var patch = JsonNode.Parse("""{ "deployment": { "external": { "imagePath": "nginx:2" } } }""")!.AsObject();
 
@@ -83,7 +83,7 @@ public sealed class ParserTests
     [TestCase("name")]
     [TestCase("billing")]
     [TestCase("deployment")]
-    public void CreateNeedsNameBillingAndDeployment(string field)
+    public void Create_needs_name_billing_and_deployment(string field)
     {
         var body = Body();
         body.Remove(field);
@@ -92,7 +92,7 @@ public sealed class ParserTests
     }
 
     [Test]
-    public void InlineCredentialsAreNotSupported()
+    public void Inline_credentials_are_not_supported()
     {
         var body = Body();
         body["deployment"]!["external"]!["credentials"] = new JsonObject { ["username"] = "u" };
@@ -101,7 +101,7 @@ public sealed class ParserTests
     }
 
     [Test]
-    public void VolumeBodiesRefuseSourceAndJobs()
+    public void Volume_bodies_refuse_source_and_jobs()
     {
         var volume = JsonNode.Parse("""{ "name": "data", "spec": { "accessMode": "ReadWriteOnce", "storageSize": 1024 } }""")!.AsObject();
         Assert.That(RequestParsers.Volume(volume).Mounts, Is.Empty);

@@ -9,7 +9,7 @@ public sealed class RequestStatisticsTests
     private static RequestRecord At(double seconds) => new(T0.AddSeconds(seconds), "GET", "/v1/x", "/v1/x", 200, null, null);
 
     [Test]
-    public void TheBusiestWindowIsFoundWhereverItFalls()
+    public void The_busiest_window_is_found_wherever_it_falls()
     {
         // 3 requests late in one minute and 3 early in the next: fixed minute windows see 3 each, a sliding one 6.
         var requests = new[] { At(50), At(55), At(59), At(61), At(62), At(65), At(200) };
@@ -19,14 +19,14 @@ public sealed class RequestStatisticsTests
     }
 
     [Test]
-    public void RequestsExactlyAWindowApartAreInDifferentWindows()
+    public void Requests_exactly_a_window_apart_are_in_different_windows()
     {
         Assert.That(RequestStatistics.MaxInAnyWindow([At(0), At(60)], TimeSpan.FromMinutes(1)), Is.EqualTo(1));
         Assert.That(RequestStatistics.MaxInAnyWindow([], TimeSpan.FromMinutes(1)), Is.Zero);
     }
 
     [Test]
-    public void CountBetweenIncludesTheStartAndExcludesTheEnd()
+    public void Count_between_includes_the_start_and_excludes_the_end()
     {
         Assert.That(RequestStatistics.CountBetween([At(0), At(1), At(2)], T0, T0.AddSeconds(2)), Is.EqualTo(2));
     }

@@ -48,7 +48,7 @@ public sealed class SimulatorHostTests
         (await response.Content.ReadFromJsonAsync<JsonObject>())!["error"]!.AsObject();
 
     [Test]
-    public async Task MissingUnknownAndOutOfScopeTokensAreRejected()
+    public async Task Missing_unknown_and_out_of_scope_tokens_are_rejected()
     {
         await using var host = await SimulatorHost.StartAsync(Options());
 
@@ -65,7 +65,7 @@ public sealed class SimulatorHostTests
     }
 
     [Test]
-    public async Task OverTheLimitAnswers429WithRetryAfterUntilTheScaledWindowPasses()
+    public async Task Over_the_limit_answers_429_with_retry_after_until_the_scaled_window_passes()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
         await using var host = await SimulatorHost.StartAsync(
@@ -89,7 +89,7 @@ public sealed class SimulatorHostTests
     }
 
     [Test]
-    public async Task FailNextWritesAppliesTheWriteThenAnswers500()
+    public async Task Fail_next_writes_applies_the_write_then_answers_500()
     {
         await using var host = await SimulatorHost.StartAsync(Options(new FaultOptions { FailNextWrites = 1 }));
         using var client = Client(host);
@@ -105,7 +105,7 @@ public sealed class SimulatorHostTests
     }
 
     [Test]
-    public async Task WriteFaultsCanBeNarrowedByMethodAndPath()
+    public async Task Write_faults_can_be_narrowed_by_method_and_path()
     {
         await using var host = await SimulatorHost.StartAsync(Options());
         host.UpdateFaults(f =>
@@ -125,7 +125,7 @@ public sealed class SimulatorHostTests
     }
 
     [Test]
-    public async Task ServerErrorsAreAnsweredWithoutTouchingState()
+    public async Task Server_errors_are_answered_without_touching_state()
     {
         await using var host = await SimulatorHost.StartAsync(Options(new FaultOptions { ServerErrorRate = 1 }));
 
@@ -136,7 +136,7 @@ public sealed class SimulatorHostTests
     }
 
     [Test]
-    public async Task DroppedConnectionsGiveTheClientNoResponse()
+    public async Task Dropped_connections_give_the_client_no_response()
     {
         await using var host = await SimulatorHost.StartAsync(Options(new FaultOptions { DropConnectionRate = 1 }));
 
@@ -145,7 +145,7 @@ public sealed class SimulatorHostTests
     }
 
     [Test]
-    public async Task AHeldWriteIsAppliedBeforeItsResponseIsSent()
+    public async Task A_held_write_is_applied_before_its_response_is_sent()
     {
         await using var host = await SimulatorHost.StartAsync(
             Options(new FaultOptions { HoldAfterWrite = TimeSpan.FromMinutes(5), HoldNextWrites = 1 }));
@@ -171,7 +171,7 @@ public sealed class SimulatorHostTests
     }
 
     [Test]
-    public async Task TheSameSeedGivesTheSameFaults()
+    public async Task The_same_seed_gives_the_same_faults()
     {
         async Task<string> Outcomes()
         {
@@ -194,7 +194,7 @@ public sealed class SimulatorHostTests
     }
 
     [Test]
-    public async Task InspectionApiReportsRequestsCountsStateAndChangesFaults()
+    public async Task Inspection_api_reports_requests_counts_state_and_changes_faults()
     {
         await using var host = await SimulatorHost.StartAsync(Options());
         using var client = Client(host);
@@ -220,7 +220,7 @@ public sealed class SimulatorHostTests
     }
 
     [Test]
-    public async Task InvalidFaultSettingsAreRejected()
+    public async Task Invalid_fault_settings_are_rejected()
     {
         await using var host = await SimulatorHost.StartAsync(Options());
         using var inspector = new HttpClient { BaseAddress = host.BaseUrl };
@@ -232,7 +232,7 @@ public sealed class SimulatorHostTests
     }
 
     [Test]
-    public async Task ValidationErrorsNameTheFieldInNorthflanksErrorShape()
+    public async Task Validation_errors_name_the_field_in_northflanks_error_shape()
     {
         await using var host = await SimulatorHost.StartAsync(Options());
         var body = ServiceBody("web");

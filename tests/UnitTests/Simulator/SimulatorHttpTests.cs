@@ -27,7 +27,7 @@ public sealed class SimulatorHttpTests
     };
 
     [Test]
-    public async Task DeprecatedEndpointsAnswerWithADeprecationHeaderAndAreMarkedInTheLog()
+    public async Task Deprecated_endpoints_answer_with_a_deprecation_header_and_are_marked_in_the_log()
     {
         await using var host = await SimulatorHost.StartAsync(new SimulatorOptions { Tokens = [new SimulatorToken("t")] });
         using var client = Client(host, "t");
@@ -45,7 +45,7 @@ public sealed class SimulatorHttpTests
     }
 
     [Test]
-    public async Task TokensOfOneAccountShareOneRateLimitWindow()
+    public async Task Tokens_of_one_account_share_one_rate_limit_window()
     {
         await using var host = await SimulatorHost.StartAsync(new SimulatorOptions
         {
@@ -67,7 +67,7 @@ public sealed class SimulatorHttpTests
     }
 
     [Test]
-    public async Task TheRequestLogNamesTheErrorAndTheFieldOfEveryFailure()
+    public async Task The_request_log_names_the_error_and_the_field_of_every_failure()
     {
         await using var host = await SimulatorHost.StartAsync(new SimulatorOptions { Tokens = [new SimulatorToken("t")] });
         using var client = Client(host, "t");
@@ -87,7 +87,7 @@ public sealed class SimulatorHttpTests
     }
 
     [Test]
-    public async Task ContainersAreListedAndPaginatedByName()
+    public async Task Containers_are_listed_and_paginated_by_name()
     {
         await using var host = await SimulatorHost.StartAsync(new SimulatorOptions { Tokens = [new SimulatorToken("t")] });
         using var client = Client(host, "t");

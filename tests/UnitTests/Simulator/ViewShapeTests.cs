@@ -9,14 +9,14 @@ namespace UnitTests.Simulator;
 public sealed class ViewShapeTests
 {
     private const string Project = SimulatorOptions.DefaultProjectId;
-    private FakeTimeProvider _clock = null!;
-    private SimulatorStore _store = null!;
+    private FakeTimeProvider clock = null!;
+    private SimulatorStore store = null!;
 
     [SetUp]
     public void SetUp()
     {
-        _clock = new FakeTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        _store = new SimulatorStore(new SimulatorOptions(), _clock);
+        clock = new FakeTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        store = new SimulatorStore(new SimulatorOptions(), clock);
     }
 
     private static string[] Keys(JsonNode? json) => [.. json!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal)];
@@ -24,11 +24,11 @@ public sealed class ViewShapeTests
     private static string[] Sorted(params string[] keys) => [.. keys.Order(StringComparer.Ordinal)];
 
     [Test]
-    public void WriteAnswersEchoTheRequestWithoutPauseStateOrProject()
+    public void Write_answers_echo_the_request_without_pause_state_or_project()
     {
         var input = StoreTests.Service("Web App") with { Description = "d", Tags = ["gvisor"] };
 
-        var written = _store.CreateService(Project, input, upsert: false);
+        var written = store.CreateService(Project, input, upsert: false);
 
         Assert.That(Keys(written), Is.EqualTo(Sorted("name", "description", "tags", "billing", "ports", "runtimeEnvironment", "serviceType",
             "deployment", "id", "appId", "cluster", "createdAt", "updatedAt", "status")));
@@ -39,11 +39,11 @@ public sealed class ViewShapeTests
     }
 
     [Test]
-    public void GetServiceHasTheReadShape()
+    public void Get_service_has_the_read_shape()
     {
-        _store.CreateService(Project, StoreTests.Service("web", image: "ghcr.io/org/app:1") with { Credentials = "ghcr-creds" }, upsert: false);
+        store.CreateService(Project, StoreTests.Service("web", image: "ghcr.io/org/app:1") with { Credentials = "ghcr-creds" }, upsert: false);
 
-        var service = _store.GetService(Project, "web");
+        var service = store.GetService(Project, "web");
 
         Assert.That(Keys(service), Is.EqualTo(Sorted("id", "appId", "name", "tags", "projectId", "serviceType", "createdAt", "disabledCI",
             "disabledCD", "billing", "status", "servicePaused", "deployment", "ports", "cluster")));
@@ -54,45 +54,45 @@ public sealed class ViewShapeTests
     }
 
     [Test]
-    public void ListItemsCarryExactlyTheListedFields()
+    public void List_items_carry_exactly_the_listed_fields()
     {
-        _store.CreateService(Project, StoreTests.Service("web") with { Description = "d" }, upsert: false);
+        store.CreateService(Project, StoreTests.Service("web") with { Description = "d" }, upsert: false);
 
-        Assert.That(Keys(_store.ListServices(Project)[0]), Is.EqualTo(Sorted(
+        Assert.That(Keys(store.ListServices(Project)[0]), Is.EqualTo(Sorted(
             "id", "appId", "projectId", "name", "tags", "description", "serviceType", "disabledCI", "disabledCD", "status")));
     }
 
     [Test]
-    public void AFailedDeploymentCarriesNoMessageOnTheWireButTheSnapshotKeepsIt()
+    public void A_failed_deployment_carries_no_message_on_the_wire_but_the_snapshot_keeps_it()
     {
-        _store.CreateService(Project, StoreTests.Service("web", image: "example/does-not-exist:1"), upsert: false);
-        _clock.Advance(TimeSpan.FromMinutes(1));
+        store.CreateService(Project, StoreTests.Service("web", image: "example/does-not-exist:1"), upsert: false);
+        clock.Advance(TimeSpan.FromMinutes(1));
 
-        var deployment = _store.GetService(Project, "web")["status"]!["deployment"]!;
+        var deployment = store.GetService(Project, "web")["status"]!["deployment"]!;
 
         Assert.That((string)deployment["status"]!, Is.EqualTo("FAILED"));
         Assert.That(Keys(deployment), Is.EqualTo(Sorted("status", "reason", "lastTransitionTime")));
-        Assert.That(_store.FindService(Project, "web")!.FailureMessage, Does.Contain("does-not-exist"));
+        Assert.That(store.FindService(Project, "web")!.FailureMessage, Does.Contain("does-not-exist"));
     }
 
     [Test]
-    public void MetadataIsReturnedByGetButNotByTheList()
+    public void Metadata_is_returned_by_get_but_not_by_the_list()
     {
         var input = StoreTests.Service("web") with { Metadata = JsonNode.Parse("""{"labels":{"team":"a"}}""") };
-        _store.CreateService(Project, input, upsert: false);
+        store.CreateService(Project, input, upsert: false);
 
-        Assert.That(_store.GetService(Project, "web")["deployment"]!["metadata"]!.ToJsonString(), Is.EqualTo("""{"labels":{"team":"a"}}"""));
-        Assert.That(_store.ListServices(Project)[0].ToJsonString(), Does.Not.Contain("metadata"));
+        Assert.That(store.GetService(Project, "web")["deployment"]!["metadata"]!.ToJsonString(), Is.EqualTo("""{"labels":{"team":"a"}}"""));
+        Assert.That(store.ListServices(Project)[0].ToJsonString(), Does.Not.Contain("metadata"));
     }
 
     [Test]
-    public void VolumeAnswersHaveNoMounts()
+    public void Volume_answers_have_no_mounts()
     {
-        var created = _store.CreateVolume(Project, new VolumeInput("data", [], [("/data", null)], "ReadWriteOnce", null, 1024, []));
+        var created = store.CreateVolume(Project, new VolumeInput("data", [], [("/data", null)], "ReadWriteOnce", null, 1024, []));
 
         var expected = Sorted("id", "name", "tags", "spec", "attachedObjects", "status", "createdAt", "updatedAt");
         Assert.That(Keys(created), Is.EqualTo(expected));
-        Assert.That(Keys(_store.GetVolume(Project, "data")), Is.EqualTo(expected));
-        Assert.That(Keys(_store.ListVolumes(Project)[0]), Is.EqualTo(expected));
+        Assert.That(Keys(store.GetVolume(Project, "data")), Is.EqualTo(expected));
+        Assert.That(Keys(store.ListVolumes(Project)[0]), Is.EqualTo(expected));
     }
 }

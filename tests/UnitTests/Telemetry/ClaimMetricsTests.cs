@@ -8,7 +8,7 @@ namespace UnitTests.Telemetry;
 public sealed class ClaimMetricsTests
 {
     [Test]
-    public void ClaimsAndTheirReadyTimesAreCountedByLaunchType()
+    public void Claims_and_their_ready_times_are_counted_by_launch_type()
     {
         using var metrics = new ClaimMetrics(() => []);
         var counted = new List<(string Name, double Value, string? LaunchType)>();
@@ -30,7 +30,7 @@ public sealed class ClaimMetricsTests
     }
 
     [Test]
-    public void ThePoolGaugeReportsReadyAndTotalPerPool()
+    public void The_pool_gauge_reports_ready_and_total_per_pool()
     {
         using var metrics = new ClaimMetrics(() => [new PoolReplicas("ns/running", 3, 4), new PoolReplicas("ns/paused", 2, 2)]);
         var seen = new List<(string Pool, string State, int Value)>();

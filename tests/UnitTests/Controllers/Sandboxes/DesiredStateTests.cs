@@ -55,7 +55,7 @@ public class DesiredStateTests
     }
 
     [Test]
-    public void Expiry_from_shutdownAfter_counts_from_creation_and_pauses_under_Pause()
+    public void Expiry_from_shutdown_after_counts_from_creation_and_pauses_under_pause()
     {
         var sandbox = SandboxFactory.New(configure: s => s.Lifecycle = new SandboxLifecycle { ShutdownAfter = "30m", ShutdownPolicy = ShutdownPolicies.Pause });
 

@@ -78,7 +78,7 @@ public class SpecValidatorTests
     [TestCase("99999999999d", "not a duration")]
     [TestCase("367d", "longer than 366 days")]
     [TestCase("200d200d", "longer than 366 days")]
-    public void Durations_past_a_year_are_InvalidSpec_naming_the_field_and_never_throw(string after, string says)
+    public void Durations_past_a_year_are_invalid_spec_naming_the_field_and_never_throw(string after, string says)
     {
         var sandbox = SandboxFactory.New(configure: s => s.Lifecycle = new SandboxLifecycle { ShutdownAfter = after });
 
@@ -87,7 +87,7 @@ public class SpecValidatorTests
     }
 
     [Test]
-    public void A_shutdown_time_no_Sandbox_could_reach_is_InvalidSpec()
+    public void A_shutdown_time_no_sandbox_could_reach_is_invalid_spec()
     {
         var sandbox = SandboxFactory.New(configure: s => s.Lifecycle = new SandboxLifecycle { ShutdownTime = new DateTimeOffset(9999, 12, 31, 0, 0, 0, TimeSpan.Zero) });
 

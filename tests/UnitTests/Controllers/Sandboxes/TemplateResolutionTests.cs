@@ -41,7 +41,7 @@ public class TemplateResolutionTests
     }
 
     [Test]
-    public async Task A_missing_template_is_ReferenceNotFound_naming_it()
+    public async Task A_missing_template_is_reference_not_found_naming_it()
     {
         var rig = new ReconcileRig();
         var sandbox = FromTemplate();
@@ -67,7 +67,7 @@ public class TemplateResolutionTests
     }
 
     [Test]
-    public async Task Neither_image_nor_template_image_is_InvalidSpec_naming_the_field()
+    public async Task Neither_image_nor_template_image_is_invalid_spec_naming_the_field()
     {
         var rig = new ReconcileRig();
         var template = Template();
