@@ -28,6 +28,7 @@ public class SandboxPlannerDeletionTests
         var outcome = SandboxPlanner.Admit(sandbox);
 
         Assert.That(outcome, Is.TypeOf<Released>());
+        Assert.That(OnlyEvent(outcome).Reason, Is.EqualTo("Orphaned"));
         Assert.That(OnlyEvent(outcome).Message, Is.EqualTo($"left service {SandboxNaming.ServiceName(sandbox)} on Northflank (deletion policy Orphan)"));
     }
 
@@ -97,6 +98,18 @@ public class SandboxPlannerDeletionTests
             Assert.That(OnlyEvent(withVolume.Outcome).Message, Is.EqualTo("deleted Northflank service sbx-agent-1-abcd1234 and its volume in project default-project"));
             Assert.That(OnlyEvent(withoutVolume.Outcome).Message, Is.EqualTo("deleted Northflank service sbx-agent-1-abcd1234 in project default-project"));
         });
+    }
+
+    [Test]
+    public void A_volume_left_under_the_name_after_the_delete_is_warned_about()
+    {
+        var leftover = new Observation(null, new VolumeDetails { Id = "sbx-agent-1-abcd1234-v", Name = "sbx-agent-1-abcd1234-v" }) { Owner = Ownership.Absent };
+
+        var plan = SandboxPlanner.Plan(Deleting(), new Connection(ConnectionState.Connected) { Target = Target }, leftover, Now.AddSeconds(-5), Now);
+
+        Assert.That(
+            plan.Outcome!.Events.Select(e => (e.Warning, e.Reason, e.Message)).Last(),
+            Is.EqualTo((true, "VolumeLeft", "volume sbx-agent-1-abcd1234-v in project default-project is not attached to this Sandbox's service, so it was left on Northflank")));
     }
 
     [Test]
