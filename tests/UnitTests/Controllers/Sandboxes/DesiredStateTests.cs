@@ -131,4 +131,56 @@ public class DesiredStateTests
         Assert.That(desired.Volume!.AttachedObjects!.Single().Id, Is.EqualTo(desired.ServiceName));
         Assert.That(desired.Volume.Spec.StorageSize, Is.EqualTo(5120));
     }
+
+    [TestCase(null, null, "default", null, null)]
+    [TestCase("/bin/sh -c", null, "customEntrypoint", "/bin/sh -c", null)]
+    [TestCase("/bin/sh -c", "sleep infinity", "customEntrypointCustomCommand", "/bin/sh -c", "sleep infinity")]
+    public void The_entrypoint_and_command_the_spec_overrides_reach_Northflank(string? entrypoint, string? command, string configType, string? sentEntrypoint, string? sentCommand)
+    {
+        var sandbox = SandboxFactory.New(configure: s => (s.Entrypoint, s.Command) = (entrypoint, command));
+
+        var docker = DesiredState.Build(sandbox, Inputs(), "prod", Now).Service.Deployment.Docker!;
+
+        Assert.That((docker.ConfigType, docker.CustomEntrypoint, docker.CustomCommand), Is.EqualTo((configType, sentEntrypoint, sentCommand)));
+    }
+
+    [Test]
+    public void Ephemeral_storage_is_asked_for_only_when_the_spec_sets_it()
+    {
+        var sized = DesiredState.Build(SandboxFactory.New(configure: s => s.EphemeralStorageMB = 2048), Inputs(), "prod", Now);
+        var plain = DesiredState.Build(SandboxFactory.New(), Inputs(), "prod", Now);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(sized.Service.Deployment.Storage?.EphemeralStorage?.StorageSize, Is.EqualTo(2048));
+            Assert.That(plain.Service.Deployment.Storage, Is.Null);
+        });
+    }
+
+    [TestCase(PortProtocols.Http, "HTTP")]
+    [TestCase(PortProtocols.Http2, "HTTP/2")]
+    [TestCase(PortProtocols.Tcp, "TCP")]
+    public void Port_protocols_are_sent_as_Northflank_spells_them(string protocol, string sent) =>
+        Assert.That(DesiredState.WireProtocol(protocol), Is.EqualTo(sent));
+
+    [Test]
+    public void A_sandbox_reaching_its_shutdown_time_is_expired_at_that_very_moment()
+    {
+        var sandbox = SandboxFactory.New(configure: s => s.Lifecycle = new SandboxLifecycle { ShutdownTime = Now, ShutdownPolicy = ShutdownPolicies.Pause });
+
+        var desired = DesiredState.Build(sandbox, Inputs(), "prod", Now);
+
+        Assert.That((desired.Expired, desired.Paused), Is.EqualTo((true, true)));
+    }
+
+    [Test]
+    public void The_fingerprint_of_an_unchanged_spec_stays_the_same_across_releases()
+    {
+        // A different fingerprint for the same spec and references would make a new operator re-apply every Sandbox.
+        var sandbox = SandboxFactory.New();
+
+        var desired = DesiredState.Build(sandbox, Inputs(sources: ["TOKEN=Secret/creds/token@7", "MODE=ConfigMap/settings/mode@3"]), "prod", Now);
+
+        Assert.That(desired.SpecHash, Is.EqualTo("af44d73cd0fb6bbb"));
+    }
 }

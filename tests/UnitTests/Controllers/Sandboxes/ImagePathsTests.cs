@@ -12,6 +12,8 @@ public class ImagePathsTests
     [TestCase("https://registry.gitlab.com/v1/acme/agent:2", "acme/agent:2")]
     [TestCase("localhost:5000/agent:1", "library/agent:1")]
     [TestCase("acme/agent@sha256:abc", "acme/agent@sha256:abc")]
+    [TestCase("http://localhost:5000/agent:1", "library/agent:1")]
+    [TestCase("localhost/agent:1", "library/agent:1")]
     public void The_same_image_with_or_without_its_registry_host_is_no_drift(string spec, string observed) =>
         Assert.That(ImagePaths.Same(spec, observed), Is.True);
 

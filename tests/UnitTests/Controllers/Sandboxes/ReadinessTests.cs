@@ -52,4 +52,74 @@ public class ReadinessTests
             Assert.That(stillRunning.Reason, Is.EqualTo(ReadyReasons.Pausing));
         });
     }
+
+    [Test]
+    public void A_failed_deployment_says_why_and_what_its_containers_report()
+    {
+        var desired = Desired();
+        var service = SandboxPlannerTests.ServiceFor(desired, DeploymentStates.Failed) with
+        {
+            Status = new ServiceStatus { Deployment = new DeploymentStatus { Status = DeploymentStates.Failed, Reason = "DEPLOYING" } },
+        };
+
+        var bare = Readiness.Evaluate(desired, SandboxPlannerTests.ServiceFor(desired, DeploymentStates.Failed), []);
+        var explained = Readiness.Evaluate(desired, service, [], containers: "1 TASK_FAILED");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(bare.Message, Is.EqualTo("Northflank deployment failed; fix the spec (image, command, plan) to retry"));
+            Assert.That(explained.Message, Is.EqualTo("Northflank deployment failed (DEPLOYING); containers: 1 TASK_FAILED; fix the spec (image, command, plan) to retry"));
+        });
+    }
+
+    [Test]
+    public void Each_verdict_tells_the_user_what_the_sandbox_is_doing()
+    {
+        var desired = Desired();
+        var paused = Desired(s => s.OperatingMode = OperatingModes.Paused);
+        var expired = Desired(s => s.Lifecycle = new SandboxLifecycle { ShutdownTime = Now.AddSeconds(-1), ShutdownPolicy = ShutdownPolicies.Pause });
+        var service = SandboxPlannerTests.ServiceFor(desired);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Readiness.Evaluate(desired, null, []).Message, Is.EqualTo("creating the Northflank service"));
+            Assert.That(Readiness.Evaluate(paused, service, [new PauseService()]).Message, Is.EqualTo("pausing the service"));
+            Assert.That(Readiness.Evaluate(desired, service, [new ResumeService()]).Message, Is.EqualTo("resuming the service"));
+            Assert.That(Readiness.Evaluate(paused, service, []).Message, Is.EqualTo("waiting for the service to scale to zero"));
+            Assert.That(Readiness.Evaluate(paused, SandboxPlannerTests.ServiceFor(paused, paused: true), []).Message, Is.EqualTo("paused as asked"));
+            Assert.That(
+                Readiness.Evaluate(expired, SandboxPlannerTests.ServiceFor(expired, paused: true), []).Message,
+                Is.EqualTo("expired at 2026-11-23T10:59:59.0000000+00:00; paused as spec.lifecycle.shutdownPolicy asks"));
+            Assert.That(Readiness.Evaluate(desired, service, []).Message, Is.EqualTo("running; deployment COMPLETED"));
+            Assert.That(Readiness.Evaluate(desired, SandboxPlannerTests.ServiceFor(desired, DeploymentStates.InProgress), []).Message, Is.EqualTo("deployment IN_PROGRESS"));
+        });
+    }
+
+    [Test]
+    public void A_service_paused_on_Northflank_but_asked_to_run_is_resuming()
+    {
+        var desired = Desired();
+
+        var verdict = Readiness.Evaluate(desired, SandboxPlannerTests.ServiceFor(desired, paused: true), []);
+
+        Assert.That((verdict.Status, verdict.Reason, verdict.Message), Is.EqualTo(("False", ReadyReasons.Resuming, "waiting for the service to resume")));
+    }
+
+    [Test]
+    public void Containers_are_summed_up_by_state_most_common_first_at_most_four_states()
+    {
+        static ServiceContainer C(string status) => new() { Name = "c", Status = status };
+        var longState = new string('X', 40);
+        IReadOnlyList<ServiceContainer> containers =
+        [
+            C("TASK_RUNNING"), C("TASK_FAILED"), C("TASK_FAILED"), C("TASK_KILLED"), C("TASK_STAGING"), C(longState),
+        ];
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Readiness.DescribeContainers(containers), Is.EqualTo($"2 TASK_FAILED, 1 TASK_KILLED, 1 TASK_RUNNING, 1 TASK_STAGING"));
+            Assert.That(Readiness.DescribeContainers([C(longState)]), Is.EqualTo($"1 {new string('X', 32)}"), "a state name is bounded");
+            Assert.That(Readiness.DescribeContainers([]), Is.EqualTo("none running"));
+        });
+    }
 }

@@ -32,7 +32,7 @@ public sealed class ReconcileRig
         var inputs = new InputResolver(Cluster, access, new SandboxAdmission(access, Configs), Cluster);
         var lists = new ServiceListCache(Time);
         var tokens = new OneToken(Northflank, Time);
-        var memory = new SandboxMemory(tokens);
+        var memory = Memory = new SandboxMemory(tokens);
         var orphans = new OrphanCollector(lists, Configs, new NoOrphanReports(), Options, Time);
         var connector = new SandboxConnector(inputs, access, tokens, orphans, lists, Options, Time);
         Progress = new ProgressWatch(memory, lists, Options, Time);
@@ -54,6 +54,9 @@ public sealed class ReconcileRig
     public InMemoryCluster Cluster { get; } = new();
 
     public ProgressWatch Progress { get; }
+
+    /// <summary>What the operator remembers of each Sandbox between reconciles (and reports in its gauges).</summary>
+    public SandboxMemory Memory { get; }
 
     public SandboxReconciler Reconciler { get; }
 
@@ -128,6 +131,9 @@ public sealed class InMemoryCluster : ISandboxWriter, IReferenceReader, ISandbox
 
     public int StatusWrites { get; private set; }
 
+    /// <summary>When set, status writes fail with what it returns (the API server unreachable, a conflict, a cancel).</summary>
+    public Func<Exception>? WriteFailure { get; set; }
+
     /// <summary>The Sandbox with its last written status and resourceVersion.</summary>
     public Sandbox Current(Sandbox sandbox)
     {
@@ -142,6 +148,11 @@ public sealed class InMemoryCluster : ISandboxWriter, IReferenceReader, ISandbox
 
     public Task<string?> WriteStatusAsync(Sandbox sandbox, SandboxStatus status, CancellationToken ct)
     {
+        if (WriteFailure is { } failure)
+        {
+            throw failure();
+        }
+
         var version = (long.Parse(sandbox.Metadata.ResourceVersion, CultureInfo.InvariantCulture) + 1).ToString(CultureInfo.InvariantCulture);
         written[sandbox.Metadata.Uid] = (status, version);
         StatusWrites++;

@@ -48,4 +48,26 @@ public class SandboxNamingTests
 
         Assert.That(SandboxNaming.ServiceName(sandbox), Is.EqualTo("legacy-service"));
     }
+
+    [TestCase("agent-1", "sbx-agent-1-")]
+    [TestCase("za09", "sbx-za09-")]
+    [TestCase("my..sandbox.-x", "sbx-my-sandbox-x-")]
+    public void The_service_name_shows_the_sandboxs_own_name_as_a_slug(string name, string prefix)
+    {
+        var service = SandboxNaming.ServiceName(SandboxFactory.New(name));
+
+        Assert.That(service, Does.StartWith(prefix).And.Length.EqualTo(prefix.Length + 8), "the name, then 8 characters of the uid's hash");
+    }
+
+    [Test]
+    public void The_volume_of_an_adopted_service_with_a_long_id_still_gets_a_valid_name()
+    {
+        var id = "legacy-" + new string('s', NorthflankRules.ServiceIdMaxLength - 7);
+        var sandbox = SandboxFactory.New();
+        sandbox.Metadata.Annotations = new Dictionary<string, string> { [SandboxAnnotations.ExternalName] = id };
+
+        var volume = SandboxNaming.VolumeName(sandbox);
+
+        Assert.That(volume, Has.Length.LessThanOrEqualTo(NorthflankRules.IdMaxLength).And.EndWith("-v").And.StartWith("legacy-sss"));
+    }
 }

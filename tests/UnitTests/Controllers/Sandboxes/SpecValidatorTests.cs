@@ -73,6 +73,8 @@ public class SpecValidatorTests
     [TestCase("0s")]
     [TestCase("5m junk")]
     [TestCase("99999999999999999999999999999999999999999d")]
+    [TestCase("6000000d")]
+    [TestCase("12000000d")]
     public void Bad_durations_are_refused(string text) => Assert.That(SpecValidator.TryParseDuration(text, out _), Is.False);
 
     [TestCase("99999999999d", "not a duration")]
@@ -92,5 +94,69 @@ public class SpecValidatorTests
         var sandbox = SandboxFactory.New(configure: s => s.Lifecycle = new SandboxLifecycle { ShutdownTime = new DateTimeOffset(9999, 12, 31, 0, 0, 0, TimeSpan.Zero) });
 
         Assert.That(SpecValidator.Validate(sandbox), Has.Some.Contains("spec.lifecycle.shutdownTime"));
+    }
+
+    [Test]
+    public void A_sandbox_without_an_image_is_refused_naming_the_field()
+    {
+        var sandbox = SandboxFactory.New(configure: s => s.Image = " ");
+
+        Assert.That(SpecValidator.Validate(sandbox), Is.EqualTo(new[] { "spec.image is required" }));
+    }
+
+    [Test]
+    public void An_adoption_annotation_that_is_no_service_id_is_refused()
+    {
+        var sandbox = SandboxFactory.New();
+        sandbox.Metadata.Annotations = new Dictionary<string, string> { [SandboxAnnotations.ExternalName] = "Not_An_Id" };
+
+        Assert.That(SpecValidator.Validate(sandbox), Has.One.Contains(SandboxAnnotations.ExternalName).And.Contains("Not_An_Id"));
+    }
+
+    [Test]
+    public void A_variable_set_twice_is_refused_at_its_second_place()
+    {
+        var sandbox = SandboxFactory.New(configure: s => s.Env =
+        [
+            new SandboxEnvVar { Name = "MODE", Value = "a" },
+            new SandboxEnvVar { Name = "MODE", Value = "b" },
+        ]);
+
+        Assert.That(SpecValidator.Validate(sandbox), Is.EqualTo(new[] { "spec.env[1].name: duplicate variable MODE" }));
+    }
+
+    [Test]
+    public void Variables_with_a_value_or_with_a_reference_alone_are_valid()
+    {
+        var sandbox = SandboxFactory.New(configure: s => s.Env =
+        [
+            new SandboxEnvVar { Name = "PLAIN", Value = "a" },
+            new SandboxEnvVar { Name = "SECRET", ValueFrom = new EnvVarSource { SecretKeyRef = new KeySelector { Name = "s", Key = "k" } } },
+            new SandboxEnvVar { Name = "CONFIG", ValueFrom = new EnvVarSource { ConfigMapKeyRef = new KeySelector { Name = "c", Key = "k" } } },
+        ]);
+
+        Assert.That(SpecValidator.Validate(sandbox), Is.Empty);
+    }
+
+    [TestCase("366d")]
+    [TestCase("8784h")]
+    public void A_lifetime_of_exactly_the_maximum_is_valid(string after)
+    {
+        var sandbox = SandboxFactory.New(configure: s => s.Lifecycle = new SandboxLifecycle { ShutdownAfter = after });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(SpecValidator.Validate(sandbox), Is.Empty);
+            Assert.That(DesiredState.ExpiryOf(sandbox), Is.EqualTo(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero).AddDays(366)));
+        });
+    }
+
+    [TestCase(2000)]
+    [TestCase(9000)]
+    public void Shutdown_times_from_the_year_2000_to_9000_are_valid(int year)
+    {
+        var sandbox = SandboxFactory.New(configure: s => s.Lifecycle = new SandboxLifecycle { ShutdownTime = new DateTimeOffset(year, 6, 1, 0, 0, 0, TimeSpan.Zero) });
+
+        Assert.That(SpecValidator.Validate(sandbox), Is.Empty);
     }
 }

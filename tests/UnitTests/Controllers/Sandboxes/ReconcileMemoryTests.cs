@@ -1,0 +1,107 @@
+using System.Net;
+using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Controllers.Sandboxes;
+using SandboxOperator.Northflank;
+
+namespace UnitTests.Controllers.Sandboxes;
+
+/// <summary>
+/// What one reconcile leaves behind for the next ones, over <see cref="ReconcileRig"/>: the progress watch's waits, the
+/// status it wrote (for a cache that has not caught up) and the Ready reasons the gauge reports.
+/// </summary>
+public class ReconcileMemoryTests
+{
+    [Test]
+    public async Task A_service_being_created_is_left_to_the_progress_watch_and_a_settled_one_is_not()
+    {
+        var rig = new ReconcileRig();
+
+        await rig.ReconcileAsync(SandboxFactory.New("deploying"));
+        var waitingWhileDeploying = rig.Progress.Count;
+        await rig.ReadyAsync(SandboxFactory.New("settled"));
+        var settled = await rig.ReconcileAsync(SandboxFactory.New("settled"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(waitingWhileDeploying, Is.EqualTo(1));
+            Assert.That(settled.RequeueAfter, Is.EqualTo(rig.Options.SettledPollInterval));
+        });
+    }
+
+    [Test]
+    public async Task A_sent_delete_is_left_to_the_progress_watch_to_confirm()
+    {
+        var rig = new ReconcileRig();
+        var sandbox = await rig.ReadyAsync(SandboxFactory.New());
+        sandbox.Metadata.DeletionTimestamp = DateTime.UtcNow;
+
+        var result = await rig.ReconcileAsync(sandbox);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(rig.Calls(sandbox), Is.EqualTo(new[] { "DELETE service {svc}" }));
+            Assert.That(rig.Progress.Count, Is.EqualTo(1), "the first list without the service wakes it");
+            Assert.That(result.RequeueAfter, Is.EqualTo(rig.Options.ProgressFallbackInterval));
+        });
+    }
+
+    [Test]
+    public async Task A_reconcile_handed_a_copy_from_before_its_own_write_does_not_apply_the_spec_again()
+    {
+        var rig = new ReconcileRig();
+        rig.Northflank.Before["POST service"] = () => rig.Time.Advance(TimeSpan.FromMilliseconds(10)); // The list came first.
+        await rig.ReconcileAsync(SandboxFactory.New());
+        rig.Northflank.ClearCalls();
+        rig.Time.Advance(TimeSpan.FromSeconds(1));
+
+        // The informer has not brought the status back yet: the same Sandbox, at the version the write replaced.
+        var stale = SandboxFactory.New();
+        await rig.Reconciler.ReconcileAsync(stale, CancellationToken.None);
+
+        Assert.That(rig.Calls(stale), Has.None.StartsWith("POST").And.None.StartsWith("PATCH"));
+    }
+
+    [Test]
+    public async Task The_ready_reason_gauge_follows_the_sandbox_from_creating_to_available()
+    {
+        var rig = new ReconcileRig();
+        var sandbox = SandboxFactory.New();
+
+        await rig.ReconcileAsync(sandbox);
+        var whileCreating = rig.Memory.ReadyReasons().ToList();
+        await rig.ReadyAsync(sandbox);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(whileCreating, Is.EqualTo(new[] { ReadyReasons.Creating }));
+            Assert.That(rig.Memory.ReadyReasons(), Is.EqualTo(new[] { ReadyReasons.Available }));
+        });
+    }
+
+    [Test]
+    public async Task A_status_write_failing_during_an_outage_leaves_the_backoff_to_the_outage_but_is_an_error_otherwise()
+    {
+        var rig = new ReconcileRig();
+        rig.Cluster.WriteFailure = () => new HttpRequestException("API server unreachable");
+
+        rig.Northflank.Failures["POST service"] = () => new NorthflankApiException(HttpStatusCode.BadGateway, "bad gateway");
+        var duringOutage = await rig.ReconcileAsync(SandboxFactory.New("outage"));
+        rig.Northflank.Failures.Clear();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(duringOutage.Error?.Status, Is.EqualTo(HttpStatusCode.BadGateway), "backed off for the outage, not failed for the write");
+            Assert.ThrowsAsync<HttpRequestException>(() => rig.ReconcileAsync(SandboxFactory.New("answered")));
+        });
+    }
+
+    [Test]
+    public void A_cancelled_status_write_during_an_outage_still_cancels_the_reconcile()
+    {
+        var rig = new ReconcileRig();
+        rig.Cluster.WriteFailure = () => new OperationCanceledException();
+        rig.Northflank.Failures["POST service"] = () => new NorthflankApiException(HttpStatusCode.BadGateway, "bad gateway");
+
+        Assert.ThrowsAsync<OperationCanceledException>(() => rig.ReconcileAsync(SandboxFactory.New()));
+    }
+}

@@ -1,0 +1,141 @@
+using System.Net;
+using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Controllers.Sandboxes;
+using SandboxOperator.Northflank;
+
+namespace UnitTests.Controllers.Sandboxes;
+
+/// <summary>What the planner decides for a Sandbox before Northflank is looked at, and for one being deleted.</summary>
+public class SandboxPlannerDeletionTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 23, 11, 0, 0, TimeSpan.Zero);
+    private static readonly SandboxTarget Target = new("default-project", "sbx-agent-1-abcd1234", "sbx-agent-1-abcd1234-v");
+
+    private static Sandbox Deleting(Action<SandboxSpec>? configure = null)
+    {
+        var sandbox = SandboxFactory.New(configure: configure);
+        sandbox.Metadata.DeletionTimestamp = Now.UtcDateTime;
+        return sandbox;
+    }
+
+    private static SandboxEvent OnlyEvent(SandboxOutcome? outcome) => outcome!.Events.Single();
+
+    [Test]
+    public void Deleting_a_sandbox_whose_policy_is_Orphan_releases_it_at_once_naming_the_service_left()
+    {
+        var sandbox = Deleting(s => s.DeletionPolicy = DeletionPolicies.Orphan);
+
+        var outcome = SandboxPlanner.Admit(sandbox);
+
+        Assert.That(outcome, Is.TypeOf<Released>());
+        Assert.That(OnlyEvent(outcome).Reason, Is.EqualTo("Orphaned"));
+        Assert.That(OnlyEvent(outcome).Message, Is.EqualTo($"left service {SandboxNaming.ServiceName(sandbox)} on Northflank (deletion policy Orphan)"));
+    }
+
+    [Test]
+    public void An_invalid_spec_is_refused_before_any_call_with_every_problem_named()
+    {
+        var sandbox = SandboxFactory.New(configure: s => s.Image = "");
+        sandbox.Metadata.Annotations = new Dictionary<string, string> { [SandboxAnnotations.ExternalName] = "Bad_Id" };
+
+        var outcome = SandboxPlanner.Admit(sandbox) as Refused;
+
+        Assert.That(outcome?.Reason, Is.EqualTo(SyncedReasons.InvalidSpec));
+        Assert.That(outcome!.Message, Does.StartWith("spec.image is required; annotation "));
+        Assert.That(SandboxPlanner.Admit(SandboxFactory.New()), Is.Null, "a valid spec goes on to Northflank");
+    }
+
+    [TestCase(null, null, false)]
+    [TestCase("default-project", null, true)]
+    [TestCase(null, "sbx-agent-1", true)]
+    public void Without_credentials_a_sandbox_that_reached_Northflank_is_held_and_one_that_never_did_is_released(string? projectId, string? serviceId, bool held)
+    {
+        var sandbox = Deleting();
+        sandbox.Status = new SandboxStatus { ProjectId = projectId, ServiceId = serviceId };
+
+        var outcome = SandboxPlanner.Connected(sandbox, new Connection(ConnectionState.NoCredentials));
+
+        if (held)
+        {
+            Assert.That((outcome as Deleting)?.Blocked, Is.EqualTo(SyncedReasons.CredentialsNotFound));
+            Assert.That(OnlyEvent(outcome).Message, Does.StartWith("cannot delete the Northflank service: no config or credentials"));
+        }
+        else
+        {
+            Assert.That(outcome, Is.TypeOf<Released>());
+        }
+    }
+
+    [Test]
+    public void A_failed_delete_lets_go_only_when_nothing_can_be_deleted_and_says_what_may_be_left()
+    {
+        ExternalResult Failed(HttpStatusCode status, string message) => ExternalResult.Failed(new NorthflankApiException(status, message), Observation.Nothing);
+
+        var projectGone = SandboxPlanner.Refusal(Deleting(), Target, Failed(HttpStatusCode.NotFound, "project not found"));
+        var tokenRefused = SandboxPlanner.Refusal(Deleting(), Target, Failed(HttpStatusCode.Unauthorized, "token revoked"));
+        var locked = SandboxPlanner.Refusal(Deleting(), Target, Failed(HttpStatusCode.BadRequest, "service is locked"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(OnlyEvent(projectGone).Message, Is.EqualTo("project default-project is not on Northflank any more (deleted?); nothing is left to delete there"));
+            Assert.That(
+                OnlyEvent(tokenRefused).Message,
+                Is.EqualTo("Northflank refused the token (Northflank answered 401: token revoked); service sbx-agent-1-abcd1234 in project default-project may be left on Northflank"));
+            Assert.That(locked, Is.TypeOf<Deleting>());
+            Assert.That(((Deleting)locked).Message, Is.EqualTo("Northflank refused the delete: Northflank answered 400: service is locked"));
+        });
+    }
+
+    [Test]
+    public void A_confirmed_delete_says_whether_the_volume_went_too()
+    {
+        var absent = new Observation(null, null) { Owner = Ownership.Absent };
+        var withVolume = SandboxPlanner.Plan(Deleting(), new Connection(ConnectionState.Connected) { Target = Target }, absent, Now.AddSeconds(-5), Now);
+        var withoutVolume = SandboxPlanner.Plan(Deleting(), new Connection(ConnectionState.Connected) { Target = Target with { VolumeName = null } }, absent, Now.AddSeconds(-5), Now);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(OnlyEvent(withVolume.Outcome).Message, Is.EqualTo("deleted Northflank service sbx-agent-1-abcd1234 and its volume in project default-project"));
+            Assert.That(OnlyEvent(withoutVolume.Outcome).Message, Is.EqualTo("deleted Northflank service sbx-agent-1-abcd1234 in project default-project"));
+        });
+    }
+
+    [Test]
+    public void A_volume_left_under_the_name_after_the_delete_is_warned_about()
+    {
+        var leftover = new Observation(null, new VolumeDetails { Id = "sbx-agent-1-abcd1234-v", Name = "sbx-agent-1-abcd1234-v" }) { Owner = Ownership.Absent };
+
+        var plan = SandboxPlanner.Plan(Deleting(), new Connection(ConnectionState.Connected) { Target = Target }, leftover, Now.AddSeconds(-5), Now);
+
+        Assert.That(
+            plan.Outcome!.Events.Select(e => (e.Warning, e.Reason, e.Message)).Last(),
+            Is.EqualTo((true, "VolumeLeft", "volume sbx-agent-1-abcd1234-v in project default-project is not attached to this Sandbox's service, so it was left on Northflank")));
+    }
+
+    [Test]
+    public void A_service_of_someone_else_under_the_name_is_left_alone_and_the_warning_says_where()
+    {
+        var foreign = new Observation(null, null) { Owner = Ownership.Foreign };
+
+        var plan = SandboxPlanner.Plan(Deleting(), new Connection(ConnectionState.Connected) { Target = Target }, foreign, null, Now);
+
+        Assert.That(plan.Changes, Is.Empty);
+        Assert.That(
+            OnlyEvent(plan.Outcome).Message,
+            Is.EqualTo("service sbx-agent-1-abcd1234 in project default-project does not carry this Sandbox's ownership marker; it was left alone"));
+    }
+
+    [Test]
+    public void An_unconfirmed_delete_is_sent_again_a_minute_after_the_last_one_and_not_before()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(SandboxPlanner.DeleteDue(null, Now), Is.True);
+            Assert.That(SandboxPlanner.DeleteDue(Now - SandboxPlanner.DeleteRetryAfter + TimeSpan.FromSeconds(1), Now), Is.False);
+            Assert.That(SandboxPlanner.DeleteDue(Now - SandboxPlanner.DeleteRetryAfter, Now), Is.True);
+        });
+        Assert.That(
+            SandboxPlanner.AwaitingDelete(Target).Message,
+            Is.EqualTo("waiting for Northflank to confirm that service sbx-agent-1-abcd1234 in project default-project is deleted"));
+    }
+}
