@@ -51,7 +51,7 @@ public partial class StyleTests
         Parse(source).OfType<MethodDeclarationSyntax>()
             .Where(m => m.AttributeLists.SelectMany(a => a.Attributes).Any(a => a.Name.ToString() is "Test" or "TestCase" or "TestCaseSource"))
             .Where(m => !Sentence().IsMatch(m.Identifier.Text))
-            .Select(m => $"{file}:{Line(m)} {m.Identifier.Text}");
+            .Select(m => $"{file}:{m.Identifier.GetLocation().GetLineSpan().StartLinePosition.Line + 1} {m.Identifier.Text}");
 
     /// <summary>Words joined by underscores, the first capitalised; a word is lower case, capitalised (a name) or an acronym, never camel case.</summary>
     [GeneratedRegex("^([A-Z][a-z0-9]*|[A-Z0-9]+)(_([A-Z]?[a-z0-9]+|[A-Z0-9]+))*$")]

@@ -194,7 +194,7 @@ public class ReconcileReportTests
     }
 
     [Test]
-    public async Task An_expired_sandbox_under_shutdownPolicy_Delete_is_deleted_from_the_cluster_saying_when()
+    public async Task An_expired_sandbox_under_shutdown_policy_Delete_is_deleted_from_the_cluster_saying_when()
     {
         var rig = new ReconcileRig();
         var shutdown = rig.Time.GetUtcNow().AddMinutes(1);

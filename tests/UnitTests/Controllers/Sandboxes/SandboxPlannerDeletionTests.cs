@@ -41,7 +41,7 @@ public class SandboxPlannerDeletionTests
         var outcome = SandboxPlanner.Admit(sandbox) as Refused;
 
         Assert.That(outcome?.Reason, Is.EqualTo(SyncedReasons.InvalidSpec));
-        Assert.That(outcome!.Message, Does.StartWith("spec.image is required; annotation "));
+        Assert.That(outcome!.Message, Does.StartWith("spec.image is required (or spec.templateRef naming a SandboxTemplate that sets it); annotation "));
         Assert.That(SandboxPlanner.Admit(SandboxFactory.New()), Is.Null, "a valid spec goes on to Northflank");
     }
 

@@ -101,7 +101,7 @@ public class SpecValidatorTests
     {
         var sandbox = SandboxFactory.New(configure: s => s.Image = " ");
 
-        Assert.That(SpecValidator.Validate(sandbox), Is.EqualTo(new[] { "spec.image is required" }));
+        Assert.That(SpecValidator.Validate(sandbox), Is.EqualTo(new[] { "spec.image is required (or spec.templateRef naming a SandboxTemplate that sets it)" }));
     }
 
     [Test]
