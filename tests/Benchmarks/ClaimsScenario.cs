@@ -17,7 +17,6 @@ namespace Benchmarks;
 /// </summary>
 internal sealed class ClaimsScenario(LocalControlPlane controlPlane, BenchSettings settings)
 {
-    private const string SecretName = "northflank-credentials";
     private const string TemplateName = "agent";
     private const string RunningPool = "warm-running";
     private const string PausedPool = "warm-paused";
@@ -37,12 +36,9 @@ internal sealed class ClaimsScenario(LocalControlPlane controlPlane, BenchSettin
     {
         var wall = Stopwatch.StartNew();
         var ns = await controlPlane.CreateNamespaceAsync("bench-claims", ct);
-        await Kubernetes.CoreV1.CreateNamespacedSecretAsync(
-            new V1Secret { Metadata = new V1ObjectMeta { Name = SecretName }, StringData = new Dictionary<string, string> { ["token"] = SimulatorOptions.DefaultDevelopmentToken } },
-            ns,
-            cancellationToken: ct);
-        await using var simulator = await SimulatorHost.StartAsync(NewSimulatorOptions(), ct);
-        await using var operatorProcess = OperatorProcess.Start("operator-claims", OperatorArguments(ns, simulator), settings.OutputDirectory);
+        await BenchRig.CreateCredentialsAsync(Kubernetes, ns, ct);
+        await using var simulator = await SimulatorHost.StartAsync(BenchRig.Simulator(settings, RequestsPerHour), ct);
+        await using var operatorProcess = OperatorProcess.Start("operator-claims", BenchRig.OperatorArguments(settings, controlPlane, simulator, ns, "batched", RequestsPerHour), settings.OutputDirectory);
         await operatorProcess.WaitForHealthAddressAsync(TimeSpan.FromSeconds(60), ct);
         await using var watcher = ClaimWatcher.Start(Kubernetes, ns);
 
@@ -114,7 +110,7 @@ internal sealed class ClaimsScenario(LocalControlPlane controlPlane, BenchSettin
                 ns,
                 c);
         });
-        await UntilAsync(_ => Task.FromResult(names.All(watcher.ReadyAt.ContainsKey)), $"all {N} {label} claims Ready", operatorProcess, ct);
+        await BenchRig.UntilAsync(_ => Task.FromResult(names.All(watcher.ReadyAt.ContainsKey)), Timeout, $"all {N} {label} claims Ready", operatorProcess, ct);
         var end = names.Max(n => watcher.ReadyAt[n]);
         var claims = (await Client(SandboxClaim.Plural).ListNamespacedAsync<SandboxClaimList>(ns, cancel: ct)).Items.Where(c => names.Contains(c.Metadata.Name)).ToList();
         var sandboxes = (await Client(Sandbox.Plural).ListNamespacedAsync<SandboxList>(ns, cancel: ct)).Items.ToDictionary(s => s.Metadata.Name, StringComparer.Ordinal);
@@ -155,63 +151,17 @@ internal sealed class ClaimsScenario(LocalControlPlane controlPlane, BenchSettin
             ns,
             ct);
 
-    private Task PoolsReadyAsync(string ns, OperatorProcess operatorProcess, CancellationToken ct) => UntilAsync(
+    private Task PoolsReadyAsync(string ns, OperatorProcess operatorProcess, CancellationToken ct) => BenchRig.UntilAsync(
         async c =>
         {
             var pools = (await Client(SandboxWarmPool.Plural).ListNamespacedAsync<SandboxWarmPoolList>(ns, cancel: c)).Items;
             return pools.Count == 2 && pools.All(p => p.Status is { } s && s.ReadyReplicas == N && s.Replicas == N
                 && s.Conditions?.Any(x => x is { Type: ConditionTypes.Ready, Status: "True" }) == true);
         },
+        Timeout,
         "both pools Ready",
         operatorProcess,
         ct);
-
-    private SimulatorOptions NewSimulatorOptions()
-    {
-        var options = new SimulatorOptions();
-        options.Deployment.PendingDuration = settings.PendingDuration;
-        options.Deployment.InProgressDuration = settings.InProgressDuration;
-        options.RateLimit.Limit = RequestsPerHour;
-        options.RateLimit.Window = TimeSpan.FromHours(1);
-        options.RateLimit.TimeScale = settings.TimeScale;
-        return options;
-    }
-
-    /// <summary>As <see cref="Scenario"/>'s operator, batched mode.</summary>
-    private List<string> OperatorArguments(string ns, SimulatorHost simulator)
-    {
-        var s = settings.TimeScale;
-        return
-        [
-            "--kubeconfig", controlPlane.AdminKubeconfigPath,
-            "--northflank-url", simulator.BaseUrl.ToString(),
-            "--default-project", SimulatorOptions.DefaultProjectId,
-            "--credentials-secret", $"{ns}/{SecretName}",
-            "--namespaces", ns,
-            "--pod-namespace", ns,
-            "--cluster-id", "bench",
-            "--leader-election", "false",
-            "--observation", "batched",
-            "--settled-poll-interval", BenchSettings.Format(settings.SettledPollInterval / s),
-            "--drift-check-interval", BenchSettings.Format(settings.DriftCheckInterval / s),
-            "--progress-poll-interval", BenchSettings.Format(settings.ProgressPollInterval),
-            "--requests-per-hour", (RequestsPerHour * s).ToString(CultureInfo.InvariantCulture),
-            "--health-address", "http://127.0.0.1:0",
-            .. settings.ExtraOperatorArguments,
-        ];
-    }
-
-    private async Task UntilAsync(Func<CancellationToken, Task<bool>> condition, string what, OperatorProcess operatorProcess, CancellationToken ct)
-    {
-        try
-        {
-            await Poll.UntilAsync(condition, Timeout, what, ct);
-        }
-        catch (TimeoutException e)
-        {
-            throw new TimeoutException($"{e.Message}\n--- operator log tail ---\n{operatorProcess.LogTail(20)}", e);
-        }
-    }
 
     private static void Report(string message) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] claims: {message}");
 }

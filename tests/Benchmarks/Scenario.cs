@@ -16,7 +16,6 @@ namespace Benchmarks;
 /// </summary>
 internal sealed class Scenario(LocalControlPlane controlPlane, BenchSettings settings, int sandboxes, ObservationMode mode)
 {
-    private const string SecretName = "northflank-credentials";
 
     // Calls right after the last Ready (e.g. a GET confirming a write) belong to creation, not to the steady state.
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
@@ -35,8 +34,8 @@ internal sealed class Scenario(LocalControlPlane controlPlane, BenchSettings set
         var wall = Stopwatch.StartNew();
         var kubernetes = controlPlane.AdminClient;
         var ns = await NewNamespaceAsync(kubernetes, ct);
-        await using var simulator = await SimulatorHost.StartAsync(NewSimulatorOptions(), ct);
-        await using var operatorProcess = OperatorProcess.Start($"operator-{sandboxes}-{ModeFlag}", OperatorArguments(ns, simulator), settings.OutputDirectory);
+        await using var simulator = await SimulatorHost.StartAsync(BenchRig.Simulator(settings, requestsPerHour), ct);
+        await using var operatorProcess = OperatorProcess.Start($"operator-{sandboxes}-{ModeFlag}", BenchRig.OperatorArguments(settings, controlPlane, simulator, ns, ModeFlag, requestsPerHour), settings.OutputDirectory);
         using var http = new HttpClient();
         var health = await operatorProcess.WaitForHealthAddressAsync(TimeSpan.FromSeconds(60), ct);
         await using var watcher = SandboxWatcher.Start(kubernetes, ns);
@@ -48,7 +47,7 @@ internal sealed class Scenario(LocalControlPlane controlPlane, BenchSettings set
         var t0 = DateTimeOffset.UtcNow;
         await SandboxFleet.CreateAsync(kubernetes, ns, names.Select(SandboxFleet.Minimal), ct: ct);
         Report($"{sandboxes} Sandboxes created in {(DateTimeOffset.UtcNow - t0).TotalSeconds:F1} s; waiting until all are Ready");
-        await UntilAsync(_ => Task.FromResult(watcher.ReadyAt.Count >= sandboxes), ReadyTimeout, $"all {sandboxes} Sandboxes are Ready", operatorProcess, ct);
+        await BenchRig.UntilAsync(_ => Task.FromResult(watcher.ReadyAt.Count >= sandboxes), ReadyTimeout, $"all {sandboxes} Sandboxes are Ready", operatorProcess, ct);
         var tReady = watcher.ReadyAt.Values.Max();
         var m1 = await ScrapeAsync();
         Report($"all Ready {(tReady - t0).TotalSeconds:F1} s after the first create; holding the steady state {settings.SteadyHours} simulated h = {settings.SteadyHold.TotalSeconds:F0} s");
@@ -90,10 +89,7 @@ internal sealed class Scenario(LocalControlPlane controlPlane, BenchSettings set
     private async Task<string> NewNamespaceAsync(IKubernetes kubernetes, CancellationToken ct)
     {
         var ns = await controlPlane.CreateNamespaceAsync($"bench-{sandboxes}-{ModeFlag}", ct);
-        await kubernetes.CoreV1.CreateNamespacedSecretAsync(
-            new V1Secret { Metadata = new V1ObjectMeta { Name = SecretName }, StringData = new Dictionary<string, string> { ["token"] = SimulatorOptions.DefaultDevelopmentToken } },
-            ns,
-            cancellationToken: ct);
+        await BenchRig.CreateCredentialsAsync(kubernetes, ns, ct);
         return ns;
     }
 
@@ -101,7 +97,7 @@ internal sealed class Scenario(LocalControlPlane controlPlane, BenchSettings set
     private async Task<DateTimeOffset> DeleteAllAsync(IKubernetes kubernetes, string ns, SimulatorHost simulator, OperatorProcess operatorProcess, CancellationToken ct)
     {
         await SandboxFleet.DeleteAllAsync(kubernetes, ns, ct);
-        await UntilAsync(
+        await BenchRig.UntilAsync(
             async c => simulator.GetState().Services.Count == 0 && await SandboxFleet.CountAsync(kubernetes, ns, c) == 0,
             GoneTimeout,
             "every Sandbox and Northflank service is gone",
@@ -134,44 +130,6 @@ internal sealed class Scenario(LocalControlPlane controlPlane, BenchSettings set
         WallTime = wall,
     };
 
-    private SimulatorOptions NewSimulatorOptions()
-    {
-        var options = new SimulatorOptions();
-        options.Deployment.PendingDuration = settings.PendingDuration;
-        options.Deployment.InProgressDuration = settings.InProgressDuration;
-        options.RateLimit.Limit = requestsPerHour;
-        options.RateLimit.Window = TimeSpan.FromHours(1);
-        options.RateLimit.TimeScale = settings.TimeScale;
-        return options;
-    }
-
-    /// <summary>
-    /// The operator as it would run against a token with <see cref="requestsPerHour"/>, with every hour-scale interval
-    /// divided by the time scale and its budget multiplied by it, so its share of the (compressed) window is unchanged.
-    /// </summary>
-    private List<string> OperatorArguments(string ns, SimulatorHost simulator)
-    {
-        var s = settings.TimeScale;
-        return
-        [
-            "--kubeconfig", controlPlane.AdminKubeconfigPath,
-            "--northflank-url", simulator.BaseUrl.ToString(),
-            "--default-project", SimulatorOptions.DefaultProjectId,
-            "--credentials-secret", $"{ns}/{SecretName}",
-            "--namespaces", ns,
-            "--pod-namespace", ns,
-            "--cluster-id", "bench",
-            "--leader-election", "false",
-            "--observation", ModeFlag,
-            "--settled-poll-interval", BenchSettings.Format(settings.SettledPollInterval / s),
-            "--drift-check-interval", BenchSettings.Format(settings.DriftCheckInterval / s),
-            "--progress-poll-interval", BenchSettings.Format(settings.ProgressPollInterval),
-            "--requests-per-hour", (requestsPerHour * s).ToString(CultureInfo.InvariantCulture),
-            "--health-address", "http://127.0.0.1:0",
-            .. settings.ExtraOperatorArguments,
-        ];
-    }
-
     /// <summary>For each Sandbox: its first Ready=True minus when the simulator finished its service's deployment.</summary>
     private static IReadOnlyList<double> ReadyLags(IEnumerable<Sandbox> listed, SimulatorStateSnapshot state, SandboxWatcher watcher)
     {
@@ -186,18 +144,6 @@ internal sealed class Scenario(LocalControlPlane controlPlane, BenchSettings set
 
     private static IEnumerable<string> RequestLines(IEnumerable<RequestRecord> requests) =>
         ["time,method,path,status,fault", .. requests.Select(r => FormattableString.Invariant($"{r.Time:O},{r.Method},{r.Path},{r.Status},{r.Fault}"))];
-
-    private static async Task UntilAsync(Func<CancellationToken, Task<bool>> condition, TimeSpan timeout, string what, OperatorProcess operatorProcess, CancellationToken ct)
-    {
-        try
-        {
-            await Poll.UntilAsync(condition, timeout, what, ct);
-        }
-        catch (TimeoutException e)
-        {
-            throw new TimeoutException($"{e.Message}\n--- operator log tail ---\n{operatorProcess.LogTail(20)}", e);
-        }
-    }
 
     private void Report(string message) =>
         Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] N={sandboxes} {ModeFlag}: {message}");
