@@ -66,7 +66,13 @@ public interface INorthflankApiFactory
 /// </summary>
 public enum RequestPriority
 {
-    Write = 0,
-    Observe = 1,
-    Background = 2,
+    /// <summary>
+    /// A look that confirms writes already sent (one project list answers every Sandbox in the project): it goes
+    /// before waiting writes, but takes at most one grant in <see cref="RequestBudget.ConfirmShare"/> while others
+    /// wait, so a burst of writes is confirmed as it goes instead of after its last write, and still runs.
+    /// </summary>
+    Confirm = 0,
+    Write = 1,
+    Observe = 2,
+    Background = 3,
 }

@@ -41,6 +41,7 @@ public static class NorthflankTelemetry
 
     internal static string PriorityTag(RequestPriority priority) => priority switch
     {
+        RequestPriority.Confirm => "confirm",
         RequestPriority.Write => "write",
         RequestPriority.Observe => "observe",
         RequestPriority.Background => "background",

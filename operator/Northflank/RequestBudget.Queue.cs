@@ -85,11 +85,15 @@ public sealed partial class RequestBudget
         }
     }
 
-    private bool HasWaitersAtOrAbove(int index)
+    /// <summary>
+    /// Whether a caller of priority <paramref name="index"/> arriving now must queue behind someone: anyone waiting at
+    /// its priority or a more urgent one, except a confirm whose turn has not come (see <see cref="NextQueue"/>).
+    /// </summary>
+    private bool HasWaitersAhead(int index)
     {
         for (var i = 0; i <= index; i++)
         {
-            if (queues[i].Count > 0)
+            if (queues[i].Count > 0 && (i != ConfirmIndex || index == ConfirmIndex || ConfirmsTurn()))
             {
                 return true;
             }
@@ -98,19 +102,38 @@ public sealed partial class RequestBudget
         return false;
     }
 
+    /// <summary>A confirm goes first once others were granted <see cref="ConfirmShare"/> − 1 requests since the last one.</summary>
+    private bool ConfirmsTurn() => grantsSinceConfirm >= ConfirmShare - 1;
+
+    /// <summary>The queue served next: the most urgent non-empty one, but a confirm only in its turn or when no one else waits.</summary>
+    private LinkedList<Waiter>? NextQueue()
+    {
+        LinkedList<Waiter>? other = null;
+        for (var i = ConfirmIndex + 1; i < queues.Length && other is null; i++)
+        {
+            other = queues[i].Count > 0 ? queues[i] : null;
+        }
+
+        var confirms = queues[ConfirmIndex];
+        return confirms.Count > 0 && (other is null || ConfirmsTurn()) ? confirms : other;
+    }
+
+    private void Grant(int index)
+    {
+        granted++;
+        grantsSinceConfirm = index == ConfirmIndex ? 0 : grantsSinceConfirm + 1;
+    }
+
     /// <summary>Hands out what the bucket holds to the waiters, most urgent first. Completion happens outside the lock.</summary>
     private List<Waiter>? Dispatch(DateTimeOffset now)
     {
         List<Waiter>? ready = null;
-        foreach (var queue in queues)
+        while (NextQueue() is { First: { } node } queue && TryTake(now))
         {
-            while (queue.First is { } node && TryTake(now))
-            {
-                queue.RemoveFirst();
-                granted++;
-                node.Value.WaitedFor = now - node.Value.EnqueuedAt;
-                (ready ??= []).Add(node.Value);
-            }
+            queue.RemoveFirst();
+            Grant((int)node.Value.Priority);
+            node.Value.WaitedFor = now - node.Value.EnqueuedAt;
+            (ready ??= []).Add(node.Value);
         }
 
         return ready;

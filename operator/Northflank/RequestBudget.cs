@@ -9,7 +9,8 @@ namespace SandboxOperator.Northflank;
 /// <para>
 /// Callers that cannot be served at once queue by <see cref="RequestPriority"/>: every waiting <see cref="RequestPriority.Write"/>
 /// is served before any waiting <see cref="RequestPriority.Observe"/>, and those before <see cref="RequestPriority.Background"/>;
-/// first come, first served within a priority. A new caller never overtakes a waiter of the same or a more urgent priority.
+/// first come, first served within a priority. A waiting <see cref="RequestPriority.Confirm"/> goes before all of them, but
+/// only once others have had <see cref="ConfirmShare"/> − 1 grants since the last confirm. A new caller never overtakes a waiter of the same or a more urgent priority.
 /// A caller may bound its wait: when it would wait longer, it is not queued but told when it would be served (a throttled
 /// <see cref="NorthflankApiException"/>), so a worker never sits on a throttled token; callers put off that way are
 /// given times one request apart (at the rate the budget refills then), so they do not all come back at once.
@@ -32,7 +33,16 @@ public sealed partial class RequestBudget : IDisposable
     /// </summary>
     public static readonly TimeSpan DefaultMaxPause = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// While others wait, a <see cref="RequestPriority.Confirm"/> takes at most one grant in this many: one list
+    /// confirms every write of a project, so a quarter of the budget keeps a burst confirmed as it goes and leaves the
+    /// burst three quarters of its pace.
+    /// </summary>
+    public const int ConfirmShare = 4;
+
     private static readonly int PriorityCount = Enum.GetValues<RequestPriority>().Length;
+
+    private const int ConfirmIndex = (int)RequestPriority.Confirm;
 
     private readonly Lock gate = new();
     private readonly TimeProvider time;
@@ -63,6 +73,9 @@ public sealed partial class RequestBudget : IDisposable
 
     private long waitedTicks;
     private long granted;
+
+    /// <summary>Grants to others since the last confirm; starts at its turn, so the first confirm goes at once.</summary>
+    private int grantsSinceConfirm = ConfirmShare;
     private bool disposed;
 
     /// <param name="requestsPerHour">The server's limit for the token (Northflank's default is 1000).</param>
@@ -194,9 +207,9 @@ public sealed partial class RequestBudget : IDisposable
             var now = time.GetUtcNow();
             Refill(now);
             ready = Dispatch(now);
-            if (!HasWaitersAtOrAbove(index) && TryTake(now))
+            if (!HasWaitersAhead(index) && TryTake(now))
             {
-                granted++;
+                Grant(index);
                 if (BudgetCaller.Current is { } caller)
                 {
                     inLine.Remove(caller); // Served: out of the line.

@@ -63,7 +63,7 @@ public sealed class OrphanCollector
     {
         try
         {
-            await lists.GetAsync(entry.Api, entry.Token, project, notBefore, ct);
+            await lists.GetAsync(entry.Api, entry.Token, project, notBefore, RequestPriority.Observe, ct);
         }
         catch (NorthflankApiException)
         {

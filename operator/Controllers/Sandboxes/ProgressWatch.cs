@@ -87,7 +87,7 @@ public sealed class ProgressWatch(SandboxMemory memory, ServiceListCache lists, 
         IReadOnlyDictionary<string, ServiceSummary> services;
         try
         {
-            services = await lists.GetAsync(first.Api, first.Token, first.ProjectId, started, ct);
+            services = await lists.GetAsync(first.Api, first.Token, first.ProjectId, started, RequestPriority.Confirm, ct);
         }
         catch (NorthflankApiException e) when (!e.IsTransient)
         {

@@ -75,6 +75,41 @@ public sealed class RequestBudgetTests
     }
 
     [Test]
+    public async Task A_confirm_goes_before_waiting_writes_but_takes_at_most_one_grant_in_four()
+    {
+        using var budget = new RequestBudget(3600, 1.0, 1, time);
+        await budget.AcquireAsync(RequestPriority.Write, CancellationToken.None);
+
+        var writes = Enumerable.Range(0, 8).Select(_ => budget.AcquireAsync(RequestPriority.Write, CancellationToken.None).AsTask()).ToList();
+        var confirms = Enumerable.Range(0, 3).Select(_ => budget.AcquireAsync(RequestPriority.Confirm, CancellationToken.None).AsTask()).ToList();
+        var all = writes.Concat(confirms).ToList();
+
+        var order = new List<string>();
+        for (var i = 0; i < all.Count; i++)
+        {
+            time.Advance(Second);
+            var done = all.Where(t => t.IsCompleted).Except(order.Select(o => all[int.Parse(o[1..])])).ToList();
+            Assert.That(done, Has.Count.EqualTo(1), $"exactly one grant per interval (step {i})");
+            var index = all.IndexOf(done[0]);
+            order.Add((index < writes.Count ? "w" : "c") + index);
+        }
+
+        // No confirm went for a while, so the first goes at once; then one in every four grants, and the writes finish.
+        Assert.That(string.Concat(order.Select(o => o[0])), Is.EqualTo("cwwwcwwwcww"));
+    }
+
+    [Test]
+    public void A_confirm_with_no_one_else_waiting_is_served_at_once()
+    {
+        using var budget = new RequestBudget(3600, 1.0, 2, time);
+
+        var confirm1 = budget.AcquireAsync(RequestPriority.Confirm, CancellationToken.None);
+        var confirm2 = budget.AcquireAsync(RequestPriority.Confirm, CancellationToken.None);
+
+        Assert.That(confirm1.IsCompletedSuccessfully && confirm2.IsCompletedSuccessfully, Is.True, "the share binds only while others wait");
+    }
+
+    [Test]
     public void Never_exceeds_the_configured_rate_under_contention()
     {
         const int burst = 5;

@@ -21,6 +21,9 @@ internal sealed class ListOnlyApi : INorthflankApi
 
     public List<string> Calls { get; } = [];
 
+    /// <summary>The priority of each list call, in order.</summary>
+    public List<RequestPriority> Priorities { get; } = [];
+
     /// <summary>Thrown by every list call (after counting it) when set.</summary>
     public Exception? ListFailure { get; init; }
 
@@ -32,6 +35,7 @@ internal sealed class ListOnlyApi : INorthflankApi
         lock (gate)
         {
             Calls.Add(projectId);
+            Priorities.Add(priority);
             listed = [.. Services.GetValueOrDefault(projectId) ?? []];
         }
 
