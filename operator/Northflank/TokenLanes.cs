@@ -113,6 +113,34 @@ public sealed class TokenLanes(int slots, TimeProvider time, Action<string> wake
         Wake(woken);
     }
 
+    /// <summary>
+    /// Takes <paramref name="waiter"/> out of line, or frees the slot held for it: it no longer needs one (its work needs
+    /// no call), and a slot held for a waiter that never comes would stay idle until <see cref="ReservationLifetime"/>.
+    /// </summary>
+    public void Leave(string token, string waiter)
+    {
+        List<string>? woken = null;
+        lock (gate)
+        {
+            if (lanes.TryGetValue(token, out var lane))
+            {
+                if (lane.IsParked.Remove(waiter))
+                {
+                    lane.Parked.Remove(waiter);
+                }
+
+                if (lane.Reserved.Remove(waiter))
+                {
+                    woken = HandOffLocked(null);
+                }
+
+                DropIdleLocked();
+            }
+        }
+
+        Wake(woken);
+    }
+
     private int ShareLocked(string token)
     {
         if (slots == 1)

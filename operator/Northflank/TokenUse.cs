@@ -18,6 +18,9 @@ public sealed class TokenUse(INorthflankApi api, TokenCircuit? circuit, TokenLan
     /// <summary>Gives back the slot <see cref="TryEnter"/> took.</summary>
     public void Exit() => lanes.Exit(Fingerprint);
 
+    /// <summary>Gives up <paramref name="caller"/>'s place in line (or the slot held for it): it goes on without a slot.</summary>
+    public void Leave(string caller) => lanes.Leave(Fingerprint, caller);
+
     /// <summary>
     /// After a failure for want of an answer: wake <paramref name="caller"/> as soon as Northflank answers the token again.
     /// False when nothing will (no circuit, or it closed already): then the caller backs off as usual.

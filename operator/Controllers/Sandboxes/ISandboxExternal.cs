@@ -25,6 +25,12 @@ public interface ISandboxExternal
     /// (the reference does not promise a synchronous delete): a later look confirms it, from the project's shared list.
     /// </summary>
     Task<ExternalResult> DeleteAsync(Observation observed, CancellationToken ct);
+
+    /// <summary>
+    /// Whether a shared list already in hand, started after the DELETE sent at <paramref name="sentAt"/>, no longer shows
+    /// the service: the delete is confirmed without a call (so without one of the token's worker slots).
+    /// </summary>
+    bool DeleteConfirmed(DateTimeOffset sentAt);
 }
 
 /// <summary>Where a Sandbox lives on Northflank: its project, and the names of its service and (if any) volume.</summary>

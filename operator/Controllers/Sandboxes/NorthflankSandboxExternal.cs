@@ -78,10 +78,13 @@ public sealed partial class NorthflankSandboxExternal(
         }
     }
 
+    public bool DeleteConfirmed(DateTimeOffset sentAt) =>
+        lists.Cached(token, target.ProjectId, sentAt) is { } services && !services.ContainsKey(target.ServiceName);
+
     /// <summary>The service as listed no earlier than <paramref name="notBefore"/>, with the paused state the operator last knew.</summary>
     private async Task<ServiceDetails?> ListedAsync(DateTimeOffset notBefore, CancellationToken ct)
     {
-        var services = await lists.GetAsync(api, token, target.ProjectId, notBefore, ct);
+        var services = await lists.GetAsync(api, token, target.ProjectId, notBefore, RequestPriority.Observe, ct);
         // The list has no paused flag: the paused state is what the operator last knew, from a GET or its own pause or
         // resume (status.operatingMode is written from nothing else).
         return services.TryGetValue(target.ServiceName, out var summary) ? new ServiceDetails(summary) { ServicePaused = KnownPaused } : null;

@@ -47,7 +47,16 @@ public sealed class SandboxReconciler(
     private async Task<SandboxOutcome> OnTokenAsync(Sandbox sandbox, SandboxRecord record, Connection connection, CancellationToken ct)
     {
         var use = connection.Use!;
-        if (!use.TryEnter(SandboxKey.Caller(sandbox)))
+        var slotHolder = SandboxKey.Caller(sandbox);
+
+        // A delete the shared list in hand confirms needs no call: it must not queue for a slot behind the mass delete
+        // whose DELETEs hold the token's slots while they wait for its budget.
+        var confirmed = record.DeleteSentAt is { } sentAt && connection.External!.DeleteConfirmed(sentAt);
+        if (confirmed)
+        {
+            use.Leave(slotHolder);
+        }
+        else if (!use.TryEnter(slotHolder))
         {
             return new Parked();
         }
@@ -68,7 +77,10 @@ public sealed class SandboxReconciler(
         }
         finally
         {
-            use.Exit();
+            if (!confirmed)
+            {
+                use.Exit();
+            }
         }
     }
 
@@ -108,7 +120,12 @@ public sealed class SandboxReconciler(
     /// <summary>When to look again, and what the progress watch should wake the Sandbox on meanwhile.</summary>
     private SandboxResult Schedule(Sandbox sandbox, SandboxRecord record, Connection? connection, SandboxOutcome outcome, SandboxStatus? status, DateTimeOffset now)
     {
-        record.Waiter = null;
+        if (outcome is not Parked)
+        {
+            // A parked reconcile looked at nothing: what the last one waits for still holds.
+            record.Waiter = null;
+        }
+
         switch (outcome)
         {
             case Applied applied when options.Observation == ObservationMode.Batched && Readiness.InProgress(applied.Ready):

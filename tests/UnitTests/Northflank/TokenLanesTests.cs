@@ -29,6 +29,28 @@ public sealed class TokenLanesTests
     }
 
     [Test]
+    public void A_caller_that_leaves_gives_up_its_place_in_line_and_the_slot_held_for_it()
+    {
+        var lanes = Lanes(4);
+        for (var i = 0; i < 3; i++)
+        {
+            lanes.TryEnter("a", $"ns/a{i}");
+        }
+
+        Assert.That(lanes.TryEnter("a", "ns/left-parked"), Is.False);
+        Assert.That(lanes.TryEnter("a", "ns/left-woken"), Is.False);
+        Assert.That(lanes.TryEnter("a", "ns/waits"), Is.False);
+
+        lanes.Leave("a", "ns/left-parked");
+        lanes.Exit("a");
+        Assert.That(woken, Is.EqualTo(new[] { "ns/left-woken" }), "the one that left was skipped");
+
+        lanes.Leave("a", "ns/left-woken");
+        Assert.That(woken, Is.EqualTo(new[] { "ns/left-woken", "ns/waits" }), "the slot held for it went to the next in line at once");
+        Assert.That(lanes.TryEnter("a", "ns/waits"), Is.True);
+    }
+
+    [Test]
     public void With_two_tokens_each_gets_half_and_a_parked_caller_is_woken_with_a_slot_held_for_it()
     {
         var lanes = Lanes(4);

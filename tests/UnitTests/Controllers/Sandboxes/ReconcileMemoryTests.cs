@@ -1,6 +1,7 @@
 using System.Net;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Sandboxes;
+using NorthflankSimulator;
 using SandboxOperator.Northflank;
 
 namespace UnitTests.Controllers.Sandboxes;
@@ -43,6 +44,41 @@ public class ReconcileMemoryTests
             Assert.That(rig.Progress.Count, Is.EqualTo(1), "the first list without the service wakes it");
             Assert.That(result.RequeueAfter, Is.EqualTo(rig.Options.ProgressFallbackInterval));
         });
+    }
+
+    [Test]
+    public async Task A_delete_the_list_in_hand_confirms_is_released_while_a_mass_delete_holds_every_slot_of_the_token()
+    {
+        var rig = new ReconcileRig();
+        var sandbox = await rig.ReadyAsync(SandboxFactory.New());
+        sandbox.Metadata.DeletionTimestamp = DateTime.UtcNow;
+        await rig.ReconcileAsync(sandbox);
+        var token = new NorthflankToken(SimulatorOptions.DefaultDevelopmentToken).Fingerprint;
+        var held = Enumerable.Range(0, 3).Count(i => rig.Lanes.TryEnter(token, $"bench/other-{i}"));
+
+        // The echo of its own status write finds no list since the DELETE and every slot taken: it is parked, and must
+        // still be woken by the progress watch.
+        var parked = await rig.ReconcileAsync(sandbox);
+        var waitingWhileParked = rig.Progress.Count;
+        rig.Time.Advance(TimeSpan.FromMilliseconds(10));
+        var woken = new List<string>();
+        await rig.Progress.PollOnceAsync((_, name) => woken.Add(name), CancellationToken.None);
+        var released = await rig.ReconcileAsync(sandbox);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(held, Is.EqualTo(3), "the token's share of 4 workers");
+            Assert.That(parked.RequeueAfter, Is.EqualTo(rig.Options.ProgressFallbackInterval));
+            Assert.That(waitingWhileParked, Is.EqualTo(1), "a parked reconcile keeps what the last one waits for");
+            Assert.That(woken, Is.EqualTo(new[] { sandbox.Metadata.Name }));
+            Assert.That(released.Released, Is.True, "confirmed from the list in hand, without a slot");
+            Assert.That(rig.Lanes.InFlight(token), Is.EqualTo(3));
+            Assert.That(rig.Calls(sandbox), Is.EqualTo(new[] { "DELETE service {svc}", "GET services" }));
+        });
+
+        // It left its place in line: the next slot freed goes to whoever queues next, not held for it.
+        rig.Lanes.Exit(token);
+        Assert.That(rig.Lanes.TryEnter(token, "bench/newcomer"), Is.True);
     }
 
     [Test]

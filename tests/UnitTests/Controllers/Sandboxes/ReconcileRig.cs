@@ -31,7 +31,8 @@ public sealed class ReconcileRig
         var access = new AccessResolver(Configs, Access);
         var inputs = new InputResolver(Cluster, access, new SandboxAdmission(access, Configs), Cluster);
         var lists = new ServiceListCache(Time);
-        var tokens = new OneToken(Northflank, Time);
+        Lanes = new TokenLanes(slots: 4, Time, _ => { });
+        var tokens = new OneToken(Northflank, Lanes);
         var memory = Memory = new SandboxMemory(tokens);
         var orphans = new OrphanCollector(lists, Configs, new NoOrphanReports(), Options, Time);
         var connector = new SandboxConnector(inputs, access, tokens, orphans, lists, Options, Time);
@@ -41,6 +42,9 @@ public sealed class ReconcileRig
     }
 
     public FakeTimeProvider Time { get; }
+
+    /// <summary>The worker slots of the one token (4 workers: 3 for a token alone).</summary>
+    public TokenLanes Lanes { get; }
 
     /// <summary>The implicit config (no NorthflankConfig): the operator's flags.</summary>
     public AccessOptions Access { get; } = new() { DefaultProjectId = Project, DefaultCredentialsNamespace = "ops" };
@@ -86,10 +90,8 @@ public sealed class ReconcileRig
     private bool IsReady(Sandbox sandbox) => Conditions.Find(Cluster.Current(sandbox).Status?.Conditions, ConditionTypes.Ready)?.Status == "True";
 
     /// <summary>Every token is the one token of the simulator's team, with worker slots to spare.</summary>
-    private sealed class OneToken(InProcessNorthflank api, TimeProvider time) : INorthflankApiFactory
+    private sealed class OneToken(InProcessNorthflank api, TokenLanes lanes) : INorthflankApiFactory
     {
-        private readonly TokenLanes lanes = new(slots: 4, time, _ => { });
-
         public INorthflankApi ForToken(NorthflankToken token) => api;
 
         public TokenUse Use(string holder, NorthflankToken token) => new(api, circuit: null, lanes, token.Fingerprint);
