@@ -23,6 +23,7 @@ public static class PoolAndClaimServices
         services.AddSingleton<IWarmPools, WarmPoolDirectory>();
         services.AddSingleton<PoolMemory>();
         services.AddSingleton<WarmPoolReconciler>();
+        services.AddSingleton<TakenSandboxes>();
         services.AddSingleton<ClaimReconciler>();
         services.AddSingleton(sp => new ClaimMetrics(() => PoolReplicasOf(sp.GetRequiredService<InformerCache<SandboxWarmPool>>())));
     }
@@ -39,10 +40,11 @@ public static class PoolAndClaimServices
                         : []));
             InNamespaces(controller, options);
         })
-        // Claims race for the last pooled Sandboxes: several workers, and the bind patch decides.
+        // A burst of claims is bound in parallel: a bind is two API server calls and no Northflank call, TakenSandboxes keeps
+        // the workers on different pooled Sandboxes, and the bind patch's resourceVersion decides any race left.
         .AddController<SandboxClaim, ClaimController>(controller =>
         {
-            controller.WithWorkers(4).WithUpdatePredicate(Predicates.GenerationOrMetadataChanged)
+            controller.WithWorkers(8).WithUpdatePredicate(Predicates.GenerationOrMetadataChanged)
                 .WatchesSource(sp => new CacheSource<Sandbox>(sp.GetRequiredService<InformerCache<Sandbox>>(), s => CacheSource<Sandbox>.Owner(s, SandboxClaim.EntityKind)));
             InNamespaces(controller, options);
         });

@@ -41,16 +41,15 @@ public sealed class SandboxSet(InformerCache<Sandbox> cache, IEntityClient<Sandb
         }
     }
 
-    public async Task<bool> TryPatchAsync(Sandbox sandbox, string mergePatch, CancellationToken ct)
+    public async Task<Sandbox?> TryPatchAsync(Sandbox sandbox, string mergePatch, CancellationToken ct)
     {
         try
         {
-            await client.PatchAsync(sandbox.Metadata.Name, sandbox.Metadata.NamespaceProperty, new V1Patch(mergePatch, V1Patch.PatchType.MergePatch), ct);
-            return true;
+            return await client.PatchAsync(sandbox.Metadata.Name, sandbox.Metadata.NamespaceProperty, new V1Patch(mergePatch, V1Patch.PatchType.MergePatch), ct);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.NotFound)
         {
-            return false;
+            return null;
         }
     }
 

@@ -20,7 +20,13 @@ public interface IWarmPools
 /// deletes its Sandbox (also owned by the claim, for the garbage collector), whose finalizer deletes the service.
 /// </summary>
 public sealed class ClaimReconciler(
-    ISandboxSet sandboxes, ISandboxTemplates templates, IWarmPools pools, IStatusWriter<SandboxClaim, SandboxClaimStatus> writer, ClaimMetrics metrics, TimeProvider time)
+    ISandboxSet sandboxes,
+    ISandboxTemplates templates,
+    IWarmPools pools,
+    TakenSandboxes taken,
+    IStatusWriter<SandboxClaim, SandboxClaimStatus> writer,
+    ClaimMetrics metrics,
+    TimeProvider time)
 {
     /// <summary>How often a claim is looked at anyway; its Sandbox's changes wake it sooner.</summary>
     public static readonly TimeSpan Resync = TimeSpan.FromMinutes(5);
@@ -119,15 +125,17 @@ public sealed class ClaimReconciler(
         }
 
         var choice = ClaimChooser.Choose(claim, pool, template, sandboxes.InNamespace(ns));
-        foreach (var candidate in choice.Candidates)
+        foreach (var candidate in choice.Candidates.Where(c => taken.TryTake(ns, c.Metadata.Name)))
         {
-            if (await sandboxes.TryPatchAsync(candidate, ClaimChooser.BindPatch(candidate, claim, pool!), ct))
+            if (await sandboxes.TryPatchAsync(candidate, ClaimChooser.BindPatch(candidate, claim, pool!), ct) is { } bound)
             {
                 given[claim.Metadata.Uid] = candidate.Metadata.Name;
                 metrics.Claimed(LaunchTypes.Warm);
                 writer.Record(claim, warning: false, "Bound", $"bound Sandbox {candidate.Metadata.Name} from pool {pool!.Metadata.Name} (warm)");
-                return (await sandboxes.GetAsync(ns, candidate.Metadata.Name, ct) ?? candidate, null);
+                return (bound, null);
             }
+
+            taken.Give(ns, candidate.Metadata.Name);
         }
 
         Sandbox created;

@@ -22,9 +22,10 @@ public interface ISandboxSet
 
     /// <summary>
     /// Applies a JSON merge patch that carries the Sandbox's resourceVersion, so the API server applies it only to that
-    /// very version. False when the Sandbox changed or went meanwhile (409, 404): someone else got there first.
+    /// very version. Returns the Sandbox as patched; null when it changed or went meanwhile (409, 404): someone else got
+    /// there first.
     /// </summary>
-    Task<bool> TryPatchAsync(Sandbox sandbox, string mergePatch, CancellationToken ct);
+    Task<Sandbox?> TryPatchAsync(Sandbox sandbox, string mergePatch, CancellationToken ct);
 
     /// <summary>The Sandbox as the API server has it now (not the cache), or null.</summary>
     Task<Sandbox?> GetAsync(string namespaceName, string name, CancellationToken ct);
