@@ -85,6 +85,41 @@ public static class ClaimChooser
         return patch.ToJsonString();
     }
 
+    /// <summary>
+    /// The merge patch that brings a bound Sandbox in line with its claim's changed spec: the claim's labels (added or
+    /// changed; the claim's own labels stay) and its lifecycle (removed when the claim no longer asks for one). The
+    /// template and pool stay those it was bound from: a Sandbox is never swapped under a claim.
+    /// </summary>
+    public static string? FollowPatch(Sandbox bound, SandboxClaim claim)
+    {
+        var labels = new JsonObject();
+        var launchType = PoolLabels.Label(bound, PoolLabels.LaunchType) ?? LaunchTypes.Cold;
+        foreach (var (key, value) in ClaimLabels(claim, launchType).Where(l => PoolLabels.Label(bound, l.Key) != l.Value))
+        {
+            labels[key] = value;
+        }
+
+        var lifecycle = Lifecycle(claim);
+        var lifecycleChanged = JsonSerializer.Serialize(lifecycle) != JsonSerializer.Serialize(bound.Spec.Lifecycle);
+        if (labels.Count == 0 && !lifecycleChanged)
+        {
+            return null;
+        }
+
+        var patch = new JsonObject();
+        if (labels.Count > 0)
+        {
+            patch["metadata"] = new JsonObject { ["labels"] = labels };
+        }
+
+        if (lifecycleChanged)
+        {
+            patch["spec"] = new JsonObject { ["lifecycle"] = lifecycle is null ? null : JsonSerializer.SerializeToNode(lifecycle) };
+        }
+
+        return patch.ToJsonString();
+    }
+
     /// <summary>The Sandbox made for a claim that could take none from a pool: named as the claim, owned by it.</summary>
     public static Sandbox NewSandbox(SandboxClaim claim, SandboxTemplate template) => new()
     {

@@ -65,6 +65,10 @@ public sealed class ClaimReconciler(
 
             sandbox = bound;
         }
+        else if (claim.Status?.ObservedGeneration is { } seen && seen != claim.Metadata.Generation)
+        {
+            sandbox = await FollowAsync(claim, sandbox, ct);
+        }
 
         var mirror = ClaimStatusOf.Mirror(claim, sandbox, time.GetUtcNow());
         await WriteAsync(claim, mirror, ct);
@@ -150,6 +154,19 @@ public sealed class ClaimReconciler(
 
         writer.Record(claim, warning: false, "Created", $"created Sandbox {created.Metadata.Name} from SandboxTemplate {template.Metadata.Name} (cold: {choice.ColdReason ?? "every pooled Sandbox was taken meanwhile"})");
         return (created, null);
+    }
+
+    /// <summary>A bound claim's spec changed: its labels and lifecycle go to its Sandbox (its template and pool cannot).</summary>
+    private async Task<Sandbox> FollowAsync(SandboxClaim claim, Sandbox sandbox, CancellationToken ct)
+    {
+        if (ClaimChooser.FollowPatch(sandbox, claim) is not { } patch)
+        {
+            return sandbox;
+        }
+
+        var followed = await sandboxes.TryPatchAsync(sandbox, patch, ct) ?? throw new InvalidOperationException($"Sandbox {sandbox.Metadata.Name} went while its claim's changes were applied");
+        writer.Record(claim, warning: false, "Updated", $"applied the claim's labels and lifecycle to Sandbox {sandbox.Metadata.Name}; its template and pool stay those it was bound from");
+        return followed;
     }
 
     /// <summary>Creates the claim's own Sandbox; one of its name that the claim already owns (an earlier attempt) is it.</summary>

@@ -120,6 +120,42 @@ public class ClaimChooserTests
     }
 
     [Test]
+    public void A_bound_claim_s_changed_labels_and_lifecycle_are_patched_onto_its_Sandbox()
+    {
+        var bound = Pooled("taken");
+        bound.Metadata.Labels = new Dictionary<string, string> { [PoolLabels.Claim] = "mine", [PoolLabels.LaunchType] = LaunchTypes.Warm, ["team"] = "ml" };
+        var claim = Claim(new SandboxLifecycle { ShutdownAfter = "2h" });
+        claim.Spec.Labels!["team"] = "research";
+
+        var patch = JsonNode.Parse(ClaimChooser.FollowPatch(bound, claim)!)!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(patch["metadata"]!["labels"]!.ToJsonString(), Is.EqualTo("""{"team":"research"}"""), "only what differs");
+            Assert.That(patch["metadata"]!["resourceVersion"], Is.Null, "the claim's own Sandbox: no race to lose");
+            Assert.That(patch["spec"]!["lifecycle"]!["shutdownTime"]!.GetValue<DateTime>(), Is.EqualTo(T0.AddHours(2)), "counted from the claim's creation");
+        });
+    }
+
+    [Test]
+    public void A_bound_claim_in_line_with_its_Sandbox_needs_no_patch_and_a_lifecycle_dropped_by_the_claim_is_removed()
+    {
+        var bound = Pooled("taken");
+        bound.Metadata.Labels = new Dictionary<string, string> { [PoolLabels.Claim] = "mine", [PoolLabels.LaunchType] = LaunchTypes.Warm, ["team"] = "ml" };
+        var inLine = ClaimChooser.FollowPatch(bound, Claim());
+        bound.Spec.Lifecycle = new SandboxLifecycle { ShutdownAfter = "1h" };
+
+        var removal = JsonNode.Parse(ClaimChooser.FollowPatch(bound, Claim())!)!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(inLine, Is.Null);
+            Assert.That(removal["spec"]!.AsObject().ContainsKey("lifecycle") && removal["spec"]!["lifecycle"] is null, Is.True);
+            Assert.That(removal["metadata"], Is.Null);
+        });
+    }
+
+    [Test]
     public void A_cold_Sandbox_is_named_as_the_claim_and_owned_by_it()
     {
         var sandbox = ClaimChooser.NewSandbox(Claim(), Template());
