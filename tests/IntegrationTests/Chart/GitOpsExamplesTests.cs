@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using TestInfra;
 using YamlDotNet.RepresentationModel;
 
@@ -62,6 +63,18 @@ public sealed class GitOpsExamplesTests : ControlPlaneTest
 
         Assert.That(scripted, Is.SupersetOf(new[] { "Sandbox", "SandboxWarmPool", "SandboxClaim" }));
         Assert.That(embedded, Is.EquivalentTo(scripted));
+    }
+
+    [Test]
+    public void Flux_and_argo_fail_a_claim_for_the_same_reasons()
+    {
+        var lua = File.ReadAllText(Path.Combine(ArgoCd, "sandbox-claim-health.lua"));
+        var luaFailed = Regex.Matches(Regex.Match(lua, @"local failed = \{(.*?)\n\}", RegexOptions.Singleline).Groups[1].Value, @"(\w+) = true").Select(m => m.Groups[1].Value);
+        var flux = File.ReadAllText(Path.Combine(GitOps, "flux", "sandboxes-kustomization.yaml"));
+        var celFailed = Regex.Matches(Regex.Match(flux, @"kind: SandboxClaim\n.*?failed: .*?c\.reason in \[(.*?)\]", RegexOptions.Singleline).Groups[1].Value, @"'(\w+)'").Select(m => m.Groups[1].Value);
+
+        Assert.That(luaFailed, Is.Not.Empty);
+        Assert.That(celFailed, Is.EquivalentTo(luaFailed), "the claim's failed reasons differ between the Flux healthCheckExprs and the Argo CD script");
     }
 
     [Test]
