@@ -81,6 +81,29 @@ public class SandboxClaimTests : OperatorTest
     }
 
     [Test]
+    public async Task A_bound_claim_s_new_labels_and_lifecycle_reach_its_Sandbox()
+    {
+        await CreateTemplateAsync("agent");
+        await CreateClaimAsync("mine", template: "agent");
+        var claim = await WaitForClaimAsync("mine", "True", ReadyReasons.Available);
+
+        var patch = """{"spec":{"labels":{"team":"research"},"lifecycle":{"shutdownAfter":"2h"}}}""";
+        await Claims.PatchNamespacedAsync<SandboxClaim>(new V1Patch(patch, V1Patch.PatchType.MergePatch), Namespace, "mine");
+
+        Sandbox? sandbox = null;
+        await Poll.UntilAsync(
+            async ct =>
+            {
+                sandbox = await GetAsync(claim.Status!.SandboxName!);
+                return sandbox?.Metadata.Labels is { } labels && labels.TryGetValue("team", out var team) && team == "research" && sandbox.Spec.Lifecycle?.ShutdownTime is not null;
+            },
+            TimeSpan.FromSeconds(60),
+            "the claim's labels and lifecycle on its Sandbox");
+        var created = claim.Metadata.CreationTimestamp!.Value;
+        Assert.That(sandbox!.Spec.Lifecycle!.ShutdownTime!.Value.UtcDateTime, Is.EqualTo(DateTime.SpecifyKind(created, DateTimeKind.Utc).AddHours(2)).Within(TimeSpan.FromSeconds(1)), "counted from the claim's creation");
+    }
+
+    [Test]
     public async Task Two_claims_racing_for_the_last_pooled_Sandbox_get_different_Sandboxes()
     {
         await CreateTemplateAsync("agent");
