@@ -10,7 +10,7 @@ namespace IntegrationTests.Operator;
 /// operator binary and the Northflank simulator.
 /// </summary>
 [Parallelizable(ParallelScope.All)]
-public class SandboxClaimTests : OperatorTest
+public partial class SandboxClaimTests : OperatorTest
 {
     private GenericClient Templates => new(Admin, Sandbox.Group, Sandbox.Version, SandboxTemplate.Plural, disposeClient: false);
 
