@@ -36,6 +36,7 @@ public static class OperatorServices
         services.AddSingleton<ConfigChecker>();
         AddSandboxReconciler(services);
         PoolAndClaimServices.AddServices(services);
+        TemplateStatusServices.AddServices(services);
         AddControllers(services, options, index);
         return services;
     }
@@ -127,6 +128,7 @@ public static class OperatorServices
             .AddController<ClusterNorthflankConfig, ClusterNorthflankConfigController>(controller =>
                 controller.WithWorkers(1).WithUpdatePredicate(Predicates.GenerationOrMetadataChanged).WithListWatch(sp => ClusterConfigs(sp, options)));
         PoolAndClaimServices.AddControllers(controllers, options);
+        TemplateStatusServices.AddControllers(controllers, options);
     }
 
     private static void ConfigureSandboxes(ControllerBuilder<Sandbox> controller, OperatorOptions options, ReferenceIndex index)
@@ -142,10 +144,11 @@ public static class OperatorServices
             .WatchesMetadata<V1ConfigMap>((configMap, sandboxes) => index.SandboxesUsingConfigMap(ObjectKey.Of(configMap), sandboxes))
             .Watches<NorthflankConfig>(sp => new EntityClient<NorthflankConfig>(sp.GetRequiredService<IKubernetes>()), index.SandboxesUsingConfig)
             .Watches<ClusterNorthflankConfig>(sp => ClusterConfigs(sp, options), index.SandboxesUsingConfig, clusterScoped: true)
-            // A template's change re-applies the Sandboxes in its namespace that name it.
+            // A template's change re-applies the Sandboxes in its namespace that name it; its status writes do not.
             .Watches<SandboxTemplate>(
                 sp => new EntityClient<SandboxTemplate>(sp.GetRequiredService<IKubernetes>()),
-                (template, sandboxes) => TemplateDirectory.Using(template, sandboxes, s => s.Spec.TemplateRef?.Name))
+                (template, sandboxes) => TemplateDirectory.Using(template, sandboxes, s => s.Spec.TemplateRef?.Name),
+                predicate: Predicates.GenerationOrMetadataChanged)
             // A wake carries news for exactly one Sandbox, usually the news that makes it Ready: it goes ahead of
             // new Sandboxes, so a burst of creates does not hold up every Ready behind it.
             .WatchesSource(sp => new ProgressSource(sp.GetRequiredService<ProgressWatch>()), priority: true)

@@ -11,7 +11,7 @@ namespace SandboxOperator.Hosting;
 /// <summary>
 /// The warm pool and claim controllers. Neither watches Sandboxes itself: both are woken from the Sandbox controller's
 /// cache (a Sandbox's change wakes the pool or claim that owns it, before and after the change), and pools from the
-/// template watch too.
+/// template watch too (not from a template's status writes).
 /// </summary>
 public static class PoolAndClaimServices
 {
@@ -37,7 +37,8 @@ public static class PoolAndClaimServices
                     sp.GetRequiredService<InformerCache<SandboxTemplate>>(),
                     t => sp.GetRequiredService<InformerCache<SandboxWarmPool>>().Store is { } pools
                         ? TemplateDirectory.Using(t, pools, p => p.Spec.TemplateRef.Name)
-                        : []));
+                        : [],
+                    CacheSource<SandboxTemplate>.SpecOrMetadataChanged));
             InNamespaces(controller, options);
         })
         // A burst of claims is bound in parallel: a bind is two API server calls and no Northflank call, TakenSandboxes keeps
@@ -53,7 +54,7 @@ public static class PoolAndClaimServices
     private static IEnumerable<PoolReplicas> PoolReplicasOf(InformerCache<SandboxWarmPool> pools) =>
         pools.List().Select(p => new PoolReplicas($"{p.Metadata.NamespaceProperty}/{p.Metadata.Name}", p.Status?.ReadyReplicas ?? 0, p.Status?.Replicas ?? 0));
 
-    private static void InNamespaces<T>(ControllerBuilder<T> controller, OperatorOptions options)
+    internal static void InNamespaces<T>(ControllerBuilder<T> controller, OperatorOptions options)
         where T : k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>
     {
         if (options.WatchedNamespaces.Count > 0)

@@ -69,16 +69,22 @@ public sealed class StatusWriter<TEntity, TStatus>(IEntityClient<TEntity> client
 
 /// <summary>
 /// Wakes a controller from another kind's cache changes (the Sandbox controller's watch, shared): each change is mapped
-/// to the keys it concerns, before and after the change (a Sandbox a claim took concerns its old pool too).
+/// to the keys it concerns, before and after the change (a Sandbox a claim took concerns its old pool too). Changes
+/// <c>when</c> refuses are not mapped.
 /// </summary>
 public sealed class CacheSource<T> : IKeySource
     where T : IKubernetesObject<V1ObjectMeta>
 {
     private readonly System.Threading.Channels.Channel<ObjectKey> keys = System.Threading.Channels.Channel.CreateUnbounded<ObjectKey>();
 
-    public CacheSource(InformerCache<T> cache, Func<T, IEnumerable<ObjectKey>> map) =>
+    public CacheSource(InformerCache<T> cache, Func<T, IEnumerable<ObjectKey>> map, Func<InformerEvent<T>, bool>? when = null) =>
         cache.OnChange(ev =>
         {
+            if (when is not null && !when(ev))
+            {
+                return;
+            }
+
             foreach (var key in map(ev.Object).Concat(ev.OldObject is { } old ? map(old) : []).Distinct())
             {
                 keys.Writer.TryWrite(key);
@@ -92,6 +98,10 @@ public sealed class CacheSource<T> : IKeySource
             enqueue(key);
         }
     }
+
+    /// <summary>Adds, deletes and updates that change the spec (generation) or metadata: not status writes.</summary>
+    public static bool SpecOrMetadataChanged(InformerEvent<T> ev) =>
+        ev.Type != InformerEventType.Updated || ev.OldObject is not { } old || Predicates.GenerationOrMetadataChanged(old, ev.Object);
 
     /// <summary>The Sandbox's controlling owner, when it is of <paramref name="kind"/>.</summary>
     public static IEnumerable<ObjectKey> Owner(Sandbox sandbox, string kind) =>

@@ -256,6 +256,27 @@ public class ControllerTests
     }
 
     [Test]
+    public void Secondary_predicate_skips_the_updates_it_refuses_but_never_adds_or_deletes()
+    {
+        var secrets = new ScriptedListWatch<V1Secret>();
+        var informer = controller.Watch<V1Secret>(secrets, (secret, _) => [new ObjectKey(secret.Metadata.NamespaceProperty, "a")], predicate: Predicates.GenerationOrMetadataChanged);
+        var secret = new V1Secret { Metadata = new V1ObjectMeta { NamespaceProperty = "ns", Name = "creds", ResourceVersion = "1", Generation = 1 } };
+        informer.Replace("ns", [secret]);
+        Assert.That(controller.Queue.Count, Is.EqualTo(1), "an add");
+        controller.Queue.Done(controller.Queue.GetAsync(CancellationToken.None).Result.Item);
+
+        informer.Replace("ns", [new V1Secret { Metadata = new V1ObjectMeta { NamespaceProperty = "ns", Name = "creds", ResourceVersion = "2", Generation = 1 } }]);
+        Assert.That(controller.Queue.Count, Is.Zero, "same generation");
+
+        informer.Replace("ns", [new V1Secret { Metadata = new V1ObjectMeta { NamespaceProperty = "ns", Name = "creds", ResourceVersion = "3", Generation = 2 } }]);
+        Assert.That(controller.Queue.Count, Is.EqualTo(1), "a new generation");
+        controller.Queue.Done(controller.Queue.GetAsync(CancellationToken.None).Result.Item);
+
+        informer.Replace("ns", []);
+        Assert.That(controller.Queue.Count, Is.EqualTo(1), "a delete");
+    }
+
+    [Test]
     public void Update_predicate_can_skip_status_only_updates()
     {
         controller.Queue.Dispose();

@@ -50,7 +50,7 @@ public static class CrdBuilder
                         Schema = new V1CustomResourceValidation { OpenAPIV3Schema = schema },
                         Subresources = new V1CustomResourceSubresources
                         {
-                            Status = definition.HasStatus ? new Dictionary<string, object>() : null,
+                            Status = new Dictionary<string, object>(),
                             Scale = definition.Scale,
                         },
                         AdditionalPrinterColumns = [.. definition.PrinterColumns],

@@ -10,9 +10,6 @@ public sealed record CrdDefinition(
     IReadOnlyList<string> ShortNames,
     IReadOnlyList<V1CustomResourceColumnDefinition> PrinterColumns)
 {
-    /// <summary>The kind has a status (every kind but a template, which is only read).</summary>
-    public bool HasStatus { get; init; } = true;
-
     /// <summary>The /scale subresource, for kinds kubectl scale and autoscalers may size.</summary>
     public V1CustomResourceSubresourceScale? Scale { get; init; }
 }

@@ -28,9 +28,12 @@ public static class Crds
         [
             new() { Name = "Image", Type = "string", JsonPath = ".spec.image" },
             new() { Name = "Plan", Type = "string", JsonPath = ".spec.plan" },
+            new() { Name = "Hash", Type = "string", JsonPath = ".status.hash" },
+            new() { Name = "Sandboxes", Type = "integer", JsonPath = ".status.sandboxes" },
+            new() { Name = "Pools", Type = "string", JsonPath = ".status.pools" },
             Columns.Age(),
-        ])
-    { HasStatus = false };
+            new() { Name = "Claims", Type = "integer", JsonPath = ".status.claims", Priority = 1 },
+        ]);
 
     public static readonly CrdDefinition SandboxWarmPool = new(
         typeof(SandboxWarmPool), ClusterScoped: false, V1Alpha1.SandboxWarmPool.Singular, [V1Alpha1.SandboxWarmPool.ShortName],

@@ -91,11 +91,13 @@ public sealed partial class Controller<TEntity> : IRunnableController
     /// <summary>
     /// Also watch <typeparamref name="TSecondary"/>; every add/update/delete of one is mapped to primary keys to
     /// enqueue (e.g. a Secret to the objects that reference it). The mapper gets the primary cache for lookups.
+    /// An update <paramref name="predicate"/> refuses does not map at all (adds and deletes always do).
     /// </summary>
     public Informer<TSecondary> Watch<TSecondary>(
         IListWatch<TSecondary> listWatch,
         Func<TSecondary, IReadOnlyEntityStore<TEntity>, IEnumerable<ObjectKey>> mapper,
-        bool clusterScoped = false)
+        bool clusterScoped = false,
+        UpdatePredicate<TSecondary>? predicate = null)
         where TSecondary : IKubernetesObject<V1ObjectMeta>
     {
         var kind = EntityMetadata.For<TSecondary>().Kind;
@@ -103,6 +105,11 @@ public sealed partial class Controller<TEntity> : IRunnableController
         var informer = new Informer<TSecondary>(listWatch, informerOptions, time, loggerFactory.CreateLogger($"ControllerRuntime.Informer.{Name}.{kind}"));
         informer.AddEventHandler(ev =>
         {
+            if (ev is { Type: InformerEventType.Updated, OldObject: { } old } && predicate is not null && !predicate(old, ev.Object))
+            {
+                return;
+            }
+
             var keys = new HashSet<ObjectKey>(mapper(ev.Object, Informer.Store));
             if (ev.OldObject is not null)
             {

@@ -158,14 +158,17 @@ public sealed class ControllerBuilder<TEntity> : IControllerRegistration
     /// Its cache is readable through the <see cref="InformerCache{TSecondary}"/> singleton.
     /// </summary>
     /// <param name="clusterScoped">The type has no namespace: watch it whole, whatever namespaces the controller is limited to.</param>
+    /// <param name="predicate">Which updates are mapped (e.g. <see cref="Predicates.GenerationOrMetadataChanged{TEntity}"/>
+    /// to ignore status writes); default all. Adds and deletes always are.</param>
     public ControllerBuilder<TEntity> Watches<TSecondary>(
         Func<IServiceProvider, IListWatch<TSecondary>> listWatch,
         Func<TSecondary, IReadOnlyEntityStore<TEntity>, IEnumerable<ObjectKey>> mapper,
-        bool clusterScoped = false)
+        bool clusterScoped = false,
+        UpdatePredicate<TSecondary>? predicate = null)
         where TSecondary : IKubernetesObject<V1ObjectMeta>
     {
         services.TryAddSingleton<InformerCache<TSecondary>>();
-        secondaries.Add((sp, controller) => sp.GetRequiredService<InformerCache<TSecondary>>().Attach(controller.Watch(listWatch(sp), mapper, clusterScoped)));
+        secondaries.Add((sp, controller) => sp.GetRequiredService<InformerCache<TSecondary>>().Attach(controller.Watch(listWatch(sp), mapper, clusterScoped, predicate)));
         return this;
     }
 

@@ -4,7 +4,7 @@ using SandboxOperator.Api.V1Alpha1;
 
 namespace IntegrationTests.Chart;
 
-/// <summary>What the lifecycle tests need of claims: a claim on a template, whose Sandbox the operator creates.</summary>
+/// <summary>What the lifecycle tests need of claims: a claim on a template, whose Sandbox the operator creates, and the template's status.</summary>
 public sealed partial class ChartRbacLifecycleTests
 {
     /// <summary>A template and a claim on it (cold: the operator creates the claim's Sandbox).</summary>
@@ -18,6 +18,12 @@ public sealed partial class ChartRbacLifecycleTests
         await claims.CreateNamespacedAsync(
             new SandboxClaim { Metadata = new V1ObjectMeta { Name = "claimed" }, Spec = new SandboxClaimSpec { TemplateRef = new TemplateReference { Name = "agent" } } },
             Namespace);
+    }
+
+    private async Task<SandboxTemplateStatus?> TemplateStatusAsync()
+    {
+        using var templates = new GenericClient(Admin, Sandbox.Group, Sandbox.Version, SandboxTemplate.Plural, disposeClient: false);
+        return (await templates.ReadNamespacedAsync<SandboxTemplate>(Namespace, "agent")).Status;
     }
 
     private async Task<bool> ClaimReadyAsync()

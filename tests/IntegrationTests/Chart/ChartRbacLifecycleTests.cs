@@ -31,6 +31,7 @@ public sealed partial class ChartRbacLifecycleTests : Operator.OperatorTest
         new("watched", "northflankconfigs/status", "patch", Breakage.ConfigNeverReady),
         new("watched", "sandboxes", "create", Breakage.ClaimNeverReady),
         new("watched", "sandboxtemplates", "get,list,watch", Breakage.NeverReady),
+        new("watched", "sandboxtemplates/status", "patch", Breakage.TemplateNoStatus),
         new("watched", "sandboxwarmpools,sandboxclaims", "get,list,watch", Breakage.ClaimNeverReady),
         new("watched", "sandboxwarmpools/status,sandboxclaims/status", "patch", Breakage.ClaimNeverReady),
         new("cluster-configs", "clusternorthflankconfigs", "get,list,watch", Breakage.NeverReady),
@@ -60,6 +61,9 @@ public sealed partial class ChartRbacLifecycleTests : Operator.OperatorTest
 
         /// <summary>The Sandbox lifecycle goes on, but a claim (from a template: a Sandbox of its own) never gets Ready.</summary>
         ClaimNeverReady,
+
+        /// <summary>The Sandbox lifecycle goes on (the claim's too), but the claim's template never gets its status.</summary>
+        TemplateNoStatus,
     }
 
     protected override bool StartOperatorInSetUp => false;
@@ -161,7 +165,7 @@ public sealed partial class ChartRbacLifecycleTests : Operator.OperatorTest
         await StartOperatorWithChartTokenAsync(rbac.YamlWithout(role, removed));
         var name = rule.Breakage == Breakage.ExpiredSandboxStays ? "expiring" : "life";
         await CreateAsync(NewSandbox(name, s => s.Lifecycle = name == "expiring" ? new SandboxLifecycle { ShutdownAfter = "1s" } : null));
-        if (rule.Breakage == Breakage.ClaimNeverReady)
+        if (rule.Breakage is Breakage.ClaimNeverReady or Breakage.TemplateNoStatus)
         {
             await CreateClaimAsync();
         }
@@ -196,6 +200,12 @@ public sealed partial class ChartRbacLifecycleTests : Operator.OperatorTest
                 Assert.That(await ClaimReadyAsync(), Is.False, $"the claim got Ready without {rule}");
                 await ChartRbac.ApplyAsync(ControlPlane, rbac.Yaml());
                 await Poll.UntilAsync(async _ => await ClaimReadyAsync(), Generous, "the claim Ready once the rule is back");
+                return;
+            case Breakage.TemplateNoStatus:
+                await Poll.UntilAsync(async _ => await ClaimReadyAsync(), Generous, "the claim Ready");
+                Assert.That(await TemplateStatusAsync(), Is.Null, $"the template got its status without {rule}");
+                await ChartRbac.ApplyAsync(ControlPlane, rbac.Yaml());
+                await Poll.UntilAsync(async _ => await TemplateStatusAsync() is { Sandboxes: 1, Claims: 1 }, Generous, "the template's status once the rule is back");
                 return;
             case Breakage.ConfigNeverReady:
                 var kind = rule.Resources.StartsWith("cluster", StringComparison.Ordinal) ? ClusterNorthflankConfig.EntityKind : NorthflankConfig.EntityKind;

@@ -39,6 +39,7 @@ public sealed class ChartRbacTests : ControlPlaneTest
         new("patch", Sandbox, "northflankconfigs", ns, "nf", "status"),
         new("create", Sandbox, "sandboxes", ns),
         new("list", Sandbox, "sandboxtemplates", ns), new("watch", Sandbox, "sandboxtemplates", ns), new("get", Sandbox, "sandboxtemplates", ns, "t"),
+        new("patch", Sandbox, "sandboxtemplates", ns, "t", "status"),
         new("list", Sandbox, "sandboxwarmpools", ns), new("watch", Sandbox, "sandboxwarmpools", ns), new("get", Sandbox, "sandboxwarmpools", ns, "p"),
         new("patch", Sandbox, "sandboxwarmpools", ns, "p", "status"),
         new("list", Sandbox, "sandboxclaims", ns), new("watch", Sandbox, "sandboxclaims", ns), new("get", Sandbox, "sandboxclaims", ns, "c"),
@@ -73,8 +74,9 @@ public sealed class ChartRbacTests : ControlPlaneTest
         new("create", Sandbox, "northflankconfigs", ns), new("update", Sandbox, "northflankconfigs", ns, "nf"),
         new("delete", Sandbox, "northflankconfigs", ns, "nf"), new("create", Sandbox, "clusternorthflankconfigs", ""),
         new("patch", Sandbox, "clusternorthflankconfigs", "", "shared"), new("delete", Sandbox, "clusternorthflankconfigs", "", "shared"),
-        // Templates, pools and claims are the tenants': the operator reads them and writes only pools' and claims' status.
+        // Templates, pools and claims are the tenants': the operator reads them and writes only their status (with patch).
         new("create", Sandbox, "sandboxtemplates", ns), new("patch", Sandbox, "sandboxtemplates", ns, "t"), new("delete", Sandbox, "sandboxtemplates", ns, "t"),
+        new("update", Sandbox, "sandboxtemplates", ns, "t", "status"),
         new("patch", Sandbox, "sandboxwarmpools", ns, "p"), new("delete", Sandbox, "sandboxwarmpools", ns, "p"), new("update", Sandbox, "sandboxwarmpools", ns, "p", "scale"),
         new("create", Sandbox, "sandboxclaims", ns), new("patch", Sandbox, "sandboxclaims", ns, "c"), new("delete", Sandbox, "sandboxclaims", ns, "c"),
     ];

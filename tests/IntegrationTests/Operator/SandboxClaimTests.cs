@@ -10,7 +10,7 @@ namespace IntegrationTests.Operator;
 /// operator binary and the Northflank simulator.
 /// </summary>
 [Parallelizable(ParallelScope.All)]
-public class SandboxClaimTests : OperatorTest
+public partial class SandboxClaimTests : OperatorTest
 {
     private GenericClient Templates => new(Admin, Sandbox.Group, Sandbox.Version, SandboxTemplate.Plural, disposeClient: false);
 
@@ -155,10 +155,12 @@ public class SandboxClaimTests : OperatorTest
         var wait = await ToolRunner.RunAsync(Tools.Kubectl, ["wait", "-n", Namespace, "--for=condition=Ready", "sandboxclaim/task-42", "--timeout=90s"], kubeconfig);
         Assert.That(wait.Succeeded, Is.True, wait.Describe() + "\n" + Operator.LogTail(30));
 
-        var get = await ToolRunner.RunAsync(Tools.Kubectl, ["get", "sandboxclaims,sandboxwarmpools", "-n", Namespace], kubeconfig);
-        TestContext.Out.WriteLine(get.StandardOutput);
         var claimed = (await GetAsync((await WaitForClaimAsync("task-42", "True")).Status!.SandboxName!))!;
         Assert.That(claimed.Metadata.Labels["task"], Is.EqualTo("42"));
+        var status = await WaitForTemplateStatusAsync("python-agent", s => s.Sandboxes == 3 && s.Pools is ["python-agents"]);
+        Assert.That(status.Hash, Is.EqualTo("49bb95065e"), "the hash the README shows for this template");
+        var get = await ToolRunner.RunAsync(Tools.Kubectl, ["get", "sandboxtemplates,sandboxclaims,sandboxwarmpools", "-n", Namespace], kubeconfig);
+        TestContext.Out.WriteLine(get.StandardOutput);
     }
 
     [Test]

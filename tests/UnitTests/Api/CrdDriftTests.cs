@@ -56,7 +56,7 @@ public class CrdDriftTests
     }
 
     [Test]
-    public void A_claim_names_exactly_one_source_and_a_pool_can_be_scaled()
+    public void A_claim_names_exactly_one_source_a_pool_can_be_scaled_and_a_template_has_a_status()
     {
         var claim = CrdBuilder.Build(Crds.SandboxClaim).Spec.Versions.Single().Schema.OpenAPIV3Schema.Properties["spec"];
         var pool = CrdBuilder.Build(Crds.SandboxWarmPool).Spec.Versions.Single();
@@ -70,7 +70,11 @@ public class CrdDriftTests
             Assert.That(pool.Subresources.Scale.LabelSelectorPath, Is.EqualTo(".status.selector"));
             Assert.That(pool.Schema.OpenAPIV3Schema.Properties["spec"].Properties["tier"].EnumProperty, Is.EquivalentTo(new[] { "Running", "Paused" }));
             Assert.That(template.Spec.Names.ShortNames, Is.EqualTo(new[] { "sbxt" }));
-            Assert.That(template.Spec.Versions.Single().Subresources.Status, Is.Null);
+            Assert.That(template.Spec.Versions.Single().Subresources.Status, Is.Not.Null);
+            Assert.That(template.Spec.Versions.Single().Schema.OpenAPIV3Schema.Properties["status"].Properties.Keys,
+                Is.EqualTo(new[] { "observedGeneration", "hash", "sandboxes", "sandboxNames", "pools", "claims" }));
+            Assert.That(template.Spec.Versions.Single().AdditionalPrinterColumns.Where(c => c.Priority is null or 0).Select(c => c.Name),
+                Is.EqualTo(new[] { "Image", "Plan", "Hash", "Sandboxes", "Pools", "Age" }));
         });
     }
 }

@@ -8,7 +8,7 @@ namespace SandboxOperator.Api.V1Alpha1;
 
 [KubernetesEntity(Group = Sandbox.Group, ApiVersion = Sandbox.Version, Kind = EntityKind, PluralName = Plural)]
 [Description("What Sandboxes made from it run: a Sandbox's spec without its identity. Sandboxes, warm pools and claims in the same namespace name it; fields a Sandbox sets itself win.")]
-public sealed class SandboxTemplate : IKubernetesObject<V1ObjectMeta>, ISpec<SandboxTemplateSpec>
+public sealed class SandboxTemplate : IKubernetesObject<V1ObjectMeta>, ISpec<SandboxTemplateSpec>, IStatus<SandboxTemplateStatus?>
 {
     public const string EntityKind = "SandboxTemplate";
     public const string Plural = "sandboxtemplates";
@@ -26,6 +26,9 @@ public sealed class SandboxTemplate : IKubernetesObject<V1ObjectMeta>, ISpec<San
 
     [JsonPropertyName("spec")]
     public SandboxTemplateSpec Spec { get; set; } = new();
+
+    [JsonPropertyName("status")]
+    public SandboxTemplateStatus? Status { get; set; }
 }
 
 [Description("A list of SandboxTemplates.")]
