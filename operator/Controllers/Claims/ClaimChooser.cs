@@ -32,10 +32,10 @@ public static class ClaimChooser
             return new ClaimChoice([], $"the Sandboxes of pool {pool.Metadata.Name} keep their template's lifecycle; the claim asks for its own");
         }
 
-        var generation = WarmPoolReconciler.Generation(template);
+        var version = WarmPoolReconciler.Version(template);
         var candidates = PoolLabels.Unclaimed(pool, inNamespace)
             .Where(PoolLabels.IsReady)
-            .OrderBy(s => PoolLabels.Label(s, PoolLabels.TemplateGeneration) == generation ? 0 : 1)
+            .OrderBy(s => PoolLabels.Label(s, PoolLabels.TemplateSpecHash) == version ? 0 : 1)
             .ThenBy(s => s.Metadata.CreationTimestamp)
             .ThenBy(s => s.Metadata.Name, StringComparer.Ordinal)
             .ToList();

@@ -12,8 +12,11 @@ public static class PoolLabels
     /// <summary>On a claimed Sandbox: its claim's name.</summary>
     public const string Claim = "sandbox.northflank.com/claim";
 
-    /// <summary>On a pooled Sandbox: the generation of the template it was made from (a changed template replaces it).</summary>
-    public const string TemplateGeneration = "sandbox.northflank.com/template-generation";
+    /// <summary>
+    /// On a pooled Sandbox: the hash of the template spec it was made from (a changed template replaces it). Not the
+    /// template's generation, which starts again at 1 when a template is deleted and made anew with another spec.
+    /// </summary>
+    public const string TemplateSpecHash = "sandbox.northflank.com/template-hash";
 
     /// <summary>On a claimed Sandbox: warm (taken from a pool) or cold (made for the claim).</summary>
     public const string LaunchType = "sandbox.northflank.com/launch-type";

@@ -1,7 +1,7 @@
 namespace SandboxOperator.Controllers.WarmPools;
 
 /// <summary>An unclaimed Sandbox of a pool as the planner sees it.</summary>
-/// <param name="Current">Made from the template's current generation.</param>
+/// <param name="Current">Made from the template's current spec.</param>
 public sealed record PoolMember(string Name, bool Ready, bool Current, DateTimeOffset Created);
 
 /// <summary>How many Sandboxes to create and which to delete.</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using k8s.Models;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Common;
@@ -35,8 +34,8 @@ public sealed class WarmPoolReconciler(
             return Resync; // The template's watch wakes the pool when it appears.
         }
 
-        var generation = Generation(template);
-        var cached = unclaimed.Select(s => Member(s, generation)).ToList();
+        var version = Version(template);
+        var cached = unclaimed.Select(s => Member(s, version)).ToList();
         var members = memory.Adjust(pool.Metadata.Uid, cached);
         var plan = PoolPlanner.Plan(pool.Spec.Replicas, pool.Spec.MaxUnavailable, members);
         await CarryOutAsync(pool, template, unclaimed, plan, ct);
@@ -78,7 +77,7 @@ public sealed class WarmPoolReconciler(
         }
     }
 
-    /// <summary>A new unclaimed Sandbox: generateName from the pool, owned by it, labelled with it and the template's generation.</summary>
+    /// <summary>A new unclaimed Sandbox: generateName from the pool, owned by it, labelled with it and the template's spec hash.</summary>
     public static Sandbox NewMember(SandboxWarmPool pool, SandboxTemplate template) => new()
     {
         Metadata = new V1ObjectMeta
@@ -88,7 +87,7 @@ public sealed class WarmPoolReconciler(
             Labels = new Dictionary<string, string>
             {
                 [PoolLabels.Pool] = pool.Metadata.Name,
-                [PoolLabels.TemplateGeneration] = Generation(template),
+                [PoolLabels.TemplateSpecHash] = Version(template),
             },
             OwnerReferences = [PoolLabels.OwnerReference(SandboxWarmPool.EntityKind, pool.Metadata)],
         },
@@ -99,13 +98,13 @@ public sealed class WarmPoolReconciler(
         },
     };
 
-    public static string Generation(SandboxTemplate template) =>
-        (template.Metadata.Generation ?? 0).ToString(CultureInfo.InvariantCulture);
+    /// <summary>What a pooled Sandbox is labelled with, to tell whether it was made from the template as it is now.</summary>
+    public static string Version(SandboxTemplate template) => TemplateHash.Of(template.Spec);
 
-    private static PoolMember Member(Sandbox sandbox, string generation) => new(
+    private static PoolMember Member(Sandbox sandbox, string version) => new(
         sandbox.Metadata.Name,
         PoolLabels.IsReady(sandbox),
-        PoolLabels.Label(sandbox, PoolLabels.TemplateGeneration) == generation,
+        PoolLabels.Label(sandbox, PoolLabels.TemplateSpecHash) == version,
         sandbox.Metadata.CreationTimestamp is { } created ? new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) : DateTimeOffset.MinValue);
 
     private Task WriteStatusAsync(

@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Controllers.Templates;
 using TestInfra;
 
 namespace IntegrationTests.Operator;
@@ -182,7 +183,7 @@ public partial class SandboxClaimTests : OperatorTest
             {
                 var list = await Sandboxes.ListNamespacedAsync<SandboxList>(Namespace, cancel: ct);
                 var members = list.Items.Where(m => m.Metadata.Labels?.ContainsKey("sandbox.northflank.com/pool") == true && m.Metadata.DeletionTimestamp is null).ToList();
-                return members.Count == 2 && members.All(m => m.Metadata.Labels["sandbox.northflank.com/template-generation"] == "2");
+                return members.Count == 2 && members.All(m => m.Metadata.Labels["sandbox.northflank.com/template-hash"] == TemplateHash.Of(template.Spec));
             },
             TimeSpan.FromSeconds(120),
             "every unclaimed Sandbox made from the new template");

@@ -35,7 +35,7 @@ internal static class Arrows
         ("Controllers.Sandboxes", ["Api", "Northflank", "Telemetry", "Controllers.Common", "Controllers.Configs", "Controllers.Templates"]),
         // Pools and claims never call Northflank: a Sandbox's own controller does, for the Sandboxes they make and bind.
         ("Controllers.WarmPools", ["Api", "Telemetry", "Controllers.Common", "Controllers.Templates"]),
-        // A claim takes from a pool (its labels, its template's generation) and reads a lifecycle duration as Sandboxes do.
+        // A claim takes from a pool (its labels, its template's spec hash) and reads a lifecycle duration as Sandboxes do.
         ("Controllers.Claims", ["Api", "Telemetry", "Controllers.Common", "Controllers.Templates", "Controllers.WarmPools", "Controllers.Sandboxes"]),
         // What every controller shares (conditions, reading references) is Common's: a new controller may use it.
         (AnyController, ["Api", "Northflank", "Telemetry", "Controllers.Common"]),

@@ -28,7 +28,7 @@ public class ClaimChooserTests
         Spec = new SandboxClaimSpec { WarmPoolRef = new PoolReference { Name = "warm" }, Lifecycle = lifecycle, Labels = new Dictionary<string, string> { ["team"] = "ml" } },
     };
 
-    private static Sandbox Pooled(string name, bool ready = true, string generation = "2", int minute = 0, string poolUid = "pool-uid") => new()
+    private static Sandbox Pooled(string name, bool ready = true, string? generation = null, int minute = 0, string poolUid = "pool-uid") => new()
     {
         Metadata = new V1ObjectMeta
         {
@@ -37,7 +37,7 @@ public class ClaimChooserTests
             Generation = 1,
             ResourceVersion = $"rv-{name}",
             CreationTimestamp = T0.AddMinutes(minute),
-            Labels = new Dictionary<string, string> { [PoolLabels.Pool] = "warm", [PoolLabels.TemplateGeneration] = generation },
+            Labels = new Dictionary<string, string> { [PoolLabels.Pool] = "warm", [PoolLabels.TemplateSpecHash] = generation ?? WarmPoolReconciler.Version(Template()) },
             OwnerReferences = [new V1OwnerReference { Kind = SandboxWarmPool.EntityKind, Name = "warm", Uid = poolUid, Controller = true }],
         },
         Status = new SandboxStatus
@@ -50,7 +50,7 @@ public class ClaimChooserTests
     [Test]
     public void Ready_pooled_Sandboxes_of_the_current_template_come_first_then_the_oldest()
     {
-        var sandboxes = new[] { Pooled("new", minute: 5), Pooled("old", minute: 1), Pooled("outdated", generation: "1", minute: 0), Pooled("starting", ready: false) };
+        var sandboxes = new[] { Pooled("new", minute: 5), Pooled("old", minute: 1), Pooled("outdated", generation: "made-from-an-older-spec", minute: 0), Pooled("starting", ready: false) };
 
         var choice = ClaimChooser.Choose(Claim(), Pool(), Template(), sandboxes);
 

@@ -1,7 +1,7 @@
 using System.Net;
+using NorthflankSimulator;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Sandboxes;
-using NorthflankSimulator;
 using SandboxOperator.Northflank;
 
 namespace UnitTests.Controllers.Sandboxes;
