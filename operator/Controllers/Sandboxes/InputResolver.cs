@@ -25,7 +25,9 @@ public sealed class InputResolver(IReferenceReader references, AccessResolver ac
         ValidateMerged(sandbox, template);
         if (template is not null)
         {
-            versions.Add($"template={template.Metadata.Name}@{template.Metadata.ResourceVersion}");
+            // The spec's hash, not the resourceVersion: the template's status (who uses it) changes with every Sandbox
+            // that comes or goes, and must not make every Sandbox made from it apply itself to Northflank again.
+            versions.Add($"template={template.Metadata.Name}#{TemplateHash.Of(template.Spec)}");
         }
 
         var policy = access.Resolve(sandbox);

@@ -98,6 +98,22 @@ public class TemplateResolutionTests
     }
 
     [Test]
+    public async Task A_template_whose_status_alone_changed_does_not_re_apply_the_Sandbox()
+    {
+        var rig = new ReconcileRig();
+        rig.Cluster.Templates["team-a/agent"] = Template();
+        var sandbox = await rig.ReadyAsync(FromTemplate());
+        var hash = rig.Cluster.Current(sandbox).Status!.AppliedSpecHash;
+
+        // A status write (another Sandbox started using it) gives the template a new resourceVersion, same spec.
+        rig.Cluster.Templates["team-a/agent"] = Template(version: "6");
+        await rig.ReconcileAsync(sandbox);
+
+        Assert.That(rig.Cluster.Current(sandbox).Status!.AppliedSpecHash, Is.EqualTo(hash));
+        Assert.That(rig.Calls(sandbox), Has.None.StartsWith("PATCH"));
+    }
+
+    [Test]
     public async Task A_lifecycle_from_the_template_ends_the_Sandbox_as_its_own_would()
     {
         var rig = new ReconcileRig();
