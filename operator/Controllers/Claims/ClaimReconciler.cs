@@ -24,6 +24,7 @@ public sealed class ClaimReconciler(
     ISandboxTemplates templates,
     IWarmPools pools,
     TakenSandboxes taken,
+    PoolMemory poolMemory,
     IStatusWriter<SandboxClaim, SandboxClaimStatus> writer,
     ClaimMetrics metrics,
     TimeProvider time)
@@ -134,6 +135,7 @@ public sealed class ClaimReconciler(
             if (await sandboxes.TryPatchAsync(candidate, ClaimChooser.BindPatch(candidate, claim, pool!), ct) is { } bound)
             {
                 given[claim.Metadata.Uid] = candidate.Metadata.Name;
+                poolMemory.Taken(pool!.Metadata.Uid);
                 metrics.Claimed(LaunchTypes.Warm);
                 writer.Record(claim, warning: false, "Bound", $"bound Sandbox {candidate.Metadata.Name} from pool {pool!.Metadata.Name} (warm)");
                 return (bound, null);

@@ -38,12 +38,13 @@ public sealed class WarmPoolReconciler(
         var cached = unclaimed.Select(s => Member(s, version)).ToList();
         var members = memory.Adjust(pool.Metadata.Uid, cached);
         var plan = PoolPlanner.Plan(pool.Spec.Replicas, pool.Spec.MaxUnavailable, members);
-        await CarryOutAsync(pool, template, unclaimed, plan, ct);
+        var refillDelay = plan.Create > 0 ? memory.RefillDelay(pool.Metadata.Uid) : null;
+        await CarryOutAsync(pool, template, unclaimed, refillDelay is null ? plan : plan with { Create = 0 }, ct);
 
         var ready = PoolPlanner.IsReady(pool.Spec.Replicas, members);
         var (reason, text) = ready ? ("Available", $"{pool.Spec.Replicas} Sandboxes ready") : ("Filling", $"{members.Count(m => m.Ready && m.Current)} of {pool.Spec.Replicas} Sandboxes ready");
         await WriteStatusAsync(pool, unclaimed, members, ready, reason, text, ct);
-        return Resync;
+        return refillDelay ?? Resync;
     }
 
     public void Forget(SandboxWarmPool pool) => memory.Forget(pool.Metadata.Uid);
