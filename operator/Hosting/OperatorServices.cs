@@ -135,8 +135,9 @@ public static class OperatorServices
     {
         controller.WithFinalizer<SandboxController>()
             .WithWorkers(options.Workers)
-            // Our own status writes must not trigger another reconcile (and another Northflank call).
-            .WithUpdatePredicate(Predicates.GenerationOrMetadataChanged)
+            // Our own status writes must not trigger another reconcile (and another Northflank call), nor a claim taking a
+            // pooled Sandbox (labels and owner): the Sandbox controller reads neither.
+            .WithUpdatePredicate(Predicates.GenerationOrMetadataBesidesLabelsChanged)
             // Secrets and ConfigMaps by metadata only: the mappers need names, and reconciles read the few that
             // Sandboxes refer to on demand (KubernetesReferenceReader). Whole objects would put every Secret in the
             // cluster, Helm's releases included, into the operator's memory.

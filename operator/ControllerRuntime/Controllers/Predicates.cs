@@ -22,6 +22,21 @@ public static class Predicates
             || !DictionaryEqual(o.Annotations, n.Annotations);
     }
 
+    /// <summary>
+    /// As <see cref="GenerationOrMetadataChanged{TEntity}"/>, but blind to labels: for a controller that reads none,
+    /// whose objects others label (a claim taking a pooled Sandbox), so that a relabelling costs it no reconcile.
+    /// </summary>
+    public static bool GenerationOrMetadataBesidesLabelsChanged<TEntity>(TEntity oldObject, TEntity newObject)
+        where TEntity : IKubernetesObject<V1ObjectMeta>
+    {
+        var o = oldObject.Metadata;
+        var n = newObject.Metadata;
+        return o.Generation != n.Generation
+            || o.DeletionTimestamp != n.DeletionTimestamp
+            || !SequenceEqual(o.Finalizers, n.Finalizers)
+            || !DictionaryEqual(o.Annotations, n.Annotations);
+    }
+
     private static bool SequenceEqual(IList<string>? a, IList<string>? b) =>
         (a ?? []).SequenceEqual(b ?? [], StringComparer.Ordinal);
 
