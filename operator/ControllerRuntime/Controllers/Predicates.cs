@@ -11,16 +11,8 @@ public static class Predicates
 {
     /// <summary>Only spec changes (metadata.generation), plus deletion starting and finalizer/label/annotation changes.</summary>
     public static bool GenerationOrMetadataChanged<TEntity>(TEntity oldObject, TEntity newObject)
-        where TEntity : IKubernetesObject<V1ObjectMeta>
-    {
-        var o = oldObject.Metadata;
-        var n = newObject.Metadata;
-        return o.Generation != n.Generation
-            || o.DeletionTimestamp != n.DeletionTimestamp
-            || !SequenceEqual(o.Finalizers, n.Finalizers)
-            || !DictionaryEqual(o.Labels, n.Labels)
-            || !DictionaryEqual(o.Annotations, n.Annotations);
-    }
+        where TEntity : IKubernetesObject<V1ObjectMeta> =>
+        GenerationOrMetadataBesidesLabelsChanged(oldObject, newObject) || !DictionaryEqual(oldObject.Metadata.Labels, newObject.Metadata.Labels);
 
     /// <summary>
     /// As <see cref="GenerationOrMetadataChanged{TEntity}"/>, but blind to labels: for a controller that reads none,

@@ -149,6 +149,7 @@ public class ProgressWatchTests
 
         var first = PollAsync();
         await Eventually.True(() => { lock (woken) { return woken.Contains("team-a/quick"); } });
+        await Eventually.True(() => slow.Calls.Count == 1); // Rounds run on the thread pool: the slow one may not have asked yet.
         time.Advance(TimeSpan.FromSeconds(1));
         await PollAsync().WaitAsync(TimeSpan.FromSeconds(10));
 
