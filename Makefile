@@ -23,7 +23,7 @@ help:
 	@echo "make format  apply dotnet format"
 	@echo "make mutation  mutation testing (Stryker.NET) of the Sandbox controller's pure logic; slow, not part of make test"
 	@echo "make demo    the operator end to end on a local control plane and a simulated Northflank (no account)"
-	@echo "make bench   Northflank calls per sandbox, batched vs naive, for 10/100/1000 Sandboxes (ARGS='--sizes 10,100')"
+	@echo "make bench   Northflank calls per sandbox (10/100/1000 Sandboxes), Secrets memory, warm/cold claims (ARGS='--scenarios claims')"
 	@echo "make run     run the operator against the current kubeconfig: make run ARGS='--default-project ID ...'"
 
 tools:
@@ -71,7 +71,7 @@ mutation:
 demo: tools
 	dotnet run --project tests/Demo -c $(CONFIGURATION)
 
-# Northflank calls of the operator at 10, 100 and 1000 Sandboxes, time-compressed; see tests/Benchmarks/README.md.
+# Northflank calls of the operator at 10, 100 and 1000 Sandboxes, memory with many Secrets, and claims, time-compressed; see tests/Benchmarks/README.md.
 bench: tools
 	dotnet run --project tests/Benchmarks -c $(CONFIGURATION) -- $(ARGS)
 

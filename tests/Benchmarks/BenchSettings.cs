@@ -35,7 +35,7 @@ internal sealed record BenchSettings
     /// <summary>Northflank's default limit per token and hour.</summary>
     public const int DefaultRequestsPerHour = 1000;
 
-    public IReadOnlyList<BenchScenario> Scenarios { get; init; } = [BenchScenario.Calls, BenchScenario.Secrets];
+    public IReadOnlyList<BenchScenario> Scenarios { get; init; } = [BenchScenario.Calls, BenchScenario.Secrets, BenchScenario.Claims];
 
     public IReadOnlyList<int> Sizes { get; init; } = [10, 100, 1000];
 
