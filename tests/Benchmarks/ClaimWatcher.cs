@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using ControllerRuntime;
 using k8s;
 using SandboxOperator.Api.V1Alpha1;
+using TestInfra;
 
 namespace Benchmarks;
 
@@ -43,36 +44,24 @@ internal sealed class ClaimWatcher : IAsyncDisposable
         stop.Dispose();
     }
 
-    private async Task RunAsync(CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
+    private Task RunAsync(CancellationToken ct) => NamespaceWatch.RunAsync(
+        claims,
+        @namespace,
+        listed =>
         {
-            try
+            foreach (var claim in listed)
             {
-                var list = await claims.ListAsync(@namespace, ct);
-                foreach (var claim in list.Items)
-                {
-                    Observe(claim);
-                }
-
-                await foreach (var change in claims.WatchAsync(@namespace, list.ResourceVersion, ct))
-                {
-                    if (change.Type is WatchEventType.Added or WatchEventType.Modified)
-                    {
-                        Observe(change.Object);
-                    }
-                }
+                Observe(claim);
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        },
+        (type, claim) =>
+        {
+            if (type is WatchEventType.Added or WatchEventType.Modified)
             {
-                return;
+                Observe(claim);
             }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
-            }
-        }
-    }
+        },
+        ct);
 
     private void Observe(SandboxClaim claim)
     {

@@ -16,8 +16,6 @@ public readonly record struct ConditionSeen(string Sandbox, string Type, string 
 /// </summary>
 public sealed class SandboxWatcher : IAsyncDisposable
 {
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
-
     private readonly IListWatch<Sandbox> sandboxes;
     private readonly string @namespace;
     private readonly CancellationTokenSource stop = new();
@@ -62,43 +60,30 @@ public sealed class SandboxWatcher : IAsyncDisposable
         stop.Dispose();
     }
 
-    private async Task RunAsync(CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
+    private Task RunAsync(CancellationToken ct) => NamespaceWatch.RunAsync(
+        sandboxes,
+        @namespace,
+        listed =>
         {
-            try
+            foreach (var sandbox in listed)
             {
-                // List, then watch from the list's version; when the watch ends for any reason, list again: nothing
-                // here depends on seeing every intermediate state of an object that is unchanged across the gap.
-                var list = await sandboxes.ListAsync(@namespace, ct);
-                foreach (var sandbox in list.Items)
-                {
-                    Observe(sandbox);
-                }
+                Observe(sandbox);
+            }
 
-                MarkUnlistedGone(list.Items.Select(s => s.Metadata.Name).ToHashSet(StringComparer.Ordinal));
-                await foreach (var change in sandboxes.WatchAsync(@namespace, list.ResourceVersion, ct))
-                {
-                    if (change.Type is WatchEventType.Added or WatchEventType.Modified)
-                    {
-                        Observe(change.Object);
-                    }
-                    else if (change.Type is WatchEventType.Deleted)
-                    {
-                        Gone(change.Object.Metadata.Name);
-                    }
-                }
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            MarkUnlistedGone(listed.Select(s => s.Metadata.Name).ToHashSet(StringComparer.Ordinal));
+        },
+        (type, sandbox) =>
+        {
+            if (type is WatchEventType.Added or WatchEventType.Modified)
             {
-                return;
+                Observe(sandbox);
             }
-            catch (Exception e) when (e is not OutOfMemoryException)
+            else if (type is WatchEventType.Deleted)
             {
-                await Task.Delay(RetryDelay, ct);
+                Gone(sandbox.Metadata.Name);
             }
-        }
-    }
+        },
+        ct);
 
     /// <summary>Sandboxes deleted while the watch was down show only by their absence from the next list.</summary>
     private void MarkUnlistedGone(HashSet<string> listed)
