@@ -74,7 +74,7 @@ public sealed partial class RequestBudget
     /// </summary>
     private DateTimeOffset Estimate(DateTimeOffset now, int index)
     {
-        var ahead = 0L;
+        long ahead = OverdueAfter(now, index);
         for (var i = 0; i <= index; i++)
         {
             ahead += queues[i].Count;

@@ -87,9 +87,9 @@ public sealed partial class RequestBudget
 
     /// <summary>
     /// Whether a caller of priority <paramref name="index"/> arriving now must queue behind someone: anyone waiting at
-    /// its priority or a more urgent one, except a confirm whose turn has not come (see <see cref="NextQueue"/>).
+    /// its priority or a more urgent one (except a confirm whose turn has not come), or anyone overdue (see <see cref="NextWaiter"/>).
     /// </summary>
-    private bool HasWaitersAhead(int index)
+    private bool HasWaitersAhead(DateTimeOffset now, int index)
     {
         for (var i = 0; i <= index; i++)
         {
@@ -99,15 +99,37 @@ public sealed partial class RequestBudget
             }
         }
 
-        return false;
+        return OverdueAfter(now, index) > 0;
     }
 
     /// <summary>A confirm goes first once others were granted <see cref="ConfirmShare"/> − 1 requests since the last one.</summary>
     private bool ConfirmsTurn() => grantsSinceConfirm >= ConfirmShare - 1;
 
-    /// <summary>The queue served next: the most urgent non-empty one, but a confirm only in its turn or when no one else waits.</summary>
-    private LinkedList<Waiter>? NextQueue()
+    /// <summary>
+    /// The waiter served next. Priority alone would starve a bounded observe while writes keep coming, until its bound
+    /// runs out and its Sandbox reports Throttled although the budget was never short; so a bounded waiter that has used
+    /// half its bound is overdue and goes first (earliest deadline first). Otherwise the most urgent non-empty queue, but
+    /// a confirm only in its turn or when no one else waits.
+    /// </summary>
+    private LinkedListNode<Waiter>? NextWaiter(DateTimeOffset now)
     {
+        LinkedListNode<Waiter>? overdue = null;
+        foreach (var queue in queues)
+        {
+            for (var node = queue.First; node is not null; node = node.Next)
+            {
+                if (IsOverdue(node.Value, now) && (overdue is null || node.Value.Deadline < overdue.Value.Deadline))
+                {
+                    overdue = node;
+                }
+            }
+        }
+
+        if (overdue is not null)
+        {
+            return overdue;
+        }
+
         LinkedList<Waiter>? other = null;
         for (var i = ConfirmIndex + 1; i < queues.Length && other is null; i++)
         {
@@ -115,8 +137,15 @@ public sealed partial class RequestBudget
         }
 
         var confirms = queues[ConfirmIndex];
-        return confirms.Count > 0 && (other is null || ConfirmsTurn()) ? confirms : other;
+        return (confirms.Count > 0 && (other is null || ConfirmsTurn()) ? confirms : other)?.First;
     }
+
+    /// <summary>Overdue waiters of a priority less urgent than <paramref name="index"/>: they go before it too.</summary>
+    private int OverdueAfter(DateTimeOffset now, int index) =>
+        queues.Skip(index + 1).Sum(queue => queue.Count(waiter => IsOverdue(waiter, now)));
+
+    private static bool IsOverdue(Waiter waiter, DateTimeOffset now) =>
+        waiter.Deadline is { } deadline && now - waiter.EnqueuedAt >= (deadline - waiter.EnqueuedAt) / 2;
 
     private void Grant(int index)
     {
@@ -124,13 +153,13 @@ public sealed partial class RequestBudget
         grantsSinceConfirm = index == ConfirmIndex ? 0 : grantsSinceConfirm + 1;
     }
 
-    /// <summary>Hands out what the bucket holds to the waiters, most urgent first. Completion happens outside the lock.</summary>
+    /// <summary>Hands out what the bucket holds to the waiters, in the order <see cref="NextWaiter"/> gives. Completion happens outside the lock.</summary>
     private List<Waiter>? Dispatch(DateTimeOffset now)
     {
         List<Waiter>? ready = null;
-        while (NextQueue() is { First: { } node } queue && TryTake(now))
+        while (NextWaiter(now) is { } node && TryTake(now))
         {
-            queue.RemoveFirst();
+            node.List!.Remove(node);
             Grant((int)node.Value.Priority);
             node.Value.WaitedFor = now - node.Value.EnqueuedAt;
             (ready ??= []).Add(node.Value);

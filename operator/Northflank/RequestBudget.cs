@@ -10,7 +10,9 @@ namespace SandboxOperator.Northflank;
 /// Callers that cannot be served at once queue by <see cref="RequestPriority"/>: every waiting <see cref="RequestPriority.Write"/>
 /// is served before any waiting <see cref="RequestPriority.Observe"/>, and those before <see cref="RequestPriority.Background"/>;
 /// first come, first served within a priority. A waiting <see cref="RequestPriority.Confirm"/> goes before all of them, but
-/// only once others have had <see cref="ConfirmShare"/> − 1 grants since the last confirm. A new caller never overtakes a waiter of the same or a more urgent priority.
+/// only once others have had <see cref="ConfirmShare"/> − 1 grants since the last confirm. A caller that bounded its wait
+/// and has waited half of it goes before all of these, so priority orders the fresh callers but starves none of them. A new
+/// caller never overtakes a waiter of the same or a more urgent priority, nor one that is overdue.
 /// A caller may bound its wait: when it would wait longer, it is not queued but told when it would be served (a throttled
 /// <see cref="NorthflankApiException"/>), so a worker never sits on a throttled token; callers put off that way are
 /// given times one request apart (at the rate the budget refills then), so they do not all come back at once.
@@ -207,7 +209,7 @@ public sealed partial class RequestBudget : IDisposable
             var now = time.GetUtcNow();
             Refill(now);
             ready = Dispatch(now);
-            if (!HasWaitersAhead(index) && TryTake(now))
+            if (!HasWaitersAhead(now, index) && TryTake(now))
             {
                 Grant(index);
                 if (BudgetCaller.Current is { } caller)

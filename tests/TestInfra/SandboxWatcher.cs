@@ -21,6 +21,7 @@ public sealed class SandboxWatcher : IAsyncDisposable
     private readonly CancellationTokenSource stop = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> readyAt = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<ConditionSeen, DateTimeOffset> conditionsSeen = new();
+    private readonly ConcurrentDictionary<ConditionSeen, string?> firstMessages = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> deletedAt = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> present = new(StringComparer.Ordinal);
     private readonly Task loop;
@@ -37,6 +38,9 @@ public sealed class SandboxWatcher : IAsyncDisposable
 
     /// <summary>Every (Sandbox, condition type, status, reason) seen, with when it was first seen.</summary>
     public IReadOnlyDictionary<ConditionSeen, DateTimeOffset> ConditionsSeen => conditionsSeen;
+
+    /// <summary>The message a condition in <see cref="ConditionsSeen"/> carried when it was first seen: what a failure prints.</summary>
+    public string? FirstMessage(ConditionSeen condition) => firstMessages.GetValueOrDefault(condition);
 
     /// <summary>
     /// When each Sandbox was first seen gone: its Deleted event, or the first list without it after the watch broke
@@ -109,7 +113,12 @@ public sealed class SandboxWatcher : IAsyncDisposable
         present.TryAdd(name, 0);
         foreach (var condition in sandbox.Status?.Conditions ?? [])
         {
-            conditionsSeen.TryAdd(new ConditionSeen(name, condition.Type, condition.Status, condition.Reason), now);
+            var seen = new ConditionSeen(name, condition.Type, condition.Status, condition.Reason);
+            if (conditionsSeen.TryAdd(seen, now))
+            {
+                firstMessages.TryAdd(seen, condition.Message);
+            }
+
             if (condition is { Type: ConditionTypes.Ready, Status: "True" } && condition.ObservedGeneration == sandbox.Metadata.Generation)
             {
                 readyAt.TryAdd(name, now);

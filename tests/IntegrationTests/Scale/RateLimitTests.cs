@@ -74,7 +74,9 @@ public sealed class RateLimitTests : OperatorTest
 
         var requests = Simulator.GetRequests();
         var busiestWindow = RequestStatistics.MaxInAnyWindow(requests, SimulatedHour);
-        var throttled = watcher.ConditionsSeen.Keys.Where(c => c.Reason == ReadyReasons.Throttled).Select(c => $"{c.Sandbox} {c.Type}").ToList();
+        // With when and why: the budget's "spent" (operator-side pacing) and the server's "reached" (its window) differ.
+        var throttled = watcher.ConditionsSeen.Where(c => c.Key.Reason == ReadyReasons.Throttled)
+            .Select(c => $"{c.Value:HH:mm:ss.fff} {c.Key.Sandbox} {c.Key.Type}: {watcher.FirstMessage(c.Key)}").ToList();
         // Printed, not asserted: a slow shared machine must not fail the run.
         TestContext.Out.WriteLine(
             $"{observation}: {Count} Sandboxes: created in {created.TotalSeconds:F1} s, all Ready after {ready.TotalSeconds:F1} s, all gone {(gone - ready).TotalSeconds:F1} s after the delete; " +

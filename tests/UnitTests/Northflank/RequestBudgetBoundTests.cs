@@ -60,6 +60,33 @@ public sealed class RequestBudgetBoundTests
     }
 
     [Test]
+    public async Task A_bounded_observe_is_served_within_its_bound_while_writes_keep_coming()
+    {
+        // Four workers keep writes waiting at every grant, as they do while hundreds of Sandboxes are created.
+        using var budget = new RequestBudget(3600, 1.0, 1, time);
+        await budget.AcquireAsync(RequestPriority.Write, CancellationToken.None);
+        Task<TimeSpan> Write() => budget.AcquireAsync(RequestPriority.Write, Bound, CancellationToken.None).AsTask();
+        var writes = new List<Task<TimeSpan>> { Write(), Write() };
+        var observe = budget.AcquireAsync(RequestPriority.Observe, Bound, CancellationToken.None).AsTask();
+        var lateWrite = Task.FromResult(TimeSpan.Zero);
+
+        for (var second = 1; second <= 5 && !observe.IsCompleted; second++)
+        {
+            time.Advance(Second);
+            lateWrite = Write(); // the worker whose write was served comes with its next one
+            writes.Add(lateWrite);
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(observe.IsCompletedSuccessfully, Is.True, "served, not put off: the budget granted one a second throughout");
+            Assert.That(observe.Result, Is.EqualTo(3 * Second), "at the first grant after half its bound");
+            Assert.That(lateWrite.IsCompleted, Is.False, "a write that came after it was overdue did not overtake it");
+            Assert.That(writes.Count(w => w.IsFaulted), Is.Zero, "and no write was put off for it");
+        });
+    }
+
+    [Test]
     public void A_caller_put_off_keeps_its_place_however_often_it_asks_again_and_calls_for_nobody_take_none()
     {
         using var budget = new RequestBudget(3600, 1.0, 10, time);
