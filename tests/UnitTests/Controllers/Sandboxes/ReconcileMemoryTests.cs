@@ -19,12 +19,15 @@ public class ReconcileMemoryTests
 
         await rig.ReconcileAsync(SandboxFactory.New("deploying"));
         var waitingWhileDeploying = rig.Progress.Count;
+        await rig.ReadyAsync(SandboxFactory.New("deploying"));
+        var waitingOnceReady = rig.Progress.Count;
         await rig.ReadyAsync(SandboxFactory.New("settled"));
         var settled = await rig.ReconcileAsync(SandboxFactory.New("settled"));
 
         Assert.Multiple(() =>
         {
             Assert.That(waitingWhileDeploying, Is.EqualTo(1));
+            Assert.That(waitingOnceReady, Is.Zero, "the reconcile that saw it Ready took it off the watch");
             Assert.That(settled.RequeueAfter, Is.EqualTo(rig.Options.SettledPollInterval));
         });
     }
