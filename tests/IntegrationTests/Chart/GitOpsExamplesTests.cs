@@ -8,7 +8,7 @@ namespace IntegrationTests.Chart;
 [Parallelizable(ParallelScope.All)]
 public sealed class GitOpsExamplesTests : ControlPlaneTest
 {
-    private static readonly string GitOps = Path.Combine(RepositoryRoot.Path, "examples", "gitops");
+    internal static readonly string GitOps = Path.Combine(RepositoryRoot.Path, "examples", "gitops");
     private static readonly string ArgoCd = Path.Combine(GitOps, "argocd");
     private const string HealthKeyPrefix = "resource.customizations.health.sandbox.northflank.com_";
 
@@ -152,7 +152,7 @@ public sealed class GitOpsExamplesTests : ControlPlaneTest
     }
 
     /// <summary>lua5.4 from Debian (installed by make tools).</summary>
-    private static string Lua()
+    internal static string Lua()
     {
         foreach (var candidate in new[] { "/usr/bin/lua5.4", "/usr/local/bin/lua5.4", "/usr/bin/lua" })
         {
