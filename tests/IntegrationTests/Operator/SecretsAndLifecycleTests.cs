@@ -80,15 +80,17 @@ public class SecretsAndLifecycleTests : OperatorTest
     [Test]
     public async Task Expiry_with_Delete_deletes_the_sandbox_and_its_service_at_shutdown_time()
     {
-        var created = await CreateAsync(NewSandbox("short-lived", s => s.Lifecycle = new SandboxLifecycle { ShutdownAfter = "8s", ShutdownPolicy = ShutdownPolicies.Delete }));
+        // 15 s, so that even on a loaded machine the first reconcile comes before it and there is a service to delete: a
+        // Sandbox already expired when first seen rightly gets none, and the test would then check nothing it means to.
+        var created = await CreateAsync(NewSandbox("short-lived", s => s.Lifecycle = new SandboxLifecycle { ShutdownAfter = "15s", ShutdownPolicy = ShutdownPolicies.Delete }));
 
-        // Not waiting for Ready on the way: on a loaded machine eight seconds can pass before a test looks.
+        // Not waiting for Ready on the way: on a loaded machine the shutdown time can pass before a test looks.
         await WaitUntilGoneAsync("short-lived", TimeSpan.FromSeconds(60));
 
         Assert.That(Simulator.GetRequests().Count(r => r.Method == "POST" && r.Route?.EndsWith("/services/deployment", StringComparison.Ordinal) == true), Is.EqualTo(1), "the service was created first");
         Assert.That(ServicesOnNorthflank(), Is.Empty);
         var expired = (await EventsForAsync("short-lived")).Single(e => e.Reason == "Expired");
-        var deadline = new DateTimeOffset(created.Metadata.CreationTimestamp!.Value, TimeSpan.Zero).AddSeconds(8);
+        var deadline = new DateTimeOffset(created.Metadata.CreationTimestamp!.Value, TimeSpan.Zero).AddSeconds(15);
         Assert.That(expired.Message, Does.Contain($"shutdown time {deadline:O} reached"));
     }
 
