@@ -22,6 +22,9 @@ public interface INorthflankApi
     /// <summary>PATCH the settings given (the rest stay as they are).</summary>
     Task<ServiceDetails> PatchDeploymentServiceAsync(string projectId, string serviceId, ServiceSpec spec, CancellationToken ct);
 
+    /// <summary>PATCH the service's description alone (nothing redeploys).</summary>
+    Task PatchServiceDescriptionAsync(string projectId, string serviceId, string description, CancellationToken ct);
+
     /// <summary>DELETE a service; succeeds when it is already gone (404).</summary>
     Task DeleteServiceAsync(string projectId, string serviceId, bool deleteChildObjects, CancellationToken ct);
 

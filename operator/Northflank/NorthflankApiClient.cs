@@ -177,6 +177,13 @@ public sealed partial class NorthflankApiClient : INorthflankApi, IDisposable
         return ReadData<ServiceDetails>(answer);
     }
 
+    public Task PatchServiceDescriptionAsync(string projectId, string serviceId, string description, CancellationToken ct) =>
+        SendAsync(new Call(Method.Patch, Routes.PatchDeploymentService, RequestPriority.Write, Idempotent: true)
+        {
+            Segments = [("projectId", projectId), ("serviceId", serviceId)],
+            Body = new DescriptionPatch { Description = description },
+        }, ct);
+
     public Task DeleteServiceAsync(string projectId, string serviceId, bool deleteChildObjects, CancellationToken ct) =>
         SendAsync(new Call(Method.Delete, Routes.Service, RequestPriority.Write, Idempotent: true, NotFoundIsAnswer: true)
         {

@@ -65,6 +65,12 @@ internal sealed record ResumeBody
     public int? Instances { get; init; }
 }
 
+/// <summary>PATCH a service's description alone: <c>{"description": "..."}</c> (patch-deployment-service.md).</summary>
+internal sealed record DescriptionPatch
+{
+    public required string Description { get; init; }
+}
+
 internal static class NorthflankJson
 {
     /// <summary>camelCase names, case-insensitive reads, nulls omitted; dictionary keys (env names) kept as given.</summary>

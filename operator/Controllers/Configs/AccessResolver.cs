@@ -19,16 +19,19 @@ public sealed class AccessResolver(INorthflankConfigs configs, AccessOptions opt
     };
 
     /// <summary>The token and policy of the Sandbox's config.</summary>
-    public NorthflankAccess Resolve(Sandbox sandbox)
+    public NorthflankAccess Resolve(Sandbox sandbox) => Resolve(KeyOf(sandbox), sandbox.Metadata.NamespaceProperty);
+
+    /// <summary>
+    /// The token and policy of a given config for a Sandbox in <paramref name="sandboxNamespace"/>: refused, like any
+    /// config, when it is gone or does not serve that namespace (a delete uses the config recorded in status this way).
+    /// </summary>
+    public NorthflankAccess Resolve(ConfigKey key, string sandboxNamespace) => key.Kind switch
     {
-        var key = KeyOf(sandbox);
-        return key.Kind switch
-        {
-            NorthflankConfig.EntityKind => FromNamespaced(key, configs.Namespaced(key.Namespace!, key.Name)),
-            ClusterNorthflankConfig.EntityKind => FromCluster(key, configs.Cluster(key.Name), sandbox.Metadata.NamespaceProperty),
-            _ => Implicit(),
-        };
-    }
+        NorthflankConfig.EntityKind when key.Namespace == sandboxNamespace => FromNamespaced(key, configs.Namespaced(key.Namespace, key.Name)),
+        NorthflankConfig.EntityKind => throw new InvalidInputException(SyncedReasons.ConfigNotAllowed, $"{key} does not serve namespace {sandboxNamespace}"),
+        ClusterNorthflankConfig.EntityKind => FromCluster(key, configs.Cluster(key.Name), sandboxNamespace),
+        _ => Implicit(),
+    };
 
     private static NorthflankAccess FromNamespaced(ConfigKey key, NorthflankConfig? config)
     {

@@ -8,6 +8,18 @@ public sealed record ConfigKey(string Kind, string? Namespace, string Name)
     /// <summary>The operator's flags, standing in for a config when none is named and no default config is set.</summary>
     public static readonly ConfigKey Implicit = new("Flags", null, "operator");
 
+    /// <summary>The config a Sandbox's status recorded (a NorthflankConfig is in the Sandbox's own namespace).</summary>
+    public static ConfigKey? FromStatus(AppliedConfig? recorded, string sandboxNamespace) => recorded switch
+    {
+        null => null,
+        { Kind: NorthflankConfig.EntityKind } => new ConfigKey(NorthflankConfig.EntityKind, sandboxNamespace, recorded.Name),
+        { Kind: ClusterNorthflankConfig.EntityKind } => new ConfigKey(ClusterNorthflankConfig.EntityKind, null, recorded.Name),
+        _ => Implicit,
+    };
+
+    /// <summary>How status records this config.</summary>
+    public AppliedConfig ToStatus() => new() { Kind = Kind, Name = Name };
+
     public override string ToString() =>
         this == Implicit ? "the operator's default config (its --default-project flags)"
         : Namespace is null ? $"{Kind} {Name}" : $"{Kind} {Namespace}/{Name}";

@@ -23,10 +23,20 @@ public static partial class Adoption
 
     /// <summary>
     /// Whether deleting the Sandbox deletes its service: as spec.deletionPolicy says, else Delete for a service the
-    /// operator created and Orphan for one it adopted (it existed before the Sandbox and may matter to someone).
+    /// operator created and Orphan for one it adopted (it existed before the Sandbox and may matter to someone), also
+    /// once the annotation is gone.
     /// </summary>
     public static string DeletionPolicy(Sandbox sandbox) =>
-        sandbox.Spec.DeletionPolicy ?? (Annotation(sandbox) is null ? DeletionPolicies.Delete : DeletionPolicies.Orphan);
+        sandbox.Spec.DeletionPolicy ?? (SandboxNaming.ServiceName(sandbox) == SandboxNaming.CreatedName(sandbox) ? DeletionPolicies.Delete : DeletionPolicies.Orphan);
+
+    /// <summary>
+    /// What is wrong with an annotation that names another service than the one the Sandbox already has; null when it
+    /// names none or that one. A Sandbox adopts only before it has a service: moving it would forget what it made.
+    /// </summary>
+    public static string? Conflict(Sandbox sandbox, RecordedService? recorded) =>
+        ServiceId(sandbox) is { } named && recorded is { } own && own.ServiceId != named
+            ? $"annotation {SandboxAnnotations.ExternalName} names service {named}, but this Sandbox already has service {own.ServiceId} in project {own.ProjectId}; a Sandbox adopts only before it has a service (remove the annotation, or adopt with a new Sandbox)"
+            : null;
 
     /// <summary>
     /// Whether a service found under the adopted id may be taken: it carries no marker (a service made outside the

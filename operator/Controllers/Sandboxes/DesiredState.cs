@@ -60,8 +60,12 @@ public sealed record DesiredState(
         return new DesiredState(inputs.ProjectId, serviceName, service, volume, paused, expiresAt, expired, Fingerprint(service, inputs), NorthflankExpiryOf(sandbox, expiresAt))
         {
             ShutdownPolicy = spec.Lifecycle?.ShutdownPolicy,
+            Config = inputs.Access?.Config,
         };
     }
+
+    /// <summary>The config the spec is applied through: recorded in status, so a delete goes through it and no other.</summary>
+    public Configs.ConfigKey? Config { get; init; }
 
     /// <summary>What happens at expiry: the Sandbox's own lifecycle's, else its template's (null: it never expires).</summary>
     public string? ShutdownPolicy { get; init; }

@@ -26,6 +26,9 @@ public interface ISandboxExternal
     /// </summary>
     Task<ExternalResult> DeleteAsync(Observation observed, CancellationToken ct);
 
+    /// <summary>Replaces the ownership marker of the Sandbox's service with a released note (deletionPolicy Orphan).</summary>
+    Task<ExternalResult> ReleaseAsync(Observation observed, CancellationToken ct);
+
     /// <summary>
     /// Whether a shared list already in hand, started after the DELETE sent at <paramref name="sentAt"/>, no longer shows
     /// the service: the delete is confirmed without a call (so without one of the token's worker slots).

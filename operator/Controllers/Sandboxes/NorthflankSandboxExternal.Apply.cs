@@ -37,6 +37,8 @@ public sealed partial class NorthflankSandboxExternal
 
     private async Task<ExternalResult> CreateServiceAsync(DesiredState desired, Observation observed, CancellationToken ct)
     {
+        // Recorded before it is sent: a Sandbox deleted before its status says so still deletes what this may create.
+        record.Created = new RecordedService(target.ProjectId, target.ServiceName, desired.Config);
         try
         {
             var created = await api.CreateDeploymentServiceAsync(target.ProjectId, desired.CreateRequest(time.GetUtcNow()), ct);
@@ -68,6 +70,7 @@ public sealed partial class NorthflankSandboxExternal
         }
 
         var patched = await api.PatchDeploymentServiceAsync(target.ProjectId, current.Id, desired.Service, ct);
+        record.Created ??= new RecordedService(target.ProjectId, current.Id, desired.Config); // an adoption: the marker is written
         var paused = current.ServicePaused ?? KnownPaused;
         return ExternalResult.Done(observed with { Service = patched with { ServicePaused = paused, Ports = patched.Ports ?? current.Ports }, Owner = Ownership.Ours, Full = true });
     }

@@ -78,6 +78,19 @@ public sealed partial class NorthflankSandboxExternal(
         }
     }
 
+    public async Task<ExternalResult> ReleaseAsync(Observation observed, CancellationToken ct)
+    {
+        try
+        {
+            await api.PatchServiceDescriptionAsync(target.ProjectId, target.ServiceName, OwnershipMarker.Released(sandbox, clusterId), ct);
+            return ExternalResult.Done(observed);
+        }
+        catch (NorthflankApiException e)
+        {
+            return ExternalResult.Failed(e, observed);
+        }
+    }
+
     public bool DeleteConfirmed(DateTimeOffset sentAt) =>
         lists.Cached(token, target.ProjectId, sentAt) is { } services && !services.ContainsKey(target.ServiceName);
 
@@ -126,12 +139,16 @@ public sealed partial class NorthflankSandboxExternal(
         VolumeForeign = volume is not null && !OwnershipMarker.IsAttachedTo(volume, target.ServiceName) && sandbox.Status?.VolumeId != volume.Id,
     };
 
-    /// <summary>Ours: it carries this Sandbox's marker, or (adopted by annotation) no marker or this Sandbox's.</summary>
+    /// <summary>
+    /// Ours: it carries this Sandbox's marker, or, for a live Sandbox adopting by annotation, no marker at all (the
+    /// adoption's first write is the marker). A deleting Sandbox deletes or releases only what carries its marker: an
+    /// adoption that never completed never wrote it.
+    /// </summary>
     private Ownership OwnerOf(string? description)
     {
-        var ours = Adoption.ServiceId(sandbox) is null
-            ? OwnershipMarker.IsOwnedBy(description, sandbox, clusterId)
-            : Adoption.MayTake(description, sandbox, clusterId);
+        var ours = sandbox.Metadata.DeletionTimestamp is null && Adoption.ServiceId(sandbox) is not null
+            ? Adoption.MayTake(description, sandbox, clusterId)
+            : OwnershipMarker.IsOwnedBy(description, sandbox, clusterId);
         return ours ? Ownership.Ours : Ownership.Foreign;
     }
 

@@ -30,6 +30,16 @@ public static partial class OwnershipMarker
         return text.Length <= NorthflankRules.DescriptionMaxLength ? text : text[..NorthflankRules.DescriptionMaxLength].TrimEnd();
     }
 
+    /// <summary>
+    /// What a service released with deletionPolicy Orphan says instead of the marker: who let it go, in words no marker
+    /// reader takes for a marker, so no orphan collection ever takes it for an orphan.
+    /// </summary>
+    public static string Released(Sandbox sandbox, string clusterId)
+    {
+        var text = $"Released by northflank-sandbox-operator (cluster {clusterId}, namespace {sandbox.Metadata.NamespaceProperty}): was Sandbox {sandbox.Metadata.Name}, deletion policy Orphan";
+        return text.Length <= NorthflankRules.DescriptionMaxLength ? text : text[..NorthflankRules.DescriptionMaxLength].TrimEnd();
+    }
+
     /// <summary>The cluster, namespace and Sandbox uid a description names, or null when it carries no marker.</summary>
     public static Owner? Read(string? description) =>
         description is not null && Marker().Match(description) is { Success: true } match

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Common;
 using SandboxOperator.Controllers.Configs;
@@ -11,6 +12,11 @@ namespace SandboxOperator.Controllers.Sandboxes;
 /// </summary>
 public sealed class SandboxAdmission(AccessResolver access, ISandboxDirectory sandboxes)
 {
+    private readonly Lock gate = new();
+
+    /// <summary>Sandboxes admitted without a service yet (a create on its way), by uid, with the config they count against.</summary>
+    private readonly ConcurrentDictionary<string, ConfigKey> reserved = new(StringComparer.Ordinal);
+
     /// <summary>The project the Sandbox lives in, once its project, plan, adoption and count are within its config.</summary>
     public string Admit(Sandbox sandbox, NorthflankAccess access)
     {
@@ -36,22 +42,35 @@ public sealed class SandboxAdmission(AccessResolver access, ISandboxDirectory sa
             throw new InvalidInputException(SyncedReasons.AdoptionRefused, $"{access.Config} does not allow adopting services (annotation {SandboxAnnotations.ExternalName})");
         }
 
-        if (access.MaxSandboxes is { } max && sandbox.Status?.ServiceId is null && CountBefore(sandbox, access.Config) >= max)
+        if (access.MaxSandboxes is { } max && sandbox.Status?.ServiceId is null)
         {
-            throw new InvalidInputException(SyncedReasons.QuotaExceeded, $"{access.Config} allows {max} Sandboxes and as many older ones use it; this one waits until one is deleted");
+            Reserve(sandbox, access.Config, max);
         }
 
         return projectId;
     }
 
-    private int CountBefore(Sandbox sandbox, ConfigKey key) =>
-        sandboxes.All().Count(other => other.Metadata.Uid != sandbox.Metadata.Uid && other.Metadata.DeletionTimestamp is null
-            && Older(other, sandbox) && access.KeyOf(other) == key);
+    /// <summary>Gives up the Sandbox's place in its config's maxSandboxes (refused before creating, or gone).</summary>
+    public void Release(Sandbox sandbox) => reserved.TryRemove(sandbox.Metadata.Uid ?? "", out _);
 
-    private static bool Older(Sandbox a, Sandbox b)
+    /// <summary>
+    /// maxSandboxes counts what it says: Sandboxes of the config that have a service (status says so) or a create on
+    /// its way (admitted here and not refused since). A Sandbox refused for a missing Secret holds no place.
+    /// </summary>
+    private void Reserve(Sandbox sandbox, ConfigKey key, int max)
     {
-        var byTime = Nullable.Compare(a.Metadata.CreationTimestamp, b.Metadata.CreationTimestamp);
-        return byTime != 0 ? byTime < 0
-            : string.CompareOrdinal($"{a.Metadata.NamespaceProperty}/{a.Metadata.Name}", $"{b.Metadata.NamespaceProperty}/{b.Metadata.Name}") < 0;
+        lock (gate)
+        {
+            var uid = sandbox.Metadata.Uid ?? "";
+            var used = sandboxes.All().Count(other => other.Metadata.Uid != uid && other.Metadata.DeletionTimestamp is null && access.KeyOf(other) == key
+                && (other.Status?.ServiceId is not null || (reserved.TryGetValue(other.Metadata.Uid ?? "", out var held) && held == key)));
+            if (used >= max)
+            {
+                reserved.TryRemove(uid, out _);
+                throw new InvalidInputException(SyncedReasons.QuotaExceeded, $"{key} allows {max} Sandboxes and {used} have a service or are being created; this one waits until one is deleted");
+            }
+
+            reserved[uid] = key;
+        }
     }
 }

@@ -34,6 +34,15 @@ public sealed record DeleteService : SandboxChange
     public override string EventReason => "Deleted";
 }
 
+/// <summary>
+/// Deleted with deletionPolicy Orphan: replace the service's ownership marker with a released note, so that no orphan
+/// collection (this operator's or another's) ever takes for an orphan what was kept on purpose.
+/// </summary>
+public sealed record ReleaseService : SandboxChange
+{
+    public override string EventReason => "Orphaned";
+}
+
 /// <summary>The Sandbox reached its shutdown time under shutdownPolicy Delete: delete the Sandbox object itself.</summary>
 public sealed record DeleteSandbox : SandboxChange
 {

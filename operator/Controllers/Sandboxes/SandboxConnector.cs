@@ -13,15 +13,16 @@ namespace SandboxOperator.Controllers.Sandboxes;
 public sealed class SandboxConnector(
     InputResolver inputs, AccessResolver access, INorthflankApiFactory northflank, OrphanCollector orphans, ServiceListCache lists, ReconcilerOptions options, TimeProvider time)
 {
-    public Task<Connection> ConnectAsync(Sandbox sandbox, SandboxRecord record, CancellationToken ct) =>
-        sandbox.Metadata.DeletionTimestamp is null ? ConnectLiveAsync(sandbox, record, ct) : ConnectDeletingAsync(sandbox, record, ct);
+    /// <param name="recorded">The service the Sandbox created, as status or memory recorded it.</param>
+    public Task<Connection> ConnectAsync(Sandbox sandbox, SandboxRecord record, RecordedService? recorded, CancellationToken ct) =>
+        sandbox.Metadata.DeletionTimestamp is not null ? ConnectDeletingAsync(sandbox, record, recorded, ct) : ConnectLiveAsync(sandbox, record, ct);
 
     private async Task<Connection> ConnectLiveAsync(Sandbox sandbox, SandboxRecord record, CancellationToken ct)
     {
         try
         {
             var resolved = await inputs.ResolveAsync(sandbox, ct);
-            record.Token = resolved.Token;
+            (record.Token, record.TokenConfig) = (resolved.Token, resolved.Access!.Config);
             var desired = DesiredState.Build(sandbox, resolved, options.ClusterId, time.GetUtcNow());
             var use = northflank.Use(record.Key, resolved.Token);
             orphans.Track(resolved.Access!, resolved.Token, desired.ProjectId, use.Api);
@@ -34,40 +35,67 @@ public sealed class SandboxConnector(
     }
 
     /// <summary>
-    /// Nothing in status is trusted for a delete but the project it was created in (tenants cannot write status), and
-    /// that only within the config's projects. A config or Secret gone meanwhile (a namespace being deleted) falls back
-    /// to the token last seen working.
+    /// A delete goes only where the service was recorded (<see cref="RecordedService"/>): its project, its service, and
+    /// the config it was applied through, never spec.configRef or spec.projectId as a tenant may have changed them since.
+    /// That config must still serve the namespace and allow the project. A config or Secret gone meanwhile (a namespace
+    /// being deleted) falls back to the token last seen working, only if it came from that same config.
     /// </summary>
-    private async Task<Connection> ConnectDeletingAsync(Sandbox sandbox, SandboxRecord record, CancellationToken ct)
+    private async Task<Connection> ConnectDeletingAsync(Sandbox sandbox, SandboxRecord record, RecordedService? recorded, CancellationToken ct)
     {
-        sandbox = await inputs.WithTemplateAsync(sandbox, ct); // its template may name its config
+        sandbox = await inputs.WithTemplateAsync(sandbox, ct); // its template may name its config (a status without one)
+        recorded ??= Unrecorded(sandbox);
+        if (recorded is null)
+        {
+            return new Connection(ConnectionState.NothingRecorded);
+        }
+
+        var config = recorded.Config ?? access.KeyOf(sandbox);
         NorthflankAccess? policy = null;
         NorthflankToken? token;
         try
         {
-            policy = access.Resolve(sandbox);
+            policy = access.Resolve(config, sandbox.Metadata.NamespaceProperty);
             token = await inputs.ResolveTokenAsync(sandbox, policy, ct);
-            record.Token = token;
+            (record.Token, record.TokenConfig) = (token, config);
         }
         catch (InvalidInputException)
         {
-            token = record.Token;
+            token = record.TokenConfig == config ? record.Token : null;
         }
 
-        var projectId = sandbox.Status?.ProjectId ?? sandbox.Spec.ProjectId ?? policy?.DefaultProject;
-        if (token is null || projectId is null)
+        if (token is null)
         {
-            return new Connection(ConnectionState.NoCredentials);
+            return new Connection(ConnectionState.NoCredentials) { Message = $"{config} or its credentials are gone" };
         }
 
-        if (policy is not null && !policy.AllowsProject(projectId))
+        if (policy is not null && !policy.AllowsProject(recorded.ProjectId))
         {
-            return new Connection(ConnectionState.ProjectNotAllowed) { Message = $"project {projectId} is not one {policy.Config} allows, so nothing was deleted there" };
+            return new Connection(ConnectionState.ProjectNotAllowed) { Message = $"project {recorded.ProjectId} is not one {policy.Config} allows, so nothing was deleted there" };
         }
 
-        var volume = sandbox.Spec.Volume is not null || sandbox.Status?.VolumeId is not null ? SandboxNaming.VolumeName(sandbox) : null;
-        var target = new SandboxTarget(projectId, SandboxNaming.ServiceName(sandbox), volume);
+        var volume = sandbox.Spec.Volume is not null || sandbox.Status?.VolumeId is not null ? SandboxNaming.VolumeNameOf(recorded.ServiceId) : null;
+        var target = new SandboxTarget(recorded.ProjectId, recorded.ServiceId, volume);
         return Bind(sandbox, record, target, northflank.Use(record.Key, token), token);
+    }
+
+    /// <summary>
+    /// Nothing recorded: an operator that stopped between a create and its status write may still have made a service.
+    /// Only the name the operator itself gives (from the uid, never the annotation) is looked for, only in a project
+    /// the Sandbox's current config allows, and only with that config's token (never one remembered); it is deleted only
+    /// if it carries this Sandbox's marker. Null when no such place exists: nothing was created, nothing is deleted.
+    /// </summary>
+    private RecordedService? Unrecorded(Sandbox sandbox)
+    {
+        try
+        {
+            var policy = access.Resolve(sandbox);
+            var projectId = sandbox.Spec.ProjectId ?? policy.DefaultProject;
+            return policy.AllowsProject(projectId) ? new RecordedService(projectId, SandboxNaming.CreatedName(sandbox), policy.Config) : null;
+        }
+        catch (InvalidInputException)
+        {
+            return null;
+        }
     }
 
     private Connection Bind(Sandbox sandbox, SandboxRecord record, SandboxTarget target, TokenUse use, NorthflankToken token) =>
@@ -87,11 +115,14 @@ public enum ConnectionState
     /// <summary>A live Sandbox's inputs are refused (missing reference, config or policy): <see cref="Connection.Reason"/> says which.</summary>
     Refused,
 
-    /// <summary>A deleting Sandbox has no token (config and Secret gone, none remembered) or no project.</summary>
+    /// <summary>A deleting Sandbox has no token: its recorded config or its Secret is gone, and none from it is remembered.</summary>
     NoCredentials,
 
     /// <summary>A deleting Sandbox's project is outside its config: nothing is deleted there.</summary>
     ProjectNotAllowed,
+
+    /// <summary>A deleting Sandbox recorded no service and has no place one could be: nothing to delete.</summary>
+    NothingRecorded,
 }
 
 /// <summary>What the <see cref="SandboxConnector"/> resolved; members beyond <see cref="State"/> are set as it says.</summary>

@@ -26,9 +26,12 @@ public sealed class SandboxExecutor(ISandboxWriter writer, TimeProvider time)
             return new SandboxDeleted { Events = [SandboxEvent.Normal("Expired", message)] };
         }
 
-        return changes.Any(c => c is DeleteService)
-            ? await DeleteAsync(sandbox, connection, observed, ct)
-            : await ApplyAsync(sandbox, connection, observed, changes, ct);
+        return changes switch
+        {
+            [DeleteService] => await DeleteAsync(sandbox, connection, observed, ct),
+            [ReleaseService] => await ReleaseAsync(sandbox, connection, observed, ct),
+            _ => await ApplyAsync(sandbox, connection, observed, changes, ct),
+        };
     }
 
     /// <summary>How a failed call ends the reconcile; an outage also asks the token's circuit to wake the Sandbox when it is over.</summary>
@@ -54,6 +57,13 @@ public sealed class SandboxExecutor(ISandboxWriter writer, TimeProvider time)
     {
         var deleted = await connection.External!.DeleteAsync(observed, ct);
         return deleted.IsDone ? SandboxPlanner.AwaitingDelete(connection.Target!) : Failed(sandbox, connection, deleted);
+    }
+
+    /// <summary>Replaces the marker; the finalizer goes once it is.</summary>
+    private static async Task<SandboxOutcome> ReleaseAsync(Sandbox sandbox, Connection connection, Observation observed, CancellationToken ct)
+    {
+        var released = await connection.External!.ReleaseAsync(observed, ct);
+        return released.IsDone ? SandboxPlanner.Orphaned(connection.Target) : Failed(sandbox, connection, released);
     }
 
     private static async Task<SandboxOutcome> ApplyAsync(Sandbox sandbox, Connection connection, Observation observed, IReadOnlyList<SandboxChange> changes, CancellationToken ct)

@@ -14,22 +14,26 @@ public static class SandboxNaming
 {
     private const int NamePartLength = 23;
 
-    /// <summary>The service adopted by the annotation, else <c>sbx-&lt;name&gt;-&lt;hash of uid&gt;</c> (at most 36 characters).</summary>
-    public static string ServiceName(Sandbox sandbox)
-    {
-        var adopted = Adoption.ServiceId(sandbox);
-        if (adopted is not null)
-        {
-            return adopted;
-        }
+    /// <summary>
+    /// The service status records (created or adopted: once a Sandbox has a service, an annotation added later cannot
+    /// move it to another, nor make it forget its own), else the one the annotation adopts, else <see cref="CreatedName"/>.
+    /// </summary>
+    public static string ServiceName(Sandbox sandbox) =>
+        sandbox.Status?.ServiceId ?? Adoption.ServiceId(sandbox) ?? CreatedName(sandbox);
 
+    /// <summary><c>sbx-&lt;name&gt;-&lt;hash of uid&gt;</c> (at most 36 characters): the name of a service the operator creates.</summary>
+    public static string CreatedName(Sandbox sandbox)
+    {
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(SandboxKey.Of(sandbox))))[..8];
         var slug = Slug(sandbox.Metadata.Name ?? "sandbox", NamePartLength);
         return slug.Length == 0 ? $"sbx-{hash}" : $"sbx-{slug}-{hash}";
     }
 
     /// <summary>The volume's name: the service's name (at most 36 characters) plus <c>-v</c>.</summary>
-    public static string VolumeName(Sandbox sandbox) => $"{Slug(ServiceName(sandbox), NorthflankRules.IdMaxLength - 2)}-v";
+    public static string VolumeName(Sandbox sandbox) => VolumeNameOf(ServiceName(sandbox));
+
+    /// <summary>The volume's name for a service's name.</summary>
+    public static string VolumeNameOf(string serviceName) => $"{Slug(serviceName, NorthflankRules.IdMaxLength - 2)}-v";
 
     private static string Slug(string value, int maxLength)
     {

@@ -21,30 +21,36 @@ public static partial class SandboxPlanner
     /// <summary>A service still there this long after its DELETE gets the DELETE again.</summary>
     public static readonly TimeSpan DeleteRetryAfter = TimeSpan.FromMinutes(1);
 
-    /// <summary>What can be decided from the Sandbox alone; null when its inputs must be resolved first.</summary>
-    public static SandboxOutcome? Admit(Sandbox sandbox)
+    /// <summary>
+    /// What can be decided from the Sandbox and what was recorded of its service alone; null when its inputs must be
+    /// resolved first (always, for a deleting Sandbox: see <see cref="SandboxConnector"/> for where a delete may go).
+    /// </summary>
+    public static SandboxOutcome? Admit(Sandbox sandbox, RecordedService? recorded)
     {
         if (sandbox.Metadata.DeletionTimestamp is not null)
         {
-            return Adoption.DeletionPolicy(sandbox) == DeletionPolicies.Orphan
-                ? new Released { Events = [SandboxEvent.Normal("Orphaned", $"left service {SandboxNaming.ServiceName(sandbox)} on Northflank (deletion policy Orphan)")] }
-                : null;
+            return null;
         }
 
         var problems = SpecValidator.Validate(sandbox);
-        return problems.Count > 0 ? Refuse(SyncedReasons.InvalidSpec, string.Join("; ", problems)) : null;
+        if (problems.Count > 0)
+        {
+            return Refuse(SyncedReasons.InvalidSpec, string.Join("; ", problems));
+        }
+
+        return Adoption.Conflict(sandbox, recorded) is { } conflict ? Refuse(SyncedReasons.AdoptionRefused, conflict) : null;
     }
 
     /// <summary>What can be decided once the inputs are resolved; null when Northflank must be looked at.</summary>
     public static SandboxOutcome? Connected(Sandbox sandbox, Connection connection) => connection.State switch
     {
         ConnectionState.Refused => Refuse(connection.Reason!, connection.Message!),
-        ConnectionState.NoCredentials when sandbox.Status?.ProjectId is null && sandbox.Status?.ServiceId is null =>
-            new Released(), // Never got as far as Northflank.
+        ConnectionState.Connected => null,
+        ConnectionState.NothingRecorded => new Released(), // Never got as far as Northflank, or nowhere it may be looked for.
+        _ when Orphaning(sandbox) => Orphaned(connection.Target, "its ownership marker could not be removed: no config, credentials or allowed project to reach it with"),
         ConnectionState.NoCredentials => Block(
-            SyncedReasons.CredentialsNotFound, "cannot delete the Northflank service: no config or credentials (restore them, or remove the finalizer to orphan it)"),
-        ConnectionState.ProjectNotAllowed => LetGo(connection.Message!),
-        _ => null,
+            SyncedReasons.CredentialsNotFound, $"cannot delete the Northflank service: {connection.Message} (restore them, or remove the finalizer to orphan it)"),
+        _ => LetGo(connection.Message!), // ProjectNotAllowed
     };
 
     /// <summary>The plan once Northflank has been looked at (a failed look ends in <see cref="SandboxExecutor.Failed"/>).</summary>
@@ -52,7 +58,7 @@ public static partial class SandboxPlanner
     public static SandboxPlan Plan(Sandbox sandbox, Connection connection, Observation observed, DateTimeOffset? deleteSentAt, DateTimeOffset now) =>
         sandbox.Metadata.DeletionTimestamp is null
             ? PlanLive(sandbox, connection.Desired!, connection.Target!, observed)
-            : PlanDeletion(connection.Target!, observed, deleteSentAt, now);
+            : Orphaning(sandbox) ? PlanRelease(connection.Target!, observed) : PlanDeletion(connection.Target!, observed, deleteSentAt, now);
 
     private static SandboxPlan PlanLive(Sandbox sandbox, DesiredState desired, SandboxTarget target, Observation observed)
     {
@@ -114,6 +120,22 @@ public static partial class SandboxPlanner
             _ when DeleteDue(sentAt, now) => new SandboxPlan([new DeleteService()]),
             _ => SandboxPlan.Ends(AwaitingDelete(target)),
         };
+
+    /// <summary>Whether deleting this Sandbox leaves its service on Northflank (deletionPolicy Orphan).</summary>
+    public static bool Orphaning(Sandbox sandbox) => Adoption.DeletionPolicy(sandbox) == DeletionPolicies.Orphan;
+
+    /// <summary>Releases a service that is the Sandbox's (its marker replaced); anything else is only left alone.</summary>
+    private static SandboxPlan PlanRelease(SandboxTarget target, Observation observed) => observed.Owner == Ownership.Ours
+        ? new SandboxPlan([new ReleaseService()])
+        : SandboxPlan.Ends(Orphaned(target, observed.Owner == Ownership.Absent ? "it was not there any more" : "it does not carry this Sandbox's ownership marker"));
+
+    /// <summary>The finalizer goes, leaving the service on Northflank; <paramref name="note"/> says what was (not) done to it.</summary>
+    public static Released Orphaned(SandboxTarget? target, string? note = null)
+    {
+        var where = target is null ? "its service" : $"service {target.ServiceName} in project {target.ProjectId}";
+        var marker = note is null ? "; its ownership marker was replaced, so no orphan collection takes it" : $"; {note}";
+        return new() { Events = [SandboxEvent.Normal("Orphaned", $"left {where} on Northflank (deletion policy Orphan){marker}")] };
+    }
 
     /// <summary>
     /// What Northflank's refusal (a 4xx, a project not found, a name taken) means: for a live Sandbox, Synced=False until

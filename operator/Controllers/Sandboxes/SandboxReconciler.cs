@@ -16,6 +16,7 @@ public sealed class SandboxReconciler(
     SandboxConnector connector,
     SandboxExecutor executor,
     SandboxMemory memory,
+    SandboxAdmission admission,
     ProgressWatch progress,
     ISandboxWriter writer,
     ReconcilerOptions options,
@@ -29,19 +30,30 @@ public sealed class SandboxReconciler(
     {
         var record = memory.For(sandbox);
         sandbox = record.Newest(sandbox);
-        var outcome = SandboxPlanner.Admit(sandbox);
+        var recorded = RecordedService.Of(sandbox, record);
+        var outcome = SandboxPlanner.Admit(sandbox, recorded);
         Connection? connection = null;
         if (outcome is null)
         {
-            connection = await connector.ConnectAsync(sandbox, record, ct);
+            connection = await connector.ConnectAsync(sandbox, record, recorded, ct);
             outcome = SandboxPlanner.Connected(sandbox, connection) ?? await OnTokenAsync(sandbox, record, connection, ct);
+        }
+
+        if (outcome is Refused && RecordedService.Of(sandbox, record) is null)
+        {
+            // Refused before anything was created: it holds no place in its config's maxSandboxes.
+            admission.Release(sandbox);
         }
 
         return await FinishAsync(sandbox, record, connection, outcome, ct);
     }
 
     /// <summary>Drops all that is remembered of a Sandbox that is gone from the cluster.</summary>
-    public void Forget(Sandbox sandbox) => memory.Forget(sandbox);
+    public void Forget(Sandbox sandbox)
+    {
+        memory.Forget(sandbox);
+        admission.Release(sandbox);
+    }
 
     /// <summary>Looks, plans and executes within one of the token's worker slots.</summary>
     private async Task<SandboxOutcome> OnTokenAsync(Sandbox sandbox, SandboxRecord record, Connection connection, CancellationToken ct)

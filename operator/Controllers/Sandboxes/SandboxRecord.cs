@@ -24,6 +24,15 @@ public sealed class SandboxRecord(string key)
     /// </summary>
     public NorthflankToken? Token { get; set; }
 
+    /// <summary>The config <see cref="Token"/> came from: a delete falls back to the token only for the config it records.</summary>
+    public Configs.ConfigKey? TokenConfig { get; set; }
+
+    /// <summary>
+    /// The service it created or adopted, from the moment the create is sent, until status records it: a Sandbox deleted
+    /// before its status was written still deletes what it created (see <see cref="RecordedService"/>).
+    /// </summary>
+    public RecordedService? Created { get; set; }
+
     /// <summary>When it last changed its service: every list started before then is too old for it.</summary>
     public DateTimeOffset? LastWrite { get; set; }
 

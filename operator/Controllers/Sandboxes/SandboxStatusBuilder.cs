@@ -44,6 +44,7 @@ public static class SandboxStatusBuilder
             Conditions = conditions,
             ProjectId = desired.ProjectId,
             ServiceId = service?.Id,
+            Config = desired.Config?.ToStatus() ?? sandbox.Status?.Config,
             VolumeId = observed.Volume?.Id,
             DeploymentStatus = service?.Status?.Deployment?.Status,
             OperatingMode = service is null ? null : service.ServicePaused == true ? OperatingModes.Paused : OperatingModes.Running,

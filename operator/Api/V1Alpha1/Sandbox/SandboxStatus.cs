@@ -23,6 +23,10 @@ public sealed class SandboxStatus
     [Description("Id of the Northflank deployment service.")]
     public string? ServiceId { get; set; }
 
+    [JsonPropertyName("config")]
+    [Description("The config whose token and projects the service was last applied with. A delete goes only through this config, to status.projectId, whatever spec.configRef says by then.")]
+    public AppliedConfig? Config { get; set; }
+
     [JsonPropertyName("volumeId")]
     [Description("Id of the Northflank volume, when spec.volume is set.")]
     public string? VolumeId { get; set; }
@@ -74,4 +78,15 @@ public sealed class SandboxEndpoint
     [JsonPropertyName("url")]
     [Description("https:// URL for public HTTP ports, host:port for public TCP/UDP ports; empty for private ports.")]
     public string? Url { get; set; }
+}
+
+[Description("A config, as recorded in a Sandbox's status.")]
+public sealed class AppliedConfig
+{
+    [JsonPropertyName("kind")]
+    [Description("NorthflankConfig (in the Sandbox's namespace), ClusterNorthflankConfig, or Flags (the operator's --default-project flags).")]
+    public string Kind { get; set; } = "";
+
+    [JsonPropertyName("name")]
+    public string Name { get; set; } = "";
 }

@@ -106,24 +106,29 @@ public class AccessResolverTests
     }
 
     [Test]
-    public void The_oldest_Sandboxes_are_served_first_up_to_the_configs_maximum()
+    public void The_maximum_counts_Sandboxes_with_a_service_or_a_create_on_its_way_and_not_those_refused_before_it()
     {
         configs.Cluster.Add(ClusterConfig("small", maxSandboxes: 2));
-        var sandboxes = Enumerable.Range(1, 3).Select(i => SandboxFactory.New($"s{i}", s => s.ConfigRef = new ConfigReference { Name = "small" })).ToList();
-        for (var i = 0; i < sandboxes.Count; i++)
-        {
-            sandboxes[i].Metadata.CreationTimestamp = new DateTime(2026, 11, 23, 10, i, 0, DateTimeKind.Utc);
-        }
-
+        var sandboxes = Enumerable.Range(1, 4).Select(i => SandboxFactory.New($"s{i}", s => s.ConfigRef = new ConfigReference { Name = "small" })).ToList();
         configs.Sandboxes.AddRange(sandboxes);
-        configs.Sandboxes.Add(SandboxFactory.New("elsewhere")); // on another config: does not count
+        configs.Sandboxes.Add(SandboxFactory.New("elsewhere", s => s.ConfigRef = null)); // on another config: does not count
+        var running = SandboxFactory.New("running", s => s.ConfigRef = new ConfigReference { Name = "small" });
+        running.Status = new SandboxStatus { ProjectId = "default-project", ServiceId = "sbx-running" };
+        configs.Sandboxes.Add(running);
+        var admission = Admission;
+        string Admit(Sandbox sandbox) => admission.Admit(sandbox, Resolver.Resolve(sandbox));
 
-        Assert.That(Admission.Admit(sandboxes[0], Resolver.Resolve(sandboxes[0])), Is.EqualTo("default-project"));
-        Assert.That(Admission.Admit(sandboxes[1], Resolver.Resolve(sandboxes[1])), Is.EqualTo("default-project"));
-        AssertRefused(() => Admission.Admit(sandboxes[2], Resolver.Resolve(sandboxes[2])), SyncedReasons.QuotaExceeded, "allows 2");
+        Assert.That(Admit(sandboxes[0]), Is.EqualTo("default-project"), "one service exists: one place is left");
+        AssertRefused(() => Admit(sandboxes[1]), SyncedReasons.QuotaExceeded, "allows 2");
+        Assert.That(Admit(sandboxes[0]), Is.EqualTo("default-project"), "admitting the same Sandbox again does not count it twice");
 
-        sandboxes[0].Metadata.DeletionTimestamp = DateTime.UtcNow;
-        Assert.That(Admission.Admit(sandboxes[2], Resolver.Resolve(sandboxes[2])), Is.EqualTo("default-project"), "a Sandbox being deleted frees its place");
+        admission.Release(sandboxes[0]); // refused after admission (say, a missing Secret): it holds no place
+        Assert.That(Admit(sandboxes[1]), Is.EqualTo("default-project"));
+        AssertRefused(() => Admit(sandboxes[2]), SyncedReasons.QuotaExceeded, "2 have a service or are being created");
+
+        running.Metadata.DeletionTimestamp = DateTime.UtcNow;
+        Assert.That(Admit(sandboxes[2]), Is.EqualTo("default-project"), "a Sandbox being deleted frees its place");
+        AssertRefused(() => Admit(sandboxes[3]), SyncedReasons.QuotaExceeded, "allows 2");
     }
 
     private static void AssertRefused(TestDelegate call, string reason, string mentions)

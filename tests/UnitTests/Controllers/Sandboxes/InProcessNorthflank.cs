@@ -70,6 +70,9 @@ public sealed class InProcessNorthflank : INorthflankApi
     public Task<ServiceDetails> PatchDeploymentServiceAsync(string projectId, string serviceId, ServiceSpec spec, CancellationToken ct) =>
         Run($"PATCH service {serviceId}", () => Read<ServiceDetails>(store.PatchService(projectId, serviceId, ServiceParsers.Parse(Body(spec, typeof(ServiceSpec)), ServiceBody.Patch))));
 
+    public Task PatchServiceDescriptionAsync(string projectId, string serviceId, string description, CancellationToken ct) =>
+        Run($"PATCH service {serviceId} description", () => store.PatchService(projectId, serviceId, ServiceParsers.Parse(new System.Text.Json.Nodes.JsonObject { ["description"] = description }, ServiceBody.Patch)));
+
     public Task DeleteServiceAsync(string projectId, string serviceId, bool deleteChildObjects, CancellationToken ct) =>
         Run($"DELETE service {serviceId}", () => NotFoundIsNull<object>(() =>
         {

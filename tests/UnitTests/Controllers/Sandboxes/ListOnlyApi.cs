@@ -58,6 +58,8 @@ internal sealed class ListOnlyApi : INorthflankApi
 
     public Task<ServiceDetails> PatchDeploymentServiceAsync(string projectId, string serviceId, ServiceSpec spec, CancellationToken ct) => throw new NotSupportedException();
 
+    public Task PatchServiceDescriptionAsync(string projectId, string serviceId, string description, CancellationToken ct) => throw new NotSupportedException();
+
     public Task DeleteServiceAsync(string projectId, string serviceId, bool deleteChildObjects, CancellationToken ct) => throw new NotSupportedException();
 
     public Task PauseServiceAsync(string projectId, string serviceId, CancellationToken ct) => throw new NotSupportedException();

@@ -29,7 +29,8 @@ public sealed class ReconcileRig
         Northflank = northflank ?? new InProcessNorthflank(new SimulatorOptions(), Time);
         Options = new ReconcilerOptions { ClusterId = clusterId };
         var access = new AccessResolver(Configs, Access);
-        var inputs = new InputResolver(Cluster, access, new SandboxAdmission(access, Configs), Cluster);
+        var admission = new SandboxAdmission(access, Configs);
+        var inputs = new InputResolver(Cluster, access, admission, Cluster);
         var lists = new ServiceListCache(Time);
         Lanes = new TokenLanes(slots: 4, Time, _ => { });
         var tokens = new OneToken(Northflank, Lanes);
@@ -38,7 +39,7 @@ public sealed class ReconcileRig
         var connector = new SandboxConnector(inputs, access, tokens, orphans, lists, Options, Time);
         Progress = new ProgressWatch(memory, lists, Options, Time);
         Reconciler = new SandboxReconciler(
-            connector, new SandboxExecutor(Cluster, Time), memory, Progress, Cluster, Options, Time, NullLogger<SandboxReconciler>.Instance);
+            connector, new SandboxExecutor(Cluster, Time), memory, admission, Progress, Cluster, Options, Time, NullLogger<SandboxReconciler>.Instance);
     }
 
     public FakeTimeProvider Time { get; }

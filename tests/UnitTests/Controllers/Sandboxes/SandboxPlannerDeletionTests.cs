@@ -20,50 +20,51 @@ public class SandboxPlannerDeletionTests
 
     private static SandboxEvent OnlyEvent(SandboxOutcome? outcome) => outcome!.Events.Single();
 
-    [Test]
-    public void Deleting_a_sandbox_whose_policy_is_Orphan_releases_it_at_once_naming_the_service_left()
+    [TestCase(DeletionPolicies.Delete)]
+    [TestCase(DeletionPolicies.Orphan)]
+    public void A_deleting_sandbox_with_nowhere_a_service_could_be_is_released_without_a_word(string policy)
     {
-        var sandbox = Deleting(s => s.DeletionPolicy = DeletionPolicies.Orphan);
-
-        var outcome = SandboxPlanner.Admit(sandbox);
+        var outcome = SandboxPlanner.Connected(Deleting(s => s.DeletionPolicy = policy), new Connection(ConnectionState.NothingRecorded));
 
         Assert.That(outcome, Is.TypeOf<Released>());
-        Assert.That(OnlyEvent(outcome).Reason, Is.EqualTo("Orphaned"));
-        Assert.That(OnlyEvent(outcome).Message, Is.EqualTo($"left service {SandboxNaming.ServiceName(sandbox)} on Northflank (deletion policy Orphan)"));
+        Assert.That(outcome!.Events, Is.Empty, "nothing was created, so nothing is said to be deleted or left");
     }
 
     [Test]
-    public void An_invalid_spec_is_refused_before_any_call_with_every_problem_named()
+    public void Orphaning_releases_the_sandboxs_own_service_by_replacing_its_marker_and_leaves_anything_else_alone()
     {
-        var sandbox = SandboxFactory.New(configure: s => s.Image = "");
-        sandbox.Metadata.Annotations = new Dictionary<string, string> { [SandboxAnnotations.ExternalName] = "Bad_Id" };
+        var orphan = Deleting(s => s.DeletionPolicy = DeletionPolicies.Orphan);
+        var connection = new Connection(ConnectionState.Connected) { Target = Target };
 
-        var outcome = SandboxPlanner.Admit(sandbox) as Refused;
+        var ours = SandboxPlanner.Plan(orphan, connection, new Observation(null, null) { Owner = Ownership.Ours }, null, Now);
+        var foreign = SandboxPlanner.Plan(orphan, connection, new Observation(null, null) { Owner = Ownership.Foreign }, null, Now);
 
-        Assert.That(outcome?.Reason, Is.EqualTo(SyncedReasons.InvalidSpec));
-        Assert.That(outcome!.Message, Does.StartWith("spec.image is required (or spec.templateRef naming a SandboxTemplate that sets it); annotation "));
-        Assert.That(SandboxPlanner.Admit(SandboxFactory.New()), Is.Null, "a valid spec goes on to Northflank");
+        Assert.Multiple(() =>
+        {
+            Assert.That(ours.Changes, Is.EqualTo(new SandboxChange[] { new ReleaseService() }));
+            Assert.That(foreign.Changes, Is.Empty);
+            Assert.That(OnlyEvent(foreign.Outcome).Message, Does.Contain("does not carry this Sandbox's ownership marker"));
+            Assert.That(OnlyEvent(SandboxPlanner.Orphaned(Target)).Message, Is.EqualTo(
+                "left service sbx-agent-1-abcd1234 in project default-project on Northflank (deletion policy Orphan); its ownership marker was replaced, so no orphan collection takes it"));
+        });
     }
 
-    [TestCase(null, null, false)]
-    [TestCase("default-project", null, true)]
-    [TestCase(null, "sbx-agent-1", true)]
-    public void Without_credentials_a_sandbox_that_reached_Northflank_is_held_and_one_that_never_did_is_released(string? projectId, string? serviceId, bool held)
+    [Test]
+    public void An_annotation_added_once_the_sandbox_has_a_service_is_refused_and_does_not_move_it()
     {
-        var sandbox = Deleting();
-        sandbox.Status = new SandboxStatus { ProjectId = projectId, ServiceId = serviceId };
+        var sandbox = SandboxFactory.New();
+        sandbox.Status = new SandboxStatus { ProjectId = "default-project", ServiceId = SandboxNaming.CreatedName(sandbox) };
+        sandbox.Metadata.Annotations = new Dictionary<string, string> { [SandboxAnnotations.ExternalName] = "admins-database" };
 
-        var outcome = SandboxPlanner.Connected(sandbox, new Connection(ConnectionState.NoCredentials));
+        var outcome = SandboxPlanner.Admit(sandbox, new RecordedService("default-project", sandbox.Status.ServiceId, null)) as Refused;
 
-        if (held)
+        Assert.Multiple(() =>
         {
-            Assert.That((outcome as Deleting)?.Blocked, Is.EqualTo(SyncedReasons.CredentialsNotFound));
-            Assert.That(OnlyEvent(outcome).Message, Does.StartWith("cannot delete the Northflank service: no config or credentials"));
-        }
-        else
-        {
-            Assert.That(outcome, Is.TypeOf<Released>());
-        }
+            Assert.That(outcome?.Reason, Is.EqualTo(SyncedReasons.AdoptionRefused));
+            Assert.That(outcome!.Message, Does.Contain($"already has service {sandbox.Status.ServiceId}"));
+            Assert.That(SandboxNaming.ServiceName(sandbox), Is.EqualTo(sandbox.Status.ServiceId), "its own service stays its target");
+            Assert.That(Adoption.DeletionPolicy(sandbox), Is.EqualTo(DeletionPolicies.Delete), "what it created is deleted with it by default");
+        });
     }
 
     [Test]
