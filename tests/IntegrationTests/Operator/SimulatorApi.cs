@@ -28,6 +28,20 @@ internal sealed class SimulatorApi(SimulatorHost simulator) : IDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>A volume someone else made and attached to their service.</summary>
+    public async Task CreateForeignVolumeAsync(string project, string name, string attachedTo)
+    {
+        var body = new
+        {
+            name,
+            mounts = new[] { new { containerMountPath = "/data" } },
+            spec = new { accessMode = "ReadWriteOnce", storageSize = 4096 },
+            attachedObjects = new[] { new { id = attachedTo, type = "service" } },
+        };
+        var response = await http.PostAsJsonAsync($"v1/projects/{project}/volumes", body);
+        response.EnsureSuccessStatusCode();
+    }
+
     public async Task<IReadOnlyDictionary<string, string>> RuntimeEnvironmentAsync(string project, string serviceId)
     {
         var json = await http.GetFromJsonAsync<JsonObject>($"v1/projects/{project}/services/{serviceId}/runtime-environment");

@@ -15,14 +15,8 @@ namespace IntegrationTests.Operator;
 /// its config does not allow, and the victim's service is untouched (the simulator's request log says so).
 /// </summary>
 [Parallelizable(ParallelScope.All)]
-public class TenancyTests : OperatorTest
+public class TenancyTests : TenantTest
 {
-    private const string OtherProject = "other-project";
-
-    protected override bool StartOperatorInSetUp => false;
-
-    protected override void ConfigureSimulator(SimulatorOptions options) => options.Projects = [Project, OtherProject];
-
     [Test]
     public async Task A_tenant_cannot_reach_another_tenants_service_or_a_project_its_config_does_not_allow()
     {
@@ -147,112 +141,5 @@ public class TenancyTests : OperatorTest
             Assert.That(unseenStatus.Conditions!.Single().Message, Does.Contain("not-on-northflank"));
             Assert.That(tokenlessStatus.Conditions!.Single().Reason, Is.EqualTo(ConfigReasons.CredentialsNotFound));
         });
-    }
-
-    private static Sandbox Annotated(Sandbox sandbox, string externalName)
-    {
-        sandbox.Metadata.Annotations = new Dictionary<string, string> { [SandboxAnnotations.ExternalName] = externalName };
-        return sandbox;
-    }
-
-    private async Task<Sandbox?> ReadAsync(string ns, string name)
-    {
-        try
-        {
-            return await Sandboxes.ReadNamespacedAsync<Sandbox>(ns, name);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
-
-    private static Task CreateTokenSecretAsync(string ns, string name) => Admin.CoreV1.CreateNamespacedSecretAsync(
-        new V1Secret { Metadata = new V1ObjectMeta { Name = name }, StringData = new Dictionary<string, string> { ["token"] = SimulatorOptions.DefaultDevelopmentToken } }, ns);
-
-    /// <summary>Cluster-scoped, so named after this test's namespace to stay apart from parallel tests.</summary>
-    private async Task<string> CreateClusterConfigAsync(
-        string name, string secretNamespace, IList<string>? namespaces = null, IList<string>? projects = null, string adoption = AdoptionPolicies.Forbidden)
-    {
-        var config = new ClusterNorthflankConfig
-        {
-            Metadata = new V1ObjectMeta { Name = $"{name}-{Namespace}", Labels = new Dictionary<string, string> { [ClusterConfigLabel] = Namespace } },
-            Spec = new ClusterNorthflankConfigSpec
-            {
-                Projects = projects ?? [Project],
-                CredentialsSecretRef = new NamespacedSecretKeySelector { Namespace = secretNamespace, Name = "nf-token" },
-                Namespaces = namespaces,
-                Adoption = adoption,
-            },
-        };
-        using var client = new GenericClient(Admin, Sandbox.Group, Sandbox.Version, ClusterNorthflankConfig.Plural, disposeClient: false);
-        await client.CreateAsync(config);
-        return config.Metadata.Name;
-    }
-
-    private static async Task CreateNamespacedConfigAsync(string ns, string name)
-    {
-        await CreateTokenSecretAsync(ns, "nf-token");
-        using var client = new GenericClient(Admin, Sandbox.Group, Sandbox.Version, NorthflankConfig.Plural, disposeClient: false);
-        await client.CreateNamespacedAsync(
-            new NorthflankConfig
-            {
-                Metadata = new V1ObjectMeta { Name = name },
-                Spec = new NamespacedNorthflankConfigSpec { Projects = [Project, OtherProject], CredentialsSecretRef = new SecretKeySelector { Name = "nf-token" } },
-            },
-            ns);
-    }
-
-    private static async Task<NorthflankConfigStatus> WaitForConfigAsync(string name, string ready)
-    {
-        using var client = new GenericClient(Admin, Sandbox.Group, Sandbox.Version, ClusterNorthflankConfig.Plural, disposeClient: false);
-        NorthflankConfigStatus? status = null;
-        await Poll.UntilAsync(
-            async ct =>
-            {
-                status = (await client.ReadAsync<ClusterNorthflankConfig>(name, ct)).Status;
-                return status?.Conditions?.SingleOrDefault(c => c.Type == ConditionTypes.Ready)?.Status == ready;
-            },
-            TimeSpan.FromSeconds(60),
-            $"{name} Ready={ready}");
-        return status!;
-    }
-
-    /// <summary>A user who may manage Sandboxes in this test's namespace and nothing else.</summary>
-    private async Task<Kubernetes> TenantClientAsync()
-    {
-        var user = ControlPlane.TakeSpareUser();
-        await Admin.RbacAuthorizationV1.CreateNamespacedRoleAsync(
-            new V1Role
-            {
-                Metadata = new V1ObjectMeta { Name = "sandbox-editor" },
-                Rules = [new V1PolicyRule { ApiGroups = [Sandbox.Group], Resources = [Sandbox.Plural], Verbs = ["get", "list", "watch", "create", "update", "patch", "delete"] }],
-            },
-            Namespace);
-        await Admin.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(
-            new V1RoleBinding
-            {
-                Metadata = new V1ObjectMeta { Name = "sandbox-editor" },
-                RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "Role", Name = "sandbox-editor" },
-                Subjects = [new Rbacv1Subject { Kind = "User", Name = user.UserName, ApiGroup = "rbac.authorization.k8s.io" }],
-            },
-            Namespace);
-        var client = ControlPlane.CreateClient(user.Token);
-        await Poll.UntilAsync(
-            async ct =>
-            {
-                try
-                {
-                    await new GenericClient(client, Sandbox.Group, Sandbox.Version, Sandbox.Plural, disposeClient: false).ListNamespacedAsync<SandboxList>(Namespace, cancel: ct);
-                    return true;
-                }
-                catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Forbidden)
-                {
-                    return false;
-                }
-            },
-            TimeSpan.FromSeconds(30),
-            "the tenant's Role to take effect");
-        return client;
     }
 }
