@@ -80,6 +80,19 @@ public sealed class ChartRenderingTests
     }
 
     [Test]
+    public async Task Without_own_tokens_namespace_editors_may_manage_sandboxes_but_not_create_a_NorthflankConfig()
+    {
+        static IEnumerable<string> EditResources(IEnumerable<YamlMappingNode> docs) => docs.Single(d => d.Kind() == "ClusterRole" && d.Name().EndsWith("-tenant-edit", StringComparison.Ordinal))
+            .Seq("rules").Cast<YamlMappingNode>().SelectMany(r => r.Seq("resources").Select(n => n.ToString()));
+
+        var withOwn = ChartHelm.Documents(await ChartHelm.TemplateAsync("nso", "ops"));
+        var without = ChartHelm.Documents(await ChartHelm.TemplateAsync("nso", "ops", "--set", "tenantRoles.ownTokens=false"));
+
+        Assert.That(EditResources(withOwn), Does.Contain("northflankconfigs").And.Contain("sandboxes"));
+        Assert.That(EditResources(without), Does.Not.Contain("northflankconfigs").And.Contain("sandboxes"));
+    }
+
+    [Test]
     public async Task Two_replicas_force_leader_election_and_add_a_pod_disruption_budget()
     {
         var docs = ChartHelm.Documents(await ChartHelm.TemplateAsync("nso", "ops", "--set", "replicaCount=2", "--set", "operator.leaderElection=false"));
