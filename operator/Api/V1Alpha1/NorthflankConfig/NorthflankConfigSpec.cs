@@ -50,7 +50,7 @@ public sealed class NorthflankConfigLimits
     public IList<string>? Plans { get; set; }
 
     [JsonPropertyName("maxSandboxes")]
-    [Description("Most Sandboxes that may have a service through this config at once; the oldest are served first.")]
+    [Description("Most Sandboxes that may have a service (or a create on its way) through this config at once; Sandboxes refused before creating hold no place.")]
     [Range(0, 100000)]
     public int? MaxSandboxes { get; set; }
 }
