@@ -48,4 +48,10 @@ public sealed record Look(bool Full, DateTimeOffset NotBefore, bool WantUrls = f
     /// whose it is stays true in an old list, but that nothing is there must be recent before anything is let go.
     /// </summary>
     public DateTimeOffset? AbsentNotBefore { get; init; }
+
+    /// <summary>
+    /// No look at all: the Sandbox never reached Northflank, so its create is its look (Northflank answers 409 when the
+    /// name is taken, and the create then reads what is there). A burst of new Sandboxes costs a create each, not lists.
+    /// </summary>
+    public bool CreateFirst { get; init; }
 }

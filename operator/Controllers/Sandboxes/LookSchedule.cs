@@ -25,6 +25,11 @@ public static class LookSchedule
                 : new Look(Full: false, Later(now - options.SettledPollInterval, record.LastWrite)) { AbsentNotBefore = now - options.ProgressPollInterval };
         }
 
+        if (NeverReached(sandbox, record) && options.Observation == ObservationMode.Batched)
+        {
+            return new Look(Full: false, now) { CreateFirst = true };
+        }
+
         var full = options.Observation == ObservationMode.Naive || DriftCheckDue(status, options, now);
         var maxAge = IsSettled(status) ? options.SettledPollInterval : options.ProgressPollInterval;
         return new Look(full, Later(now - maxAge, record.LastWrite), WantUrls: Endpoints.MissingUrl(sandbox.Spec, status?.Endpoints));
@@ -55,6 +60,15 @@ public static class LookSchedule
 
         return next < TimeSpan.Zero ? TimeSpan.Zero : next;
     }
+
+    /// <summary>
+    /// Nothing says it ever reached Northflank: no project or service in status, no create sent or write made by this
+    /// operator, no service to adopt. (An operator restarted between a create and its status write finds its service
+    /// by the create's 409.)
+    /// </summary>
+    private static bool NeverReached(Sandbox sandbox, SandboxRecord record) =>
+        sandbox.Status?.ProjectId is null && sandbox.Status?.ServiceId is null && record.Created is null && record.LastWrite is null
+        && Adoption.ServiceId(sandbox) is null;
 
     private static bool DriftCheckDue(SandboxStatus? status, ReconcilerOptions options, DateTimeOffset now) =>
         status?.ServiceId is not null && IsSettled(status)

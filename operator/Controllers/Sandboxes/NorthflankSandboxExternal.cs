@@ -15,6 +15,11 @@ public sealed partial class NorthflankSandboxExternal(
 {
     public async Task<ExternalResult> ObserveAsync(Look look, CancellationToken ct)
     {
+        if (look.CreateFirst)
+        {
+            return ExternalResult.Done(Observation.Nothing);
+        }
+
         try
         {
             var (service, full) = look.Full
@@ -92,15 +97,22 @@ public sealed partial class NorthflankSandboxExternal(
     }
 
     public bool DeleteConfirmed(DateTimeOffset sentAt) =>
-        lists.Cached(token, target.ProjectId, sentAt) is { } services && !services.ContainsKey(target.ServiceName);
+        lists.TryLook(token, target.ProjectId, target.ServiceName, sentAt, out var service) && service is null;
 
     /// <summary>The service as listed no earlier than <paramref name="notBefore"/>, with the paused state the operator last knew.</summary>
     private async Task<ServiceDetails?> ListedAsync(DateTimeOffset notBefore, CancellationToken ct)
     {
-        var services = await lists.GetAsync(api, token, target.ProjectId, notBefore, RequestPriority.Observe, ct);
+        // A list or probe in hand (the progress watch's that woke this reconcile) answers without a call; else the
+        // project's list, shared with every reconcile that needs one as fresh.
+        if (!lists.TryLook(token, target.ProjectId, target.ServiceName, notBefore, out var summary))
+        {
+            var services = await lists.GetAsync(api, token, target.ProjectId, notBefore, RequestPriority.Observe, ct);
+            summary = services.GetValueOrDefault(target.ServiceName);
+        }
+
         // The list has no paused flag: the paused state is what the operator last knew, from a GET or its own pause or
         // resume (status.operatingMode is written from nothing else).
-        return services.TryGetValue(target.ServiceName, out var summary) ? new ServiceDetails(summary) { ServicePaused = KnownPaused } : null;
+        return summary is null ? null : new ServiceDetails(summary) { ServicePaused = KnownPaused };
     }
 
     private async Task<ServiceDetails?> ReadAsync(RequestPriority priority, CancellationToken ct)

@@ -6,8 +6,9 @@ namespace SandboxOperator.Controllers.Sandboxes;
 
 /// <summary>
 /// Watches the Sandboxes whose Northflank service is still changing (deploying, pausing, being deleted) through
-/// each project's shared service list, and wakes exactly those whose service changed: one list call per project
-/// and poll interval, and one reconcile per change, however many Sandboxes are waiting. Without it every waiting
+/// each project's shared service list, and wakes exactly those whose service changed: one list per project and poll
+/// interval (or, where fewer waiting services than the list has pages, a GET each: see
+/// <see cref="ServiceListCache.ObserveAsync"/>), and one reconcile per change, however many Sandboxes are waiting. Without it every waiting
 /// Sandbox would have to be re-queued on its own each poll interval, which costs a reconcile each even when the
 /// list shows nothing new (a thousand a second with a thousand Sandboxes deploying). What each Sandbox waits for is
 /// kept in its <see cref="SandboxRecord"/>.
@@ -84,10 +85,11 @@ public sealed class ProgressWatch(SandboxMemory memory, ServiceListCache lists, 
     private async Task PollProjectAsync(IReadOnlyList<(SandboxRecord Record, ProgressWaiter Waiter)> group, DateTimeOffset started, Action<string, string> wake, CancellationToken ct)
     {
         var first = group[0].Waiter;
-        IReadOnlyDictionary<string, ServiceSummary> services;
+        IReadOnlyDictionary<string, ServiceSummary?> services;
         try
         {
-            services = await lists.GetAsync(first.Api, first.Token, first.ProjectId, started, RequestPriority.Confirm, ct);
+            var waited = group.Select(w => w.Waiter.ServiceId).ToList();
+            services = await lists.ObserveAsync(first.Api, first.Token, first.ProjectId, waited, started, RequestPriority.Confirm, ct);
         }
         catch (NorthflankApiException e) when (!e.IsTransient)
         {

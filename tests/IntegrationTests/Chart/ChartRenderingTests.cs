@@ -80,7 +80,7 @@ public sealed class ChartRenderingTests
     }
 
     [Test]
-    public async Task Without_own_tokens_namespace_editors_may_manage_sandboxes_but_not_create_a_NorthflankConfig()
+    public async Task Without_own_tokens_namespace_editors_may_manage_sandboxes_but_not_create_a_namespaced_config()
     {
         static IEnumerable<string> EditResources(IEnumerable<YamlMappingNode> docs) => docs.Single(d => d.Kind() == "ClusterRole" && d.Name().EndsWith("-tenant-edit", StringComparison.Ordinal))
             .Seq("rules").Cast<YamlMappingNode>().SelectMany(r => r.Seq("resources").Select(n => n.ToString()));

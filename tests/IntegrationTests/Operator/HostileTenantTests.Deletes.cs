@@ -83,7 +83,7 @@ public partial class HostileTenantTests
     }
 
     [Test]
-    public async Task Sandboxes_refused_before_they_had_a_service_hold_no_place_in_a_shared_maxSandboxes()
+    public async Task Sandboxes_refused_before_they_had_a_service_hold_no_place_in_a_shared_quota()
     {
         var teamB = await ControlPlane.CreateNamespaceAsync("team-b");
         var adminNamespace = await ControlPlane.CreateNamespaceAsync("nf-admin");

@@ -2,7 +2,10 @@ using SandboxOperator.Northflank;
 
 namespace UnitTests.Controllers.Sandboxes;
 
-/// <summary>A Northflank API that can only list services: counts list calls per project and can hold them.</summary>
+/// <summary>
+/// A Northflank API that can only list and read services: counts list calls per project (and reads as <c>GET id</c>)
+/// and can hold the lists.
+/// </summary>
 internal sealed class ListOnlyApi : INorthflankApi
 {
     private readonly Lock gate = new();
@@ -52,7 +55,15 @@ internal sealed class ListOnlyApi : INorthflankApi
 
     public Task<IReadOnlyList<string>> ListProjectsAsync(RequestPriority priority, CancellationToken ct) => throw new NotSupportedException();
 
-    public Task<ServiceDetails?> GetServiceAsync(string projectId, string serviceId, RequestPriority priority, CancellationToken ct) => throw new NotSupportedException();
+    public Task<ServiceDetails?> GetServiceAsync(string projectId, string serviceId, RequestPriority priority, CancellationToken ct)
+    {
+        lock (gate)
+        {
+            Calls.Add($"GET {serviceId}");
+            var found = Services.GetValueOrDefault(projectId)?.FirstOrDefault(s => s.Id == serviceId);
+            return Task.FromResult(found is null ? null : new ServiceDetails(found));
+        }
+    }
 
     public Task<ServiceDetails> CreateDeploymentServiceAsync(string projectId, CreateServiceRequest request, CancellationToken ct) => throw new NotSupportedException();
 

@@ -74,4 +74,63 @@ public class ServiceListCacheTests
 
         Assert.That(api.Calls, Has.Count.EqualTo(3), "listed again for the dropped token only");
     }
+
+    [TestCase(3, new[] { "GET svc-1", "GET svc-2", "GET svc-3" })]
+    [TestCase(10, new[] { "p" })]
+    public async Task A_few_services_in_a_big_project_are_read_one_by_one_and_many_by_the_list(int wanted, string[] calls)
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var api = new ListOnlyApi();
+        api.Services["p"] = [.. Enumerable.Range(0, 1000).Select(i => ListOnlyApi.Service($"svc-{i}", "COMPLETED"))]; // 10 pages
+        var cache = new ServiceListCache(time);
+        await cache.GetAsync(api, Token, "p", time.GetUtcNow(), RequestPriority.Observe, CancellationToken.None);
+        api.Calls.Clear();
+        time.Advance(TimeSpan.FromSeconds(1));
+        api.Services["p"][1] = ListOnlyApi.Service("svc-1", "IN_PROGRESS");
+
+        var seen = await cache.ObserveAsync(api, Token, "p", [.. Enumerable.Range(1, wanted).Select(i => $"svc-{i}")], time.GetUtcNow(), RequestPriority.Confirm, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(api.Calls, Is.EqualTo(calls), "fewer calls than the list's 10 pages: a GET each; as many or more: the list");
+            Assert.That(seen["svc-1"]?.Status?.Deployment?.Status, Is.EqualTo("IN_PROGRESS"));
+            Assert.That(cache.TryLook(Token, "p", "svc-1", time.GetUtcNow(), out var looked) && looked?.Status?.Deployment?.Status == "IN_PROGRESS", Is.True,
+                "what was read answers a reconcile's look without another call");
+        });
+    }
+
+    [Test]
+    public async Task A_service_read_as_gone_confirms_its_delete_until_a_newer_list_says_otherwise()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var api = new ListOnlyApi();
+        api.Services["p"] = [.. Enumerable.Range(0, 500).Select(i => ListOnlyApi.Service($"svc-{i}", "COMPLETED"))];
+        var cache = new ServiceListCache(time);
+        await cache.GetAsync(api, Token, "p", time.GetUtcNow(), RequestPriority.Observe, CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(1));
+        var deleteSent = time.GetUtcNow();
+        api.Services["p"].RemoveAt(7);
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        await cache.ObserveAsync(api, Token, "p", ["svc-7"], time.GetUtcNow(), RequestPriority.Confirm, CancellationToken.None);
+
+        Assert.That(cache.TryLook(Token, "p", "svc-7", deleteSent, out var gone) && gone is null, Is.True, "the read after the DELETE says it is gone");
+        Assert.That(cache.TryLook(Token, "p", "svc-8", deleteSent, out _), Is.False, "a read of one service says nothing of another");
+        api.Services["p"].Add(ListOnlyApi.Service("svc-7", "PENDING"));
+        time.Advance(TimeSpan.FromSeconds(1));
+        await cache.GetAsync(api, Token, "p", time.GetUtcNow(), RequestPriority.Observe, CancellationToken.None);
+        Assert.That(cache.TryLook(Token, "p", "svc-7", deleteSent, out var back) && back is not null, Is.True, "the newest look answers");
+    }
+
+    [Test]
+    public async Task A_project_never_listed_is_listed_whatever_is_asked_of_it()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var api = new ListOnlyApi();
+        var cache = new ServiceListCache(time);
+
+        await cache.ObserveAsync(api, Token, "p", ["svc-1"], time.GetUtcNow(), RequestPriority.Confirm, CancellationToken.None);
+
+        Assert.That(api.Calls, Is.EqualTo(new[] { "p" }), "its size is unknown until listed once");
+    }
 }
