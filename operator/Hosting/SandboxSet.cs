@@ -21,9 +21,16 @@ public sealed class SandboxSet(InformerCache<Sandbox> cache, IEntityClient<Sandb
     public async Task<Sandbox> CreateAsync(Sandbox sandbox, CancellationToken ct)
     {
         fence.ThrowIfLost();
-        using var response = await kubernetes.CustomObjects.CreateNamespacedCustomObjectWithHttpMessagesAsync<Sandbox>(
-            sandbox, Sandbox.Group, Sandbox.Version, sandbox.Metadata.NamespaceProperty, Sandbox.Plural, cancellationToken: ct);
-        return response.Body;
+        try
+        {
+            using var response = await kubernetes.CustomObjects.CreateNamespacedCustomObjectWithHttpMessagesAsync<Sandbox>(
+                sandbox, Sandbox.Group, Sandbox.Version, sandbox.Metadata.NamespaceProperty, Sandbox.Plural, cancellationToken: ct);
+            return response.Body;
+        }
+        catch (HttpOperationException e) when (ApiRefusal.IsRefusal(e))
+        {
+            throw new SandboxRefusedException(ApiRefusal.Message(e));
+        }
     }
 
     public async Task DeleteAsync(Sandbox sandbox, CancellationToken ct)
@@ -50,6 +57,10 @@ public sealed class SandboxSet(InformerCache<Sandbox> cache, IEntityClient<Sandb
         catch (HttpOperationException e) when (e.Response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.NotFound)
         {
             return null;
+        }
+        catch (HttpOperationException e) when (ApiRefusal.IsRefusal(e))
+        {
+            throw new SandboxRefusedException(ApiRefusal.Message(e));
         }
     }
 

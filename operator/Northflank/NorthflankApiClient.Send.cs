@@ -98,17 +98,7 @@ public sealed partial class NorthflankApiClient
         using var timeout = new CancellationTokenSource(options.RequestTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
         var started = time.GetTimestamp();
-        RestResponse? response = null;
-        Exception? failure = null;
-        try
-        {
-            response = await rest.ExecuteAsync(BuildRequest(call), linked.Token);
-        }
-        catch (OperationCanceledException ex)
-        {
-            failure = ex;
-        }
-
+        var (response, failure) = await ExecuteAsync(call, method, linked.Token);
         var elapsed = time.GetElapsedTime(started);
         ct.ThrowIfCancellationRequested();
 
@@ -133,20 +123,43 @@ public sealed partial class NorthflankApiClient
         return new Answer(response!.StatusCode, response.Content);
     }
 
+    /// <summary>The request itself: its response, or the cancellation (ours or the caller's) that ended it.</summary>
+    private async Task<(RestResponse? Response, OperationCanceledException? Failure)> ExecuteAsync(Call call, string method, CancellationToken ct)
+    {
+        try
+        {
+            return (await rest.ExecuteAsync(BuildRequest(call), ct), null);
+        }
+        catch (OperationCanceledException ex)
+        {
+            return (null, ex);
+        }
+        catch (Exception ex)
+        {
+            // RestSharp throws, rather than answers, when it cannot build the request (e.g. a header value it refuses),
+            // and its message quotes the header, which may be the Authorization one. Nothing was sent, so this is no
+            // outage of Northflank (not a NorthflankApiException: the circuit and the retries ignore it), and only the
+            // exception's type goes on, without the exception itself.
+            Activity.Current?.SetStatus(ActivityStatusCode.Error, "request not sent");
+            throw new InvalidOperationException($"The request {method} {call.Route} could not be sent: {ex.GetType().Name}.");
+        }
+    }
+
     /// <summary>What the attempt came to: its status tag for metrics, and the error to throw (none on success).</summary>
     private (string StatusTag, NorthflankApiException? Error) Classify(Call call, string method, bool timedOut, RestResponse? response, Exception? failure)
     {
         if (timedOut || response?.ResponseStatus == ResponseStatus.TimedOut)
         {
             return ("timeout", new NorthflankApiException(
-                null, $"Northflank did not answer {method} {call.Route} within {options.RequestTimeout.TotalSeconds:0.#} s.", inner: failure));
+                null, $"Northflank did not answer {method} {call.Route} within {options.RequestTimeout.TotalSeconds:0.#} s."));
         }
 
         if (response is null || response.StatusCode == 0)
         {
+            // The HTTP layer's exception is not kept as the inner one: its message can quote a request header (the
+            // token's). Its type, and the kind of failure it names, say what happened.
             var cause = response?.ErrorException ?? failure;
-            return ("error", new NorthflankApiException(
-                null, $"No answer from Northflank for {method} {call.Route}: {cause?.GetType().Name ?? "no response"}.", inner: cause));
+            return ("error", new NorthflankApiException(null, $"No answer from Northflank for {method} {call.Route}: {Describe(cause)}."));
         }
 
         var statusTag = ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
@@ -163,6 +176,15 @@ public sealed partial class NorthflankApiClient
         var answered = response.IsSuccessStatusCode || (call.NotFoundIsAnswer && response.StatusCode == HttpStatusCode.NotFound);
         return (statusTag, answered ? null : MapError(response, null, null));
     }
+
+    /// <summary>An HTTP-layer failure by its type and error codes only, never its message.</summary>
+    private static string Describe(Exception? cause) => cause switch
+    {
+        null => "no response",
+        HttpRequestException { InnerException: System.Net.Sockets.SocketException socket } http => $"{http.GetType().Name} ({http.HttpRequestError}, {socket.SocketErrorCode})",
+        HttpRequestException http => $"{http.GetType().Name} ({http.HttpRequestError})",
+        _ => cause.GetType().Name,
+    };
 
     private static RestRequest BuildRequest(Call call)
     {

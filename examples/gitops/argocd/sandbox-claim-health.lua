@@ -9,7 +9,8 @@ local failed = {
   PoolNotFound = true, TemplateNotFound = true, NameConflict = true, DeploymentFailed = true,
   InvalidSpec = true, ReferenceNotFound = true, CredentialsNotFound = true, ConfigNotFound = true,
   ConfigNotAllowed = true, ProjectNotAllowed = true, PlanNotAllowed = true, QuotaExceeded = true,
-  AdoptionRefused = true, NorthflankRejected = true, Unauthorized = true,
+  AdoptionRefused = true, NorthflankRejected = true, Unauthorized = true, CredentialsInvalid = true,
+  SandboxRefused = true,
 }
 
 local function condition(conditions, kind)

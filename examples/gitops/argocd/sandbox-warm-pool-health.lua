@@ -38,8 +38,8 @@ if ready == nil then
   return hs
 end
 
--- The pool cannot make Sandboxes at all: its template is missing.
-if ready.status == "False" and ready.reason == "TemplateNotFound" then
+-- The pool cannot make Sandboxes at all: its template is missing, or the API server refuses them.
+if ready.status == "False" and (ready.reason == "TemplateNotFound" or ready.reason == "SandboxRefused") then
   hs.status = "Degraded"
   hs.message = describe(ready)
   return hs

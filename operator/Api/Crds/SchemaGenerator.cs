@@ -135,7 +135,7 @@ public static class SchemaGenerator
         }
     }
 
-    /// <summary>Length bounds: a string's characters, or a list's items and each item string's characters.</summary>
+    /// <summary>Length bounds: a string's characters, a list's items and each item string's characters, a map's values.</summary>
     private static void DecorateLengths(V1JSONSchemaProps schema, PropertyInfo property)
     {
         var isArray = schema.Type == "array";
@@ -168,6 +168,12 @@ public static class SchemaGenerator
             items.Pattern = item.Pattern;
             items.MinLength = item.MinLength > 0 ? item.MinLength : null;
             items.MaxLength = item.MaxLength > 0 ? item.MaxLength : null;
+        }
+
+        if (property.GetCustomAttribute<ValuePatternAttribute>() is { } value && schema.AdditionalProperties is V1JSONSchemaProps values)
+        {
+            values.Pattern = value.Pattern;
+            values.MaxLength = value.MaxLength > 0 ? value.MaxLength : null;
         }
     }
 

@@ -35,6 +35,12 @@ public sealed class ClaimReconciler(
     /// <summary>A claim whose pool or template is missing is looked at again this soon (their watches may not wake it).</summary>
     public static readonly TimeSpan RetryRefused = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// A claim whose labels are invalid, or whose Sandbox the API server refused, is looked at again only this late: the
+    /// same request would be refused the same way, and a change of the claim wakes it at once.
+    /// </summary>
+    public static readonly TimeSpan RetryInvalid = TimeSpan.FromMinutes(5);
+
     // The Sandbox each claim was given, until the cache shows it owned by the claim.
     private readonly ConcurrentDictionary<string, string> given = new(StringComparer.Ordinal);
 
@@ -61,14 +67,24 @@ public sealed class ClaimReconciler(
             {
                 writer.Record(claim, warning: true, refusal!.Reason, refusal.Message);
                 await WriteAsync(claim, ClaimStatusOf.Refused(claim, refusal, time.GetUtcNow()), ct);
-                return RetryRefused;
+                return refusal.Reason is SyncedReasons.InvalidSpec or SandboxRefusedException.Reason ? RetryInvalid : RetryRefused;
             }
 
             sandbox = bound;
         }
-        else if (claim.Status?.ObservedGeneration is { } seen && seen != claim.Metadata.Generation)
+        else if (ClaimStatusOf.ChangePending(claim))
         {
-            sandbox = await FollowAsync(claim, sandbox, ct);
+            var (followed, refusal) = await FollowAsync(claim, sandbox, ct);
+            if (followed is null)
+            {
+                // The Sandbox keeps the claim's previous labels and lifecycle; the status says why, and the next look
+                // (a change of the claim, of its Sandbox, or the slow retry) tries again.
+                writer.Record(claim, warning: true, refusal!.Reason, refusal.Message);
+                await WriteAsync(claim, ClaimStatusOf.NotFollowed(claim, sandbox, refusal, time.GetUtcNow()), ct);
+                return RetryInvalid;
+            }
+
+            sandbox = followed;
         }
 
         var mirror = ClaimStatusOf.Mirror(claim, sandbox, time.GetUtcNow());
@@ -111,6 +127,11 @@ public sealed class ClaimReconciler(
 
     private async Task<(Sandbox? Bound, Refusal? Refusal)> BindAsync(SandboxClaim claim, CancellationToken ct)
     {
+        if (InvalidLabels(claim) is { } invalid)
+        {
+            return (null, invalid);
+        }
+
         var ns = claim.Metadata.NamespaceProperty;
         SandboxWarmPool? pool = null;
         if (claim.Spec.WarmPoolRef is { } poolRef)
@@ -132,7 +153,13 @@ public sealed class ClaimReconciler(
         var choice = ClaimChooser.Choose(claim, pool, template, sandboxes.InNamespace(ns));
         foreach (var candidate in choice.Candidates.Where(c => taken.TryTake(ns, c.Metadata.Name)))
         {
-            if (await sandboxes.TryPatchAsync(candidate, ClaimChooser.BindPatch(candidate, claim, pool!), ct) is { } bound)
+            var (bound, refused) = await TryBindAsync(candidate, claim, pool!, ct);
+            if (refused is not null)
+            {
+                return (null, refused);
+            }
+
+            if (bound is not null)
             {
                 given[claim.Metadata.Uid] = candidate.Metadata.Name;
                 poolMemory.Taken(pool!.Metadata.Uid);
@@ -158,18 +185,52 @@ public sealed class ClaimReconciler(
         return (created, null);
     }
 
-    /// <summary>A bound claim's spec changed: its labels and lifecycle go to its Sandbox (its template and pool cannot).</summary>
-    private async Task<Sandbox> FollowAsync(SandboxClaim claim, Sandbox sandbox, CancellationToken ct)
+    /// <summary>The bind patch; a refusal by the API server gives the candidate back (it was not the candidate's fault).</summary>
+    private async Task<(Sandbox? Bound, Refusal? Refused)> TryBindAsync(Sandbox candidate, SandboxClaim claim, SandboxWarmPool pool, CancellationToken ct)
     {
-        if (ClaimChooser.FollowPatch(sandbox, claim) is not { } patch)
+        try
         {
-            return sandbox;
+            return (await sandboxes.TryPatchAsync(candidate, ClaimChooser.BindPatch(candidate, claim, pool), ct), null);
+        }
+        catch (SandboxRefusedException e)
+        {
+            taken.Give(candidate.Metadata.NamespaceProperty, candidate.Metadata.Name);
+            return (null, new Refusal(SandboxRefusedException.Reason, $"the API server refused to bind Sandbox {candidate.Metadata.Name} to the claim: {e.Message}"));
+        }
+    }
+
+    /// <summary>A bound claim's spec changed: its labels and lifecycle go to its Sandbox (its template and pool cannot).</summary>
+    private async Task<(Sandbox? Followed, Refusal? Refusal)> FollowAsync(SandboxClaim claim, Sandbox sandbox, CancellationToken ct)
+    {
+        if (InvalidLabels(claim) is { } invalid)
+        {
+            return (null, invalid);
         }
 
-        var followed = await sandboxes.TryPatchAsync(sandbox, patch, ct) ?? throw new InvalidOperationException($"Sandbox {sandbox.Metadata.Name} went while its claim's changes were applied");
+        if (ClaimChooser.FollowPatch(sandbox, claim) is not { } patch)
+        {
+            return (sandbox, null);
+        }
+
+        Sandbox followed;
+        try
+        {
+            followed = await sandboxes.TryPatchAsync(sandbox, patch, ct) ?? throw new InvalidOperationException($"Sandbox {sandbox.Metadata.Name} went while its claim's changes were applied");
+        }
+        catch (SandboxRefusedException e)
+        {
+            return (null, new Refusal(SandboxRefusedException.Reason, $"the API server refused the claim's labels and lifecycle on Sandbox {sandbox.Metadata.Name}: {e.Message}"));
+        }
+
         writer.Record(claim, warning: false, "Updated", $"applied the claim's labels and lifecycle to Sandbox {sandbox.Metadata.Name}; its template and pool stay those it was bound from");
-        return followed;
+        return (followed, null);
     }
+
+    /// <summary>Labels the API server would refuse on the Sandbox, named: the schema checks their values, not their keys.</summary>
+    private static Refusal? InvalidLabels(SandboxClaim claim) =>
+        LabelRules.Problems("spec.labels", claim.Spec.Labels) is { Count: > 0 } problems
+            ? new Refusal(SyncedReasons.InvalidSpec, string.Join("; ", problems))
+            : null;
 
     /// <summary>Creates the claim's own Sandbox; one of its name that the claim already owns (an earlier attempt) is it.</summary>
     private async Task<Sandbox> CreateColdAsync(SandboxClaim claim, SandboxTemplate template, CancellationToken ct)
@@ -183,7 +244,17 @@ public sealed class ClaimReconciler(
                 : throw new InvalidInputException("NameConflict", $"a Sandbox named {wanted.Metadata.Name} exists and is not this claim's");
         }
 
-        var created = await sandboxes.CreateAsync(wanted, ct);
+        Sandbox created;
+        try
+        {
+            created = await sandboxes.CreateAsync(wanted, ct);
+        }
+        catch (SandboxRefusedException e)
+        {
+            // E.g. the claim's name, longer than a label value may be, in the label that names it on the Sandbox.
+            throw new InvalidInputException(SandboxRefusedException.Reason, $"the API server refused to create Sandbox {wanted.Metadata.Name}: {e.Message}");
+        }
+
         given[claim.Metadata.Uid] = created.Metadata.Name;
         metrics.Claimed(LaunchTypes.Cold);
         return created;

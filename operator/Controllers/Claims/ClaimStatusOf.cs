@@ -1,5 +1,6 @@
 using k8s.Models;
 using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Controllers.Common;
 using SandboxOperator.Controllers.WarmPools;
 
 namespace SandboxOperator.Controllers.Claims;
@@ -36,6 +37,26 @@ public static class ClaimStatusOf
         ObservedGeneration = claim.Metadata.Generation,
         Conditions = [Condition(claim, "False", refusal.Reason, refusal.Message, now)],
     };
+
+    /// <summary>
+    /// A bound claim whose changed spec could not be applied to its Sandbox: the Sandbox as bound, and Ready=False saying
+    /// why (for this generation, so GitOps tools show the failure rather than wait for the operator to look).
+    /// </summary>
+    public static SandboxClaimStatus NotFollowed(SandboxClaim claim, Sandbox sandbox, Refusal refusal, DateTimeOffset now)
+    {
+        var status = Mirror(claim, sandbox, now);
+        status.Conditions = [Condition(claim, "False", refusal.Reason, refusal.Message, now)];
+        return status;
+    }
+
+    /// <summary>
+    /// A bound claim's spec may not be on its Sandbox yet: its generation was not looked at, or what was looked at could
+    /// not be applied (<see cref="NotFollowed"/>), which is then tried again.
+    /// </summary>
+    public static bool ChangePending(SandboxClaim claim) =>
+        claim.Status is { ObservedGeneration: { } seen } status
+        && (seen != claim.Metadata.Generation
+            || status.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.Ready) is { Status: "False", Reason: SyncedReasons.InvalidSpec or SandboxRefusedException.Reason });
 
     public static bool Same(SandboxClaimStatus? a, SandboxClaimStatus b) =>
         a is not null && a.ObservedGeneration == b.ObservedGeneration && a.SandboxName == b.SandboxName && a.LaunchType == b.LaunchType && a.Url == b.Url

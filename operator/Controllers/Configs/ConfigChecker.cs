@@ -39,6 +39,13 @@ public sealed class ConfigChecker(INorthflankApiFactory northflank, IReferenceRe
             return (ConditionVerdict.False(ConfigReasons.CredentialsNotFound, $"Secret {credentials} has no non-empty key {credentials.Key}"), null);
         }
 
+        // What is wrong with the value, never the value, and before any call: a value that cannot be a header would
+        // otherwise fail in the HTTP layer, whose messages quote it.
+        if (NorthflankToken.ProblemWith(value) is { } problem)
+        {
+            return (ConditionVerdict.False(ConfigReasons.CredentialsInvalid, $"Secret {credentials} key {credentials.Key} {problem}: it cannot be sent as a Northflank token"), null);
+        }
+
         try
         {
             var seen = await northflank.ForToken(new NorthflankToken(value)).ListProjectsAsync(RequestPriority.Background, ct);

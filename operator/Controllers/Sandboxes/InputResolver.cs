@@ -102,6 +102,13 @@ public sealed class InputResolver(IReferenceReader references, AccessResolver ac
             throw new InvalidInputException(SyncedReasons.CredentialsNotFound, $"credentials Secret {ns}/{name} key {key} is empty");
         }
 
+        // Refused here, with what is wrong and never the value: the HTTP layer would refuse it too, but in an exception
+        // that quotes the header (so the token) and on every retry, or take it for Northflank not answering.
+        if (NorthflankToken.ProblemWith(value) is { } problem)
+        {
+            throw new InvalidInputException(SyncedReasons.CredentialsInvalid, $"credentials Secret {ns}/{name} key {key} {problem}: it cannot be sent as a Northflank token");
+        }
+
         return new NorthflankToken(value);
     }
 

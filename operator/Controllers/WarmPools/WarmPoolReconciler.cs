@@ -39,7 +39,15 @@ public sealed class WarmPoolReconciler(
         var members = memory.Adjust(pool.Metadata.Uid, cached);
         var plan = PoolPlanner.Plan(pool.Spec.Replicas, pool.Spec.MaxUnavailable, members);
         var refillDelay = plan.Create > 0 ? memory.RefillDelay(pool.Metadata.Uid) : null;
-        await CarryOutAsync(pool, template, unclaimed, refillDelay is null ? plan : plan with { Create = 0 }, ct);
+        var refused = await CarryOutAsync(pool, template, unclaimed, refillDelay is null ? plan : plan with { Create = 0 }, ct);
+        if (refused is not null)
+        {
+            // The API server refuses every Sandbox of this pool alike (say, a pool name too long for the label that
+            // names it): said once per look, tried again only on the slow resync or when the pool changes.
+            writer.Record(pool, warning: true, SandboxRefusedException.Reason, refused);
+            await WriteStatusAsync(pool, unclaimed, members, false, SandboxRefusedException.Reason, refused, ct);
+            return Resync;
+        }
 
         var ready = PoolPlanner.IsReady(pool.Spec.Replicas, members);
         var (reason, text) = ready ? ("Available", $"{pool.Spec.Replicas} Sandboxes ready") : ("Filling", $"{members.Count(m => m.Ready && m.Current)} of {pool.Spec.Replicas} Sandboxes ready");
@@ -49,12 +57,23 @@ public sealed class WarmPoolReconciler(
 
     public void Forget(SandboxWarmPool pool) => memory.Forget(pool.Metadata.Uid);
 
-    private async Task CarryOutAsync(SandboxWarmPool pool, SandboxTemplate template, List<Sandbox> unclaimed, PoolPlan plan, CancellationToken ct)
+    /// <summary>Creates and deletes as planned; returns why the API server refused a new Sandbox, if it did (no more are tried then).</summary>
+    private async Task<string?> CarryOutAsync(SandboxWarmPool pool, SandboxTemplate template, List<Sandbox> unclaimed, PoolPlan plan, CancellationToken ct)
     {
-        for (var i = 0; i < plan.Create; i++)
+        string? refused = null;
+        var created = 0;
+        while (created < plan.Create && refused is null)
         {
-            var created = await sandboxes.CreateAsync(NewMember(pool, template), ct);
-            memory.Created(pool.Metadata.Uid, created.Metadata.Name);
+            try
+            {
+                var sandbox = await sandboxes.CreateAsync(NewMember(pool, template), ct);
+                memory.Created(pool.Metadata.Uid, sandbox.Metadata.Name);
+                created++;
+            }
+            catch (SandboxRefusedException e)
+            {
+                refused = $"the API server refused to create a Sandbox for the pool: {e.Message}";
+            }
         }
 
         foreach (var name in plan.Delete)
@@ -67,15 +86,17 @@ public sealed class WarmPoolReconciler(
             }
         }
 
-        if (plan.Create > 0)
+        if (created > 0)
         {
-            writer.Record(pool, warning: false, "Created", $"created {plan.Create} Sandbox(es) from SandboxTemplate {template.Metadata.Name}");
+            writer.Record(pool, warning: false, "Created", $"created {created} Sandbox(es) from SandboxTemplate {template.Metadata.Name}");
         }
 
         if (plan.Delete.Count > 0)
         {
             writer.Record(pool, warning: false, "Deleted", $"deleted unclaimed Sandbox(es) {string.Join(", ", plan.Delete)}");
         }
+
+        return refused;
     }
 
     /// <summary>A new unclaimed Sandbox: generateName from the pool, owned by it, labelled with it and the template's spec hash.</summary>

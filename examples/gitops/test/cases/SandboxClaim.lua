@@ -1,6 +1,6 @@
 -- Sample SandboxClaims and the health sandbox-claim-health.lua must give them: { name, object, expected }.
--- Ready is ClaimStatusOf's: Binding, the claim's refusals (PoolNotFound, TemplateNotFound, NameConflict), or the
--- Sandbox's own Ready reason mirrored.
+-- Ready is ClaimStatusOf's: Binding, the claim's refusals (PoolNotFound, TemplateNotFound, NameConflict, InvalidSpec,
+-- SandboxRefused), or the Sandbox's own Ready reason mirrored.
 local function claim(generation, observed, ready)
   local status = nil
   if ready ~= nil then
@@ -37,6 +37,8 @@ return {
   { "invalid spec", claim(1, 1, ready("False", "InvalidSpec")), "Degraded" },
   { "quota exceeded", claim(1, 1, ready("False", "QuotaExceeded")), "Degraded" },
   { "Northflank refused the token", claim(1, 1, ready("False", "Unauthorized")), "Degraded" },
+  { "the token cannot be a header", claim(1, 1, ready("False", "CredentialsInvalid")), "Degraded" },
+  { "the API server refused its Sandbox", claim(1, 1, ready("False", "SandboxRefused")), "Degraded" },
   { "stale: ready for an older spec", claim(3, 2, ready("True", "Available")), "Progressing" },
   { "stale: refusal of an older spec", claim(2, 1, ready("False", "PoolNotFound")), "Progressing" },
   { "no observedGeneration", claim(1, nil, ready("True", "Available")), "Progressing" },

@@ -1,5 +1,5 @@
 -- Sample SandboxWarmPools and the health sandbox-warm-pool-health.lua must give them: { name, object, expected }.
--- Ready reasons are the ones WarmPoolReconciler writes: Available (True), Filling and TemplateNotFound (False).
+-- Ready reasons are the ones WarmPoolReconciler writes: Available (True), Filling, TemplateNotFound and SandboxRefused (False).
 local function pool(generation, observed, wanted, have, available, ready)
   local status = nil
   if ready ~= nil then
@@ -17,6 +17,7 @@ local function ready(status, reason)
 end
 
 local available, filling, missing = ready("True", "Available"), ready("False", "Filling"), ready("False", "TemplateNotFound")
+local refused = ready("False", "SandboxRefused")
 return {
   { "no status yet", pool(1, nil, 2, nil, nil, nil), "Progressing" },
   { "no Ready condition", pool(1, 1, 2, 0, 0, false), "Progressing" },
@@ -29,6 +30,7 @@ return {
   { "ready but a Sandbox short", pool(1, 1, 2, 2, 1, available), "Progressing" },
   { "template not found", pool(1, 1, 2, 0, 0, missing), "Degraded" },
   { "template not found, Sandboxes left", pool(1, 1, 2, 2, 2, missing), "Degraded" },
+  { "the API server refuses its Sandboxes", pool(1, 1, 2, 0, 0, refused), "Degraded" },
   { "stale: full for an older spec", pool(4, 3, 5, 2, 2, available), "Progressing" },
   { "stale: template not found for an older spec", pool(2, 1, 2, 0, 0, missing), "Progressing" },
   { "no observedGeneration", pool(1, nil, 2, 2, 2, available), "Progressing" },

@@ -24,6 +24,19 @@ public sealed class ItemPatternAttribute(string pattern) : Attribute
 }
 
 /// <summary>
+/// A pattern and length for each value of a map (a dictionary property: the schema's <c>additionalProperties</c>).
+/// Its keys cannot be checked by a structural schema without CEL (patternProperties is not allowed in a CRD), which
+/// Kubernetes 1.20, the API server the tests run on, does not have; whoever reads the map checks them.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class ValuePatternAttribute(string pattern) : Attribute
+{
+    public string Pattern { get; } = pattern;
+
+    public int MaxLength { get; init; }
+}
+
+/// <summary>
 /// One alternative of an object's <c>anyOf</c>: the object is valid when at least one alternative holds, each
 /// saying that one property takes one of the given values. This is how a structural schema without CEL (Kubernetes
 /// before 1.25) says a rule across two fields, e.g. "not public, or HTTP/HTTP2".

@@ -30,6 +30,10 @@ public static class SyncedReasons
     public const string Synced = "ReconcileSuccess";
     public const string InvalidSpec = "InvalidSpec";
     public const string CredentialsNotFound = "CredentialsNotFound";
+
+    /// <summary>The credentials Secret's value cannot be a token (a line break inside, a non-ASCII character...).</summary>
+    public const string CredentialsInvalid = "CredentialsInvalid";
+
     public const string ReferenceNotFound = "ReferenceNotFound";
     public const string NameConflict = "NameConflict";
     public const string ConfigNotFound = "ConfigNotFound";
@@ -51,6 +55,7 @@ public static class ConfigReasons
     public const string Available = "Available";
     public const string ProjectsNotVisible = "ProjectsNotVisible";
     public const string CredentialsNotFound = SyncedReasons.CredentialsNotFound;
+    public const string CredentialsInvalid = SyncedReasons.CredentialsInvalid;
     public const string Unauthorized = SyncedReasons.Unauthorized;
     public const string NorthflankUnavailable = SyncedReasons.NorthflankUnavailable;
 }

@@ -64,7 +64,8 @@ public sealed class SandboxClaimSpec
     public SandboxLifecycle? Lifecycle { get; set; }
 
     [JsonPropertyName("labels")]
-    [Description("Labels to put on the claimed Sandbox.")]
+    [Description("Labels to put on the claimed Sandbox, as Kubernetes allows them: keys an optional DNS-subdomain prefix (at most 253 characters) and '/', then a name, values empty or a name (a name: at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit). The schema checks the values; the operator checks the keys (Ready=False InvalidSpec).")]
+    [ValuePattern(KubernetesRules.LabelValuePattern, MaxLength = KubernetesRules.LabelValueMaxLength)]
     public IDictionary<string, string>? Labels { get; set; }
 }
 

@@ -170,9 +170,12 @@ public sealed class InMemoryCluster : ISandboxWriter, IReferenceReader, ISandbox
 
     public void Record(Sandbox sandbox, SandboxEvent sandboxEvent) => Events.Add(sandboxEvent);
 
+    /// <summary>The value of the credentials Secret ops/northflank-credentials, key token.</summary>
+    public string Token { get; set; } = SimulatorOptions.DefaultDevelopmentToken;
+
     public Task<V1Secret?> GetSecretAsync(string namespaceName, string name, CancellationToken ct) =>
         Task.FromResult(namespaceName == "ops" && name == "northflank-credentials"
-            ? new V1Secret { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = namespaceName, ResourceVersion = "7" }, Data = new Dictionary<string, byte[]> { ["token"] = Encoding.UTF8.GetBytes(SimulatorOptions.DefaultDevelopmentToken) } }
+            ? new V1Secret { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = namespaceName, ResourceVersion = "7" }, Data = new Dictionary<string, byte[]> { ["token"] = Encoding.UTF8.GetBytes(Token) } }
             : null);
 
     public Task<V1ConfigMap?> GetConfigMapAsync(string namespaceName, string name, CancellationToken ct) => Task.FromResult<V1ConfigMap?>(null);
