@@ -21,6 +21,7 @@ public partial class HostileTenantTests
     [Test]
     public async Task The_schema_refuses_claim_label_values_kubernetes_would_refuse_when_the_claim_is_created()
     {
+        StartOperator();
         var badValue = Assert.ThrowsAsync<HttpOperationException>(() => SubmitClaimAsync("bad-value", new Dictionary<string, string> { ["bad label!"] = "x/y" }));
         var tooLong = Assert.ThrowsAsync<HttpOperationException>(() => SubmitClaimAsync("long-value", new Dictionary<string, string> { ["team"] = new string('v', 64) }));
 
@@ -50,6 +51,7 @@ public partial class HostileTenantTests
     [Test]
     public async Task A_claim_label_key_the_schema_cannot_check_is_refused_on_the_claim_before_any_sandbox_is_made()
     {
+        StartOperator();
         await CreateAgentTemplateAsync();
         try
         {
@@ -78,6 +80,7 @@ public partial class HostileTenantTests
     [Test]
     public async Task A_sandbox_the_api_server_refuses_is_a_condition_on_its_claim_and_its_pool_without_a_hot_loop()
     {
+        StartOperator();
         // Valid names (DNS subdomains), but longer than the 63 characters of the label value that names them on the Sandbox.
         var claimName = "claim-" + new string('c', 60);
         var poolName = "pool-" + new string('p', 60);

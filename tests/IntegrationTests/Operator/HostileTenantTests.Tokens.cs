@@ -13,8 +13,7 @@ namespace IntegrationTests.Operator;
 /// Secrets whose value cannot be a header.
 /// </summary>
 /// <remarks>The class's other parts are in HostileTenantTests.*.cs; this one carries its attributes.</remarks>
-[Parallelizable(ParallelScope.All)]
-public partial class HostileTenantTests : OperatorTest
+public partial class HostileTenantTests
 {
     // Two distinct parts per token, each searched for on its own: the operator's log is JSON lines, which would write a
     // line break or a non-ASCII character escaped, so the whole value would not be found even where it leaked.
@@ -26,9 +25,10 @@ public partial class HostileTenantTests : OperatorTest
     [Test]
     public async Task A_token_that_cannot_be_a_header_is_refused_on_the_sandbox_and_the_config_and_never_shown()
     {
+        StartOperator();
         // kubectl create secret --from-file of a two-line file: the line break inside stays, and so does the last one.
-        await CreateTokenSecretAsync("two-line", $"{TwoLineFirst}\n{TwoLineSecond}\n");
-        await CreateTokenSecretAsync("non-ascii", $"{NonAsciiFirst}é{NonAsciiSecond}");
+        await CreateMalformedTokenSecretAsync("two-line", $"{TwoLineFirst}\n{TwoLineSecond}\n");
+        await CreateMalformedTokenSecretAsync("non-ascii", $"{NonAsciiFirst}é{NonAsciiSecond}");
         await CreateConfigAsync("two-line");
         await CreateConfigAsync("non-ascii");
         await CreateAsync(NewSandbox("on-two-line", s => s.ConfigRef = new ConfigReference { Kind = NorthflankConfig.EntityKind, Name = "two-line" }));
@@ -95,7 +95,7 @@ public partial class HostileTenantTests : OperatorTest
 
     private static V1Condition Synced(Sandbox sandbox) => sandbox.Status!.Conditions!.Single(c => c.Type == ConditionTypes.Synced);
 
-    private Task CreateTokenSecretAsync(string name, string value) => Admin.CoreV1.CreateNamespacedSecretAsync(
+    private Task CreateMalformedTokenSecretAsync(string name, string value) => Admin.CoreV1.CreateNamespacedSecretAsync(
         new V1Secret { Metadata = new V1ObjectMeta { Name = name }, Data = new Dictionary<string, byte[]> { ["token"] = Encoding.UTF8.GetBytes(value) } }, Namespace);
 
     private async Task CreateConfigAsync(string secret)
