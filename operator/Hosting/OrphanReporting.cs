@@ -9,8 +9,9 @@ using SandboxOperator.Controllers.Sandboxes;
 namespace SandboxOperator.Hosting;
 
 /// <summary>
-/// Orphans as Events on the config whose project holds them (for the operator's implicit config, on its leader-election
-/// Lease, so they show in the operator's own namespace) and as log lines.
+/// Orphans as Events on each config that judges them, one that serves the namespace the marker names (for the operator's
+/// implicit config, on its leader-election Lease, so they show in the operator's own namespace), and as log lines. An
+/// orphan no config judges goes to the log only: an Event names its namespace and uid, which no other tenant may read.
 /// </summary>
 public sealed class OrphanReporting(IEventRecorder events, INorthflankConfigs configs, OperatorOptions options, ILogger<OrphanReporting> logger) : IOrphanReporter
 {
@@ -21,6 +22,11 @@ public sealed class OrphanReporting(IEventRecorder events, INorthflankConfigs co
     public void Deleted(ConfigKey config, string projectId, string serviceId, OwnershipMarker.Owner owner) =>
         Record(config, EventType.Normal, "OrphanDeleted",
             $"deleted service {serviceId} in project {projectId}: its Sandbox (namespace {owner.Namespace}, uid {owner.Uid}) is gone");
+
+    public void Unjudged(string projectId, string serviceId, OwnershipMarker.Owner owner) =>
+        logger.LogWarning(
+            "service {Service} in project {Project} carries this cluster's marker but its Sandbox (namespace {Namespace}, uid {Uid}) is gone, and no config in use on that token and project serves that namespace: left alone, only counted",
+            serviceId, projectId, owner.Namespace, owner.Uid);
 
     private void Record(ConfigKey config, EventType type, string reason, string message)
     {

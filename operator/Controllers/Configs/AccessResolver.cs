@@ -58,7 +58,10 @@ public sealed class AccessResolver(INorthflankConfigs configs, AccessOptions opt
         }
 
         var secret = spec.CredentialsSecretRef;
-        return Policy(key, spec, new SecretReference(secret.Namespace, secret.Name, secret.Key));
+        return Policy(key, spec, new SecretReference(secret.Namespace, secret.Name, secret.Key)) with
+        {
+            Namespaces = spec.Namespaces is { Count: > 0 } listed ? [.. listed] : null,
+        };
     }
 
     private static NorthflankAccess Policy(ConfigKey key, NorthflankConfigSpec spec, SecretReference credentials) => new()

@@ -55,6 +55,18 @@ public sealed record NorthflankAccess
 
     public int? MaxSandboxes { get; init; }
 
+    /// <summary>The namespaces a ClusterNorthflankConfig lists; null: every namespace (it lists none, or the operator's flags).</summary>
+    public IReadOnlyList<string>? Namespaces { get; init; }
+
+    /// <summary>
+    /// Whether a Sandbox in that namespace may work through this config: a NorthflankConfig only in its own (taken from
+    /// its key, so no list can widen it), a ClusterNorthflankConfig in those it lists (all when it lists none), the
+    /// operator's flags in all. The orphan collector asks it, so a config judges only orphans that could be its own.
+    /// </summary>
+    public bool Serves(string ns) => Config.Kind == NorthflankConfig.EntityKind
+        ? string.Equals(Config.Namespace, ns, StringComparison.Ordinal)
+        : Namespaces is null || Namespaces.Contains(ns, StringComparer.Ordinal);
+
     public bool AllowsProject(string projectId) => Projects.Contains(projectId, StringComparer.Ordinal);
 
     public bool AllowsPlan(string plan) => Plans is null || Plans.Contains(plan, StringComparer.Ordinal);

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Configs;
 using SandboxOperator.Northflank;
 
@@ -8,14 +7,19 @@ namespace SandboxOperator.Controllers.Sandboxes;
 /// <summary>
 /// Finds services that carry this cluster's ownership marker but whose Sandbox is gone (its finalizer was removed by
 /// hand, etcd was restored): from the project lists the operator makes anyway, and once per settled-poll interval for
-/// a project no reconcile listed. Each is reported (an Event on its config, a metric); where the config says Delete, it
-/// is deleted after a grace period, once a fresh read shows the same marker and still no Sandbox of that uid. Only
-/// namespaces this operator watches count: another operator's Sandboxes are not its orphans. Nothing is judged before
-/// the Sandbox cache is complete.
+/// a project no reconcile listed. Only namespaces this operator watches count: another operator's Sandboxes are not its
+/// orphans. Nothing is judged before the Sandbox cache is complete.
+/// <para>
+/// Tenants may share a token and a project, so an orphan is judged only by the configs on them that serve the
+/// namespace its marker names (<see cref="OrphanJudges"/>): each gets an Event about it, and it is deleted after a grace
+/// period only when every one of them says Delete, once a fresh read shows the same marker and still no Sandbox of that
+/// uid. One that no tracked config serves is left alone and only counted (the operator's gauge, which names no
+/// namespace): a config never deletes, nor hears of, a service of a namespace it does not serve.
+/// </para>
 /// </summary>
 public sealed class OrphanCollector
 {
-    private readonly ConcurrentDictionary<(string Token, string Project), Tracked> tracked = new();
+    private readonly OrphanJudges judges = new();
     private readonly ConcurrentDictionary<(string Token, string Project, string Service), Orphan> orphans = new();
     private readonly ServiceListCache lists;
     private readonly ISandboxDirectory sandboxes;
@@ -34,32 +38,57 @@ public sealed class OrphanCollector
         lists.Listed += Inspect;
     }
 
-    /// <summary>Orphans found and not yet gone.</summary>
+    /// <summary>Orphans found and not yet gone, judged or not.</summary>
     public int Count => orphans.Count;
 
-    /// <summary>A project some Sandbox lives in, with the token and config it is reached through.</summary>
-    public void Track(NorthflankAccess access, NorthflankToken token, string projectId, INorthflankApi api) =>
-        tracked[(token.Fingerprint, projectId)] = new Tracked(access, token, api);
+    /// <summary>
+    /// How long a config stays a judge after the last Sandbox was connected through it: a settled Sandbox is connected
+    /// once per settled-poll interval, and the orphan a vanished Sandbox leaves takes up to two of the collector's
+    /// rounds to be seen and a grace period more to be deleted by the config it was created through.
+    /// </summary>
+    public TimeSpan KeepFor => (3 * options.SettledPollInterval) + options.OrphanGracePeriod;
 
-    /// <summary>Lists each tracked project no reconcile listed within the settled-poll interval, until stopped.</summary>
+    /// <summary>A project some Sandbox lives in, with the token and config it is reached through (one of several).</summary>
+    public void Track(NorthflankAccess access, NorthflankToken token, string projectId, INorthflankApi api) =>
+        judges.Track(new OrphanJudge(access, token, api, time.GetUtcNow()), projectId);
+
+    /// <summary>One round each settled-poll interval, until stopped.</summary>
     public async Task RunAsync(CancellationToken ct)
     {
         running = ct;
         using var timer = new PeriodicTimer(options.SettledPollInterval, time);
         while (await timer.WaitForNextTickAsync(ct))
         {
-            var notBefore = time.GetUtcNow() - options.SettledPollInterval;
-            foreach (var ((_, project), entry) in tracked)
+            await PollAsync(ct);
+        }
+    }
+
+    /// <summary>
+    /// Forgets the configs no Sandbox was connected through lately (and the orphans of projects none reaches any more:
+    /// nothing would look at them again), then lists each tracked project no reconcile listed within the interval.
+    /// </summary>
+    internal async Task PollAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        foreach (var (token, project) in judges.ForgetUntrackedSince(now - KeepFor))
+        {
+            foreach (var key in orphans.Keys.Where(k => k.Token == token && k.Project == project))
             {
-                if (lists.ListedAt(entry.Token, project) is not { } listed || listed < notBefore)
-                {
-                    await ListQuietlyAsync(entry, project, notBefore, ct);
-                }
+                orphans.TryRemove(key, out _);
+            }
+        }
+
+        var notBefore = now - options.SettledPollInterval;
+        foreach (var (project, newest) in judges.Projects())
+        {
+            if (lists.ListedAt(newest.Token, project) is not { } listed || listed < notBefore)
+            {
+                await ListQuietlyAsync(newest, project, notBefore, ct);
             }
         }
     }
 
-    private async Task ListQuietlyAsync(Tracked entry, string project, DateTimeOffset notBefore, CancellationToken ct)
+    private async Task ListQuietlyAsync(OrphanJudge entry, string project, DateTimeOffset notBefore, CancellationToken ct)
     {
         try
         {
@@ -73,7 +102,8 @@ public sealed class OrphanCollector
 
     private void Inspect(ProjectListing listing)
     {
-        if (!sandboxes.IsComplete || !tracked.TryGetValue((listing.Token.Fingerprint, listing.ProjectId), out var entry))
+        var token = listing.Token.Fingerprint;
+        if (!sandboxes.IsComplete || !judges.Reach(token, listing.ProjectId))
         {
             return;
         }
@@ -85,66 +115,109 @@ public sealed class OrphanCollector
             if (OwnershipMarker.Read(service.Description) is { } owner && owner.ClusterId == options.ClusterId && Watched(owner.Namespace) && !live.Contains(owner.Uid))
             {
                 found.Add(service.Id);
-                Consider(entry, listing.ProjectId, service.Id, owner);
+                Consider(token, listing.ProjectId, service.Id, owner);
             }
         }
 
-        // Deleted by someone else, or its Sandbox is back (a restored backup): no longer an orphan.
-        foreach (var key in orphans.Keys.Where(k => k.Token == listing.Token.Fingerprint && k.Project == listing.ProjectId && !found.Contains(k.Service)))
+        // Deleted by someone else, its marker gone (released), or its Sandbox is back (a restored backup): no longer an orphan.
+        foreach (var key in orphans.Keys.Where(k => k.Token == token && k.Project == listing.ProjectId && !found.Contains(k.Service)))
         {
             orphans.TryRemove(key, out _);
         }
     }
 
-    private void Consider(Tracked entry, string project, string serviceId, OwnershipMarker.Owner owner)
+    private void Consider(string token, string project, string serviceId, OwnershipMarker.Owner owner)
     {
-        var key = (entry.Token.Fingerprint, project, serviceId);
+        var judging = judges.Serving(token, project, owner.Namespace);
         var now = time.GetUtcNow();
-        var orphan = orphans.GetOrAdd(key, _ =>
+
+        // A marker that now names another Sandbox is another orphan: its own judges, its own grace period.
+        var orphan = orphans.AddOrUpdate((token, project, serviceId), _ => new Orphan(owner), (_, known) => known.Owner == owner ? known : new Orphan(owner));
+        if (judging.Count == 0)
         {
-            reporter.Found(entry.Access.Config, project, serviceId, owner);
-            return new Orphan(now);
-        });
-        if (entry.Access.OrphanPolicy == OrphanPolicies.Delete && now - orphan.FirstSeen >= options.OrphanGracePeriod && orphan.TryStartDelete())
+            // No config here serves its namespace: nobody with a say over it to tell, and nobody else may hear of it.
+            if (orphan.TryNoteUnjudged())
+            {
+                reporter.Unjudged(project, serviceId, owner);
+            }
+
+            return;
+        }
+
+        foreach (var judge in judging.Where(j => orphan.TryReport(j.Config, now)))
         {
-            _ = DeleteAsync(entry, project, serviceId, owner, key);
+            reporter.Found(judge.Config, project, serviceId, owner);
+        }
+
+        // Any of them may be the config it was created through: one that says Report keeps it.
+        if (judging.All(j => j.SaysDelete) && orphan.JudgedSince is { } since && now - since >= options.OrphanGracePeriod && orphan.TryStartDelete())
+        {
+            _ = DeleteAsync(judging, project, serviceId, orphan, (token, project, serviceId));
         }
     }
 
-    private async Task DeleteAsync(Tracked entry, string project, string serviceId, OwnershipMarker.Owner owner, (string, string, string) key)
+    private async Task DeleteAsync(IReadOnlyList<OrphanJudge> judging, string project, string serviceId, Orphan orphan, (string, string, string) key)
     {
+        // Every judge is on the one token: any of their clients will do.
+        var api = judging[0].Api;
+        var owner = orphan.Owner;
         try
         {
-            var current = await entry.Api.GetServiceAsync(project, serviceId, RequestPriority.Background, running);
+            var current = await api.GetServiceAsync(project, serviceId, RequestPriority.Background, running);
             var stillOrphaned = current is not null && OwnershipMarker.Read(current.Description) == owner
                 && !sandboxes.All().Any(s => s.Metadata.Uid == owner.Uid);
             if (stillOrphaned)
             {
-                await entry.Api.DeleteServiceAsync(project, serviceId, deleteChildObjects: true, running);
-                reporter.Deleted(entry.Access.Config, project, serviceId, owner);
+                await api.DeleteServiceAsync(project, serviceId, deleteChildObjects: true, running);
+                foreach (var judge in judging)
+                {
+                    reporter.Deleted(judge.Config, project, serviceId, owner);
+                }
             }
 
-            orphans.TryRemove(key, out _);
+            orphans.TryRemove(new KeyValuePair<(string, string, string), Orphan>(key, orphan));
         }
         catch (Exception e) when (e is NorthflankApiException or OperationCanceledException)
         {
             // Tried again when a later list still shows it.
-            if (orphans.TryGetValue(key, out var orphan))
-            {
-                orphan.DeleteFailed();
-            }
+            orphan.DeleteFailed();
         }
     }
 
     private bool Watched(string ns) => options.WatchedNamespaces.Count == 0 || options.WatchedNamespaces.Contains(ns, StringComparer.Ordinal);
 
-    private sealed record Tracked(NorthflankAccess Access, NorthflankToken Token, INorthflankApi Api);
-
-    private sealed class Orphan(DateTimeOffset firstSeen)
+    private sealed class Orphan(OwnershipMarker.Owner owner)
     {
+        private readonly HashSet<ConfigKey> reportedTo = [];
         private int deleting;
+        private int notedUnjudged;
+        private DateTimeOffset? judgedSince;
 
-        public DateTimeOffset FirstSeen { get; } = firstSeen;
+        public OwnershipMarker.Owner Owner { get; } = owner;
+
+        /// <summary>When a config that serves its namespace first saw it: the grace period runs from its first Event.</summary>
+        public DateTimeOffset? JudgedSince
+        {
+            get
+            {
+                lock (reportedTo)
+                {
+                    return judgedSince;
+                }
+            }
+        }
+
+        /// <summary>True the first time for each config: one OrphanFound per config, however often it is listed.</summary>
+        public bool TryReport(ConfigKey config, DateTimeOffset now)
+        {
+            lock (reportedTo)
+            {
+                judgedSince ??= now;
+                return reportedTo.Add(config);
+            }
+        }
+
+        public bool TryNoteUnjudged() => Interlocked.Exchange(ref notedUnjudged, 1) == 0;
 
         public bool TryStartDelete() => Interlocked.Exchange(ref deleting, 1) == 0;
 

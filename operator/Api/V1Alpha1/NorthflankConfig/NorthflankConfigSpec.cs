@@ -30,7 +30,7 @@ public class NorthflankConfigSpec
     public string Adoption { get; set; } = AdoptionPolicies.Forbidden;
 
     [JsonPropertyName("orphans")]
-    [Description("What happens to a service in these projects that carries this cluster's ownership marker but whose Sandbox no longer exists (its finalizer was removed by hand, etcd was restored): Report (an Event and a metric) or Delete (after a grace period).")]
+    [Description("What happens to a service in these projects that carries this cluster's ownership marker for a namespace this config serves but whose Sandbox no longer exists (its finalizer was removed by hand, etcd was restored): Report (an Event on this config and a metric) or Delete (after a grace period, when every config in use on that token and project that serves the namespace says Delete). Another namespace's services are never this config's to judge.")]
     [DefaultValue(OrphanPolicies.Report)]
     [AllowedValues(OrphanPolicies.Report, OrphanPolicies.Delete)]
     public string Orphans { get; set; } = OrphanPolicies.Report;

@@ -69,6 +69,28 @@ public class AccessResolverTests
     }
 
     [Test]
+    public void A_config_serves_for_orphans_the_namespaces_its_Sandboxes_may_be_in()
+    {
+        configs.Namespaced.Add(NamespacedConfig("team-a", "nf"));
+        configs.Cluster.Add(ClusterConfig("listing", namespaces: ["team-a", "team-b"]));
+        configs.Cluster.Add(ClusterConfig("everyone"));
+
+        var namespaced = AccessVia(new ConfigReference { Kind = NorthflankConfig.EntityKind, Name = "nf" });
+        var listing = AccessVia(new ConfigReference { Name = "listing" });
+        var everyone = AccessVia(new ConfigReference { Name = "everyone" });
+        var flags = AccessVia(null);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(namespaced.Serves("team-a") && !namespaced.Serves("team-b"), Is.True, "a NorthflankConfig: its own namespace only");
+            Assert.That((namespaced with { Namespaces = ["team-b"] }).Serves("team-b"), Is.False, "no list widens a namespaced config");
+            Assert.That(listing.Serves("team-a") && listing.Serves("team-b") && !listing.Serves("team-c"), Is.True, "a cluster config: those it lists");
+            Assert.That(everyone.Serves("team-c"), Is.True, "a cluster config that lists none: every namespace");
+            Assert.That(flags.Config == ConfigKey.Implicit && flags.Serves("team-c"), Is.True, "the operator's flags: every namespace");
+        });
+    }
+
+    [Test]
     public void The_default_config_named_by_the_operator_is_used_when_a_Sandbox_names_none()
     {
         options = new AccessOptions { DefaultConfigName = "default" };
@@ -130,6 +152,8 @@ public class AccessResolverTests
         Assert.That(Admit(sandboxes[2]), Is.EqualTo("default-project"), "a Sandbox being deleted frees its place");
         AssertRefused(() => Admit(sandboxes[3]), SyncedReasons.QuotaExceeded, "allows 2");
     }
+
+    private NorthflankAccess AccessVia(ConfigReference? config) => Resolver.Resolve(SandboxFactory.New(configure: s => s.ConfigRef = config));
 
     private static void AssertRefused(TestDelegate call, string reason, string mentions)
     {

@@ -111,6 +111,10 @@ public sealed class ReconcileRig
         public void Deleted(ConfigKey config, string projectId, string serviceId, OwnershipMarker.Owner owner)
         {
         }
+
+        public void Unjudged(string projectId, string serviceId, OwnershipMarker.Owner owner)
+        {
+        }
     }
 }
 
