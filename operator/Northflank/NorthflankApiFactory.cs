@@ -94,6 +94,7 @@ public sealed class NorthflankApiFactory : INorthflankApiFactory, IDisposable
                 // The grace period counts from the last holder's going: a call it just started may still be under way.
                 entry.Holders--;
                 entry.LastLeased = time.GetUtcNow();
+                entry.Client.Budget.Holders = entry.Holders;
             }
         }
     }
@@ -142,10 +143,13 @@ public sealed class NorthflankApiFactory : INorthflankApiFactory, IDisposable
                 {
                     old.Holders--; // Moved to another token: the old one may go once nothing else uses it.
                     old.LastLeased = entry.LastLeased;
+                    old.Client.Budget.Holders = old.Holders;
                 }
 
                 holders[holder] = token;
                 entry.Holders++;
+                // The budget's reserve keeps a DELETE for every Sandbox on the token (see AccountWindow).
+                entry.Client.Budget.Holders = entry.Holders;
             }
 
             return entry;

@@ -6,6 +6,64 @@ namespace SandboxOperator.Northflank;
 public sealed partial class RequestBudget
 {
     /// <summary>
+    /// Time between two requests at the rate the budget grants them now: the paced rate while the server's window is in
+    /// its reserve (faster or slower than the own rate, as what is spare and the time to the reset say), else the own rate.
+    /// </summary>
+    public TimeSpan CurrentInterval
+    {
+        get
+        {
+            lock (gate)
+            {
+                return CurrentIntervalLocked(time.GetUtcNow());
+            }
+        }
+    }
+
+    /// <summary>Whole requests that could go out right now, unpaced (0 while paused).</summary>
+    public int Remaining
+    {
+        get
+        {
+            lock (gate)
+            {
+                var now = time.GetUtcNow();
+                Refill(now);
+                if (now < pausedUntil)
+                {
+                    return 0;
+                }
+
+                return account.Spare(now) is null ? (int)(creditTicks / intervalTicks)
+                    : (int)Math.Clamp(account.Free(now), account.CanTake(now) ? 1 : 0, int.MaxValue);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sandboxes that use the token (its holders): the window's reserve keeps one DELETE for each. Set by whoever counts
+    /// them (the factory), whenever the count changes.
+    /// </summary>
+    public int Holders
+    {
+        get
+        {
+            lock (gate)
+            {
+                return account.Holders;
+            }
+        }
+
+        set
+        {
+            lock (gate)
+            {
+                account.Holders = Math.Max(0, value);
+            }
+        }
+    }
+
+    /// <summary>
     /// Stops the whole budget for <paramref name="retryAfter"/> (after a 429), at most for the budget's longest pause:
     /// nobody gets a request until then, and afterwards one request is available at once, the rest at the sustained rate.
     /// </summary>
@@ -19,14 +77,18 @@ public sealed partial class RequestBudget
         lock (gate)
         {
             var now = time.GetUtcNow();
+            // The server refused although the window's count said there was room: that count is wrong (another client,
+            // a lost header). After the pause one request asks again, as at the start of a window, before any burst.
+            account.DoubtFrom(Min(now + retryAfter, now + maxPause));
             PauseUntilLocked(now, now + retryAfter);
         }
     }
 
     /// <summary>
     /// Takes the server's word for the account's window (<paramref name="remaining"/> requests left until
-    /// <paramref name="resetAt"/>, of <paramref name="limit"/>): never raises the budget, lowers it to what is spare, slows
-    /// its refill to spread that over the window, and pauses until the reset (at most the longest pause) when nothing is spare.
+    /// <paramref name="resetAt"/>, of <paramref name="limit"/>): from then on the window decides how much goes out (see
+    /// <see cref="AccountWindow"/>) until it resets; the bucket is never left holding more than is spare; and when nothing
+    /// is spare the budget pauses until the reset (at most the longest pause).
     /// </summary>
     public void Correct(int remaining, DateTimeOffset? resetAt, int? limit = null)
     {
@@ -36,7 +98,7 @@ public sealed partial class RequestBudget
             Refill(now);
             if (resetAt is { } reset && reset > now)
             {
-                account.Update(remaining, reset, limit);
+                account.Update(remaining, reset, limit, now);
             }
 
             var spare = account.Spare(now) ?? Math.Max(0, remaining);
@@ -64,35 +126,50 @@ public sealed partial class RequestBudget
         {
             var now = time.GetUtcNow();
             Refill(now);
-            return DeferLocked(now, Math.Clamp((int)priority, 0, PriorityCount - 1), BudgetCaller.Current);
+            return DeferLocked(now, Math.Clamp((int)priority, 0, PriorityCount - 1), BudgetCaller.Current, BudgetCaller.Tenant);
         }
     }
 
     /// <summary>
-    /// When a caller of priority <paramref name="index"/> arriving now would be served: after everyone queued at or above
-    /// its priority, at the current refill rate, and not before a pause ends (or, with nothing spare, the window resets).
+    /// When a caller of priority <paramref name="index"/> and <paramref name="tenant"/> arriving now would be served:
+    /// after everyone queued at a more urgent priority and those of its own that go before it in turn, at the rate the
+    /// window or the bucket grants, and not before a pause ends.
     /// </summary>
-    private DateTimeOffset Estimate(DateTimeOffset now, int index)
+    private DateTimeOffset Estimate(DateTimeOffset now, int index, string? tenant)
     {
-        long ahead = OverdueAfter(now, index);
-        for (var i = 0; i <= index; i++)
+        long ahead = OverdueAfter(now, index) + queues[index].AheadOf(tenant);
+        for (var i = 0; i < index; i++)
         {
             ahead += queues[i].Count;
         }
 
-        var need = (ahead + 1) * intervalTicks - creditTicks;
-        var start = refilledUntil > now ? refilledUntil : now;
-        var factor = account.RefillFactor(now, intervalTicks);
-        var at = factor <= 0 ? account.ResetAt + TimeSpan.FromTicks(ahead * intervalTicks)
-            : need <= 0 ? start
-            : start + TimeSpan.FromTicks((long)Math.Ceiling(need / factor));
+        var at = NextGrantAt(now, ahead + 1);
         return at > pausedUntil ? at : pausedUntil;
     }
 
-    private NorthflankApiException DeferLocked(DateTimeOffset now, int index, string? caller)
+    /// <summary>
+    /// When the <paramref name="n"/>-th request from now could be granted, were no other caller to come (pauses aside):
+    /// as the server's window allows while it is known (after its reset when it cannot hold them), else as the bucket refills.
+    /// </summary>
+    private DateTimeOffset NextGrantAt(DateTimeOffset now, long n)
     {
-        var estimate = Estimate(now, index);
-        var servedAt = PlaceInLine(now, estimate, caller);
+        if (account.Spare(now) is { } spare)
+        {
+            return account.GrantAt(now, n) ?? account.ResetAt + TimeSpan.FromTicks(Math.Max(0, n - 1 - spare) * intervalTicks);
+        }
+
+        // Credit is counted from refilledUntil, which a pause can put in the future.
+        var start = refilledUntil > now ? refilledUntil : now;
+        var need = n * intervalTicks - creditTicks;
+        return need <= 0 ? start : start + TimeSpan.FromTicks(need);
+    }
+
+    private TimeSpan CurrentIntervalLocked(DateTimeOffset now) => account.PacedInterval(now) ?? TimeSpan.FromTicks(intervalTicks);
+
+    private NorthflankApiException DeferLocked(DateTimeOffset now, int index, string? caller, string? tenant)
+    {
+        var estimate = Estimate(now, index, tenant);
+        var servedAt = PlaceInLine(now, estimate, caller, tenant);
         var why = now < pausedUntil || account.Spare(now) == 0
             ? "Northflank's rate limit for it is reached"
             : "the operator's request budget for it is spent";
@@ -100,35 +177,6 @@ public sealed partial class RequestBudget
         {
             ServedAt = servedAt,
         };
-    }
-
-    /// <summary>
-    /// When a caller put off now is served: a caller already in line keeps its place; a new one goes one request's time
-    /// (at the rate the budget refills now, slower while the server says the account is short) after the last one in
-    /// line. A caller for nobody in particular (see <see cref="BudgetCaller"/>) is told the estimate and takes no place.
-    /// </summary>
-    private DateTimeOffset PlaceInLine(DateTimeOffset now, DateTimeOffset estimate, string? caller)
-    {
-        if (caller is null)
-        {
-            return estimate;
-        }
-
-        foreach (var passed in inLine.Where(p => p.Value < now).Select(p => p.Key).ToList())
-        {
-            inLine.Remove(passed);
-        }
-
-        if (inLine.TryGetValue(caller, out var held) && held >= estimate)
-        {
-            return held;
-        }
-
-        var servedAt = estimate > deferredUntil ? estimate : deferredUntil;
-        var factor = account.RefillFactor(now, intervalTicks);
-        deferredUntil = servedAt + TimeSpan.FromTicks(factor > 0 ? (long)(intervalTicks / factor) : intervalTicks);
-        inLine[caller] = servedAt;
-        return servedAt;
     }
 
     private void PauseUntilLocked(DateTimeOffset now, DateTimeOffset until)
@@ -150,6 +198,7 @@ public sealed partial class RequestBudget
         Schedule(now);
     }
 
+    /// <summary>The bucket refills at its own rate whatever the window says, so it is full again when a window is unknown.</summary>
     private void Refill(DateTimeOffset now)
     {
         if (now <= refilledUntil)
@@ -157,19 +206,38 @@ public sealed partial class RequestBudget
             return;
         }
 
-        var elapsed = (long)((now - refilledUntil).Ticks * account.RefillFactor(now, intervalTicks));
+        var elapsed = (now - refilledUntil).Ticks;
         creditTicks = elapsed >= capacityTicks - creditTicks ? capacityTicks : creditTicks + elapsed;
         refilledUntil = now;
     }
 
+    /// <summary>
+    /// One request, if one may go now: while the server's window is known it alone decides (its spare and reserve), and
+    /// the bucket is not charged, since the window counts every request; before that, the bucket.
+    /// </summary>
     private bool TryTake(DateTimeOffset now)
     {
-        if (now < pausedUntil || creditTicks < intervalTicks || account.Spare(now) == 0)
+        if (now < pausedUntil)
         {
             return false;
         }
 
-        creditTicks -= intervalTicks;
+        if (account.Spare(now) is not null)
+        {
+            if (!account.CanTake(now))
+            {
+                return false;
+            }
+        }
+        else if (creditTicks >= intervalTicks)
+        {
+            creditTicks -= intervalTicks;
+        }
+        else
+        {
+            return false;
+        }
+
         account.Took(now);
         return true;
     }

@@ -37,17 +37,10 @@ public sealed partial class RequestBudget
         List<(Waiter, NorthflankApiException)>? expired = null;
         for (var index = 0; index < queues.Length; index++)
         {
-            var node = queues[index].First;
-            while (node is not null)
+            foreach (var waiter in queues[index].Items.Where(w => w.Deadline is { } deadline && deadline <= now).ToList())
             {
-                var next = node.Next;
-                if (node.Value.Deadline is { } deadline && deadline <= now)
-                {
-                    queues[index].Remove(node);
-                    (expired ??= []).Add((node.Value, DeferLocked(now, index, node.Value.Caller)));
-                }
-
-                node = next;
+                queues[index].Remove(waiter.Node!);
+                (expired ??= []).Add((waiter, DeferLocked(now, index, waiter.Caller, waiter.Tenant)));
             }
         }
 
@@ -74,7 +67,7 @@ public sealed partial class RequestBudget
             removed = waiter.Node?.List is not null;
             if (removed)
             {
-                waiter.Node!.List!.Remove(waiter.Node);
+                queues[waiter.Index].Remove(waiter.Node!);
                 Schedule(time.GetUtcNow());
             }
         }
@@ -109,40 +102,37 @@ public sealed partial class RequestBudget
     /// The waiter served next. Priority alone would starve a bounded observe while writes keep coming, until its bound
     /// runs out and its Sandbox reports Throttled although the budget was never short; so a bounded waiter that has used
     /// half its bound is overdue and goes first (earliest deadline first). Otherwise the most urgent non-empty queue, but
-    /// a confirm only in its turn or when no one else waits.
+    /// a confirm only in its turn or when no one else waits; within the queue, the tenant whose turn it is.
     /// </summary>
     private LinkedListNode<Waiter>? NextWaiter(DateTimeOffset now)
     {
-        LinkedListNode<Waiter>? overdue = null;
-        foreach (var queue in queues)
+        Waiter? overdue = null;
+        foreach (var waiter in queues.SelectMany(q => q.Items))
         {
-            for (var node = queue.First; node is not null; node = node.Next)
+            if (IsOverdue(waiter, now) && (overdue is null || waiter.Deadline < overdue.Deadline))
             {
-                if (IsOverdue(node.Value, now) && (overdue is null || node.Value.Deadline < overdue.Value.Deadline))
-                {
-                    overdue = node;
-                }
+                overdue = waiter;
             }
         }
 
         if (overdue is not null)
         {
-            return overdue;
+            return overdue.Node;
         }
 
-        LinkedList<Waiter>? other = null;
+        FairQueue<Waiter>? other = null;
         for (var i = ConfirmIndex + 1; i < queues.Length && other is null; i++)
         {
             other = queues[i].Count > 0 ? queues[i] : null;
         }
 
         var confirms = queues[ConfirmIndex];
-        return (confirms.Count > 0 && (other is null || ConfirmsTurn()) ? confirms : other)?.First;
+        return (confirms.Count > 0 && (other is null || ConfirmsTurn()) ? confirms : other)?.Next;
     }
 
     /// <summary>Overdue waiters of a priority less urgent than <paramref name="index"/>: they go before it too.</summary>
     private int OverdueAfter(DateTimeOffset now, int index) =>
-        queues.Skip(index + 1).Sum(queue => queue.Count(waiter => IsOverdue(waiter, now)));
+        queues.Skip(index + 1).Sum(queue => queue.Items.Count(waiter => IsOverdue(waiter, now)));
 
     private static bool IsOverdue(Waiter waiter, DateTimeOffset now) =>
         waiter.Deadline is { } deadline && now - waiter.EnqueuedAt >= (deadline - waiter.EnqueuedAt) / 2;
@@ -159,8 +149,8 @@ public sealed partial class RequestBudget
         List<Waiter>? ready = null;
         while (NextWaiter(now) is { } node && TryTake(now))
         {
-            node.List!.Remove(node);
-            Grant((int)node.Value.Priority);
+            queues[node.Value.Index].Serve(node);
+            Grant(node.Value.Index);
             node.Value.WaitedFor = now - node.Value.EnqueuedAt;
             (ready ??= []).Add(node.Value);
         }
@@ -182,14 +172,9 @@ public sealed partial class RequestBudget
             return;
         }
 
-        // Credit is counted from refilledUntil, which a pause can put in the future.
-        var start = refilledUntil > now ? refilledUntil : now;
-        var factor = account.RefillFactor(now, intervalTicks);
-        var creditDue = factor > 0
-            ? start + TimeSpan.FromTicks((long)Math.Ceiling(Math.Max(0, intervalTicks - creditTicks) / factor))
-            : account.ResetAt;
-        var wake = pausedUntil > creditDue ? pausedUntil : creditDue;
-        foreach (var waiter in queues.SelectMany(q => q))
+        var grantDue = NextGrantAt(now, 1);
+        var wake = pausedUntil > grantDue ? pausedUntil : grantDue;
+        foreach (var waiter in queues.SelectMany(q => q.Items))
         {
             if (waiter.Deadline is { } deadline && deadline < wake)
             {
@@ -217,12 +202,18 @@ public sealed partial class RequestBudget
         }
     }
 
-    private sealed class Waiter(RequestPriority priority, DateTimeOffset enqueuedAt, DateTimeOffset? deadline, string? caller)
+    private sealed class Waiter(RequestPriority priority, int index, DateTimeOffset enqueuedAt, DateTimeOffset? deadline, string? caller, string? tenant)
     {
         /// <summary>Whom it waits for (see <see cref="BudgetCaller"/>): its place in line if its wait runs out.</summary>
         public string? Caller { get; } = caller;
 
+        /// <summary>Its tenant (see <see cref="BudgetCaller.Tenant"/>), whose turn it waits for.</summary>
+        public string? Tenant { get; } = tenant;
+
         public RequestPriority Priority { get; } = priority;
+
+        /// <summary>Its queue: the priority, clamped to those there are.</summary>
+        public int Index { get; } = index;
 
         public DateTimeOffset EnqueuedAt { get; } = enqueuedAt;
 

@@ -3,26 +3,33 @@ using SandboxOperator.Telemetry;
 namespace SandboxOperator.Northflank;
 
 /// <summary>
-/// The request budget of one API token, shared by every caller that uses the token: a token bucket that refills at
-/// <c>requestsPerHour × headroom</c> per hour and holds at most <c>burstSize</c> requests, so that over any hour at most
-/// <c>burstSize + requestsPerHour × headroom</c> requests go out.
+/// The request budget of one API token, shared by every caller that uses the token.
 /// <para>
-/// Callers that cannot be served at once queue by <see cref="RequestPriority"/>: every waiting <see cref="RequestPriority.Write"/>
-/// is served before any waiting <see cref="RequestPriority.Observe"/>, and those before <see cref="RequestPriority.Background"/>;
-/// first come, first served within a priority. A waiting <see cref="RequestPriority.Confirm"/> goes before all of them, but
-/// only once others have had <see cref="ConfirmShare"/> − 1 grants since the last confirm. A caller that bounded its wait
-/// and has waited half of it goes before all of these, so priority orders the fresh callers but starves none of them. A new
-/// caller never overtakes a waiter of the same or a more urgent priority, nor one that is overdue.
+/// How much goes out: while Northflank's rate-limit headers say what is left of the account's window, the window decides
+/// (see <see cref="AccountWindow"/>): what is spare beyond a reserve goes out at once, and the reserve (a DELETE for every
+/// Sandbox the token holds, looks at a floor pace) is spread evenly up to the reset, so never more than the limit goes out
+/// in a window, also when other clients of the account spend part of it. Until the server has said (the first request of
+/// a window), a token bucket decides: it refills at <c>requestsPerHour × headroom</c> per hour and holds at most
+/// <c>burstSize</c> requests.
+/// </para>
+/// <para>
+/// Who goes first: callers that cannot be served at once queue by <see cref="RequestPriority"/>: every waiting
+/// <see cref="RequestPriority.Write"/> is served before any waiting <see cref="RequestPriority.Observe"/>, and those before
+/// <see cref="RequestPriority.Background"/>. Within a priority, the tenants of the token (a Sandbox's namespace, see
+/// <see cref="BudgetCaller"/>) are served in turn, first come first served within a tenant (<see cref="FairQueue{T}"/>).
+/// A waiting <see cref="RequestPriority.Confirm"/> goes before all of them, but only once others have had
+/// <see cref="ConfirmShare"/> − 1 grants since the last confirm. A caller that bounded its wait and has waited half of it
+/// goes before all of these, so priority orders the fresh callers but starves none of them. A new caller never overtakes
+/// a waiter of the same or a more urgent priority, nor one that is overdue.
 /// A caller may bound its wait: when it would wait longer, it is not queued but told when it would be served (a throttled
 /// <see cref="NorthflankApiException"/>), so a worker never sits on a throttled token; callers put off that way are
-/// given times one request apart (at the rate the budget refills then), so they do not all come back at once.
+/// given times one request apart (at the rate the budget grants then), tenants in turn, so they do not all come back at
+/// once and one tenant's burst does not push another's Sandbox to the end of the line.
 /// </para>
 /// <para>
 /// When Northflank answers 429, <see cref="PauseFor"/> stops the whole budget (every caller of the token) until the
-/// Retry-After has passed. <see cref="Correct"/> takes the server's rate-limit headers as the truth: the account's window
-/// is shared with other clients, so the budget never holds more than the server says is spare, refills no faster than
-/// spreads that over the rest of the window, and pauses until the window resets when nothing is spare (see
-/// <see cref="AccountWindow"/>). No pause lasts longer than <c>maxPause</c>: then one request asks the server again.
+/// Retry-After has passed. <see cref="Correct"/> takes the server's rate-limit headers as the truth and pauses until the
+/// window resets when nothing is spare. No pause lasts longer than <c>maxPause</c>: then one request asks the server again.
 /// All time comes from the <see cref="TimeProvider"/>, so tests can drive it.
 /// </para>
 /// </summary>
@@ -49,7 +56,7 @@ public sealed partial class RequestBudget : IDisposable
     private readonly Lock gate = new();
     private readonly TimeProvider time;
     private readonly ITimer timer;
-    private readonly LinkedList<Waiter>[] queues;
+    private readonly FairQueue<Waiter>[] queues;
     private readonly AccountWindow account;
     private readonly TimeSpan maxPause;
 
@@ -70,8 +77,8 @@ public sealed partial class RequestBudget : IDisposable
     /// <summary>The next caller put off gets a time no earlier than this: put-off callers come back one request's time apart.</summary>
     private DateTimeOffset deferredUntil;
 
-    /// <summary>Callers put off, by <see cref="BudgetCaller"/>, and when they were told they are served.</summary>
-    private readonly Dictionary<string, DateTimeOffset> inLine = new(StringComparer.Ordinal);
+    /// <summary>Callers put off, by <see cref="BudgetCaller"/>: when they were told they are served, and their tenant.</summary>
+    private readonly Dictionary<string, (DateTimeOffset At, string? Tenant)> inLine = new(StringComparer.Ordinal);
 
     private long waitedTicks;
     private long granted;
@@ -103,14 +110,14 @@ public sealed partial class RequestBudget : IDisposable
         intervalTicks = TimeSpan.FromHours(1).Ticks / EffectiveRequestsPerHour;
         capacityTicks = intervalTicks * burstSize;
         creditTicks = capacityTicks;
-        account = new AccountWindow(headroom, burstSize);
+        account = new AccountWindow(headroom, burstSize, intervalTicks);
         refilledUntil = time.GetUtcNow();
         pausedUntil = DateTimeOffset.MinValue;
         deferredUntil = DateTimeOffset.MinValue;
-        queues = new LinkedList<Waiter>[PriorityCount];
+        queues = new FairQueue<Waiter>[PriorityCount];
         for (var i = 0; i < queues.Length; i++)
         {
-            queues[i] = new LinkedList<Waiter>();
+            queues[i] = new FairQueue<Waiter>();
         }
 
         // The timer serves every caller: it must not run in (and carry the BudgetCaller of) whichever flow created it.
@@ -128,33 +135,6 @@ public sealed partial class RequestBudget : IDisposable
 
     /// <summary>Time between two requests at the sustained rate.</summary>
     public TimeSpan Interval => TimeSpan.FromTicks(intervalTicks);
-
-    /// <summary>Time between two requests at the rate the budget refills now (slower while the server says the account is short).</summary>
-    public TimeSpan CurrentInterval
-    {
-        get
-        {
-            lock (gate)
-            {
-                var factor = account.RefillFactor(time.GetUtcNow(), intervalTicks);
-                return factor > 0 ? TimeSpan.FromTicks((long)(intervalTicks / factor)) : TimeSpan.FromTicks(intervalTicks);
-            }
-        }
-    }
-
-    /// <summary>Whole requests that could go out right now (0 while paused).</summary>
-    public int Remaining
-    {
-        get
-        {
-            lock (gate)
-            {
-                var now = time.GetUtcNow();
-                Refill(now);
-                return now < pausedUntil ? 0 : (int)(creditTicks / intervalTicks);
-            }
-        }
-    }
 
     /// <summary>When a pause after a 429 (or an exhausted server-side budget) ends; null when not paused.</summary>
     public DateTimeOffset? PausedUntil
@@ -228,15 +208,15 @@ public sealed partial class RequestBudget : IDisposable
                 return ValueTask.FromCanceled<TimeSpan>(ct);
             }
 
-            if (maxWait is { } bound && Estimate(now, index) - now > bound)
+            if (maxWait is { } bound && Estimate(now, index, BudgetCaller.Tenant) - now > bound)
             {
-                var putOff = DeferLocked(now, index, BudgetCaller.Current);
+                var putOff = DeferLocked(now, index, BudgetCaller.Current, BudgetCaller.Tenant);
                 Complete(ready);
                 return ValueTask.FromException<TimeSpan>(putOff);
             }
 
-            waiter = new Waiter(priority, now, maxWait is { } limit ? now + limit : null, BudgetCaller.Current);
-            waiter.Node = queues[index].AddLast(waiter);
+            waiter = new Waiter(priority, index, now, maxWait is { } limit ? now + limit : null, BudgetCaller.Current, BudgetCaller.Tenant);
+            waiter.Node = queues[index].Add(waiter.Tenant, waiter);
             Schedule(now);
         }
 
@@ -255,7 +235,7 @@ public sealed partial class RequestBudget : IDisposable
             }
 
             disposed = true;
-            abandoned = [.. queues.SelectMany(q => q)];
+            abandoned = [.. queues.SelectMany(q => q.Items)];
             foreach (var queue in queues)
             {
                 queue.Clear();

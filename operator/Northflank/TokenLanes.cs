@@ -7,8 +7,14 @@ namespace SandboxOperator.Northflank;
 /// A token's share is <c>ceil(slots / n)</c>, n the tokens with work in flight or waiting, but never all slots while
 /// there is more than one: one worker always stays free to pick the next key from the queue, which is how a token not
 /// yet seen gets in at all (the queue does not say which token a key belongs to until a worker resolves it). A caller
-/// turned away is parked, first come first served per token, and woken (through <c>wake</c>, with the slot held for it)
-/// when its token has room again; it should come back after a fallback delay too, in case the wake is lost.
+/// turned away is parked and woken (through <c>wake</c>, with the slot held for it) when its token has room again; it
+/// should come back after a fallback delay too, in case the wake is lost.
+/// </para>
+/// <para>
+/// Within a token, parked callers are woken by tenant in turn (<see cref="FairQueue{T}"/>; first come, first served
+/// within a tenant), as tokens share the workers between each other: on a <c>ClusterNorthflankConfig</c> shared by
+/// several namespaces, one namespace's Sandbox parked behind another's warm pool of 150 gets the next slot that frees,
+/// not the 151st.
 /// </para>
 /// Thread-safe; a token's lane is dropped as soon as it holds and awaits nothing, so nothing accumulates per token.
 /// </summary>
@@ -51,11 +57,15 @@ public sealed class TokenLanes(int slots, TimeProvider time, Action<string> wake
         }
     }
 
+    /// <summary>As <see cref="TryEnter(string, string, string?)"/> for a waiter of no tenant.</summary>
+    public bool TryEnter(string token, string waiter) => TryEnter(token, waiter, tenant: null);
+
     /// <summary>
-    /// Takes a slot of <paramref name="token"/> for <paramref name="waiter"/>; false when the token holds its share (or
-    /// others of the token are parked before it): the waiter is parked and woken when a slot is held for it.
+    /// Takes a slot of <paramref name="token"/> for <paramref name="waiter"/> of <paramref name="tenant"/> (its
+    /// namespace); false when the token holds its share (or others of the token are parked): the waiter is parked and
+    /// woken, in its tenant's turn, when a slot is held for it.
     /// </summary>
-    public bool TryEnter(string token, string waiter)
+    public bool TryEnter(string token, string waiter, string? tenant)
     {
         List<string>? woken;
         bool entered;
@@ -76,9 +86,9 @@ public sealed class TokenLanes(int slots, TimeProvider time, Action<string> wake
             else
             {
                 entered = false;
-                if (lane.IsParked.Add(waiter))
+                if (!lane.Places.ContainsKey(waiter))
                 {
-                    lane.Parked.AddLast(waiter);
+                    lane.Places[waiter] = lane.Parked.Add(tenant, waiter);
                 }
             }
 
@@ -124,9 +134,9 @@ public sealed class TokenLanes(int slots, TimeProvider time, Action<string> wake
         {
             if (lanes.TryGetValue(token, out var lane))
             {
-                if (lane.IsParked.Remove(waiter))
+                if (lane.Places.Remove(waiter, out var parked))
                 {
-                    lane.Parked.Remove(waiter);
+                    lane.Parked.Remove(parked);
                 }
 
                 if (lane.Reserved.Remove(waiter))
@@ -164,16 +174,16 @@ public sealed class TokenLanes(int slots, TimeProvider time, Action<string> wake
         return lane;
     }
 
-    /// <summary>Holds each slot a token has room for for its longest-parked waiter, and says whom to wake.</summary>
+    /// <summary>Holds each slot a token has room for for the parked waiter whose turn it is, and says whom to wake.</summary>
     private List<string>? HandOffLocked(List<string>? woken)
     {
         var now = time.GetUtcNow();
         foreach (var (token, lane) in lanes)
         {
-            while (lane.Parked.First is { } first && lane.Holding < ShareLocked(token))
+            while (lane.Parked.Next is { } first && lane.Holding < ShareLocked(token))
             {
-                lane.Parked.RemoveFirst();
-                lane.IsParked.Remove(first.Value);
+                lane.Parked.Serve(first);
+                lane.Places.Remove(first.Value);
                 lane.Reserved[first.Value] = now + ReservationLifetime;
                 (woken ??= []).Add(first.Value);
             }
@@ -218,9 +228,11 @@ public sealed class TokenLanes(int slots, TimeProvider time, Action<string> wake
     {
         public int InFlight { get; set; }
 
-        public LinkedList<string> Parked { get; } = new();
+        /// <summary>Parked waiters, woken by tenant in turn.</summary>
+        public FairQueue<string> Parked { get; } = new();
 
-        public HashSet<string> IsParked { get; } = new(StringComparer.Ordinal);
+        /// <summary>Each parked waiter's place in <see cref="Parked"/>, so that it parks once however often it asks.</summary>
+        public Dictionary<string, LinkedListNode<string>> Places { get; } = new(StringComparer.Ordinal);
 
         /// <summary>Slots held for woken waiters, until when.</summary>
         public Dictionary<string, DateTimeOffset> Reserved { get; } = new(StringComparer.Ordinal);

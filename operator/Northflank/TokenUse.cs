@@ -15,7 +15,13 @@ public sealed class TokenUse(INorthflankApi api, TokenCircuit? circuit, TokenLan
     /// <summary>Takes one of the token's worker slots; false when the token holds its share (the caller is parked and woken).</summary>
     public bool TryEnter(string caller) => lanes.TryEnter(Fingerprint, caller);
 
-    /// <summary>Gives back the slot <see cref="TryEnter"/> took.</summary>
+    /// <summary>
+    /// As <see cref="TryEnter(string)"/> for a caller of <paramref name="tenant"/> (its namespace): parked callers are
+    /// woken by tenant in turn, so one namespace's burst on a shared token does not hold another's Sandbox back.
+    /// </summary>
+    public bool TryEnter(string caller, string? tenant) => lanes.TryEnter(Fingerprint, caller, tenant);
+
+    /// <summary>Gives back the slot <see cref="TryEnter(string, string?)"/> took.</summary>
     public void Exit() => lanes.Exit(Fingerprint);
 
     /// <summary>Gives up <paramref name="caller"/>'s place in line (or the slot held for it): it goes on without a slot.</summary>

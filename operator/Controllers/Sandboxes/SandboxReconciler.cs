@@ -68,7 +68,7 @@ public sealed class SandboxReconciler(
         {
             use.Leave(slotHolder);
         }
-        else if (!use.TryEnter(slotHolder))
+        else if (!use.TryEnter(slotHolder, sandbox.Metadata.NamespaceProperty))
         {
             return new Parked();
         }
@@ -76,7 +76,7 @@ public sealed class SandboxReconciler(
         try
         {
             // Put off by the token's budget, this Sandbox keeps its place in line however often it is woken meanwhile.
-            using var caller = BudgetCaller.Is(record.Key);
+            using var caller = BudgetCaller.Is(record.Key, sandbox.Metadata.NamespaceProperty);
             var now = time.GetUtcNow();
             var looked = await connection.External!.ObserveAsync(LookSchedule.Choose(sandbox, record, options, now), ct);
             if (!looked.IsDone)

@@ -47,6 +47,24 @@ public sealed class NorthflankApiFactoryTests
     }
 
     [Test]
+    public void The_budget_knows_how_many_sandboxes_use_its_token_so_its_reserve_keeps_a_delete_for_each()
+    {
+        using var factory = new NorthflankApiFactory(new NorthflankClientOptions(), timeProvider: new FakeTimeProvider());
+        var a = new NorthflankToken("token-a");
+        var b = new NorthflankToken("token-b");
+
+        factory.Use("team-a/1", a);
+        factory.Use("team-a/2", a);
+        factory.Use("team-a/2", a);
+        factory.Use("team-b/1", b);
+        Assert.That((factory.BudgetFor(a).Holders, factory.BudgetFor(b).Holders), Is.EqualTo((2, 1)), "each holder counted once");
+
+        factory.Use("team-b/1", a);
+        factory.Release("team-a/1");
+        Assert.That((factory.BudgetFor(a).Holders, factory.BudgetFor(b).Holders), Is.EqualTo((2, 0)), "moved and released");
+    }
+
+    [Test]
     public void The_client_prints_only_the_fingerprint()
     {
         using var factory = new NorthflankApiFactory(new NorthflankClientOptions(), timeProvider: new FakeTimeProvider());

@@ -133,5 +133,67 @@ public sealed class TokenLanesTests
         });
     }
 
+    [Test]
+    public void A_tenant_parked_behind_another_tenants_150_parked_callers_gets_one_of_the_next_two_free_slots()
+    {
+        var lanes = Lanes(4);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.That(lanes.TryEnter("shared", $"team-a/pool-{i}", "team-a"), Is.True);
+        }
+
+        for (var i = 3; i < 153; i++)
+        {
+            Assert.That(lanes.TryEnter("shared", $"team-a/pool-{i}", "team-a"), Is.False);
+        }
+
+        Assert.That(lanes.TryEnter("shared", "team-b/one", "team-b"), Is.False, "the token holds its share: parked");
+
+        lanes.Exit("shared");
+        lanes.Exit("shared");
+
+        Assert.That(woken, Has.Member("team-b/one"), "in its turn, not after the 150");
+        Assert.That(lanes.TryEnter("shared", "team-b/one", "team-b"), Is.True, "the slot was held for it");
+    }
+
+    [Test]
+    public void A_tenant_that_arrives_while_another_is_being_served_goes_next()
+    {
+        var lanes = Lanes(2);
+        Assert.That(lanes.TryEnter("shared", "team-a/0", "team-a"), Is.True);
+        for (var i = 1; i <= 5; i++)
+        {
+            lanes.TryEnter("shared", $"team-a/{i}", "team-a");
+        }
+
+        lanes.Exit("shared");
+        Assert.That(woken, Is.EqualTo(new[] { "team-a/1" }));
+        Assert.That(lanes.TryEnter("shared", "team-a/1", "team-a"), Is.True);
+
+        Assert.That(lanes.TryEnter("shared", "team-b/0", "team-b"), Is.False);
+        lanes.Exit("shared");
+
+        Assert.That(woken, Is.EqualTo(new[] { "team-a/1", "team-b/0" }), "team-a was served last: team-b's turn");
+    }
+
+    [Test]
+    public void Two_tenants_with_callers_parked_are_woken_in_turn_and_callers_of_no_tenant_take_turns_as_one()
+    {
+        var lanes = Lanes(2);
+        Assert.That(lanes.TryEnter("shared", "holder", "team-a"), Is.True);
+        foreach (var (waiter, tenant) in new[] { ("a1", "team-a"), ("a2", "team-a"), ("a3", "team-a"), ("b1", "team-b"), ("b2", "team-b"), ("x1", null), ("x2", null) })
+        {
+            lanes.TryEnter("shared", waiter, tenant);
+        }
+
+        for (var i = 0; i < 7; i++)
+        {
+            lanes.Exit("shared");
+            Assert.That(lanes.TryEnter("shared", woken[^1], null), Is.True, "the slot was held for the woken caller");
+        }
+
+        Assert.That(woken, Is.EqualTo(new[] { "a1", "b1", "x1", "a2", "b2", "x2", "a3" }));
+    }
+
     private TokenLanes Lanes(int slots) => new(slots, time, woken.Add);
 }
