@@ -34,7 +34,8 @@ public sealed record DesiredState(
         var service = new ServiceSpec
         {
             Description = OwnershipMarker.Description(sandbox, clusterId),
-            Tags = spec.Tags is { Count: > 0 } tags ? [.. tags] : null,
+            // Always sent, empty too: a PATCH without tags keeps the old ones, so removing the last tag would not remove it.
+            Tags = [.. spec.Tags ?? []],
             Billing = new BillingSpec { DeploymentPlan = spec.Plan ?? SandboxSpec.DefaultPlan },
             Deployment = new DeploymentSpec
             {
@@ -134,7 +135,8 @@ public sealed record DesiredState(
     {
         var shape = new
         {
-            service = service with { RuntimeEnvironment = null, Description = null },
+            // No tags hashes as it did when no tags were sent, so an upgrade does not PATCH every untagged Sandbox.
+            service = service with { RuntimeEnvironment = null, Description = null, Tags = service.Tags is { Count: > 0 } ? service.Tags : null },
             environment = inputs.EnvironmentSources.Order(StringComparer.Ordinal),
         };
         var literal = JsonSerializer.SerializeToUtf8Bytes(shape);
