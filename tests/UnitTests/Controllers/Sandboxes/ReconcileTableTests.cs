@@ -81,6 +81,11 @@ public class ReconcileTableTests
             new(["POST service"], ReadyReasons.Creating, SyncedReasons.Synced, ["Created"]));
         yield return new("new with a volume: service then volume", rig => Task.FromResult(WithVolume()),
             new(["POST service", "POST volume"], ReadyReasons.Creating, SyncedReasons.Synced, ["Created", "VolumeCreated"]));
+        yield return new("ReadWriteMany volume without nf-multi-rw: InvalidSpec before anything is created", rig => Task.FromResult(New(s => s.Volume = new SandboxVolume
+            {
+                SizeMB = 2048, MountPath = "/work", AccessMode = VolumeAccessModes.ReadWriteMany,
+            })),
+            new([], SyncedReasons.InvalidSpec, SyncedReasons.InvalidSpec, [SyncedReasons.InvalidSpec]));
         yield return new("ready and unchanged, an hour later: one shared list, no write", async rig =>
             {
                 var sandbox = await rig.ReadyAsync(New());
