@@ -75,15 +75,22 @@ internal sealed partial class SimulatorStore
         return changed;
     }
 
-    /// <summary>True when the running count changed; on a paused service only what resume restores changes.</summary>
-    private static bool ApplyInstances(ServiceRecord service, int? instances)
+    /// <summary>
+    /// True when the running count changed; on a paused service only what resume restores changes, unless the simulator
+    /// follows the reading where an instance count above 0 resumes it (<see cref="ReadingOptions.InstancesResumePausedService"/>).
+    /// </summary>
+    private bool ApplyInstances(ServiceRecord service, int? instances)
     {
         if (instances is not { } count)
         {
             return false;
         }
 
-        if (service.Paused)
+        if (service.Paused && count > 0 && options.Readings.InstancesResumePausedService)
+        {
+            service.Paused = false;
+        }
+        else if (service.Paused)
         {
             service.InstancesBeforePause = count;
             return false;
@@ -101,7 +108,13 @@ internal sealed partial class SimulatorStore
         service.Rollout = DeploymentStateMachine.Start(when, reason, service.ImagePath, service.Instances, Timing);
         service.DeploymentCount++;
         service.UpdatedAt = when;
+        RecordDeployment(service, reason, when);
     }
+
+    /// <summary>Notes what the deployment starting now runs with: its instances and the volumes attached at this moment.</summary>
+    private void RecordDeployment(ServiceRecord service, DeploymentReason reason, DateTimeOffset when) =>
+        service.Deployments.Add(new DeploymentRecord(
+            service.DeploymentCount, reason, when, service.Instances, [.. AttachedVolumes(projects[service.ProjectId], service.Id).Select(v => v.Id)]));
 
     private List<PortRecord> AssignPortIds(IReadOnlyList<PortInput> ports, IReadOnlyList<PortRecord> existing)
     {

@@ -60,12 +60,15 @@ internal sealed partial class SimulatorStore
 
             var service = NewService(project, id, input);
             project.Services[id] = service;
+            // createOptions.volumesToAttach mounts the volumes at creation (guides/sandboxes.md: "This mounts the volume
+            // directly when the service starts"): the first deployment already has them, nothing redeploys.
             foreach (var volume in AttachedVolumes(project, input))
             {
                 volume.AttachedServices.Add(id);
                 volume.UpdatedAt = Now;
             }
 
+            RecordDeployment(service, DeploymentReason.Deploying, Now);
             return Written(service);
         }
     }
