@@ -98,9 +98,11 @@ public class ReconcileTableTests
         yield return new("new with a volume: the volume, then the service mounting it from its first deployment", rig => Task.FromResult(WithVolume()),
             new(["POST volume", "POST service"], ReadyReasons.Creating, SyncedReasons.Synced, ["VolumeCreated", "Created"]));
         yield return new("ReadWriteMany volume without nf-multi-rw: InvalidSpec before anything is created", rig => Task.FromResult(New(s => s.Volume = new SandboxVolume
-            {
-                SizeMB = 2048, MountPath = "/work", AccessMode = VolumeAccessModes.ReadWriteMany,
-            })),
+        {
+            SizeMB = 2048,
+            MountPath = "/work",
+            AccessMode = VolumeAccessModes.ReadWriteMany,
+        })),
             new([], SyncedReasons.InvalidSpec, SyncedReasons.InvalidSpec, [SyncedReasons.InvalidSpec]));
         yield return new("ready and unchanged, an hour later: one shared list, no write", async rig =>
             {

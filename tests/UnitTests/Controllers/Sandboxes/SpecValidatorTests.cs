@@ -14,7 +14,10 @@ public class SpecValidatorTests
     {
         var sandbox = SandboxFactory.New(configure: s => s.Volume = new SandboxVolume
         {
-            SizeMB = 2048, MountPath = "/work", AccessMode = VolumeAccessModes.ReadWriteMany, StorageClass = storageClass,
+            SizeMB = 2048,
+            MountPath = "/work",
+            AccessMode = VolumeAccessModes.ReadWriteMany,
+            StorageClass = storageClass,
         });
 
         Assert.That(SpecValidator.Validate(sandbox), Has.Some.StartsWith("spec.volume.accessMode: ReadWriteMany is not generally available on Northflank and needs spec.volume.storageClass nf-multi-rw"));
