@@ -118,6 +118,12 @@ public sealed partial class NorthflankSandboxExternal
 
         var paused = current.ServicePaused ?? KnownPaused;
         var patched = await api.PatchDeploymentServiceAsync(target.ProjectId, current.Id, desired.ServiceWhile(paused || desired.Paused), ct);
+        if (StaleEnvironment(patched, desired) is { Count: > 0 } stale)
+        {
+            // The answer still holds variables the spec dropped: this PATCH merged. Removed as RFC 7386 removes them.
+            await api.RemoveEnvironmentAsync(target.ProjectId, current.Id, stale, ct);
+        }
+
         record.Created ??= new RecordedService(target.ProjectId, current.Id, desired.Config); // an adoption: the marker is written
         return ExternalResult.Done(observed with { Service = patched with { ServicePaused = paused, Ports = patched.Ports ?? current.Ports }, Owner = Ownership.Ours, Full = true });
     }
@@ -154,6 +160,10 @@ public sealed partial class NorthflankSandboxExternal
         var (reason, message) = NameConflicts.Volume(target);
         return ExternalResult.Foreign(observed with { Volume = existing, VolumeForeign = true }, reason, message);
     }
+
+    /// <summary>Names the PATCH answer still holds that the spec does not (none where PATCH replaces the environment).</summary>
+    private static List<string>? StaleEnvironment(ServiceDetails patched, DesiredState desired) =>
+        patched.RuntimeEnvironmentNames?.Where(n => desired.Service.RuntimeEnvironment?.ContainsKey(n) != true).ToList();
 
     private static bool Unattached(VolumeDetails volume) => volume.AttachedObjects is not { Count: > 0 };
 }

@@ -1,3 +1,4 @@
+using NorthflankSimulator;
 using SandboxOperator.Api.V1Alpha1;
 using TestInfra;
 
@@ -32,6 +33,21 @@ public class NorthflankFidelityTests : OperatorTest
             Assert.That(service.ImagePath, Is.EqualTo("python:3.13-slim"));
             Assert.That(service.Deployments.Select(d => d.Instances), Has.All.Zero, "no deployment of a paused Sandbox ever ran an instance");
         });
+    }
+
+    [TestCase(PatchReading.Replace)]
+    [TestCase(PatchReading.Merge)]
+    public async Task A_removed_variable_leaves_the_service_whether_patch_replaces_or_merges_the_environment(PatchReading reading)
+    {
+        Simulator.Options.Readings.Patch = reading;
+        StartOperator();
+        await CreateAsync(NewSandbox("envy", s => s.Env = [new SandboxEnvVar { Name = "KEEP", Value = "1" }, new SandboxEnvVar { Name = "API_KEY", Value = "secret" }]));
+        await WaitForConditionAsync("envy", ConditionTypes.Ready, "True", ReadyReasons.Available);
+
+        await UpdateSpecAsync("envy", s => s.Env = [new SandboxEnvVar { Name = "KEEP", Value = "2" }]);
+        await WaitForConditionAsync("envy", ConditionTypes.Ready, "True", ReadyReasons.Available);
+
+        Assert.That(ServicesOnNorthflank().Single().EnvironmentNames, Is.EqualTo(new[] { "KEEP" }));
     }
 
     [Test]

@@ -180,4 +180,19 @@ public sealed class ReadingOptions
     /// paused. True: an instance count above 0 resumes it with that count (patch-deployment-service.md does not say which).
     /// </summary>
     public bool InstancesResumePausedService { get; set; }
+
+    /// <summary>What PUT/PATCH do with <c>runtimeEnvironment</c>, which the reference does not say.</summary>
+    public PatchReading Patch { get; set; } = PatchReading.Replace;
+}
+
+public enum PatchReading
+{
+    /// <summary>The object given replaces the service's whole runtime environment.</summary>
+    Replace,
+
+    /// <summary>
+    /// RFC 7386 (JSON Merge Patch), the standard meaning of a merging PATCH: the given variables are set, the others are
+    /// kept, and a variable given as null is removed. Arrays (tags, ports) are replaced whole, as RFC 7386 has no array merge.
+    /// </summary>
+    Merge,
 }

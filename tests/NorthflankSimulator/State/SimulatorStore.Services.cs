@@ -58,6 +58,7 @@ internal sealed partial class SimulatorStore
                 return Written(existing);
             }
 
+            RefuseRemovals(input, PatchReading.Replace); // a create merges into nothing
             var service = NewService(project, id, input);
             project.Services[id] = service;
             // createOptions.volumesToAttach mounts the volumes at creation (guides/sandboxes.md: "This mounts the volume

@@ -96,4 +96,19 @@ public class SpecFollowingTests
             Assert.That(state.Services.Single().Deployments.Select(d => d.Volumes.Count), Is.EqualTo(new[] { 1 }));
         });
     }
+
+    [TestCase(NorthflankSimulator.PatchReading.Replace, new[] { "PATCH service {svc}" })]
+    [TestCase(NorthflankSimulator.PatchReading.Merge, new[] { "PATCH service {svc}", "PATCH service {svc} environment" })]
+    public async Task A_removed_variable_leaves_the_service_whether_patch_replaces_or_merges(NorthflankSimulator.PatchReading reading, string[] writes)
+    {
+        var rig = new ReconcileRig();
+        rig.Northflank.Options.Readings.Patch = reading;
+        var sandbox = await rig.ReadyAsync(SandboxFactory.New(configure: s => s.Env =
+            [new SandboxEnvVar { Name = "KEEP", Value = "1" }, new SandboxEnvVar { Name = "API_KEY", Value = "secret" }]));
+
+        await ChangeAsync(rig, sandbox, s => s.Env = [new SandboxEnvVar { Name = "KEEP", Value = "2" }]);
+
+        Assert.That(rig.Northflank.Store.FindService(ReconcileRig.Project, Service(sandbox))!.EnvironmentNames, Is.EqualTo(new[] { "KEEP" }));
+        Assert.That(rig.Calls(sandbox).Where(c => c.StartsWith("PATCH", StringComparison.Ordinal)), Is.EqualTo(writes));
+    }
 }
