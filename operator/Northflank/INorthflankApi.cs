@@ -25,6 +25,12 @@ public interface INorthflankApi
     /// <summary>PATCH the service's description alone (nothing redeploys).</summary>
     Task PatchServiceDescriptionAsync(string projectId, string serviceId, string description, CancellationToken ct);
 
+    /// <summary>
+    /// PATCH <c>runtimeEnvironment</c> with each name as null: RFC 7386's removal, for a PATCH that merges (the reference
+    /// does not say whether it replaces or merges). Sent only after an answer showed names the spec no longer has.
+    /// </summary>
+    Task RemoveEnvironmentAsync(string projectId, string serviceId, IReadOnlyList<string> names, CancellationToken ct);
+
     /// <summary>DELETE a service; succeeds when it is already gone (404).</summary>
     Task DeleteServiceAsync(string projectId, string serviceId, bool deleteChildObjects, CancellationToken ct);
 

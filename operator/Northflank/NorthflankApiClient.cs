@@ -184,6 +184,13 @@ public sealed partial class NorthflankApiClient : INorthflankApi, IDisposable
             Body = new DescriptionPatch { Description = description },
         }, ct);
 
+    public Task RemoveEnvironmentAsync(string projectId, string serviceId, IReadOnlyList<string> names, CancellationToken ct) =>
+        SendAsync(new Call(Method.Patch, Routes.PatchDeploymentService, RequestPriority.Write, Idempotent: true)
+        {
+            Segments = [("projectId", projectId), ("serviceId", serviceId)],
+            Body = new EnvironmentRemoval { RuntimeEnvironment = names.ToDictionary(n => n, string? (_) => null, StringComparer.Ordinal) },
+        }, ct);
+
     public Task DeleteServiceAsync(string projectId, string serviceId, bool deleteChildObjects, CancellationToken ct) =>
         SendAsync(new Call(Method.Delete, Routes.Service, RequestPriority.Write, Idempotent: true, NotFoundIsAnswer: true)
         {

@@ -71,6 +71,49 @@ internal sealed record DescriptionPatch
     public required string Description { get; init; }
 }
 
+/// <summary>PATCH <c>{"runtimeEnvironment": {"NAME": null, ...}}</c>: RFC 7386's removal, for a PATCH that merges.</summary>
+internal sealed record EnvironmentRemoval
+{
+    public required IReadOnlyDictionary<string, string?> RuntimeEnvironment { get; init; }
+}
+
+/// <summary>
+/// Reads a JSON object as its keys alone: the runtime environment of a write answer, whose values may be secrets and are
+/// never kept. Writes the names back as an object of nulls.
+/// </summary>
+public sealed class NamesOnlyConverter : JsonConverter<IReadOnlyList<string>>
+{
+    public override IReadOnlyList<string>? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        var names = new List<string>();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            names.Add(reader.GetString()!);
+            reader.Read();
+            reader.Skip();
+        }
+
+        return names;
+    }
+
+    public override void Write(Utf8JsonWriter writer, IReadOnlyList<string> value, JsonSerializerOptions options)
+    {
+        writer.WriteStartObject();
+        foreach (var name in value)
+        {
+            writer.WriteNull(name);
+        }
+
+        writer.WriteEndObject();
+    }
+}
+
 internal static class NorthflankJson
 {
     /// <summary>camelCase names, case-insensitive reads, nulls omitted; dictionary keys (env names) kept as given.</summary>

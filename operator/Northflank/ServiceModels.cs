@@ -152,6 +152,14 @@ public sealed record ServiceDetails : ServiceSummary
     public ServiceDeployment? Deployment { get; init; }
     public IReadOnlyList<ServicePort>? Ports { get; init; }
     public DateTimeOffset? CreatedAt { get; init; }
+
+    /// <summary>
+    /// The names of the runtime environment as a create or PATCH answer carries it (patch-deployment-service.md), never
+    /// the values (they may be secrets); null where the answer has none (GET, list).
+    /// </summary>
+    [JsonPropertyName("runtimeEnvironment")]
+    [JsonConverter(typeof(NamesOnlyConverter))]
+    public IReadOnlyList<string>? RuntimeEnvironmentNames { get; init; }
 }
 
 public sealed record ServiceDeployment

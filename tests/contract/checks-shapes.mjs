@@ -24,12 +24,12 @@ export async function shapeChecks() {
     sameKeys((await api.patch.service.deployment({ ...onShape, data: { description: 'patched' } })).data, writeKeys, 'PATCH answer');
   });
 
-  await check('GET service: the read shape, imagePath without the host, registryProvider and the library/ form', async () => {
+  await check('GET service: the read shape, imagePath as written without the host (no library/ added), registryProvider', async () => {
     const service = await waitForService(shape, completed, 'COMPLETED');
     sameKeys(service, ['id', 'appId', 'name', 'tags', 'description', 'projectId', 'serviceType', 'createdAt', 'disabledCI', 'disabledCD',
       'billing', 'status', 'servicePaused', 'deployment', 'ports', 'cluster'], 'GET service');
     sameKeys(service.deployment, ['region', 'instances', 'external', 'docker', 'storage', 'imageUrl'], 'GET deployment');
-    equal(service.deployment.external.imagePath, 'library/python:3.12-slim', 'imagePath');
+    equal(service.deployment.external.imagePath, 'python:3.12-slim', 'imagePath');
     equal(service.deployment.external.registryProvider, 'dockerhub', 'registryProvider');
     equal(service.deployment.external.privateImage, false, 'privateImage');
     equal(service.deployment.imageUrl, 'docker.io/library/python:3.12-slim', 'imageUrl');

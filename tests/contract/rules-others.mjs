@@ -61,6 +61,11 @@ export const otherRules = {
   },
   V10: () => expect400(() => api.attach.volume(reference('rules-volume', { nfObject: { id: 'rules-other', type: 'service' } })),
     'nfObject.id', 'ReadWriteOnce'),
+  V12: async () => {
+    await expect400(() => createVolume(brokenVolume((v) => { v.spec.accessMode = 'ReadWriteMany'; })), 'spec.storageClassName', 'nf-multi-rw');
+    await expect400(() => createVolume(brokenVolume((v) => { v.spec.accessMode = 'ReadWriteMany'; v.spec.storageClassName = 'ssd'; })),
+      'spec.storageClassName', 'nf-multi-rw');
+  },
   V11: () => expectError(() => api.delete.volume({ parameters: { ...parameters, volumeId: 'rules-volume' } }), 409, 'attached'),
   P1: async () => {
     await expect400(() => createProject({ name: 'Bad_Project' }), 'name');

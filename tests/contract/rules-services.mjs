@@ -104,6 +104,7 @@ export const serviceRules = {
   S22: async () => {
     await expect400(() => create(broken((b) => { b.runtimeEnvironment = { 'with-dash': 'x' }; })), 'runtimeEnvironment.with-dash');
     await expect400(() => create(broken((b) => { b.runtimeEnvironment = { COUNT: 1 }; })), 'runtimeEnvironment.COUNT');
+    await expect400(() => create(broken((b) => { b.runtimeEnvironment = { GONE: null }; })), 'runtimeEnvironment.GONE');
   },
   S23: () => expect400(() => create(broken((b) => { b.createOptions = { volumesToAttach: ['no'] }; })), 'createOptions.volumesToAttach[0]'),
   S24: async () => {

@@ -34,7 +34,8 @@ public sealed record DesiredState(
         var service = new ServiceSpec
         {
             Description = OwnershipMarker.Description(sandbox, clusterId),
-            Tags = spec.Tags is { Count: > 0 } tags ? [.. tags] : null,
+            // Always sent, empty too: a PATCH without tags keeps the old ones, so removing the last tag would not remove it.
+            Tags = [.. spec.Tags ?? []],
             Billing = new BillingSpec { DeploymentPlan = spec.Plan ?? SandboxSpec.DefaultPlan },
             Deployment = new DeploymentSpec
             {
@@ -53,7 +54,6 @@ public sealed record DesiredState(
                 Name = SandboxNaming.VolumeName(sandbox),
                 Mounts = [new VolumeMount { ContainerMountPath = v.MountPath }],
                 Spec = new VolumeSpec { AccessMode = v.AccessMode, StorageClassName = v.StorageClass, StorageSize = v.SizeMB },
-                AttachedObjects = [new AttachedObject { Id = serviceName }],
             }
             : null;
 
@@ -73,12 +73,26 @@ public sealed record DesiredState(
     /// <summary>Where on Northflank the spec is applied.</summary>
     public SandboxTarget Target => new(ProjectId, ServiceName, Volume?.Name);
 
-    /// <summary>The create body: the settings, the name, and Northflank's own expiry when there is one.</summary>
-    public CreateServiceRequest CreateRequest(DateTimeOffset now) => new(Service)
+    /// <summary>
+    /// The settings as sent to a service that is paused, or is to be: with no instances. The reference does not say what
+    /// <c>deployment.instances</c> (required whenever <c>deployment</c> is sent) does to a paused service; 0 cannot start
+    /// it on any reading, and resume names its own count (resume-service.md), so nothing runs before the resume.
+    /// </summary>
+    public ServiceSpec ServiceWhile(bool paused) => paused ? Service with { Deployment = Service.Deployment with { Instances = 0 } } : Service;
+
+    /// <summary>
+    /// The create body: the settings (no instances for a paused Sandbox), the name, the volumes its first deployment
+    /// mounts (<c>createOptions.volumesToAttach</c>) and Northflank's own expiry when there is one.
+    /// </summary>
+    public CreateServiceRequest CreateRequest(DateTimeOffset now, IReadOnlyList<string>? volumesToAttach = null)
     {
-        Name = ServiceName,
-        CreateOptions = NorthflankExpiry is { } at && ExpiryTimeFrom(now, at) is { } seconds ? new CreateOptions { ExpiryTime = seconds } : null,
-    };
+        var expiry = NorthflankExpiry is { } at && ExpiryTimeFrom(now, at) is { } seconds ? seconds : (int?)null;
+        return new(ServiceWhile(Paused))
+        {
+            Name = ServiceName,
+            CreateOptions = expiry is null && volumesToAttach is null ? null : new CreateOptions { ExpiryTime = expiry, VolumesToAttach = volumesToAttach },
+        };
+    }
 
     /// <summary>
     /// A safety net on Northflank's side: a Sandbox that ends by deletion (shutdownPolicy Delete, deletionPolicy Delete)
@@ -134,7 +148,8 @@ public sealed record DesiredState(
     {
         var shape = new
         {
-            service = service with { RuntimeEnvironment = null, Description = null },
+            // No tags hashes as it did when no tags were sent, so an upgrade does not PATCH every untagged Sandbox.
+            service = service with { RuntimeEnvironment = null, Description = null, Tags = service.Tags is { Count: > 0 } ? service.Tags : null },
             environment = inputs.EnvironmentSources.Order(StringComparer.Ordinal),
         };
         var literal = JsonSerializer.SerializeToUtf8Bytes(shape);

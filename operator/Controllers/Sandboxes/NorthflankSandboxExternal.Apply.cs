@@ -5,7 +5,10 @@ namespace SandboxOperator.Controllers.Sandboxes;
 /// <summary>
 /// Creates and updates, each safe to repeat after a crash: a create that finds the name taken (409) reads what is there
 /// and takes it only when it carries this Sandbox's marker (a create whose answer was lost); an update first reads its
-/// target (unless this look did) and changes it only while it is still this Sandbox's.
+/// target (unless this look did) and changes it only while it is still this Sandbox's. A Sandbox with a volume creates
+/// the volume first, unattached, then the service with <c>createOptions.volumesToAttach</c>, so its one first deployment
+/// mounts the volume: attaching to a running service would redeploy it (guides/databases-and-persistence.md), and its
+/// first container would have run without the volume (guides/sandboxes.md recommends this order).
 /// </summary>
 public sealed partial class NorthflankSandboxExternal
 {
@@ -13,9 +16,14 @@ public sealed partial class NorthflankSandboxExternal
     {
         try
         {
+            if (service && observed.Service is null)
+            {
+                return await CreateAsync(desired, observed, ct);
+            }
+
             if (service)
             {
-                var applied = observed.Service is null ? await CreateServiceAsync(desired, observed, ct) : await UpdateServiceAsync(desired, observed, ct);
+                var applied = await UpdateServiceAsync(desired, observed, ct);
                 record.LastWrite = time.GetUtcNow();
                 if (!applied.IsDone)
                 {
@@ -25,8 +33,9 @@ public sealed partial class NorthflankSandboxExternal
                 observed = applied.Observed;
             }
 
+            // A volume added to a Sandbox whose service runs: attached at its creation, which redeploys the service once.
             return volume && observed.Volume is null && observed.Service is not null
-                ? await CreateVolumeAsync(desired, observed, ct)
+                ? await CreateVolumeAsync(desired, observed, attachTo: target.ServiceName, ct)
                 : ExternalResult.Done(observed);
         }
         catch (NorthflankApiException e)
@@ -35,13 +44,51 @@ public sealed partial class NorthflankSandboxExternal
         }
     }
 
-    private async Task<ExternalResult> CreateServiceAsync(DesiredState desired, Observation observed, CancellationToken ct)
+    /// <summary>The volume (made, or found unattached or on this Sandbox's service), then the service mounting it.</summary>
+    private async Task<ExternalResult> CreateAsync(DesiredState desired, Observation observed, CancellationToken ct)
+    {
+        string[]? attach = null;
+        if (desired.Volume is not null)
+        {
+            var volume = await VolumeForCreateAsync(desired, observed, ct);
+            if (!volume.IsDone)
+            {
+                return volume;
+            }
+
+            observed = volume.Observed;
+            attach = Unattached(observed.Volume!) ? [observed.Volume!.Id] : null;
+        }
+
+        var created = await CreateServiceAsync(desired, observed, attach, ct);
+        record.LastWrite = time.GetUtcNow();
+        return created;
+    }
+
+    /// <summary>
+    /// The volume a new service mounts: created unattached when the look found none, else what is there read again when
+    /// only its id was known (from status: the service may have taken it with it, or let it go).
+    /// </summary>
+    private async Task<ExternalResult> VolumeForCreateAsync(DesiredState desired, Observation observed, CancellationToken ct)
+    {
+        var known = observed.Volume;
+        if (known is { AttachedObjects: null, Status: null })
+        {
+            known = await api.GetVolumeAsync(target.ProjectId, desired.Volume!.Name, RequestPriority.Write, ct);
+        }
+
+        return known is null
+            ? await CreateVolumeAsync(desired, observed with { Volume = null }, attachTo: null, ct)
+            : TakeVolume(observed, known);
+    }
+
+    private async Task<ExternalResult> CreateServiceAsync(DesiredState desired, Observation observed, string[]? volumesToAttach, CancellationToken ct)
     {
         // Recorded before it is sent: a Sandbox deleted before its status says so still deletes what this may create.
         record.Created = new RecordedService(target.ProjectId, target.ServiceName, desired.Config);
         try
         {
-            var created = await api.CreateDeploymentServiceAsync(target.ProjectId, desired.CreateRequest(time.GetUtcNow()), ct);
+            var created = await api.CreateDeploymentServiceAsync(target.ProjectId, desired.CreateRequest(time.GetUtcNow(), volumesToAttach), ct);
             return ExternalResult.Done(observed with { Service = created with { ServicePaused = false }, Owner = Ownership.Ours, Full = true });
         }
         catch (NorthflankApiException e) when (e.IsConflict)
@@ -69,30 +116,54 @@ public sealed partial class NorthflankSandboxExternal
             return ExternalResult.Foreign(observed with { Service = current, Owner = Ownership.Foreign, Full = true }, reason, message);
         }
 
-        var patched = await api.PatchDeploymentServiceAsync(target.ProjectId, current.Id, desired.Service, ct);
-        record.Created ??= new RecordedService(target.ProjectId, current.Id, desired.Config); // an adoption: the marker is written
         var paused = current.ServicePaused ?? KnownPaused;
+        var patched = await api.PatchDeploymentServiceAsync(target.ProjectId, current.Id, desired.ServiceWhile(paused || desired.Paused), ct);
+        if (StaleEnvironment(patched, desired) is { Count: > 0 } stale)
+        {
+            // The answer still holds variables the spec dropped: this PATCH merged. Removed as RFC 7386 removes them.
+            await api.RemoveEnvironmentAsync(target.ProjectId, current.Id, stale, ct);
+        }
+
+        record.Created ??= new RecordedService(target.ProjectId, current.Id, desired.Config); // an adoption: the marker is written
         return ExternalResult.Done(observed with { Service = patched with { ServicePaused = paused, Ports = patched.Ports ?? current.Ports }, Owner = Ownership.Ours, Full = true });
     }
 
-    private async Task<ExternalResult> CreateVolumeAsync(DesiredState desired, Observation observed, CancellationToken ct)
+    /// <summary>
+    /// Creates the volume, attached to <paramref name="attachTo"/> when given (a running service), else unattached (a
+    /// service still to be created mounts it). A 409 is a create whose answer was lost, or someone else's volume.
+    /// </summary>
+    private async Task<ExternalResult> CreateVolumeAsync(DesiredState desired, Observation observed, string? attachTo, CancellationToken ct)
     {
-        var request = desired.Volume!;
+        var request = desired.Volume! with { AttachedObjects = attachTo is null ? null : [new AttachedObject { Id = attachTo }] };
         try
         {
             return ExternalResult.Done(observed with { Volume = await api.CreateVolumeAsync(target.ProjectId, request, ct) });
         }
         catch (NorthflankApiException e) when (e.IsConflict)
         {
-            // A create whose answer was lost left the volume behind, attached to this Sandbox's service: take it.
             var existing = await api.GetVolumeAsync(target.ProjectId, request.Name, RequestPriority.Write, ct);
-            if (existing is not null && OwnershipMarker.IsAttachedTo(existing, target.ServiceName))
-            {
-                return ExternalResult.Done(observed with { Volume = existing });
-            }
-
-            var (reason, message) = NameConflicts.Volume(target);
-            return ExternalResult.Foreign(observed with { Volume = existing, VolumeForeign = true }, reason, message);
+            return existing is null ? ExternalResult.Failed(e, observed) : TakeVolume(observed, existing, mayBeUnattached: attachTo is null);
         }
     }
+
+    /// <summary>
+    /// The volume under the Sandbox's name is its own when attached to its service, or, while the service is still to be
+    /// created, when it is attached to nothing (the Sandbox's own create, cut short before the service); else NameConflict.
+    /// </summary>
+    private ExternalResult TakeVolume(Observation observed, VolumeDetails existing, bool mayBeUnattached = true)
+    {
+        if (OwnershipMarker.IsAttachedTo(existing, target.ServiceName) || (mayBeUnattached && Unattached(existing)))
+        {
+            return ExternalResult.Done(observed with { Volume = existing });
+        }
+
+        var (reason, message) = NameConflicts.Volume(target);
+        return ExternalResult.Foreign(observed with { Volume = existing, VolumeForeign = true }, reason, message);
+    }
+
+    /// <summary>Names the PATCH answer still holds that the spec does not (none where PATCH replaces the environment).</summary>
+    private static List<string>? StaleEnvironment(ServiceDetails patched, DesiredState desired) =>
+        patched.RuntimeEnvironmentNames?.Where(n => desired.Service.RuntimeEnvironment?.ContainsKey(n) != true).ToList();
+
+    private static bool Unattached(VolumeDetails volume) => volume.AttachedObjects is not { Count: > 0 };
 }

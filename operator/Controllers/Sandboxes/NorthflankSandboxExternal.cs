@@ -145,10 +145,15 @@ public sealed partial class NorthflankSandboxExternal(
             ? await api.GetVolumeAsync(target.ProjectId, name, RequestPriority.Observe, ct)
             : null;
 
+    /// <summary>
+    /// A volume is the Sandbox's when attached to its service or recorded in its status; while there is no service yet,
+    /// also when attached to nothing (its create, cut short before the service that mounts it, is taken up again).
+    /// </summary>
     private Observation Judge(ServiceDetails? service, VolumeDetails? volume) => new(service, volume)
     {
         Owner = service is null ? Ownership.Absent : OwnerOf(service.Description),
-        VolumeForeign = volume is not null && !OwnershipMarker.IsAttachedTo(volume, target.ServiceName) && sandbox.Status?.VolumeId != volume.Id,
+        VolumeForeign = volume is not null && !OwnershipMarker.IsAttachedTo(volume, target.ServiceName) && sandbox.Status?.VolumeId != volume.Id
+            && !(service is null && volume.AttachedObjects is not { Count: > 0 }),
     };
 
     /// <summary>

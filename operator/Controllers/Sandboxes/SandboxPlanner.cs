@@ -81,6 +81,11 @@ public static partial class SandboxPlanner
 
         var changes = new List<SandboxChange>();
         var service = observed.Service;
+        if (desired.Volume is not null && observed.Volume is null && service is null)
+        {
+            changes.Add(new CreateVolume()); // First: the service is created mounting it (see NorthflankSandboxExternal.Apply).
+        }
+
         if (service is null)
         {
             changes.Add(new ApplyService(Create: true, "service does not exist"));
@@ -90,7 +95,7 @@ public static partial class SandboxPlanner
             changes.Add(new ApplyService(Create: false, why));
         }
 
-        if (desired.Volume is not null && observed.Volume is null)
+        if (desired.Volume is not null && observed.Volume is null && service is not null)
         {
             changes.Add(new CreateVolume());
         }

@@ -28,6 +28,10 @@ public static partial class SpecValidator
         ValidateEnv(spec, problems);
         ValidatePorts(spec, problems);
         ValidateLifecycle(spec, problems);
+        if (spec.Volume is { AccessMode: VolumeAccessModes.ReadWriteMany } volume && volume.StorageClass != NorthflankRules.MultiReadWriteStorageClass)
+        {
+            problems.Add($"spec.volume.accessMode: ReadWriteMany is not generally available on Northflank and needs spec.volume.storageClass {NorthflankRules.MultiReadWriteStorageClass} (it is {volume.StorageClass ?? "unset"})");
+        }
 
         var status = sandbox.Status;
         if (status?.VolumeId is not null && spec.Volume is null)

@@ -1,3 +1,4 @@
+using NorthflankSimulator;
 using SandboxOperator.Api.V1Alpha1;
 using TestInfra;
 
@@ -12,9 +13,11 @@ public class NorthflankFidelityTests : OperatorTest
 {
     protected override bool StartOperatorInSetUp => false;
 
-    [Test]
-    public async Task A_paused_sandbox_stays_paused_after_an_image_change()
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task A_paused_sandbox_stays_paused_after_an_image_change(bool instancesResumeAPausedService)
     {
+        Simulator.Options.Readings.InstancesResumePausedService = instancesResumeAPausedService;
         StartOperator();
         await CreateAsync(NewSandbox("napping", s => s.OperatingMode = OperatingModes.Paused));
         await WaitForConditionAsync("napping", ConditionTypes.Ready, "True", ReadyReasons.Paused);
@@ -28,7 +31,23 @@ public class NorthflankFidelityTests : OperatorTest
             Assert.That(ready.Status!.OperatingMode, Is.EqualTo(OperatingModes.Paused));
             Assert.That(service.Paused, Is.True);
             Assert.That(service.ImagePath, Is.EqualTo("python:3.13-slim"));
+            Assert.That(service.Deployments.Select(d => d.Instances), Has.All.Zero, "no deployment of a paused Sandbox ever ran an instance");
         });
+    }
+
+    [TestCase(PatchReading.Replace)]
+    [TestCase(PatchReading.Merge)]
+    public async Task A_removed_variable_leaves_the_service_whether_patch_replaces_or_merges_the_environment(PatchReading reading)
+    {
+        Simulator.Options.Readings.Patch = reading;
+        StartOperator();
+        await CreateAsync(NewSandbox("envy", s => s.Env = [new SandboxEnvVar { Name = "KEEP", Value = "1" }, new SandboxEnvVar { Name = "API_KEY", Value = "secret" }]));
+        await WaitForConditionAsync("envy", ConditionTypes.Ready, "True", ReadyReasons.Available);
+
+        await UpdateSpecAsync("envy", s => s.Env = [new SandboxEnvVar { Name = "KEEP", Value = "2" }]);
+        await WaitForConditionAsync("envy", ConditionTypes.Ready, "True", ReadyReasons.Available);
+
+        Assert.That(ServicesOnNorthflank().Single().EnvironmentNames, Is.EqualTo(new[] { "KEEP" }));
     }
 
     [Test]
@@ -91,6 +110,10 @@ public class NorthflankFidelityTests : OperatorTest
             Assert.That(services["untagged"].Tags, Is.Empty);
             Assert.That(services.Values.Select(s => s.Description), Has.All.StartWith("Managed by northflank-sandbox-operator (cluster it, namespace " + Namespace));
         });
+
+        await UpdateSpecAsync("tagged", s => s.Tags = null);
+        await WaitForConditionAsync("tagged", ConditionTypes.Ready, "True", ReadyReasons.Available);
+        Assert.That(ServicesOnNorthflank().Single(s => s.Id == services["tagged"].Id).Tags, Is.Empty, "tags follow the spec down to none");
     }
 
     [Test]

@@ -25,6 +25,8 @@ public class SandboxLifecycleTests : OperatorTest
             Assert.That(ready.Status.Endpoints!.Single(e => e.Name == "metrics").Url, Is.Null);
             Assert.That(ready.Status.VolumeId, Is.EqualTo(VolumesOnNorthflank().Single().Id));
             Assert.That(VolumesOnNorthflank().Single().AttachedServices, Is.EqualTo(new[] { service.Id }));
+            Assert.That(service.Deployments.Select(d => (d.Number, d.Volumes.Single())), Is.EqualTo(new[] { (1, ready.Status.VolumeId) }),
+                "one deployment, and it already mounts the volume: the container never runs without it");
             Assert.That(ready.Status.ObservedGeneration, Is.EqualTo(ready.Metadata.Generation));
             Assert.That(ready.Metadata.Finalizers, Does.Contain("sandbox.northflank.com/cleanup"));
         });

@@ -34,7 +34,7 @@ internal static class RequestParsers
     }
 
     /// <summary>Values must be strings (a choice: Northflank stores environment variables as text).</summary>
-    public static Dictionary<string, string> Environment(JsonObject environment, string path)
+    public static Dictionary<string, string> Environment(IEnumerable<KeyValuePair<string, JsonNode?>> environment, string path)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in environment)

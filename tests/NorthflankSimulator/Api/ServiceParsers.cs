@@ -61,7 +61,8 @@ internal static class ServiceParsers
             Tags = BodyReader.StringList(body, "tags"),
             Plan = billing is null ? null : BodyReader.String(billing, "deploymentPlan", "billing", required: full),
             Ports = ports is null ? null : RequestParsers.Ports(ports, "ports", withIds: false, page),
-            Environment = environment is null ? null : RequestParsers.Environment(environment, "runtimeEnvironment"),
+            Environment = environment is null ? null : RequestParsers.Environment(environment.Where(e => e.Value is not null), "runtimeEnvironment"),
+            EnvironmentRemovals = environment?.Where(e => e.Value is null).Select(e => e.Key).ToList(),
             VolumesToAttach = createOptions is null ? null : BodyReader.StringList(createOptions, "volumesToAttach", "createOptions"),
             ExpirySeconds = createOptions is null ? null : BodyReader.Int(createOptions, "expiryTime", "createOptions"),
         };

@@ -53,6 +53,12 @@ public sealed record ServiceSnapshot(
 
     /// <summary>What GET .../containers lists now: one per running instance.</summary>
     public IReadOnlyList<ContainerSnapshot> Containers { get; init; } = [];
+
+    /// <summary>
+    /// Every deployment since creation, in order, each with the instances and the volumes (ids) it started with: a
+    /// test can tell that the first one already had the volume, and that nothing ran without it.
+    /// </summary>
+    public IReadOnlyList<DeploymentSnapshot> Deployments { get; init; } = [];
 }
 
 /// <summary>
@@ -69,6 +75,9 @@ public sealed record ServiceExpirySnapshot(DateTimeOffset? ExpiryTime, DateTimeO
 
 /// <summary>One container (status TASK_STAGING, TASK_STARTING, TASK_RUNNING or TASK_FAILED).</summary>
 public sealed record ContainerSnapshot(string Name, string Status);
+
+/// <summary>One deployment: its number (1 = the creation's), reason (DEPLOYING or SCALING), start, instances and attached volume ids.</summary>
+public sealed record DeploymentSnapshot(int Number, string Reason, DateTimeOffset StartedAt, int Instances, IReadOnlyList<string> Volumes);
 
 public sealed record PortSnapshot(string Id, string Name, int InternalPort, string Protocol, bool Public, string? Dns);
 

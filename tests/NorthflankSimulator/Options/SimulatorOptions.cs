@@ -37,6 +37,9 @@ public sealed class SimulatorOptions
 
     public FaultOptions Faults { get; set; } = new();
 
+    /// <summary>Which reading of what the reference leaves open the simulator follows (a client must be right under each).</summary>
+    public ReadingOptions Readings { get; set; } = new();
+
     /// <summary>Deployment plans offered by GET /v1/plans and accepted by services; null means <see cref="PlanCatalog.Default"/>.</summary>
     public List<PlanOptions>? Plans { get; set; }
 
@@ -164,4 +167,32 @@ public static class PlanCatalog
         new() { Id = "nf-compute-400", CpuResource = 4, RamResource = 8192, AmountPerHour = 0.1333 },
         new() { Id = "nf-compute-400-16", CpuResource = 4, RamResource = 16384, AmountPerHour = 0.2000 },
     ];
+}
+
+/// <summary>
+/// Where the reference is silent on what a request does, the simulator can follow each plausible reading, so a client
+/// can be proven correct under every one. Changeable at runtime (the store reads them on every request).
+/// </summary>
+public sealed class ReadingOptions
+{
+    /// <summary>
+    /// False (default): a PUT/PATCH <c>deployment.instances</c> on a paused service is kept for resume, the service stays
+    /// paused. True: an instance count above 0 resumes it with that count (patch-deployment-service.md does not say which).
+    /// </summary>
+    public bool InstancesResumePausedService { get; set; }
+
+    /// <summary>What PUT/PATCH do with <c>runtimeEnvironment</c>, which the reference does not say.</summary>
+    public PatchReading Patch { get; set; } = PatchReading.Replace;
+}
+
+public enum PatchReading
+{
+    /// <summary>The object given replaces the service's whole runtime environment.</summary>
+    Replace,
+
+    /// <summary>
+    /// RFC 7386 (JSON Merge Patch), the standard meaning of a merging PATCH: the given variables are set, the others are
+    /// kept, and a variable given as null is removed. Arrays (tags, ports) are replaced whole, as RFC 7386 has no array merge.
+    /// </summary>
+    Merge,
 }

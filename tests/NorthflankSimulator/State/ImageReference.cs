@@ -34,19 +34,22 @@ internal sealed record ImageReference(string? Host, string Path, string? Tag, st
     };
 
     /// <summary>
-    /// The path without the host, with its tag or digest. Docker Hub official images come back with their
-    /// <c>library/</c> namespace (<c>python:3.12-slim</c> reads as <c>library/python:3.12-slim</c>), so a client
-    /// comparing what it asked for with what it reads must normalise both.
+    /// The path as written, without the host, with its tag or digest: <c>nginx:1.27</c> reads as <c>nginx:1.27</c>, as
+    /// patch-deployment-service.md's only example answers (<c>"imagePath": "nginx:latest"</c>), and
+    /// <c>docker.io/library/nginx:1.27</c> as <c>library/nginx:1.27</c>.
     /// </summary>
-    public string PathWithoutHost
+    public string PathWithoutHost => Tag is not null ? $"{Path}:{Tag}" : $"{Path}@{Digest}";
+
+    /// <summary>
+    /// The full reference with its registry host (<c>docker.io</c> for Docker Hub, whose official images get their
+    /// <c>library/</c> namespace), as <c>deployment.imageUrl</c>.
+    /// </summary>
+    public string Url
     {
         get
         {
-            var path = RegistryProvider == "dockerhub" && !Path.Contains('/', StringComparison.Ordinal) ? $"library/{Path}" : Path;
-            return Tag is not null ? $"{path}:{Tag}" : $"{path}@{Digest}";
+            var path = RegistryProvider == "dockerhub" && !Path.Contains('/', StringComparison.Ordinal) ? $"library/{PathWithoutHost}" : PathWithoutHost;
+            return $"{Host ?? DockerHubHost}/{path}";
         }
     }
-
-    /// <summary>The full reference with its registry host (<c>docker.io</c> for Docker Hub), as <c>deployment.imageUrl</c>.</summary>
-    public string Url => $"{Host ?? DockerHubHost}/{PathWithoutHost}";
 }

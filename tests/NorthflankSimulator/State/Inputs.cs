@@ -19,6 +19,9 @@ internal sealed record ServiceInput
     public JsonNode? Metadata { get; init; }
     public List<PortInput>? Ports { get; init; }
     public Dictionary<string, string>? Environment { get; init; }
+
+    /// <summary>Variables given as null: removed under the Merge reading (RFC 7386), refused otherwise.</summary>
+    public List<string>? EnvironmentRemovals { get; init; }
     public List<string>? VolumesToAttach { get; init; }
 
     /// <summary>createOptions.expiryTime: seconds from creation until the service expires (used on creation only).</summary>

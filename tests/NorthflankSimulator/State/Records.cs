@@ -19,6 +19,9 @@ internal enum DeploymentPhase
 /// <summary>One deployment of a service: when it started, why, and whether it is doomed (and why).</summary>
 internal sealed record Rollout(DateTimeOffset StartedAt, DeploymentReason Reason, string? FailureMessage);
 
+/// <summary>What one deployment started with: why, how many instances, and which volumes were attached (ids).</summary>
+internal sealed record DeploymentRecord(int Number, DeploymentReason Reason, DateTimeOffset StartedAt, int Instances, IReadOnlyList<string> Volumes);
+
 internal sealed record PortRecord(string Id, string Name, int InternalPort, string Protocol, bool Public);
 
 internal sealed record DockerSettings(string ConfigType, string? CustomEntrypoint, string? CustomCommand);
@@ -76,6 +79,9 @@ internal sealed class ServiceRecord
     public DateTimeOffset UpdatedAt { get; set; }
     public required Rollout Rollout { get; set; }
     public int DeploymentCount { get; set; } = 1;
+
+    /// <summary>Every deployment since creation, the first included, in order (for the inspection snapshot).</summary>
+    public List<DeploymentRecord> Deployments { get; } = [];
 
     /// <summary>createOptions as given on creation, echoed by write answers.</summary>
     public List<string>? VolumesToAttach { get; init; }

@@ -11,6 +11,7 @@ internal sealed partial class SimulatorStore
     /// </summary>
     private void ApplyUpdate(ProjectRecord project, ServiceRecord service, ServiceInput input)
     {
+        RefuseRemovals(input, options.Readings.Patch);
         if (input.Instances is { } wanted)
         {
             foreach (var volume in AttachedVolumes(project, service.Id))
@@ -66,24 +67,31 @@ internal sealed partial class SimulatorStore
             changed = true;
         }
 
-        if (input.Environment is not null && !SameEnvironment(service.Environment, input.Environment))
+        if (EnvironmentAfter(service.Environment, input) is { } environment && !SameEnvironment(service.Environment, environment))
         {
-            service.Environment = input.Environment;
+            service.Environment = environment;
             changed = true;
         }
 
         return changed;
     }
 
-    /// <summary>True when the running count changed; on a paused service only what resume restores changes.</summary>
-    private static bool ApplyInstances(ServiceRecord service, int? instances)
+    /// <summary>
+    /// True when the running count changed; on a paused service only what resume restores changes, unless the simulator
+    /// follows the reading where an instance count above 0 resumes it (<see cref="ReadingOptions.InstancesResumePausedService"/>).
+    /// </summary>
+    private bool ApplyInstances(ServiceRecord service, int? instances)
     {
         if (instances is not { } count)
         {
             return false;
         }
 
-        if (service.Paused)
+        if (service.Paused && count > 0 && options.Readings.InstancesResumePausedService)
+        {
+            service.Paused = false;
+        }
+        else if (service.Paused)
         {
             service.InstancesBeforePause = count;
             return false;
@@ -101,7 +109,13 @@ internal sealed partial class SimulatorStore
         service.Rollout = DeploymentStateMachine.Start(when, reason, service.ImagePath, service.Instances, Timing);
         service.DeploymentCount++;
         service.UpdatedAt = when;
+        RecordDeployment(service, reason, when);
     }
+
+    /// <summary>Notes what the deployment starting now runs with: its instances and the volumes attached at this moment.</summary>
+    private void RecordDeployment(ServiceRecord service, DeploymentReason reason, DateTimeOffset when) =>
+        service.Deployments.Add(new DeploymentRecord(
+            service.DeploymentCount, reason, when, service.Instances, [.. AttachedVolumes(projects[service.ProjectId], service.Id).Select(v => v.Id)]));
 
     private List<PortRecord> AssignPortIds(IReadOnlyList<PortInput> ports, IReadOnlyList<PortRecord> existing)
     {
@@ -133,6 +147,40 @@ internal sealed partial class SimulatorStore
             pair.First.Name == pair.Second.Name && pair.First.InternalPort == pair.Second.InternalPort
             && pair.First.Protocol == pair.Second.Protocol && pair.First.Public == pair.Second.Public
             && (pair.Second.Id is null || pair.Second.Id == pair.First.Id));
+
+    /// <summary>
+    /// A variable given as null (RFC 7386's removal) is a 400 where the request is not a merge: on create, and on PUT/PATCH
+    /// under the Replace reading (values are strings: the simulator's choice, S22).
+    /// </summary>
+    private static void RefuseRemovals(ServiceInput input, PatchReading reading)
+    {
+        if (input.EnvironmentRemovals is [var name, ..] && reading != PatchReading.Merge)
+        {
+            throw ApiException.BadRequest($"runtimeEnvironment.{name}", "must be a string (the simulator's choice; null removes a variable only under the Merge reading)");
+        }
+    }
+
+    /// <summary>The environment after a PUT/PATCH: the given object (Replace), or the current one merged with it (Merge, RFC 7386).</summary>
+    private Dictionary<string, string>? EnvironmentAfter(Dictionary<string, string> current, ServiceInput input)
+    {
+        if (options.Readings.Patch == PatchReading.Replace || (input.Environment is null && input.EnvironmentRemovals is not { Count: > 0 }))
+        {
+            return input.Environment;
+        }
+
+        var merged = new Dictionary<string, string>(current, StringComparer.Ordinal);
+        foreach (var (name, value) in input.Environment ?? [])
+        {
+            merged[name] = value;
+        }
+
+        foreach (var name in input.EnvironmentRemovals ?? [])
+        {
+            merged.Remove(name);
+        }
+
+        return merged;
+    }
 
     private static bool SameEnvironment(Dictionary<string, string> current, Dictionary<string, string> wanted) =>
         current.Count == wanted.Count

@@ -58,14 +58,18 @@ internal sealed partial class SimulatorStore
                 return Written(existing);
             }
 
+            RefuseRemovals(input, PatchReading.Replace); // a create merges into nothing
             var service = NewService(project, id, input);
             project.Services[id] = service;
+            // createOptions.volumesToAttach mounts the volumes at creation (guides/sandboxes.md: "This mounts the volume
+            // directly when the service starts"): the first deployment already has them, nothing redeploys.
             foreach (var volume in AttachedVolumes(project, input))
             {
                 volume.AttachedServices.Add(id);
                 volume.UpdatedAt = Now;
             }
 
+            RecordDeployment(service, DeploymentReason.Deploying, Now);
             return Written(service);
         }
     }

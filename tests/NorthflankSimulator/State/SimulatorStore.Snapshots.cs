@@ -48,6 +48,8 @@ internal sealed partial class SimulatorStore
             Description = s.Description,
             Expiry = expiry is null ? null : new ServiceExpirySnapshot(expiry.ExpiryTime, expiry.ExpiredAt, expiry.ScheduledDeletion),
             Containers = [.. ContainerStates.Of(s, status).Select(c => new ContainerSnapshot(c.Name, c.Status))],
+            Deployments = [.. s.Deployments.Select(d => new DeploymentSnapshot(
+                d.Number, d.Reason == DeploymentReason.Scaling ? "SCALING" : "DEPLOYING", d.StartedAt, d.Instances, d.Volumes))],
         };
     }
 }

@@ -9,6 +9,12 @@ internal static class VolumeValidation
     public const int MinStorageSize = 1024;
     public const int MaxStorageSize = 1048576;
 
+    /// <summary>
+    /// The storage class the reference pairs with ReadWriteMany: create-volume.md says "Only `ReadWriteOnce` is generally
+    /// available", and guides/sandboxes.md creates every ReadWriteMany volume with <c>storageClassName: "nf-multi-rw"</c>.
+    /// </summary>
+    public const string MultiReadWriteStorageClass = "nf-multi-rw";
+
     public static void Validate(VolumeInput volume, IReadOnlyList<string> teamTags)
     {
         Validation.VolumeName("name", volume.Name);
@@ -30,6 +36,12 @@ internal static class VolumeValidation
         }
 
         Validation.OneOf("spec.accessMode", volume.AccessMode, AccessModes, Pages.CreateVolume);
+        if (volume.AccessMode == "ReadWriteMany" && volume.StorageClassName != MultiReadWriteStorageClass)
+        {
+            throw ApiException.BadRequest("spec.storageClassName",
+                $"ReadWriteMany is not generally available; it needs storage class {MultiReadWriteStorageClass} (create-volume.md, guides/sandboxes.md)");
+        }
+
         Validation.Range("spec.storageSize", volume.StorageSize, MinStorageSize, MaxStorageSize, "MB; the simulator's range, a choice");
     }
 }

@@ -9,7 +9,7 @@ public sealed class ImageReferenceTests
     [TestCase("already-a-slug", "already-a-slug")]
     public void Ids_are_slugs_of_names(string name, string id) => Assert.That(ReferencePatterns.Slug(name), Is.EqualTo(id));
 
-    [TestCase("python:3.12-slim", "library/python:3.12-slim", "dockerhub", "docker.io/library/python:3.12-slim")]
+    [TestCase("python:3.12-slim", "python:3.12-slim", "dockerhub", "docker.io/library/python:3.12-slim")]
     [TestCase("docker.io/library/nginx:1", "library/nginx:1", "dockerhub", "docker.io/library/nginx:1")]
     [TestCase("nginxinc/nginx-unprivileged:1.27", "nginxinc/nginx-unprivileged:1.27", "dockerhub", "docker.io/nginxinc/nginx-unprivileged:1.27")]
     [TestCase("ghcr.io/org/app@sha256:abc", "org/app@sha256:abc", "github", "ghcr.io/org/app@sha256:abc")]

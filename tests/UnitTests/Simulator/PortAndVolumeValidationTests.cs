@@ -53,6 +53,14 @@ public sealed class PortAndVolumeValidationTests
         Refused(() => Ports(new PortInput(null, "a", 80, false, "TCP"), new PortInput(null, "b", 80, false, "UDP")), "ports[1].internalPort");
     }
 
+    [TestCase(null)]
+    [TestCase("ssd")]
+    public void A_read_write_many_volume_needs_the_multi_read_write_storage_class(string? storageClass)
+    {
+        Refused(() => VolumeValidation.Validate(Volume(accessMode: "ReadWriteMany") with { StorageClassName = storageClass }, ["gvisor"]), "spec.storageClassName");
+        Assert.DoesNotThrow(() => VolumeValidation.Validate(Volume(accessMode: "ReadWriteMany") with { StorageClassName = "nf-multi-rw" }, ["gvisor"]));
+    }
+
     [Test]
     public void Port_ids_of_the_deprecated_endpoint_follow_their_pattern() =>
         Refused(() => Ports(new PortInput("P_1", "p", 80, false, "TCP")), "ports[0].id");

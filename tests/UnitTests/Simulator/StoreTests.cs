@@ -22,7 +22,7 @@ public sealed class StoreTests
     };
 
     private static VolumeInput Volume(string name, string accessMode = "ReadWriteOnce", params string[] attachedTo) =>
-        new(name, [], [("/data", null)], accessMode, null, 1024, [.. attachedTo]);
+        new(name, [], [("/data", null)], accessMode, accessMode == "ReadWriteMany" ? VolumeValidation.MultiReadWriteStorageClass : null, 1024, [.. attachedTo]);
 
     [SetUp]
     public void SetUp()

@@ -13,6 +13,12 @@ public static class NorthflankRules
 
     public const int IdMinLength = 3;
 
+    /// <summary>
+    /// The storage class of a ReadWriteMany volume: only ReadWriteOnce is generally available (project/volumes/create-volume.md),
+    /// and the guides create every ReadWriteMany volume with this class (guides/sandboxes.md).
+    /// </summary>
+    public const string MultiReadWriteStorageClass = "nf-multi-rw";
+
     /// <summary>Project and volume names are at most 39 characters (team/projects/create-project.md, project/volumes/create-volume.md).</summary>
     public const int IdMaxLength = 39;
 

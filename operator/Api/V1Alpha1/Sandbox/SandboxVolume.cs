@@ -21,13 +21,13 @@ public sealed class SandboxVolume
     public string MountPath { get; set; } = "";
 
     [JsonPropertyName("accessMode")]
-    [Description("ReadWriteOnce (one instance) or ReadWriteMany.")]
+    [Description("ReadWriteOnce (one instance) or ReadWriteMany (not generally available on Northflank; needs storageClass nf-multi-rw).")]
     [DefaultValue(VolumeAccessModes.ReadWriteOnce)]
     [AllowedValues(VolumeAccessModes.ReadWriteOnce, VolumeAccessModes.ReadWriteMany)]
     public string AccessMode { get; set; } = VolumeAccessModes.ReadWriteOnce;
 
     [JsonPropertyName("storageClass")]
-    [Description("Northflank storage class; Northflank's default when unset.")]
+    [Description("Northflank storage class; Northflank's default when unset. ReadWriteMany needs nf-multi-rw.")]
     [MaxLength(64)]
     public string? StorageClass { get; set; }
 }

@@ -30,7 +30,7 @@ public class DesiredStateTests
             Assert.That(desired.Service.Deployment.Docker!.ConfigType, Is.EqualTo("customCommand"));
             Assert.That(desired.Service.Ports!.Single().Protocol, Is.EqualTo("HTTP/2"));
             Assert.That(OwnershipMarker.IsOwnedBy(desired.Service.Description, sandbox, "prod"), Is.True);
-            Assert.That(desired.Service.Tags, Is.Null, "no tags unless the spec names some: tags are the team's");
+            Assert.That(desired.Service.Tags, Is.Empty, "no tags unless the spec names some (tags are the team's), sent empty so old ones go");
         });
     }
 
@@ -122,14 +122,16 @@ public class DesiredStateTests
     }
 
     [Test]
-    public void Volume_is_attached_to_the_service_by_name()
+    public void The_volume_is_created_unattached_and_the_service_create_mounts_it()
     {
         var sandbox = SandboxFactory.New(configure: s => s.Volume = new SandboxVolume { SizeMB = 5120, MountPath = "/data" });
 
         var desired = DesiredState.Build(sandbox, Inputs(), "prod", Now);
 
-        Assert.That(desired.Volume!.AttachedObjects!.Single().Id, Is.EqualTo(desired.ServiceName));
+        Assert.That(desired.Volume!.AttachedObjects, Is.Null);
         Assert.That(desired.Volume.Spec.StorageSize, Is.EqualTo(5120));
+        Assert.That(desired.CreateRequest(Now, [desired.Volume.Name]).CreateOptions!.VolumesToAttach, Is.EqualTo(new[] { desired.Volume.Name }));
+        Assert.That(desired.CreateRequest(Now).CreateOptions, Is.Null);
     }
 
     [TestCase(null, null, "default", null, null)]

@@ -73,6 +73,10 @@ public sealed class InProcessNorthflank : INorthflankApi
     public Task PatchServiceDescriptionAsync(string projectId, string serviceId, string description, CancellationToken ct) =>
         Run($"PATCH service {serviceId} description", () => store.PatchService(projectId, serviceId, ServiceParsers.Parse(new System.Text.Json.Nodes.JsonObject { ["description"] = description }, ServiceBody.Patch)));
 
+    public Task RemoveEnvironmentAsync(string projectId, string serviceId, IReadOnlyList<string> names, CancellationToken ct) =>
+        Run($"PATCH service {serviceId} environment", () => store.PatchService(projectId, serviceId, ServiceParsers.Parse(
+            new JsonObject { ["runtimeEnvironment"] = new JsonObject([.. names.Select(n => KeyValuePair.Create(n, (JsonNode?)null))]) }, ServiceBody.Patch)));
+
     public Task DeleteServiceAsync(string projectId, string serviceId, bool deleteChildObjects, CancellationToken ct) =>
         Run($"DELETE service {serviceId}", () => NotFoundIsNull<object>(() =>
         {

@@ -71,6 +71,8 @@ internal sealed class ListOnlyApi : INorthflankApi
 
     public Task PatchServiceDescriptionAsync(string projectId, string serviceId, string description, CancellationToken ct) => throw new NotSupportedException();
 
+    public Task RemoveEnvironmentAsync(string projectId, string serviceId, IReadOnlyList<string> names, CancellationToken ct) => throw new NotSupportedException();
+
     public Task DeleteServiceAsync(string projectId, string serviceId, bool deleteChildObjects, CancellationToken ct) => throw new NotSupportedException();
 
     public Task PauseServiceAsync(string projectId, string serviceId, CancellationToken ct) => throw new NotSupportedException();

@@ -289,6 +289,8 @@ public class OrphanCollectorTests
 
         public Task PatchServiceDescriptionAsync(string projectId, string serviceId, string description, CancellationToken ct) => throw new NotSupportedException();
 
+        public Task RemoveEnvironmentAsync(string projectId, string serviceId, IReadOnlyList<string> names, CancellationToken ct) => throw new NotSupportedException();
+
         public Task DeleteServiceAsync(string projectId, string serviceId, bool deleteChildObjects, CancellationToken ct)
         {
             Deleted.Add(serviceId);

@@ -68,6 +68,22 @@ public class ReconcileTableTests
         rig.Northflank.Store.PatchService(ReconcileRig.Project, SandboxNaming.ServiceName(sandbox), ServiceParsers.Parse(
             new JsonObject { ["deployment"] = new JsonObject { ["instances"] = 1, ["external"] = new JsonObject { ["imagePath"] = "nginx:latest" } } }, ServiceBody.Patch));
 
+    /// <summary>A volume under the Sandbox's volume name attached to another service, made outside the operator.</summary>
+    private static void ForeignVolume(ReconcileRig rig, Sandbox sandbox)
+    {
+        var store = rig.Northflank.Store;
+        store.CreateService(ReconcileRig.Project, ServiceParsers.Parse(JsonNode.Parse("""
+            {"name": "someone-else", "billing": {"deploymentPlan": "nf-compute-20"}, "deployment": {"instances": 1, "external": {"imagePath": "nginx:1.27"}}}
+            """)!.AsObject(), ServiceBody.Create), upsert: false);
+        store.CreateVolume(ReconcileRig.Project, RequestParsers.Volume(new JsonObject
+        {
+            ["name"] = SandboxNaming.VolumeName(sandbox),
+            ["mounts"] = new JsonArray(new JsonObject { ["containerMountPath"] = "/work" }),
+            ["spec"] = new JsonObject { ["accessMode"] = "ReadWriteOnce", ["storageSize"] = 2048 },
+            ["attachedObjects"] = new JsonArray(new JsonObject { ["id"] = "someone-else", ["type"] = "service" }),
+        }));
+    }
+
     private static void VolumeOf(ReconcileRig rig, Sandbox sandbox, bool attached) =>
         rig.Northflank.CreateVolumeAsync(ReconcileRig.Project, DesiredState.Build(sandbox, DesiredStateTests.Inputs(), rig.Options.ClusterId, rig.Time.GetUtcNow()).Volume! with
         {
@@ -79,8 +95,15 @@ public class ReconcileTableTests
         // Live Sandboxes.
         yield return new("new: the service is created, Ready waits for its deployment", rig => Task.FromResult(New()),
             new(["POST service"], ReadyReasons.Creating, SyncedReasons.Synced, ["Created"]));
-        yield return new("new with a volume: service then volume", rig => Task.FromResult(WithVolume()),
-            new(["POST service", "POST volume"], ReadyReasons.Creating, SyncedReasons.Synced, ["Created", "VolumeCreated"]));
+        yield return new("new with a volume: the volume, then the service mounting it from its first deployment", rig => Task.FromResult(WithVolume()),
+            new(["POST volume", "POST service"], ReadyReasons.Creating, SyncedReasons.Synced, ["VolumeCreated", "Created"]));
+        yield return new("ReadWriteMany volume without nf-multi-rw: InvalidSpec before anything is created", rig => Task.FromResult(New(s => s.Volume = new SandboxVolume
+        {
+            SizeMB = 2048,
+            MountPath = "/work",
+            AccessMode = VolumeAccessModes.ReadWriteMany,
+        })),
+            new([], SyncedReasons.InvalidSpec, SyncedReasons.InvalidSpec, [SyncedReasons.InvalidSpec]));
         yield return new("ready and unchanged, an hour later: one shared list, no write", async rig =>
             {
                 var sandbox = await rig.ReadyAsync(New());
@@ -118,20 +141,20 @@ public class ReconcileTableTests
                 return thief;
             },
             new(["GET services"], SyncedReasons.AdoptionRefused, SyncedReasons.AdoptionRefused, [SyncedReasons.AdoptionRefused]));
-        yield return new("volume 409 from a create whose answer was lost: taken over when attached to the service", rig =>
-            {
-                var sandbox = WithVolume();
-                rig.Northflank.Before["POST volume"] = () => VolumeOf(rig, sandbox, attached: true);
-                return Task.FromResult(sandbox);
-            },
-            new(["POST service", "POST volume", "POST volume", "GET volume {vol}"], ReadyReasons.Creating, SyncedReasons.Synced, ["Created", "VolumeCreated"]));
-        yield return new("volume 409 on someone else's volume: refused, nothing taken", rig =>
+        yield return new("volume 409 from a create cut short before the service: the unattached volume is taken and mounted", rig =>
             {
                 var sandbox = WithVolume();
                 rig.Northflank.Before["POST volume"] = () => VolumeOf(rig, sandbox, attached: false);
                 return Task.FromResult(sandbox);
             },
-            new(["POST service", "POST volume", "POST volume", "GET volume {vol}"], SyncedReasons.NameConflict, SyncedReasons.NameConflict, [SyncedReasons.NameConflict]));
+            new(["POST volume", "POST volume", "GET volume {vol}", "POST service"], ReadyReasons.Creating, SyncedReasons.Synced, ["VolumeCreated", "Created"]));
+        yield return new("volume 409 on someone else's volume: refused, nothing taken, no service", rig =>
+            {
+                var sandbox = WithVolume();
+                rig.Northflank.Before["POST volume"] = () => ForeignVolume(rig, sandbox);
+                return Task.FromResult(sandbox);
+            },
+            new(["POST volume", "GET volume {vol}"], SyncedReasons.NameConflict, SyncedReasons.NameConflict, [SyncedReasons.NameConflict]));
         yield return new("FAILED deployment: its containers are read once and told", async rig =>
             {
                 var sandbox = New(s => s.Image = "ghcr.io/acme/unpullable:1");

@@ -41,13 +41,13 @@ public class SandboxPlannerTests
     }
 
     [Test]
-    public void Missing_service_is_created_with_its_volume()
+    public void A_missing_service_is_created_after_its_volume_so_its_first_deployment_mounts_it()
     {
         var sandbox = SandboxFactory.New(configure: s => s.Volume = new SandboxVolume { SizeMB = 2048, MountPath = "/work" });
 
         var plan = Plan(sandbox, Ours(null, null));
 
-        Assert.That(plan.Changes, Is.EqualTo(new SandboxChange[] { new ApplyService(true, "service does not exist"), new CreateVolume() }));
+        Assert.That(plan.Changes, Is.EqualTo(new SandboxChange[] { new CreateVolume(), new ApplyService(true, "service does not exist") }));
     }
 
     [Test]

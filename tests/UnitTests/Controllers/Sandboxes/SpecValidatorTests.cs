@@ -8,6 +8,23 @@ public class SpecValidatorTests
     [Test]
     public void A_plain_spec_is_valid() => Assert.That(SpecValidator.Validate(SandboxFactory.New()), Is.Empty);
 
+    [TestCase(null)]
+    [TestCase("ssd")]
+    public void A_read_write_many_volume_without_the_multi_read_write_storage_class_is_refused(string? storageClass)
+    {
+        var sandbox = SandboxFactory.New(configure: s => s.Volume = new SandboxVolume
+        {
+            SizeMB = 2048,
+            MountPath = "/work",
+            AccessMode = VolumeAccessModes.ReadWriteMany,
+            StorageClass = storageClass,
+        });
+
+        Assert.That(SpecValidator.Validate(sandbox), Has.Some.StartsWith("spec.volume.accessMode: ReadWriteMany is not generally available on Northflank and needs spec.volume.storageClass nf-multi-rw"));
+        sandbox.Spec.Volume!.StorageClass = NorthflankRules.MultiReadWriteStorageClass;
+        Assert.That(SpecValidator.Validate(sandbox), Is.Empty);
+    }
+
     [Test]
     public void Duplicate_port_names_and_numbers_are_named()
     {
