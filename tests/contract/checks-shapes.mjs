@@ -36,7 +36,7 @@ export async function shapeChecks() {
     sameKeys(service.ports[0], ['id', 'name', 'internalPort', 'protocol', 'public', 'dns', 'domains', 'disableNfDomain'], 'GET port');
 
     const ghcr = serviceBody('Shape Ghcr');
-    ghcr.deployment.external = { imagePath: 'ghcr.io/northflank/app:1', credentials: 'ghcr-creds' };
+    ghcr.deployment.external = { imagePath: 'ghcr.io/northflank/app:1', credentials: 'simulator-registry' };
     await api.create.service.deployment({ parameters, data: ghcr });
     const external = (await api.get.service({ parameters: { ...parameters, serviceId: 'shape-ghcr' } })).data.deployment.external;
     equal(JSON.stringify(external), '{"imagePath":"northflank/app:1","registryProvider":"github","privateImage":true}', 'ghcr external');

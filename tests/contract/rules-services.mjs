@@ -153,4 +153,16 @@ export const serviceRules = {
     await expect400(() => api.update.service.ports({ ...onBase, data: { ports: [{ ...port, id: 'P_1' }] } }), 'ports[0].id');
     await expect400(() => api.update.service.ports({ ...onBase, data: { ports: [{ ...port, id: 'p-unknown' }] } }), 'ports[0].id', 'no existing port');
   },
+  S34: async () => {
+    const unverified = 'Unable to verify external image';
+    const privateImage = 'registry.private.example/acme/agent:1.0';
+    await expectError(() => create(deployment((d) => { d.external = { imagePath: privateImage }; })), 400, unverified);
+    await expectError(() => create(deployment((d) => { d.external.credentials = 'never-saved'; })), 400, unverified);
+    await expectError(() => create(deployment((d) => { d.external.imagePath = 'acme/cannot-verify:1.0'; })), 400, unverified);
+    await expectError(() => patch({ deployment: { instances: 1, external: { imagePath: privateImage } } }), 400, unverified);
+    const withCredentials = serviceBody('Rules Private');
+    withCredentials.deployment.external = { imagePath: privateImage, credentials: 'simulator-registry' };
+    await create(withCredentials);
+    await api.delete.service({ parameters: { ...parameters, serviceId: 'rules-private' } });
+  },
 };

@@ -50,6 +50,13 @@ public sealed class SimulatorOptions
     /// </summary>
     public List<string>? TeamTags { get; set; }
 
+    /// <summary>
+    /// Ids of the registry credentials saved to the team (team/integrations/list-registries.md), which
+    /// <c>deployment.external.credentials</c> may name; null means ["simulator-registry"]. Naming another id is
+    /// "400 Unable to verify external image" (choice: the reference documents no other answer for it).
+    /// </summary>
+    public List<string>? RegistryCredentials { get; set; }
+
     /// <summary>How long after an expired service was paused it is deleted (scheduledDeletion - expiredAt); the reference's example shows 30 days.</summary>
     public TimeSpan ScheduledDeletionDelay { get; set; } = TimeSpan.FromDays(30);
 
@@ -67,6 +74,8 @@ public sealed class SimulatorOptions
     internal IReadOnlyList<PlanOptions> EffectivePlans => Plans ?? PlanCatalog.Default;
 
     internal IReadOnlyList<string> EffectiveTeamTags => TeamTags ?? DefaultTeamTags;
+
+    internal IReadOnlyList<string> EffectiveRegistryCredentials => RegistryCredentials ?? ["simulator-registry"];
 
     /// <summary>The rate-limit key of a known token: its account, or the team's account when it names none.</summary>
     internal string AccountOf(SimulatorToken token) => $"account:{token.Account ?? TeamId}";
@@ -110,6 +119,16 @@ public sealed class DeploymentOptions
     /// <summary>Image paths containing any of these end FAILED; null means ["does-not-exist"].</summary>
     public List<string>? UnpullableImageSubstrings { get; set; }
 
+    /// <summary>
+    /// Registry prefixes (host and path, e.g. <c>registry.private.example/</c>) whose images Northflank can verify only
+    /// with saved credentials; null means ["registry.private.example/"]. Without credentials such an image is
+    /// create-deployment-service.md's "400 Unable to verify external image".
+    /// </summary>
+    public List<string>? PrivateRegistries { get; set; }
+
+    /// <summary>Image paths containing any of these can never be verified (a 400 on create and change); null means ["cannot-verify"].</summary>
+    public List<string>? UnverifiableImageSubstrings { get; set; }
+
     /// <summary>When set, decides pullability instead of <see cref="UnpullableImageSubstrings"/>. Not bindable.</summary>
     public Func<string, bool>? IsImagePullable { get; set; }
 
@@ -122,6 +141,25 @@ public sealed class DeploymentOptions
 
         var unpullable = UnpullableImageSubstrings ?? ["does-not-exist"];
         return !unpullable.Any(fragment => imagePath.Contains(fragment, StringComparison.Ordinal));
+    }
+
+    /// <summary>Whether Northflank could pull the image to verify it, with the saved credentials named (known ones only).</summary>
+    internal bool CanVerify(string imagePath, string? credentials, IReadOnlyList<string> savedCredentials)
+    {
+        if (credentials is not null && !savedCredentials.Contains(credentials, StringComparer.Ordinal))
+        {
+            return false;
+        }
+
+        var unverifiable = UnverifiableImageSubstrings ?? ["cannot-verify"];
+        if (unverifiable.Any(fragment => imagePath.Contains(fragment, StringComparison.Ordinal)))
+        {
+            return false;
+        }
+
+        var path = imagePath.StartsWith("https://", StringComparison.Ordinal) ? imagePath[8..] : imagePath.StartsWith("http://", StringComparison.Ordinal) ? imagePath[7..] : imagePath;
+        var privateRegistries = PrivateRegistries ?? ["registry.private.example/"];
+        return credentials is not null || !privateRegistries.Any(prefix => path.StartsWith(prefix, StringComparison.OrdinalIgnoreCase));
     }
 }
 

@@ -5,6 +5,21 @@ namespace NorthflankSimulator.State;
 internal sealed partial class SimulatorStore
 {
     /// <summary>
+    /// create-deployment-service.md's "400 Unable to verify external image": Northflank pulls an external image when a
+    /// service is created or its image changes, and one it cannot pull (a private registry without saved credentials,
+    /// credentials the team has not saved, an image that is not there) is refused then. The reference documents it on
+    /// create; on PUT and PATCH, which change the same <c>deployment.external</c>, it is the simulator's choice.
+    /// </summary>
+    private void VerifyImage(string imagePath, string? credentials)
+    {
+        if (!options.Deployment.CanVerify(imagePath, credentials, options.EffectiveRegistryCredentials))
+        {
+            throw new ApiException(400, "unable-to-verify-external-image", "Unable to verify external image",
+                new JsonObject { ["field"] = "deployment.external.imagePath" });
+        }
+    }
+
+    /// <summary>
     /// Applies the fields present. Image, credentials, command, plan, ports, storage, metadata or environment changes
     /// redeploy (DEPLOYING); an instance-count change alone scales (SCALING); tags and description change nothing
     /// running. A paused service stays paused: a new instance count is kept for resume.
@@ -12,6 +27,11 @@ internal sealed partial class SimulatorStore
     private void ApplyUpdate(ProjectRecord project, ServiceRecord service, ServiceInput input)
     {
         RefuseRemovals(input, options.Readings.Patch);
+        if (input.ImagePath is not null || input.Credentials is not null)
+        {
+            VerifyImage(input.ImagePath ?? service.ImagePath, input.Credentials ?? service.Credentials);
+        }
+
         if (input.Instances is { } wanted)
         {
             foreach (var volume in AttachedVolumes(project, service.Id))

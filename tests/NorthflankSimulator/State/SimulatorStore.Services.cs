@@ -59,6 +59,7 @@ internal sealed partial class SimulatorStore
             }
 
             RefuseRemovals(input, PatchReading.Replace); // a create merges into nothing
+            VerifyImage(input.ImagePath!, input.Credentials);
             var service = NewService(project, id, input);
             project.Services[id] = service;
             // createOptions.volumesToAttach mounts the volumes at creation (guides/sandboxes.md: "This mounts the volume

@@ -41,7 +41,7 @@ public sealed class ViewShapeTests
     [Test]
     public void Get_service_has_the_read_shape()
     {
-        store.CreateService(Project, StoreTests.Service("web", image: "ghcr.io/org/app:1") with { Credentials = "ghcr-creds" }, upsert: false);
+        store.CreateService(Project, StoreTests.Service("web", image: "ghcr.io/org/app:1") with { Credentials = "simulator-registry" }, upsert: false);
 
         var service = store.GetService(Project, "web");
 
