@@ -74,6 +74,7 @@ public sealed class AccessResolver(INorthflankConfigs configs, AccessOptions opt
         OrphanPolicy = spec.Orphans,
         Plans = spec.Limits?.Plans is { Count: > 0 } plans ? [.. plans] : null,
         MaxSandboxes = spec.Limits?.MaxSandboxes,
+        ImageCredentials = spec.ImageCredentials is { } allowed ? [.. allowed] : [],
     };
 
     private NorthflankAccess Implicit()

@@ -55,6 +55,9 @@ public sealed record NorthflankAccess
 
     public int? MaxSandboxes { get; init; }
 
+    /// <summary>Saved registry credentials Sandboxes may name (spec.imageCredentials); empty: none.</summary>
+    public IReadOnlyList<string> ImageCredentials { get; init; } = [];
+
     /// <summary>The namespaces a ClusterNorthflankConfig lists; null: every namespace (it lists none, or the operator's flags).</summary>
     public IReadOnlyList<string>? Namespaces { get; init; }
 
@@ -70,4 +73,6 @@ public sealed record NorthflankAccess
     public bool AllowsProject(string projectId) => Projects.Contains(projectId, StringComparer.Ordinal);
 
     public bool AllowsPlan(string plan) => Plans is null || Plans.Contains(plan, StringComparer.Ordinal);
+
+    public bool AllowsImageCredentials(string credentials) => ImageCredentials.Contains(credentials, StringComparer.Ordinal);
 }

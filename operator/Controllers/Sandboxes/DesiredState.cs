@@ -40,7 +40,7 @@ public sealed record DesiredState(
             Deployment = new DeploymentSpec
             {
                 Instances = 1,
-                External = new ExternalImage { ImagePath = spec.Image ?? "" },
+                External = new ExternalImage { ImagePath = spec.Image ?? "", Credentials = spec.ImageCredentials },
                 Docker = DockerOf(spec),
                 Storage = spec.EphemeralStorageMB is { } mb ? new StorageSpec { EphemeralStorage = new EphemeralStorage { StorageSize = mb } } : null,
             },

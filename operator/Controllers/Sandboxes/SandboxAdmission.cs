@@ -37,6 +37,13 @@ public sealed class SandboxAdmission(AccessResolver access, ISandboxDirectory sa
             throw new InvalidInputException(SyncedReasons.PlanNotAllowed, $"spec.plan {plan} is not one {access.Config} allows ({string.Join(", ", access.Plans!)})");
         }
 
+        // A saved credential is the team's: a tenant may name only those its config lists, never borrow another team's.
+        if (sandbox.Spec.ImageCredentials is { } credentials && !access.AllowsImageCredentials(credentials))
+        {
+            var allowed = access.ImageCredentials.Count == 0 ? "it allows none" : $"it allows {string.Join(", ", access.ImageCredentials)}";
+            throw new InvalidInputException(SyncedReasons.ImageCredentialsNotAllowed, $"spec.imageCredentials {credentials} is not one {access.Config} allows ({allowed})");
+        }
+
         if (Adoption.ServiceId(sandbox) is not null && !access.AdoptionAllowed)
         {
             throw new InvalidInputException(SyncedReasons.AdoptionRefused, $"{access.Config} does not allow adopting services (annotation {SandboxAnnotations.ExternalName})");

@@ -15,6 +15,8 @@ public static class TemplateMerge
         TemplateRef = own.TemplateRef,
         ProjectId = own.ProjectId,
         Image = string.IsNullOrEmpty(own.Image) ? template?.Image : own.Image,
+        // The template's credentials go with the template's image only: a Sandbox naming its own image names its own credentials.
+        ImageCredentials = string.IsNullOrEmpty(own.Image) ? own.ImageCredentials ?? template?.ImageCredentials : own.ImageCredentials,
         Command = own.Command ?? template?.Command,
         Entrypoint = own.Entrypoint ?? template?.Entrypoint,
         Plan = own.Plan ?? template?.Plan ?? SandboxSpec.DefaultPlan,

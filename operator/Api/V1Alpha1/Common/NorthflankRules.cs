@@ -35,6 +35,12 @@ public static class NorthflankRules
     /// <summary><c>billing.deploymentPlan</c>, 3 to 100 characters (put-deployment-service.md).</summary>
     public const string PlanPattern = "^[a-zA-Z0-9]+(-[a-zA-Z0-9]+)*$";
 
+    /// <summary>
+    /// The id of saved registry credentials, 3 to 39 characters, as list-registries.md gives it (deployment.external.credentials
+    /// in put-deployment-service.md allows <c>^[A-Za-z0-9-]+$</c>, which this is within).
+    /// </summary>
+    public const string RegistryCredentialsPattern = "^[a-zA-Z](-?[a-zA-Z0-9]+(-[a-zA-Z0-9]+)*)?$";
+
     /// <summary><c>tags[]</c>, each 3 to 100 characters (put-deployment-service.md, team/tags).</summary>
     public const string TagPattern = "^[a-zA-Z0-9]+(-[a-zA-Z0-9]+)*$";
 

@@ -35,6 +35,12 @@ public class NorthflankConfigSpec
     [AllowedValues(OrphanPolicies.Report, OrphanPolicies.Delete)]
     public string Orphans { get; set; } = OrphanPolicies.Report;
 
+    [JsonPropertyName("imageCredentials")]
+    [Description("IDs of the Northflank saved registry credentials (team/integrations/list-registries) Sandboxes on this config may name in spec.imageCredentials to pull private images. A Sandbox naming any other is refused without any call to Northflank. Unset: none, so only public images.")]
+    [MaxLength(50)]
+    [ItemPattern(NorthflankRules.RegistryCredentialsPattern, MinLength = 3, MaxLength = 39)]
+    public IList<string>? ImageCredentials { get; set; }
+
     [JsonPropertyName("limits")]
     [Description("Optional limits on the Sandboxes using this config.")]
     public NorthflankConfigLimits? Limits { get; set; }

@@ -40,6 +40,12 @@ public static class SyncedReasons
     public const string ConfigNotAllowed = "ConfigNotAllowed";
     public const string ProjectNotAllowed = "ProjectNotAllowed";
     public const string PlanNotAllowed = "PlanNotAllowed";
+
+    /// <summary>spec.imageCredentials names saved registry credentials the config does not let its Sandboxes use.</summary>
+    public const string ImageCredentialsNotAllowed = "ImageCredentialsNotAllowed";
+
+    /// <summary>Northflank could not verify (pull) the image: a private image without the right credentials, or none such.</summary>
+    public const string ImageNotVerified = "ImageNotVerified";
     public const string QuotaExceeded = "QuotaExceeded";
     public const string AdoptionRefused = "AdoptionRefused";
     public const string NorthflankRejected = "NorthflankRejected";

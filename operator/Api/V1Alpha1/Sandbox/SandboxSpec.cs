@@ -25,6 +25,13 @@ public sealed class SandboxSpec
     [MaxLength(512)]
     public string? Image { get; set; }
 
+    [JsonPropertyName("imageCredentials")]
+    [Description("ID of the Northflank saved registry credentials to pull a private image with (deployment.external.credentials; Northflank's registry credentials under Integrations). Must be one the config allows in imageCredentials. Unset: the template's, else none (a public image).")]
+    [RegularExpression(NorthflankRules.RegistryCredentialsPattern)]
+    [MinLength(3)]
+    [MaxLength(39)]
+    public string? ImageCredentials { get; set; }
+
     [JsonPropertyName("command")]
     [Description("Overrides the image's command (CMD). Passed to Northflank as one string, as its customCommand.")]
     [MaxLength(4096)]

@@ -14,6 +14,13 @@ public sealed class SandboxTemplateSpec
     [MaxLength(512)]
     public string? Image { get; set; }
 
+    [JsonPropertyName("imageCredentials")]
+    [Description("ID of the Northflank saved registry credentials to pull a private image with; must be one the Sandbox's config allows.")]
+    [RegularExpression(NorthflankRules.RegistryCredentialsPattern)]
+    [MinLength(3)]
+    [MaxLength(39)]
+    public string? ImageCredentials { get; set; }
+
     [JsonPropertyName("command")]
     [Description("Overrides the image's command (CMD).")]
     [MaxLength(4096)]

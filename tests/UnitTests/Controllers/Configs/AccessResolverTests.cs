@@ -119,6 +119,26 @@ public class AccessResolverTests
     }
 
     [Test]
+    public void Image_credentials_are_refused_before_any_call_unless_the_config_lists_them()
+    {
+        var config = ClusterConfig("private-images");
+        config.Spec.ImageCredentials = ["acme-ghcr"];
+        configs.Cluster.Add(config);
+        configs.Cluster.Add(ClusterConfig("public-only"));
+        var sandbox = SandboxFactory.New(configure: s =>
+        {
+            s.ConfigRef = new ConfigReference { Name = "private-images" };
+            s.ImageCredentials = "other-team-ecr";
+        });
+
+        AssertRefused(() => Admission.Admit(sandbox, Resolver.Resolve(sandbox)), SyncedReasons.ImageCredentialsNotAllowed, "other-team-ecr is not one ClusterNorthflankConfig private-images allows (it allows acme-ghcr)");
+        sandbox.Spec.ImageCredentials = "acme-ghcr";
+        Assert.That(Admission.Admit(sandbox, Resolver.Resolve(sandbox)), Is.EqualTo("default-project"));
+        sandbox.Spec.ConfigRef = new ConfigReference { Name = "public-only" };
+        AssertRefused(() => Admission.Admit(sandbox, Resolver.Resolve(sandbox)), SyncedReasons.ImageCredentialsNotAllowed, "it allows none");
+    }
+
+    [Test]
     public void A_status_pointing_at_a_project_the_config_does_not_allow_is_not_trusted()
     {
         var sandbox = SandboxFactory.New(configure: s => s.ProjectId = null);

@@ -35,6 +35,20 @@ public class DesiredStateTests
     }
 
     [Test]
+    public void Image_credentials_are_sent_as_the_external_images_credentials_and_change_the_fingerprint()
+    {
+        var plain = DesiredState.Build(SandboxFactory.New(), Inputs(), "prod", Now);
+        var withCredentials = DesiredState.Build(SandboxFactory.New(configure: s => s.ImageCredentials = "acme-ghcr"), Inputs(), "prod", Now);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(plain.Service.Deployment.External.Credentials, Is.Null);
+            Assert.That(withCredentials.Service.Deployment.External.Credentials, Is.EqualTo("acme-ghcr"));
+            Assert.That(withCredentials.SpecHash, Is.Not.EqualTo(plain.SpecHash));
+        });
+    }
+
+    [Test]
     public void Fingerprint_follows_spec_and_secret_versions_but_never_holds_a_value()
     {
         var sandbox = SandboxFactory.New();

@@ -17,7 +17,23 @@ public class TemplateMergeTests
         Tags = ["gvisor"],
         ConfigRef = new ConfigReference { Kind = NorthflankConfig.EntityKind, Name = "team" },
         EphemeralStorageMB = 2048,
+        ImageCredentials = "acme-ghcr",
     };
+
+    [Test]
+    public void The_templates_image_credentials_go_with_its_image_and_never_with_the_Sandboxes_own_image()
+    {
+        var fromTemplate = TemplateMerge.Merge(new SandboxSpec(), Template());
+        var ownImage = TemplateMerge.Merge(new SandboxSpec { Image = "python:3.12-slim" }, Template());
+        var ownBoth = TemplateMerge.Merge(new SandboxSpec { Image = "ghcr.io/acme/other:2", ImageCredentials = "acme-other" }, Template());
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(fromTemplate.ImageCredentials, Is.EqualTo("acme-ghcr"));
+            Assert.That(ownImage.ImageCredentials, Is.Null);
+            Assert.That(ownBoth.ImageCredentials, Is.EqualTo("acme-other"));
+        });
+    }
 
     [Test]
     public void The_template_fills_every_field_the_Sandbox_leaves_unset()
