@@ -44,6 +44,27 @@ public sealed record ExternalResult(ExternalStatus Status, Observation Observed,
 
     public static ExternalResult Foreign(Observation observed, string reason, string message) => new(ExternalStatus.Foreign, observed, reason, message);
 
+    /// <summary>create-deployment-service.md's answer for an external image Northflank cannot pull.</summary>
+    public const string UnverifiedImageMessage = "Unable to verify external image";
+
+    /// <summary>
+    /// Classifies a failed write of <paramref name="desired"/>: Northflank's 400 "Unable to verify external image" is
+    /// <see cref="SyncedReasons.ImageNotVerified"/>, naming the image and the credentials' id (never their content).
+    /// </summary>
+    public static ExternalResult Failed(NorthflankApiException e, Observation observed, DesiredState desired)
+    {
+        if (e.Status != HttpStatusCode.BadRequest || !e.Message.Contains(UnverifiedImageMessage, StringComparison.OrdinalIgnoreCase))
+        {
+            return Failed(e, observed);
+        }
+
+        var external = desired.Service.Deployment.External;
+        var with = external.Credentials is { } id ? $"with the saved registry credentials {id}" : "without registry credentials (spec.imageCredentials is unset)";
+        return new(ExternalStatus.Rejected, observed, SyncedReasons.ImageNotVerified,
+            $"Northflank could not verify the image {external.ImagePath} {with}: it answered 400 {UnverifiedImageMessage}")
+        { Error = e };
+    }
+
     /// <summary>Classifies a failed Northflank call.</summary>
     public static ExternalResult Failed(NorthflankApiException e, Observation observed)
     {

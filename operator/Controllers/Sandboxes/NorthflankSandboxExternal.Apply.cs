@@ -40,7 +40,7 @@ public sealed partial class NorthflankSandboxExternal
         }
         catch (NorthflankApiException e)
         {
-            return ExternalResult.Failed(e, observed);
+            return ExternalResult.Failed(e, observed, desired);
         }
     }
 

@@ -34,6 +34,37 @@ public class ExternalResultTests
         Assert.That((result.Status, result.Message), Is.EqualTo((ExternalStatus.Throttled, "token budget: next request at 11:00:20")));
     }
 
+    [TestCase(null, "without registry credentials (spec.imageCredentials is unset)")]
+    [TestCase("acme-ghcr", "with the saved registry credentials acme-ghcr")]
+    public void An_image_Northflank_cannot_verify_is_its_own_reason_naming_the_image_and_the_credentials_used(string? credentials, string with)
+    {
+        var sandbox = SandboxFactory.New(configure: s =>
+        {
+            s.Image = "ghcr.io/acme/agent:1.4";
+            s.ImageCredentials = credentials;
+        });
+        var desired = DesiredState.Build(sandbox, DesiredStateTests.Inputs(), "prod", Now);
+        var e = new NorthflankApiException(HttpStatusCode.BadRequest, "Unable to verify external image");
+
+        var result = ExternalResult.Failed(e, Observation.Nothing, desired);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((result.Status, result.Reason), Is.EqualTo((ExternalStatus.Rejected, SyncedReasons.ImageNotVerified)));
+            Assert.That(result.Message, Is.EqualTo($"Northflank could not verify the image ghcr.io/acme/agent:1.4 {with}: it answered 400 Unable to verify external image"));
+        });
+    }
+
+    [Test]
+    public void Another_400_on_a_write_stays_northflank_rejected()
+    {
+        var desired = DesiredState.Build(SandboxFactory.New(), DesiredStateTests.Inputs(), "prod", Now);
+
+        var result = ExternalResult.Failed(new NorthflankApiException(HttpStatusCode.BadRequest, "name: too long"), Observation.Nothing, desired);
+
+        Assert.That(result.Reason, Is.EqualTo(SyncedReasons.NorthflankRejected));
+    }
+
     [TestCase(HttpStatusCode.BadGateway, "Northflank did not answer (502)")]
     [TestCase(null, "Northflank did not answer (no response)")]
     public void No_answer_or_a_5xx_is_transient_and_names_the_status(HttpStatusCode? status, string message)

@@ -39,6 +39,8 @@ public class ReconcileTableTests
 
     private static readonly Func<NorthflankApiException> ServerError = () => new(HttpStatusCode.BadGateway, "bad gateway");
 
+    private const string PrivateImage = "registry.private.example/acme/agent:1.0";
+
     private static Sandbox New(Action<SandboxSpec>? configure = null) => SandboxFactory.New(configure: configure);
 
     private static Sandbox WithVolume() => New(s => s.Volume = new SandboxVolume { SizeMB = 2048, MountPath = "/work" });
@@ -104,6 +106,22 @@ public class ReconcileTableTests
             AccessMode = VolumeAccessModes.ReadWriteMany,
         })),
             new([], SyncedReasons.InvalidSpec, SyncedReasons.InvalidSpec, [SyncedReasons.InvalidSpec]));
+        yield return new("private image without credentials: Northflank's 400 is ImageNotVerified", rig => Task.FromResult(New(s => s.Image = PrivateImage)),
+            new(["POST service"], SyncedReasons.ImageNotVerified, SyncedReasons.ImageNotVerified, [SyncedReasons.ImageNotVerified]));
+        yield return new("image credentials the config does not allow: refused before any call", rig => Task.FromResult(New(s =>
+        {
+            s.Image = PrivateImage;
+            s.ImageCredentials = "simulator-registry";
+        })),
+            new([], SyncedReasons.ImageCredentialsNotAllowed, SyncedReasons.ImageCredentialsNotAllowed, [SyncedReasons.ImageCredentialsNotAllowed]));
+        yield return new("spec changed to a private image without credentials: ImageNotVerified, the service left running", async rig =>
+            {
+                var sandbox = await rig.ReadyAsync(New());
+                sandbox.Spec.Image = PrivateImage;
+                sandbox.Metadata.Generation = 2;
+                return sandbox;
+            },
+            new(["GET service {svc}", "PATCH service {svc}"], SyncedReasons.ImageNotVerified, SyncedReasons.ImageNotVerified, [SyncedReasons.ImageNotVerified]));
         yield return new("ready and unchanged, an hour later: one shared list, no write", async rig =>
             {
                 var sandbox = await rig.ReadyAsync(New());
