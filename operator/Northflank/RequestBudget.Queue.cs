@@ -143,7 +143,7 @@ public sealed partial class RequestBudget
         grantsSinceConfirm = index == ConfirmIndex ? 0 : grantsSinceConfirm + 1;
     }
 
-    /// <summary>Hands out what the bucket holds to the waiters, in the order <see cref="NextWaiter"/> gives. Completion happens outside the lock.</summary>
+    /// <summary>Hands out what the window or the bucket allows to the waiters, in the order <see cref="NextWaiter"/> gives. Completion happens outside the lock.</summary>
     private List<Waiter>? Dispatch(DateTimeOffset now)
     {
         List<Waiter>? ready = null;
@@ -151,6 +151,11 @@ public sealed partial class RequestBudget
         {
             queues[node.Value.Index].Serve(node);
             Grant(node.Value.Index);
+            if (node.Value.Caller is { } caller)
+            {
+                inLine.Remove(caller); // Served: its place in line no longer counts ahead of anyone.
+            }
+
             node.Value.WaitedFor = now - node.Value.EnqueuedAt;
             (ready ??= []).Add(node.Value);
         }

@@ -7,7 +7,14 @@ namespace Benchmarks;
 /// Everything a run measured, saved as results.json next to results.md, so the report and the chart can be made again
 /// (<c>--replot DIR</c>) without another half-hour run.
 /// </summary>
-internal sealed record BenchRecord(BenchSettings Settings, IReadOnlyList<ScenarioResult> Results, string CommandLine, double TotalMinutes, SecretsMemoryResult? SecretsMemory = null, ClaimsResult? Claims = null)
+internal sealed record BenchRecord(
+    BenchSettings Settings,
+    IReadOnlyList<ScenarioResult> Results,
+    string CommandLine,
+    double TotalMinutes,
+    SecretsMemoryResult? SecretsMemory = null,
+    ClaimsResult? Claims = null,
+    FairnessResult? Fairness = null)
 {
     public const string FileName = "results.json";
 
@@ -30,6 +37,7 @@ internal sealed record BenchRecord(BenchSettings Settings, IReadOnlyList<Scenari
         var markdown = ResultsReport.Markdown(Settings, Results, CommandLine)
             + (SecretsMemory is { } secrets ? "\n" + SecretsMemoryReport.Markdown(secrets) : "")
             + (Claims is { } claims ? "\n" + claims.Markdown(Results.FirstOrDefault(r => r.Mode == ObservationMode.Batched)?.SteadyCallsPerSandboxHour) : "")
+            + (Fairness is { } fairness ? "\n" + fairness.Markdown() : "")
             + $"\nTotal time {TotalMinutes:F1} min.\n";
         await File.WriteAllTextAsync(Path.Combine(directory, "results.md"), markdown);
         if (Results.Count > 0)

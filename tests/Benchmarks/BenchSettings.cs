@@ -23,6 +23,9 @@ internal enum BenchScenario
 
     /// <summary>Warm (Running and Paused pools) and cold claims: latency and calls (<see cref="ClaimsScenario"/>).</summary>
     Claims,
+
+    /// <summary>A namespace's single Sandbox while another's warm pool fills on a shared token, at real speed (<see cref="FairnessScenario"/>).</summary>
+    Fairness,
 }
 
 /// <summary>
@@ -41,6 +44,12 @@ internal sealed record BenchSettings
 
     /// <summary>Claims per launch type for <see cref="BenchScenario.Claims"/> (each pool holds as many).</summary>
     public int Claims { get; init; } = 100;
+
+    /// <summary>Replicas of namespace A's warm pool in <see cref="BenchScenario.Fairness"/>.</summary>
+    public int FairnessPool { get; init; } = 150;
+
+    /// <summary>Single Sandboxes namespace B creates, one after the other, in <see cref="BenchScenario.Fairness"/>.</summary>
+    public int FairnessTries { get; init; } = 10;
 
     /// <summary>Unrelated Secrets created for <see cref="BenchScenario.Secrets"/>.</summary>
     public int UnrelatedSecrets { get; init; } = 10_000;
@@ -102,6 +111,8 @@ internal sealed record BenchSettings
             {
                 "--scenarios" => settings with { Scenarios = [.. Value().Split(',').Select(s => Enum.Parse<BenchScenario>(s, ignoreCase: true))] },
                 "--claims" => settings with { Claims = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--fairness-pool" => settings with { FairnessPool = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--fairness-tries" => settings with { FairnessTries = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--unrelated-secrets" => settings with { UnrelatedSecrets = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--secret-size-kb" => settings with { SecretSizeKiB = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--baseline-operator" => settings with { BaselineOperator = Path.GetFullPath(Value()) },
@@ -120,9 +131,10 @@ internal sealed record BenchSettings
             throw new ArgumentException("sizes, --time-scale and --steady-hours must be positive");
         }
 
-        if (settings.Scenarios.Count == 0 || settings.Claims <= 0 || settings.UnrelatedSecrets < 0 || settings.SecretSizeKiB <= 0)
+        if (settings.Scenarios.Count == 0 || settings.Claims <= 0 || settings.UnrelatedSecrets < 0 || settings.SecretSizeKiB <= 0
+            || settings.FairnessPool <= 0 || settings.FairnessTries <= 0)
         {
-            throw new ArgumentException("--scenarios needs one at least; --unrelated-secrets must not be negative, --secret-size-kb must be positive");
+            throw new ArgumentException("--scenarios needs one at least; --unrelated-secrets must not be negative; --secret-size-kb, --fairness-pool and --fairness-tries must be positive");
         }
 
         return settings;

@@ -38,6 +38,7 @@ var commandLine = "make bench" + (args.Length > 0 ? $" ARGS='{string.Join(' ', a
 var calls = settings.Scenarios.Contains(BenchScenario.Calls);
 var secrets = settings.Scenarios.Contains(BenchScenario.Secrets);
 var claims = settings.Scenarios.Contains(BenchScenario.Claims);
+var fairness = settings.Scenarios.Contains(BenchScenario.Fairness);
 Console.WriteLine(
     (calls ? $"Sizes {string.Join(", ", settings.Sizes)}; modes {string.Join(", ", settings.Modes)}; time ×{settings.TimeScale}: " +
         $"1 simulated hour = {3600.0 / settings.TimeScale:F0} s; steady hold {settings.SteadyHours} simulated h. " : "") +
@@ -46,6 +47,7 @@ Console.WriteLine(
 var results = new List<ScenarioResult>();
 SecretsMemoryResult? secretsMemory = null;
 ClaimsResult? claimsResult = null;
+FairnessResult? fairnessResult = null;
 var total = Stopwatch.StartNew();
 try
 {
@@ -74,6 +76,12 @@ try
         Console.WriteLine($"  claims: {claimsResult.HoldCallsPerPooledSandboxHour:F3} calls/pooled sandbox-h, {claimsResult.WallTime.TotalSeconds:F0} s");
     }
 
+    if (fairness)
+    {
+        fairnessResult = await new FairnessScenario(controlPlane, settings).RunAsync(cancellation.Token);
+        Console.WriteLine($"  fairness: {string.Join("; ", fairnessResult.Runs.Select(r => $"{r.Label} {r.WallTime.TotalSeconds:F0} s"))}");
+    }
+
     if (secrets)
     {
         // Last: its many Secrets stay in the API server (and its memory) until the control plane stops.
@@ -92,14 +100,15 @@ catch (Exception e) when (e is TimeoutException or LocalControlPlaneException or
     Console.Error.WriteLine($"Benchmark failed: {e.Message}");
 }
 
-if (results.Count == 0 && secretsMemory is null && claimsResult is null)
+if (results.Count == 0 && secretsMemory is null && claimsResult is null && fairnessResult is null)
 {
     return 1;
 }
 
-var markdown = await new BenchRecord(settings, results, commandLine, total.Elapsed.TotalMinutes, secretsMemory, claimsResult).WriteAsync(output);
+var markdown = await new BenchRecord(settings, results, commandLine, total.Elapsed.TotalMinutes, secretsMemory, claimsResult, fairnessResult).WriteAsync(output);
 Console.WriteLine();
 Console.WriteLine(markdown);
 Console.WriteLine($"Written: {Path.Combine(output, "results.md")}" + (results.Count > 0 ? $", {Path.Combine(output, "calls.png")}" : ""));
-var complete = (!calls || results.Count == settings.Sizes.Count * settings.Modes.Count) && (!secrets || secretsMemory is not null) && (!claims || claimsResult is not null);
+var complete = (!calls || results.Count == settings.Sizes.Count * settings.Modes.Count) && (!secrets || secretsMemory is not null) && (!claims || claimsResult is not null)
+    && (!fairness || fairnessResult is not null);
 return complete ? 0 : 1;
