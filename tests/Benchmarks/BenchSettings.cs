@@ -90,6 +90,9 @@ internal sealed record BenchSettings
 
     public string OutputDirectory { get; init; } = "";
 
+    /// <summary>The calls scenario's limit per (simulated) hour whatever N (e.g. Northflank's default 1000 at N = 300); null: <see cref="RequestsPerHourFor"/>.</summary>
+    public int? RequestsPerHour { get; init; }
+
     /// <summary>Extra operator flags for experiments (e.g. <c>--workers 16</c>); later flags win over the benchmark's.</summary>
     public IReadOnlyList<string> ExtraOperatorArguments { get; init; } = [];
 
@@ -121,6 +124,7 @@ internal sealed record BenchSettings
                 "--time-scale" => settings with { TimeScale = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--steady-hours" => settings with { SteadyHours = double.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--output" => settings with { OutputDirectory = Value() },
+                "--requests-per-hour" => settings with { RequestsPerHour = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--operator-args" => settings with { ExtraOperatorArguments = Value().Split(' ', StringSplitOptions.RemoveEmptyEntries) },
                 _ => throw new ArgumentException($"unknown argument {args[i]}; see tests/Benchmarks/README.md"),
             };

@@ -20,7 +20,7 @@ internal sealed class Scenario(LocalControlPlane controlPlane, BenchSettings set
     // Calls right after the last Ready (e.g. a GET confirming a write) belong to creation, not to the steady state.
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
 
-    private readonly int requestsPerHour = BenchSettings.RequestsPerHourFor(sandboxes);
+    private readonly int requestsPerHour = settings.RequestsPerHour ?? BenchSettings.RequestsPerHourFor(sandboxes);
 
     private string ModeFlag => mode.ToString().ToLowerInvariant();
 
