@@ -119,44 +119,7 @@ public partial class HostileTenantTests
         (await Admin.CoreV1.ListNamespacedEventAsync(ns, cancellationToken: ct)).Items;
 
     /// <summary>A user who may manage Sandboxes, NorthflankConfigs and Secrets in this test's namespace (team-a) and nothing else.</summary>
-    private async Task<Kubernetes> OrphansTenantAsync()
-    {
-        var user = ControlPlane.TakeSpareUser();
-        await Admin.RbacAuthorizationV1.CreateNamespacedRoleAsync(
-            new V1Role
-            {
-                Metadata = new V1ObjectMeta { Name = "team-a-editor" },
-                Rules =
-                [
-                    new V1PolicyRule { ApiGroups = [Sandbox.Group], Resources = [Sandbox.Plural, NorthflankConfig.Plural], Verbs = ["get", "list", "watch", "create", "update", "patch", "delete"] },
-                    new V1PolicyRule { ApiGroups = [""], Resources = ["secrets"], Verbs = ["get", "create"] },
-                ],
-            },
-            Namespace);
-        await Admin.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(
-            new V1RoleBinding
-            {
-                Metadata = new V1ObjectMeta { Name = "team-a-editor" },
-                RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "Role", Name = "team-a-editor" },
-                Subjects = [new Rbacv1Subject { Kind = "User", Name = user.UserName, ApiGroup = "rbac.authorization.k8s.io" }],
-            },
-            Namespace);
-        var client = ControlPlane.CreateClient(user.Token);
-        await Poll.UntilAsync(
-            async ct =>
-            {
-                try
-                {
-                    await new GenericClient(client, Sandbox.Group, Sandbox.Version, Sandbox.Plural, disposeClient: false).ListNamespacedAsync<SandboxList>(Namespace, cancel: ct);
-                    return true;
-                }
-                catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Forbidden)
-                {
-                    return false;
-                }
-            },
-            TimeSpan.FromSeconds(30),
-            "team-a's Role to take effect");
-        return client;
-    }
+    private Task<Kubernetes> OrphansTenantAsync() => TenantClientAsync(
+        new V1PolicyRule { ApiGroups = [Sandbox.Group], Resources = [NorthflankConfig.Plural], Verbs = ["get", "list", "watch", "create", "update", "patch", "delete"] },
+        new V1PolicyRule { ApiGroups = [""], Resources = ["secrets"], Verbs = ["get", "create"] });
 }

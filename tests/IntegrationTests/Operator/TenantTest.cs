@@ -95,15 +95,18 @@ public abstract class TenantTest : OperatorTest
         return status!;
     }
 
-    /// <summary>A user who may manage Sandboxes in this test's namespace and nothing else.</summary>
-    protected async Task<Kubernetes> TenantClientAsync()
+    /// <summary>
+    /// A user who may manage Sandboxes in this test's namespace and nothing else; <paramref name="more"/> adds rules (a
+    /// tenant that brings its own NorthflankConfig and token Secret).
+    /// </summary>
+    protected async Task<Kubernetes> TenantClientAsync(params V1PolicyRule[] more)
     {
         var user = ControlPlane.TakeSpareUser();
         await Admin.RbacAuthorizationV1.CreateNamespacedRoleAsync(
             new V1Role
             {
                 Metadata = new V1ObjectMeta { Name = "sandbox-editor" },
-                Rules = [new V1PolicyRule { ApiGroups = [Sandbox.Group], Resources = [Sandbox.Plural], Verbs = ["get", "list", "watch", "create", "update", "patch", "delete"] }],
+                Rules = [new V1PolicyRule { ApiGroups = [Sandbox.Group], Resources = [Sandbox.Plural], Verbs = ["get", "list", "watch", "create", "update", "patch", "delete"] }, .. more],
             },
             Namespace);
         await Admin.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(
