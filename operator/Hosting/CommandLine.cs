@@ -18,6 +18,7 @@ public static class CommandLine
         ["--namespaces"] = "Operator:Namespaces",
         ["--workers"] = "Operator:Workers",
         ["--progress-poll-interval"] = "Operator:ProgressPollInterval",
+        ["--observation-calls-per-second"] = "Operator:ObservationCallsPerSecond",
         ["--settled-poll-interval"] = "Operator:SettledPollInterval",
         ["--drift-check-interval"] = "Operator:DriftCheckInterval",
         ["--observation"] = "Operator:Observation",
@@ -51,7 +52,9 @@ public static class CommandLine
           --cluster-id ID                 names this cluster in ownership tags (default "default")
           --namespaces A,B                namespaces to watch (default: all)
           --workers N                     concurrent reconciles (default 4)
-          --progress-poll-interval T      list projects with changing services this often (default 00:00:01)
+          --progress-poll-interval T      list projects with changing services this often (default 00:00:00.75)
+          --observation-calls-per-second R  the most calls a second the progress watch spends per token; a look
+                                          costing more leaves its project longer (default 2)
           --settled-poll-interval T       look at settled sandboxes this often, via the shared list (default 01:00:00)
           --drift-check-interval T        read each settled sandbox's service whole and repair drift (default 12:00:00)
           --observation batched|naive     shared service lists (default), or a GET per look every 30 s (for comparison)

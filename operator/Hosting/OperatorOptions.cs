@@ -46,7 +46,9 @@ public sealed class OperatorOptions
 
     public int Workers { get; set; } = 4;
 
-    public TimeSpan ProgressPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan ProgressPollInterval { get; set; } = ReconcilerOptions.DefaultProgressPollInterval;
+
+    public double ObservationCallsPerSecond { get; set; } = 2;
 
     public TimeSpan SettledPollInterval { get; set; } = TimeSpan.FromHours(1);
 
@@ -88,6 +90,11 @@ public sealed class OperatorOptions
         {
             throw new ArgumentException($"--orphan-policy '{OrphanPolicy}' must be Report or Delete.");
         }
+
+        if (!(ObservationCallsPerSecond > 0) || ProgressPollInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("--observation-calls-per-second and --progress-poll-interval must be positive.");
+        }
     }
 
     public AccessOptions ToAccessOptions()
@@ -114,6 +121,7 @@ public sealed class OperatorOptions
             WatchedNamespaces = WatchedNamespaces,
             OrphanGracePeriod = OrphanGracePeriod,
             ProgressPollInterval = ProgressPollInterval,
+            ObservationCallsPerSecond = ObservationCallsPerSecond,
             SettledPollInterval = SettledPollInterval,
             DriftCheckInterval = DriftCheckInterval,
             Observation = Observation,

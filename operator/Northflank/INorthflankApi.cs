@@ -51,6 +51,12 @@ public interface INorthflankApi
 
     /// <summary>DELETE a volume; succeeds when it is already gone (404).</summary>
     Task DeleteVolumeAsync(string projectId, string volumeId, CancellationToken ct);
+
+    /// <summary>
+    /// Time between two calls while the token's window is paced (what is left of it is the reserve); null while calls go
+    /// freely, or before Northflank has said what is left. Observation slows down by it (<c>ObservationPace</c>).
+    /// </summary>
+    TimeSpan? PacedInterval => null;
 }
 
 /// <summary>Hands out one <see cref="INorthflankApi"/> per API token, sharing that token's request budget.</summary>

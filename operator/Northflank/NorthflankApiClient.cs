@@ -102,6 +102,8 @@ public sealed partial class NorthflankApiClient : INorthflankApi, IDisposable
 
     public RequestBudget Budget { get; }
 
+    public TimeSpan? PacedInterval => Budget.PacedInterval;
+
     /// <summary>Calls under way (waiting for the budget, sending or retrying).</summary>
     internal int ActiveCalls => Volatile.Read(ref activeCalls);
 

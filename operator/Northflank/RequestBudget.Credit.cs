@@ -20,6 +20,18 @@ public sealed partial class RequestBudget
         }
     }
 
+    /// <summary>Time between two requests while the server's window is in its reserve; null otherwise (see <see cref="AccountWindow.PacedInterval"/>).</summary>
+    public TimeSpan? PacedInterval
+    {
+        get
+        {
+            lock (gate)
+            {
+                return account.PacedInterval(time.GetUtcNow());
+            }
+        }
+    }
+
     /// <summary>Whole requests that could go out right now, unpaced (0 while paused).</summary>
     public int Remaining
     {

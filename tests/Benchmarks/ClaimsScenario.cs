@@ -22,6 +22,9 @@ internal sealed class ClaimsScenario(LocalControlPlane controlPlane, BenchSettin
     private const string PausedPool = "warm-paused";
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
 
+    /// <summary>The phase of warm Running claims made one at a time: the operator's own latency, with no queue of claims.</summary>
+    internal const string OneAtATime = "warm Running, one at a time";
+
     private int N => settings.Claims;
 
     private int RequestsPerHour => BenchSettings.RequestsPerHourFor(5 * N);
@@ -56,10 +59,15 @@ internal sealed class ClaimsScenario(LocalControlPlane controlPlane, BenchSettin
         var tHoldEnd = DateTimeOffset.UtcNow;
 
         var phases = new List<ClaimPhaseResult>();
-        foreach (var (label, pool) in new[] { ("warm Running", RunningPool), ("warm Paused", PausedPool), ("cold", (string?)null) })
+        foreach (var (label, pool, parallelism) in new[]
         {
-            phases.Add(await ClaimPhaseAsync(ns, label, pool, watcher, simulator, operatorProcess, ct));
+            (OneAtATime, RunningPool, 1), ("warm Running", RunningPool, SandboxFleet.DefaultParallelism),
+            ("warm Paused", PausedPool, SandboxFleet.DefaultParallelism), ("cold", (string?)null, SandboxFleet.DefaultParallelism),
+        })
+        {
+            var phase = await ClaimPhaseAsync(ns, label, pool, parallelism, watcher, simulator, operatorProcess, ct);
             await PoolsReadyAsync(ns, operatorProcess, ct);
+            phases.Add(phase with { RefilledSeconds = (DateTimeOffset.UtcNow - phase.End).TotalSeconds });
             await Task.Delay(Settle, ct);
         }
 
@@ -86,15 +94,18 @@ internal sealed class ClaimsScenario(LocalControlPlane controlPlane, BenchSettin
         };
     }
 
-    /// <summary>Creates N claims (16 at a time) and waits until all are Ready; latencies from each claim's create call.</summary>
+    /// <summary>
+    /// Creates N claims, <paramref name="parallelism"/> at a time (1: each waits for the one before it to be Ready, so
+    /// nothing but the operator's own path is measured), and waits until all are Ready; latencies from each create call.
+    /// </summary>
     private async Task<ClaimPhaseResult> ClaimPhaseAsync(
-        string ns, string label, string? pool, ClaimWatcher watcher, SimulatorHost simulator, OperatorProcess operatorProcess, CancellationToken ct)
+        string ns, string label, string? pool, int parallelism, ClaimWatcher watcher, SimulatorHost simulator, OperatorProcess operatorProcess, CancellationToken ct)
     {
-        var prefix = pool ?? "cold";
+        var prefix = (pool ?? "cold") + (parallelism == 1 ? "-serial" : "");
         var names = SandboxFleet.Names($"claim-{prefix}", N);
         var sentAt = new ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         var start = DateTimeOffset.UtcNow;
-        await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = SandboxFleet.DefaultParallelism, CancellationToken = ct }, async (name, c) =>
+        await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct }, async (name, c) =>
         {
             sentAt[name] = DateTimeOffset.UtcNow;
             await Client(SandboxClaim.Plural).CreateNamespacedAsync(
@@ -109,14 +120,19 @@ internal sealed class ClaimsScenario(LocalControlPlane controlPlane, BenchSettin
                 },
                 ns,
                 c);
+            if (parallelism == 1)
+            {
+                await BenchRig.UntilAsync(_ => Task.FromResult(watcher.ReadyAt.ContainsKey(name)), Timeout, $"{label} claim {name} Ready", operatorProcess, c);
+            }
         });
+        var createsReturned = DateTimeOffset.UtcNow;
         await BenchRig.UntilAsync(_ => Task.FromResult(names.All(watcher.ReadyAt.ContainsKey)), Timeout, $"all {N} {label} claims Ready", operatorProcess, ct);
         var end = names.Max(n => watcher.ReadyAt[n]);
         var claims = (await Client(SandboxClaim.Plural).ListNamespacedAsync<SandboxClaimList>(ns, cancel: ct)).Items.Where(c => names.Contains(c.Metadata.Name)).ToList();
         var sandboxes = (await Client(Sandbox.Plural).ListNamespacedAsync<SandboxList>(ns, cancel: ct)).Items.ToDictionary(s => s.Metadata.Name, StringComparer.Ordinal);
         var services = simulator.GetState().Services.ToDictionary(s => s.Id, StringComparer.Ordinal);
         var serviceOf = claims.ToDictionary(c => c.Metadata.Name, c => c.Status?.SandboxName is { } s && sandboxes.TryGetValue(s, out var sb) ? sb.Status?.ServiceId : null, StringComparer.Ordinal);
-        Report($"{label}: all {N} Ready {(end - start).TotalSeconds:F1} s after the first create; launch types {string.Join(",", claims.GroupBy(c => c.Status?.LaunchType).Select(g => $"{g.Key}={g.Count()}"))}");
+        Report($"{label}: all {N} Ready {(end - start).TotalSeconds:F1} s after the first create (the last create call returned after {(createsReturned - start).TotalSeconds:F2} s); launch types {string.Join(",", claims.GroupBy(c => c.Status?.LaunchType).Select(g => $"{g.Key}={g.Count()}"))}");
         return new ClaimPhaseResult
         {
             Label = label,

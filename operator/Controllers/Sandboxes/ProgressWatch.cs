@@ -17,6 +17,9 @@ public sealed class ProgressWatch(SandboxMemory memory, ServiceListCache lists, 
 {
     private readonly ConcurrentDictionary<(string Token, string Project), byte> polling = new();
 
+    // How long each project is left after its last round, from what the round cost (ObservationPace).
+    private readonly ConcurrentDictionary<(string Token, string Project), (DateTimeOffset Next, TimeSpan Gap)> paced = new();
+
     public int Count => memory.Waiting().Count();
 
     /// <summary>
@@ -35,6 +38,16 @@ public sealed class ProgressWatch(SandboxMemory memory, ServiceListCache lists, 
     public void WaitForChange(SandboxRecord record, Sandbox sandbox, INorthflankApi api, NorthflankToken token, SandboxTarget target, ServiceStatus? seen, bool afterWrite) =>
         Wait(record, sandbox, api, token, target, listed => listed is null || listed.Status != seen || (afterWrite && Settled(listed.Status)));
 
+    /// <summary>
+    /// How soon a waiting Sandbox's own reconcile looks again if the watch has not woken it: the fallback interval, or
+    /// twice the project's current gap between rounds when that is longer (a reconcile's own look would otherwise list
+    /// a big project between two rounds the pace keeps apart).
+    /// </summary>
+    public TimeSpan Fallback(NorthflankToken token, string projectId) =>
+        paced.TryGetValue((token.Fingerprint, projectId), out var pace) && pace.Gap * 2 > options.ProgressFallbackInterval
+            ? pace.Gap * 2
+            : options.ProgressFallbackInterval;
+
     private static bool Settled(ServiceStatus? status) =>
         status?.Deployment?.Status is DeploymentStates.Completed or DeploymentStates.Failed;
 
@@ -49,27 +62,35 @@ public sealed class ProgressWatch(SandboxMemory memory, ServiceListCache lists, 
     }
 
     /// <summary>
-    /// One round: a fresh list for each project with waiters whose previous round has finished. Rounds run on their
-    /// own, so a token waiting for its budget (or a slow project) holds up no other token's or project's round.
+    /// One round: a fresh look at each project with waiters whose previous round has finished and whose pace allows
+    /// one. Rounds run on their own, so a token waiting for its budget (or a slow project) holds up no other token's or
+    /// project's round.
     /// </summary>
     public Task PollOnceAsync(Action<string, string> wake, CancellationToken ct)
     {
         var started = time.GetUtcNow();
         var rounds = new List<Task>();
-        foreach (var group in memory.Waiting().GroupBy(w => (w.Waiter.Token.Fingerprint, w.Waiter.ProjectId)))
+        var groups = memory.Waiting().GroupBy(w => (w.Waiter.Token.Fingerprint, w.Waiter.ProjectId)).ToList();
+        foreach (var key in paced.Keys.Where(k => !groups.Any(g => g.Key == k)))
         {
-            if (!polling.TryAdd(group.Key, 0))
+            paced.TryRemove(key, out _); // nothing waits there any more: its next round, whenever, starts unpaced
+        }
+
+        foreach (var group in groups)
+        {
+            if (paced.TryGetValue(group.Key, out var pace) && pace.Next > started || !polling.TryAdd(group.Key, 0))
             {
                 continue;
             }
 
             var waiters = group.ToList();
+            var projectsOfToken = groups.Count(g => g.Key.Fingerprint == group.Key.Fingerprint);
             rounds.Add(Task.Run(
                 async () =>
                 {
                     try
                     {
-                        await PollProjectAsync(waiters, started, wake, ct);
+                        await PollProjectAsync(waiters, started, projectsOfToken, wake, ct);
                     }
                     finally
                     {
@@ -82,14 +103,26 @@ public sealed class ProgressWatch(SandboxMemory memory, ServiceListCache lists, 
         return Task.WhenAll(rounds);
     }
 
-    private async Task PollProjectAsync(IReadOnlyList<(SandboxRecord Record, ProgressWaiter Waiter)> group, DateTimeOffset started, Action<string, string> wake, CancellationToken ct)
+    private async Task PollProjectAsync(
+        IReadOnlyList<(SandboxRecord Record, ProgressWaiter Waiter)> group, DateTimeOffset started, int projectsOfToken, Action<string, string> wake, CancellationToken ct)
     {
         var first = group[0].Waiter;
         IReadOnlyDictionary<string, ServiceSummary?> services;
         try
         {
             var waited = group.Select(w => w.Waiter.ServiceId).ToList();
-            services = await lists.ObserveAsync(first.Api, first.Token, first.ProjectId, waited, started, RequestPriority.Confirm, ct);
+            var look = await lists.ObserveAsync(first.Api, first.Token, first.ProjectId, waited, started, RequestPriority.Confirm, ct);
+            services = look.Services;
+            // The token's projects share its observation rate; a gap no longer than the timer's own needs no entry.
+            var gap = ObservationPace.Gap(look.Calls, options.ProgressPollInterval, options.ObservationCallsPerSecond / projectsOfToken, first.Api.PacedInterval, RequestBudget.ConfirmShare);
+            if (gap > options.ProgressPollInterval)
+            {
+                paced[(first.Token.Fingerprint, first.ProjectId)] = (started + gap, gap);
+            }
+            else
+            {
+                paced.TryRemove((first.Token.Fingerprint, first.ProjectId), out _);
+            }
         }
         catch (NorthflankApiException e) when (!e.IsTransient)
         {

@@ -9,7 +9,19 @@ public sealed class ReconcilerOptions
     /// How often the progress watch lists a project while a deployment, pause, resume or delete in it is under way
     /// (naive mode: how soon each such Sandbox is read again with a GET).
     /// </summary>
-    public TimeSpan ProgressPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan ProgressPollInterval { get; set; } = DefaultProgressPollInterval;
+
+    /// <summary>
+    /// 0.75 s: Ready follows a deployment by the wait for the next round (uniform up to the interval) plus about 0.1 s
+    /// to list, reconcile and write, so 0.75 s keeps that under 1 s at p95 (1 s could not), for a third more lists.
+    /// </summary>
+    public static readonly TimeSpan DefaultProgressPollInterval = TimeSpan.FromMilliseconds(750);
+
+    /// <summary>
+    /// The most calls a second the progress watch spends on one token's projects together (see
+    /// <see cref="ObservationPace"/>): a round costing more leaves its project that much longer.
+    /// </summary>
+    public double ObservationCallsPerSecond { get; set; } = 2;
 
     /// <summary>
     /// How soon a Sandbox whose service is changing is looked at again if the progress watch has not woken it by

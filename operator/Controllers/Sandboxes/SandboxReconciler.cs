@@ -143,12 +143,12 @@ public sealed class SandboxReconciler(
             case Applied applied when options.Observation == ObservationMode.Batched && Readiness.InProgress(applied.Ready):
                 // Woken by the first shared list that shows the service changed; the requeue is only a fallback.
                 progress.WaitForChange(record, sandbox, connection!.Use!.Api, connection.Token!, connection.Target!, applied.Observed.Service?.Status, afterWrite: applied.Changes.Count > 0);
-                return SandboxResult.After(options.ProgressFallbackInterval);
+                return SandboxResult.After(progress.Fallback(connection.Token!, connection.Target!.ProjectId));
             case Applied applied:
                 return SandboxResult.After(LookSchedule.Next(applied.Ready, status, applied.Desired, options, now));
             case Deleting { Blocked: null } when connection?.Use is { } use:
                 progress.Wait(record, sandbox, use.Api, connection.Token!, connection.Target!, listed => listed is null);
-                return SandboxResult.After(options.ProgressFallbackInterval);
+                return SandboxResult.After(progress.Fallback(connection.Token!, connection.Target!.ProjectId));
             case Refused or Deleting:
                 return SandboxResult.After(options.InvalidInputRetryInterval);
             case Throttled throttled:

@@ -38,23 +38,29 @@ public sealed class ServiceListCache(TimeProvider time)
     /// <summary>
     /// The services named, each as seen at or after <paramref name="notBefore"/> (null: not there), for the fewest calls:
     /// a GET per service not already known when they are fewer than the pages of the project's last list, else one
-    /// list (for a project never listed, a list: its size is unknown).
+    /// list (for a project never listed, a list: its size is unknown). Says what it cost, so the caller can pace itself.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, ServiceSummary?>> ObserveAsync(
+    public async Task<ProjectLook> ObserveAsync(
         INorthflankApi api, NorthflankToken token, string projectId, IReadOnlyCollection<string> serviceIds, DateTimeOffset notBefore, RequestPriority priority, CancellationToken ct)
     {
         var entry = entries.GetOrAdd((token.Fingerprint, projectId), _ => new Entry());
         var stale = serviceIds.Where(id => !entry.TryLook(id, notBefore, out _)).ToList();
+        var calls = 0;
         if (stale.Count > 0 && entry.Pages is { } pages && stale.Count < pages)
         {
             await Task.WhenAll(stale.Select(id => ProbeAsync(api, entry, projectId, id, priority, ct)));
+            calls = stale.Count;
         }
         else if (stale.Count > 0)
         {
+            // A list shared with a concurrent caller costs this one nothing; counted as the pages anyway (an upper bound).
             await GetAsync(api, token, projectId, notBefore, priority, ct);
+            calls = entry.Pages ?? 1;
         }
 
-        return serviceIds.Distinct().ToDictionary(id => id, id => entry.TryLook(id, notBefore, out var service) ? service : null, StringComparer.Ordinal);
+        return new ProjectLook(
+            serviceIds.Distinct().ToDictionary(id => id, id => entry.TryLook(id, notBefore, out var service) ? service : null, StringComparer.Ordinal),
+            calls);
     }
 
     private async Task ProbeAsync(INorthflankApi api, Entry entry, string projectId, string serviceId, RequestPriority priority, CancellationToken ct)
@@ -164,6 +170,9 @@ public sealed class ServiceListCache(TimeProvider time)
         private sealed record Probe(ServiceSummary? Service, DateTimeOffset StartedAt);
     }
 }
+
+/// <summary>The services a caller asked for (null: not there), and the calls reading them cost.</summary>
+public sealed record ProjectLook(IReadOnlyDictionary<string, ServiceSummary?> Services, int Calls);
 
 /// <summary>A project's services as one token listed them, and when the list started.</summary>
 public sealed record ProjectListing(NorthflankToken Token, string ProjectId, IReadOnlyDictionary<string, ServiceSummary> Services, DateTimeOffset StartedAt);

@@ -24,6 +24,9 @@ internal sealed class ListOnlyApi : INorthflankApi
 
     public List<string> Calls { get; } = [];
 
+    /// <summary>What the token's budget says of its window's pace (null: calls go freely).</summary>
+    public TimeSpan? PacedInterval { get; set; }
+
     /// <summary>The priority of each list call, in order.</summary>
     public List<RequestPriority> Priorities { get; } = [];
 

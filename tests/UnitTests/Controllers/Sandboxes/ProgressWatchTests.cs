@@ -188,6 +188,72 @@ public class ProgressWatchTests
 
         Assert.That(api.Calls, Is.Empty);
     }
+
+    [Test]
+    public async Task A_big_projects_next_round_waits_as_long_as_its_last_one_cost_at_the_observation_rate()
+    {
+        var sandboxes = Enumerable.Range(0, 100).Select(i => SandboxFactory.New($"s{i}")).ToList();
+        sandboxes.ForEach(s => WaitForChange(s));
+        // 10 000 services: a list is 100 pages, and 100 waiting services are 100 GETs: 100 calls either way.
+        api.Services["p"] = [.. Enumerable.Range(0, 10_000).Select(i => ListOnlyApi.Service($"other-{i}", DeploymentStates.Completed))];
+        api.Services["p"].AddRange(sandboxes.Select(s => ListOnlyApi.Service(Id(s), DeploymentStates.Pending)));
+
+        await PollAsync();
+        var afterFirst = api.Calls.Count;
+        time.Advance(TimeSpan.FromSeconds(25));
+        await PollAsync();
+        var within = api.Calls.Count;
+        time.Advance(TimeSpan.FromSeconds(26));
+        await PollAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(afterFirst, Is.EqualTo(1), "the first round lists (the project's size is unknown)");
+            Assert.That(within, Is.EqualTo(afterFirst), "101 pages at 2 calls a second: no round for 50 s");
+            Assert.That(api.Calls.Count, Is.GreaterThan(within), "after that, the next round");
+            Assert.That(watch.Fallback(Token, "p"), Is.EqualTo(TimeSpan.FromSeconds(100)), "the second round read the 100 waiting services (fewer than 101 pages): a waiting Sandbox's own look waits two 50 s rounds");
+        });
+    }
+
+    [Test]
+    public async Task A_paced_window_slows_a_small_projects_rounds_to_one_call_in_four_of_its_pace()
+    {
+        var sandbox = SandboxFactory.New("paced");
+        WaitForChange(sandbox);
+        api.Services["p"] = [ListOnlyApi.Service(Id(sandbox), DeploymentStates.Pending)];
+        api.PacedInterval = TimeSpan.FromSeconds(4);
+
+        await PollAsync();
+        time.Advance(TimeSpan.FromSeconds(15));
+        await PollAsync();
+        var within = api.Calls.Count;
+        time.Advance(TimeSpan.FromSeconds(1));
+        await PollAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(within, Is.EqualTo(1), "one call every 16 s while the window is paced at one call per 4 s");
+            Assert.That(api.Calls, Has.Count.EqualTo(2));
+        });
+    }
+
+    [Test]
+    public async Task A_roomy_window_reads_a_small_project_every_poll_interval()
+    {
+        var sandbox = SandboxFactory.New("roomy");
+        WaitForChange(sandbox);
+        api.Services["p"] = [ListOnlyApi.Service(Id(sandbox), DeploymentStates.Pending)];
+
+        await PollAsync();
+        time.Advance(ReconcilerOptions.DefaultProgressPollInterval);
+        await PollAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(api.Calls, Has.Count.EqualTo(2), "one list a poll");
+            Assert.That(watch.Fallback(Token, "p"), Is.EqualTo(new ReconcilerOptions().ProgressFallbackInterval));
+        });
+    }
 }
 
 /// <summary>The progress watch uses the tokens it is given; nothing here hands one out.</summary>

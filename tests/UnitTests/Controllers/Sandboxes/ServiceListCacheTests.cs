@@ -75,9 +75,9 @@ public class ServiceListCacheTests
         Assert.That(api.Calls, Has.Count.EqualTo(3), "listed again for the dropped token only");
     }
 
-    [TestCase(3, new[] { "GET svc-1", "GET svc-2", "GET svc-3" })]
-    [TestCase(10, new[] { "p" })]
-    public async Task A_few_services_in_a_big_project_are_read_one_by_one_and_many_by_the_list(int wanted, string[] calls)
+    [TestCase(3, new[] { "GET svc-1", "GET svc-2", "GET svc-3" }, 3)]
+    [TestCase(10, new[] { "p" }, 10)]
+    public async Task A_few_services_in_a_big_project_are_read_one_by_one_and_many_by_the_list(int wanted, string[] calls, int cost)
     {
         var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
         var api = new ListOnlyApi();
@@ -93,7 +93,8 @@ public class ServiceListCacheTests
         Assert.Multiple(() =>
         {
             Assert.That(api.Calls, Is.EqualTo(calls), "fewer calls than the list's 10 pages: a GET each; as many or more: the list");
-            Assert.That(seen["svc-1"]?.Status?.Deployment?.Status, Is.EqualTo("IN_PROGRESS"));
+            Assert.That(seen.Services["svc-1"]?.Status?.Deployment?.Status, Is.EqualTo("IN_PROGRESS"));
+            Assert.That(seen.Calls, Is.EqualTo(cost), "the look says what it cost: a GET each, or the list's pages");
             Assert.That(cache.TryLook(Token, "p", "svc-1", time.GetUtcNow(), out var looked) && looked?.Status?.Deployment?.Status == "IN_PROGRESS", Is.True,
                 "what was read answers a reconcile's look without another call");
         });
