@@ -82,7 +82,7 @@ internal sealed record BenchSettings
     public static readonly TimeSpan NaiveLookInterval = TimeSpan.FromSeconds(30);
 
     /// <summary>Not compressed: deployments take real seconds in the simulator too.</summary>
-    public TimeSpan ProgressPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan ProgressPollInterval { get; init; } = SandboxOperator.Controllers.Sandboxes.ReconcilerOptions.DefaultProgressPollInterval;
 
     public TimeSpan PendingDuration { get; init; } = TimeSpan.FromSeconds(2);
 

@@ -20,7 +20,7 @@ internal static class ResultsReport
 
         md.AppendLine(Invariant($"Simulator: PENDING {settings.PendingDuration.TotalSeconds:F0} s, IN_PROGRESS {settings.InProgressDuration.TotalSeconds:F0} s per deployment; Sandboxes with no volume and no ports."));
         md.AppendLine(Invariant($"**Time compression ×{settings.TimeScale}**: the simulator's 1-hour rate-limit window lasts {3600.0 / settings.TimeScale:F0} s; the operator gets `--requests-per-hour` = limit × {settings.TimeScale}, "));
-        md.AppendLine(Invariant($"`--settled-poll-interval` {settings.SettledPollInterval.TotalHours:F0} h / {settings.TimeScale}, `--drift-check-interval` {settings.DriftCheckInterval.TotalHours:F0} h / {settings.TimeScale}, `--progress-poll-interval` {settings.ProgressPollInterval.TotalSeconds:F0} s (not scaled: deployments take real seconds)."));
+        md.AppendLine(Invariant($"`--settled-poll-interval` {settings.SettledPollInterval.TotalHours:F0} h / {settings.TimeScale}, `--drift-check-interval` {settings.DriftCheckInterval.TotalHours:F0} h / {settings.TimeScale}, `--progress-poll-interval` {settings.ProgressPollInterval.TotalSeconds:F2} s (not scaled: deployments take real seconds)."));
         md.AppendLine(Invariant($"The steady state is held {settings.SteadyHours} simulated h ({settings.SteadyHold.TotalSeconds:F0} s); batched steady calls are per **simulated** sandbox-hour. Naive mode looks at settled Sandboxes every {BenchSettings.NaiveLookInterval.TotalSeconds:F0} s, fixed in the operator and not compressible, so its steady calls are per **real** sandbox-hour; at real speed its budget would cap it at 0.9 × limit / N (the ratios use that cap). Limit/h: {BenchSettings.DefaultRequestsPerHour} (Northflank's default) up to 100 Sandboxes, 10 × N above (a raised limit)."));
         md.AppendLine();
         md.AppendLine("| N | mode | limit/h | calls/sandbox create→Ready→gone | create | delete | steady calls/sandbox-h | Ready lag p50 s | p95 s | delete→Sandbox gone p50 s | p95 s | Northflank gone→Sandbox gone p50 s | p95 s | reconciles/s create | steady | peak MB | 429s | max calls in 1 sim. h | create→all Ready s | delete→gone s | wall s |");
@@ -34,6 +34,10 @@ internal static class ResultsReport
         md.AppendLine();
         AppendRatios(md, results);
         AppendTargets(md, results, settings.DriftCheckInterval.TotalHours);
+        if (settings.TimeScale == 1)
+        {
+            AppendRealSpeedTargets(md, results);
+        }
         md.AppendLine();
         md.AppendLine("Calls are counted in the simulator's request log by phase: create = first create until 3 s after the last Ready; steady = the hold; delete = from the delete until the operator stopped. " +
             "The operator's own `northflank_requests_total` is checked against it (see the console). Ready lag = first Ready=True seen on a watch minus the simulator's `DeploymentFinishedAt` of the Sandbox's service. " +
@@ -79,6 +83,26 @@ internal static class ResultsReport
         Target(md, "Sandbox gone p95 ≤ 2 s after Northflank deleted its service", batched, r => r.GoneAfterNorthflankP95 <= 2, r => Invariant($"{r.GoneAfterNorthflankP95:F2} s"));
         Target(md, "peak memory ≤ 250 MB with 1000 Sandboxes", [.. batched.Where(r => r.Sandboxes >= 1000)], r => r.PeakMemoryBytes <= 250L * 1024 * 1024, r => Megabytes(r.PeakMemoryBytes) + " MB");
         Target(md, "no 429 from Northflank", results, r => r.Throttled == 0, r => r.Throttled.ToString(CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The real-speed issue's targets: only a run without time compression can judge them.</summary>
+    private static void AppendRealSpeedTargets(StringBuilder md, IReadOnlyList<ScenarioResult> results)
+    {
+        var batched = results.Where(r => r.Mode == ObservationMode.Batched).ToList();
+        md.AppendLine();
+        md.AppendLine("Targets at real speed (batched mode):");
+        md.AppendLine();
+        Target(md, "Ready p95 ≤ 1 s after the deployment finished (N ≤ 100)", [.. batched.Where(r => r.Sandboxes <= 100)], r => r.ReadyLagP95 <= 1, r => Invariant($"{r.ReadyLagP95:F2} s"));
+        Target(md, "Sandbox gone p95 ≤ 1 s after Northflank removed its service (N ≤ 100)", [.. batched.Where(r => r.Sandboxes <= 100)], r => r.GoneAfterNorthflankP95 <= 1, r => Invariant($"{r.GoneAfterNorthflankP95:F2} s"));
+        foreach (var (size, ready, gone) in new[] { (100, 12, 10), (300, 30, 20), (1000, 60, double.NaN) })
+        {
+            var rows = batched.Where(r => r.Sandboxes == size).ToList();
+            Target(md, Invariant($"N = {size}: apply → all Ready ≤ {ready} s"), rows, r => r.CreateToReady.TotalSeconds <= ready, r => Invariant($"{r.CreateToReady.TotalSeconds:F1} s"));
+            if (!double.IsNaN(gone))
+            {
+                Target(md, Invariant($"N = {size}: delete → all gone ≤ {gone} s"), rows, r => r.DeleteToGone.TotalSeconds <= gone, r => Invariant($"{r.DeleteToGone.TotalSeconds:F1} s"));
+            }
+        }
     }
 
     private static void Target(StringBuilder md, string what, IReadOnlyList<ScenarioResult> rows, Func<ScenarioResult, bool> met, Func<ScenarioResult, string> value)
