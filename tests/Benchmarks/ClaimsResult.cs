@@ -70,6 +70,14 @@ internal sealed record ClaimsResult
             md.AppendLine(inv, $"- warm Running claim: 0 Northflank calls per claim: **{Met(running.CallsOnClaimedServices == 0)}** ({(double)running.CallsOnClaimedServices / running.Claims:F2} on the claimed services; {(double)running.Calls / running.Claims:F2} in the window, the pool's refill included)");
         }
 
+        if (Phases.FirstOrDefault(p => p.Label == ClaimsScenario.Storm) is { } storm)
+        {
+            // Warm ones are Ready at once; the cold ones need a create and a deployment (the simulator's 7 s), so the storm's
+            // bar is that deployment plus a few seconds (issue: 40 claims on a pool of 10 within the deploy time and a few s).
+            var all = (storm.End - storm.Start).TotalSeconds;
+            md.AppendLine(inv, $"- a storm of {storm.Claims} claims on a pool of {storm.Claims / 4} all Ready ≤ the 7 s deployment + 5 s: **{Met(all <= 12)}** ({all:F1} s; {string.Join(", ", storm.LaunchTypes.Select(kv => $"{kv.Key} {kv.Value}"))})");
+        }
+
         if (paused is not null)
         {
             var p95 = Percentile(paused.AfterDeploymentSeconds, 0.95);

@@ -25,6 +25,9 @@ internal sealed class ClaimsScenario(LocalControlPlane controlPlane, BenchSettin
     /// <summary>The phase of warm Running claims made one at a time: the operator's own latency, with no queue of claims.</summary>
     internal const string OneAtATime = "warm Running, one at a time";
 
+    /// <summary>The phase of 4 N claims on the Running pool of N: N warm, the rest cold, all in one go.</summary>
+    internal const string Storm = "storm: 4 × the Running pool";
+
     private int N => settings.Claims;
 
     private int RequestsPerHour => BenchSettings.RequestsPerHourFor(5 * N);
@@ -59,13 +62,14 @@ internal sealed class ClaimsScenario(LocalControlPlane controlPlane, BenchSettin
         var tHoldEnd = DateTimeOffset.UtcNow;
 
         var phases = new List<ClaimPhaseResult>();
-        foreach (var (label, pool, parallelism) in new[]
+        foreach (var (label, pool, parallelism, count) in new[]
         {
-            (OneAtATime, RunningPool, 1), ("warm Running", RunningPool, SandboxFleet.DefaultParallelism),
-            ("warm Paused", PausedPool, SandboxFleet.DefaultParallelism), ("cold", (string?)null, SandboxFleet.DefaultParallelism),
+            (OneAtATime, RunningPool, 1, N), ("warm Running", RunningPool, SandboxFleet.DefaultParallelism, N),
+            ("warm Paused", PausedPool, SandboxFleet.DefaultParallelism, N), ("cold", (string?)null, SandboxFleet.DefaultParallelism, N),
+            (Storm, RunningPool, SandboxFleet.DefaultParallelism, 4 * N),
         })
         {
-            var phase = await ClaimPhaseAsync(ns, label, pool, parallelism, watcher, simulator, operatorProcess, ct);
+            var phase = await ClaimPhaseAsync(ns, label, pool, parallelism, count, watcher, simulator, operatorProcess, ct);
             await PoolsReadyAsync(ns, operatorProcess, ct);
             phases.Add(phase with { RefilledSeconds = (DateTimeOffset.UtcNow - phase.End).TotalSeconds });
             await Task.Delay(Settle, ct);
@@ -99,10 +103,10 @@ internal sealed class ClaimsScenario(LocalControlPlane controlPlane, BenchSettin
     /// nothing but the operator's own path is measured), and waits until all are Ready; latencies from each create call.
     /// </summary>
     private async Task<ClaimPhaseResult> ClaimPhaseAsync(
-        string ns, string label, string? pool, int parallelism, ClaimWatcher watcher, SimulatorHost simulator, OperatorProcess operatorProcess, CancellationToken ct)
+        string ns, string label, string? pool, int parallelism, int count, ClaimWatcher watcher, SimulatorHost simulator, OperatorProcess operatorProcess, CancellationToken ct)
     {
-        var prefix = (pool ?? "cold") + (parallelism == 1 ? "-serial" : "");
-        var names = SandboxFleet.Names($"claim-{prefix}", N);
+        var prefix = (pool ?? "cold") + (parallelism == 1 ? "-serial" : "") + (label == Storm ? "-storm" : "");
+        var names = SandboxFleet.Names($"claim-{prefix}", count);
         var sentAt = new ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         var start = DateTimeOffset.UtcNow;
         await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct }, async (name, c) =>
@@ -126,17 +130,17 @@ internal sealed class ClaimsScenario(LocalControlPlane controlPlane, BenchSettin
             }
         });
         var createsReturned = DateTimeOffset.UtcNow;
-        await BenchRig.UntilAsync(_ => Task.FromResult(names.All(watcher.ReadyAt.ContainsKey)), Timeout, $"all {N} {label} claims Ready", operatorProcess, ct);
+        await BenchRig.UntilAsync(_ => Task.FromResult(names.All(watcher.ReadyAt.ContainsKey)), Timeout, $"all {count} {label} claims Ready", operatorProcess, ct);
         var end = names.Max(n => watcher.ReadyAt[n]);
         var claims = (await Client(SandboxClaim.Plural).ListNamespacedAsync<SandboxClaimList>(ns, cancel: ct)).Items.Where(c => names.Contains(c.Metadata.Name)).ToList();
         var sandboxes = (await Client(Sandbox.Plural).ListNamespacedAsync<SandboxList>(ns, cancel: ct)).Items.ToDictionary(s => s.Metadata.Name, StringComparer.Ordinal);
         var services = simulator.GetState().Services.ToDictionary(s => s.Id, StringComparer.Ordinal);
         var serviceOf = claims.ToDictionary(c => c.Metadata.Name, c => c.Status?.SandboxName is { } s && sandboxes.TryGetValue(s, out var sb) ? sb.Status?.ServiceId : null, StringComparer.Ordinal);
-        Report($"{label}: all {N} Ready {(end - start).TotalSeconds:F1} s after the first create (the last create call returned after {(createsReturned - start).TotalSeconds:F2} s); launch types {string.Join(",", claims.GroupBy(c => c.Status?.LaunchType).Select(g => $"{g.Key}={g.Count()}"))}");
+        Report($"{label}: all {count} Ready {(end - start).TotalSeconds:F1} s after the first create (the last create call returned after {(createsReturned - start).TotalSeconds:F2} s); launch types {string.Join(",", claims.GroupBy(c => c.Status?.LaunchType).Select(g => $"{g.Key}={g.Count()}"))}");
         return new ClaimPhaseResult
         {
             Label = label,
-            Claims = N,
+            Claims = count,
             Start = start,
             End = end,
             ReadySeconds = [.. names.Select(n => (watcher.ReadyAt[n] - sentAt[n]).TotalSeconds)],
