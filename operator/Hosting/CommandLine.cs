@@ -1,69 +1,65 @@
+using System.Text;
+
 namespace SandboxOperator.Hosting;
 
-/// <summary>The operator's flags, mapped onto the "Operator" configuration section.</summary>
+/// <summary>
+/// The operator's flags, declared once: each maps onto a key of the "Operator" configuration section, and
+/// <see cref="Usage"/> is written from the same declarations, so <c>--help</c> cannot drift from the flags (a test keeps
+/// the README's configuration table equal to them too).
+/// </summary>
 public static class CommandLine
 {
-    public static readonly IReadOnlyDictionary<string, string> Switches = new Dictionary<string, string>
+    public static readonly IReadOnlyList<Flag> Flags =
+    [
+        new("--default-config", "NAME", "Operator:DefaultConfig", "ClusterNorthflankConfig for Sandboxes that name no config (default: the implicit config the next flags make)"),
+        new("--cluster-config-selector", "SEL", "Operator:ClusterConfigSelector", "label selector of the ClusterNorthflankConfigs this operator serves (default: all)"),
+        new("--default-project", "ID", "Operator:DefaultProjectId", "project for Sandboxes that name none (implicit config)"),
+        new("--allowed-projects", "A,B", "Operator:AllowedProjects", "further projects Sandboxes may name (implicit config)"),
+        new("--allow-adoption", "true|false", "Operator:AllowAdoption", "Sandboxes may adopt services by annotation (implicit config; default false)"),
+        new("--orphan-policy", "Report|Delete", "Operator:OrphanPolicy", "services of this cluster whose Sandbox is gone (implicit config; default Report)"),
+        new("--orphan-grace-period", "T", "Operator:OrphanGracePeriod", "how long such a service is left before Delete deletes it (default 00:10:00)"),
+        new("--credentials-secret", "[NS/]NAME", "Operator:CredentialsSecret", "Secret holding the Northflank API token (implicit config; default northflank-credentials in the operator's namespace)"),
+        new("--credentials-secret-key", "KEY", "Operator:CredentialsSecretKey", "key in that Secret (default token)"),
+        new("--cluster-id", "ID", "Operator:ClusterId", "names this cluster in the ownership marker of every service (default \"default\")"),
+        new("--namespaces", "A,B", "Operator:Namespaces", "namespaces to watch (default: all)"),
+        new("--workers", "N", "Operator:Workers", "concurrent Sandbox reconciles (default 4)"),
+        new("--progress-poll-interval", "T", "Operator:ProgressPollInterval", "look at projects with changing services this often (default 00:00:00.75)"),
+        new("--observation-calls-per-second", "R", "Operator:ObservationCallsPerSecond", "the most calls a second those looks spend per token; a look costing more leaves its project longer (default 2)"),
+        new("--settled-poll-interval", "T", "Operator:SettledPollInterval", "look at settled sandboxes this often, via the shared list (default 01:00:00)"),
+        new("--drift-check-interval", "T", "Operator:DriftCheckInterval", "read each settled sandbox's service whole and repair drift (default 12:00:00)"),
+        new("--observation", "batched|naive", "Operator:Observation", "shared service lists (default), or a GET per look every 30 s (for comparison)"),
+        new("--invalid-input-retry-interval", "T", "Operator:InvalidInputRetryInterval", "retry problems only a change can fix this slowly (default 00:05:00)"),
+        new("--leader-election", "true|false", "Operator:LeaderElection", "elect a leader through a Lease (default true)"),
+        new("--lease-namespace", "NS", "Operator:LeaseNamespace", "namespace of the Lease (default: the operator's)"),
+        new("--pod-namespace", "NS", "Operator:PodNamespace", "the operator's namespace, outside a cluster"),
+        new("--kubeconfig", "PATH", "Operator:Kubeconfig", "kubeconfig outside a cluster (default: in-cluster, else ~/.kube/config)"),
+        new("--northflank-url", "URL", "Operator:Northflank:BaseUrl", "Northflank API (default https://api.northflank.com)"),
+        new("--requests-per-hour", "N", "Operator:Northflank:RequestsPerHour", "the token's Northflank rate limit (default 1000)"),
+        new("--request-timeout", "T", "Operator:Northflank:RequestTimeout", "per Northflank request (default 00:00:30)"),
+        new("--health-address", "URL", "urls", "where /healthz, /readyz and /metrics are served (default http://0.0.0.0:8080)"),
+    ];
+
+    /// <summary>Each flag's configuration key, for <c>AddCommandLine</c>.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Switches = Flags.ToDictionary(f => f.Name, f => f.Key);
+
+    public static readonly string Usage = WriteUsage();
+
+    private static string WriteUsage()
     {
-        ["--default-config"] = "Operator:DefaultConfig",
-        ["--cluster-config-selector"] = "Operator:ClusterConfigSelector",
-        ["--default-project"] = "Operator:DefaultProjectId",
-        ["--allowed-projects"] = "Operator:AllowedProjects",
-        ["--allow-adoption"] = "Operator:AllowAdoption",
-        ["--orphan-policy"] = "Operator:OrphanPolicy",
-        ["--orphan-grace-period"] = "Operator:OrphanGracePeriod",
-        ["--credentials-secret"] = "Operator:CredentialsSecret",
-        ["--credentials-secret-key"] = "Operator:CredentialsSecretKey",
-        ["--cluster-id"] = "Operator:ClusterId",
-        ["--namespaces"] = "Operator:Namespaces",
-        ["--workers"] = "Operator:Workers",
-        ["--progress-poll-interval"] = "Operator:ProgressPollInterval",
-        ["--observation-calls-per-second"] = "Operator:ObservationCallsPerSecond",
-        ["--settled-poll-interval"] = "Operator:SettledPollInterval",
-        ["--drift-check-interval"] = "Operator:DriftCheckInterval",
-        ["--observation"] = "Operator:Observation",
-        ["--invalid-input-retry-interval"] = "Operator:InvalidInputRetryInterval",
-        ["--leader-election"] = "Operator:LeaderElection",
-        ["--lease-namespace"] = "Operator:LeaseNamespace",
-        ["--pod-namespace"] = "Operator:PodNamespace",
-        ["--kubeconfig"] = "Operator:Kubeconfig",
-        ["--northflank-url"] = "Operator:Northflank:BaseUrl",
-        ["--requests-per-hour"] = "Operator:Northflank:RequestsPerHour",
-        ["--request-timeout"] = "Operator:Northflank:RequestTimeout",
-        ["--health-address"] = "urls",
-    };
+        var usage = new StringBuilder()
+            .AppendLine("northflank-sandbox-operator [flags]          run the operator")
+            .AppendLine("northflank-sandbox-operator crds [DIR]       print the CustomResourceDefinitions (or write one file per kind into DIR)")
+            .AppendLine()
+            .AppendLine("Flags (each also settable as an environment variable Operator__<Name>, e.g. Operator__DefaultProjectId):");
+        var width = Flags.Max(f => f.Name.Length + f.Argument.Length) + 5;
+        foreach (var flag in Flags)
+        {
+            usage.Append("  ").Append($"{flag.Name} {flag.Argument}".PadRight(width)).AppendLine(flag.Help);
+        }
 
-    public const string Usage = """
-        northflank-sandbox-operator [flags]          run the operator
-        northflank-sandbox-operator crds             print the Sandbox CustomResourceDefinition
-
-        Flags (each also settable as an environment variable Operator__<Name>, e.g. Operator__DefaultProjectId):
-          --default-config NAME           ClusterNorthflankConfig for Sandboxes that name no config (default: the
-                                          implicit config the next five flags make)
-          --cluster-config-selector SEL   label selector of the ClusterNorthflankConfigs this operator serves (default: all)
-          --default-project ID            project for Sandboxes that name none (implicit config)
-          --allowed-projects A,B          further projects Sandboxes may name (implicit config)
-          --credentials-secret [NS/]NAME  Secret holding the Northflank API token (implicit config; default
-                                          northflank-credentials in the operator's namespace)
-          --credentials-secret-key KEY    key in that Secret (default token)
-          --allow-adoption true|false     Sandboxes may adopt services by annotation (implicit config; default false)
-          --orphan-policy Report|Delete   services of this cluster whose Sandbox is gone (implicit config; default Report)
-          --orphan-grace-period T         how long such a service is left before Delete deletes it (default 00:10:00)
-          --cluster-id ID                 names this cluster in ownership tags (default "default")
-          --namespaces A,B                namespaces to watch (default: all)
-          --workers N                     concurrent reconciles (default 4)
-          --progress-poll-interval T      list projects with changing services this often (default 00:00:00.75)
-          --observation-calls-per-second R  the most calls a second the progress watch spends per token; a look
-                                          costing more leaves its project longer (default 2)
-          --settled-poll-interval T       look at settled sandboxes this often, via the shared list (default 01:00:00)
-          --drift-check-interval T        read each settled sandbox's service whole and repair drift (default 12:00:00)
-          --observation batched|naive     shared service lists (default), or a GET per look every 30 s (for comparison)
-          --leader-election true|false    elect a leader through a Lease (default true)
-          --lease-namespace NS            namespace of the Lease (default: the operator's)
-          --pod-namespace NS              the operator's namespace, outside a cluster
-          --kubeconfig PATH               kubeconfig outside a cluster (default: in-cluster, else ~/.kube/config)
-          --northflank-url URL            Northflank API (default https://api.northflank.com)
-          --requests-per-hour N           the token's Northflank rate limit (default 1000)
-          --health-address URL            where /healthz, /readyz and /metrics are served (default http://0.0.0.0:8080)
-        """;
+        return usage.ToString();
+    }
 }
+
+/// <summary>One flag: its name, its argument's shape, the configuration key it sets, and its help line.</summary>
+public sealed record Flag(string Name, string Argument, string Key, string Help);
