@@ -49,6 +49,33 @@ public class InformerTests
     }
 
     [Test]
+    public async Task Cached_objects_keep_no_managed_fields_from_the_list_or_the_watch()
+    {
+        static Widget WithManagedFields(string name, string rv)
+        {
+            var widget = Widget.Make("ns", name, rv);
+            widget.Metadata.ManagedFields = [new k8s.Models.V1ManagedFieldsEntry { Manager = "kubectl", Operation = "Update" }];
+            return widget;
+        }
+
+        var lw = new ScriptedListWatch<Widget>();
+        lw.EnqueueList("10", WithManagedFields("listed", "9"));
+        var watch = lw.NextWatch();
+        var informer = new Informer<Widget>(lw, time: new FakeTimeProvider());
+        using var cts = new CancellationTokenSource();
+        var run = informer.RunAsync(cts.Token);
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        watch.TryWrite(Ev(WatchEventType.Added, WithManagedFields("watched", "11")));
+        await Eventually.True(() => informer.Store.TryGet(new ObjectKey("ns", "watched"), out _));
+        await cts.CancelAsync();
+        watch.TryComplete();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.That(informer.Store.ListByNamespace("ns").Select(w => w.Metadata.ManagedFields), Is.All.Null);
+    }
+
+    [Test]
     public async Task Watch_error_event_with_410_status_triggers_relist()
     {
         var lw = new ScriptedListWatch<Widget>();

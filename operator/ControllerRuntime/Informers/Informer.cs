@@ -240,6 +240,7 @@ public sealed class Informer<TEntity> : IInformer
 
     private void Apply(TEntity item)
     {
+        StripManagedFields(item);
         var previous = Store.Upsert(item);
         if (previous is null)
         {
@@ -248,6 +249,20 @@ public sealed class Informer<TEntity> : IInformer
         else if (previous.Metadata?.ResourceVersion != item.Metadata?.ResourceVersion)
         {
             Dispatch(new InformerEvent<TEntity>(InformerEventType.Updated, item, previous));
+        }
+    }
+
+    /// <summary>
+    /// The server's field-ownership bookkeeping is no reconcile's input, and it is often the biggest part of an object
+    /// (an entry per manager, each listing every field it set): dropped before caching, as controller-runtime's
+    /// <c>TransformStripManagedFields</c> does, it is memory a cache of 10 000 objects does not hold. A write of a
+    /// cached object that leaves <c>managedFields</c> out keeps what the server has.
+    /// </summary>
+    private static void StripManagedFields(TEntity item)
+    {
+        if (item.Metadata is { } metadata)
+        {
+            metadata.ManagedFields = null;
         }
     }
 
