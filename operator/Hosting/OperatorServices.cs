@@ -136,8 +136,9 @@ public static class OperatorServices
         controller.WithFinalizer<SandboxController>()
             .WithWorkers(options.Workers)
             // Our own status writes must not trigger another reconcile (and another Northflank call), nor a claim taking a
-            // pooled Sandbox (labels and owner): the Sandbox controller reads neither.
-            .WithUpdatePredicate(Predicates.GenerationOrMetadataBesidesLabelsChanged)
+            // pooled Sandbox (labels and owner): the Sandbox controller reads neither. Except a claim taking one that was
+            // held to an older spec of its template (TemplatePin): it takes the template's change now.
+            .WithUpdatePredicate((old, now) => Predicates.GenerationOrMetadataBesidesLabelsChanged(old, now) || TemplatePin.Released(old, now, index.TemplateOf(now)))
             // Secrets and ConfigMaps by metadata only: the mappers need names, and reconciles read the few that
             // Sandboxes refer to on demand (KubernetesReferenceReader). Whole objects would put every Secret in the
             // cluster, Helm's releases included, into the operator's memory.
