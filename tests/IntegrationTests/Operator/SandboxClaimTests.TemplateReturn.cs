@@ -49,6 +49,21 @@ public partial class SandboxClaimTests
         Assert.That(outages, Is.Empty, "a claim said Ready=False while its service ran");
     }
 
+    [Test]
+    public async Task A_claim_waiting_for_its_missing_template_is_bound_as_soon_as_it_comes()
+    {
+        await CreateClaimAsync("mine", template: "agent");
+        await WaitForClaimAsync("mine", "False", "TemplateNotFound");
+
+        await CreateTemplateAsync("agent");
+        var deployTime = Simulator.Options.Deployment.PendingDuration + Simulator.Options.Deployment.InProgressDuration;
+        var started = DateTimeOffset.UtcNow;
+        await WaitForClaimAsync("mine", "True", ReadyReasons.Available);
+
+        // Sooner than the claim's own retry (ClaimReconciler.RetryRefused, 10 s) would have come.
+        Assert.That(DateTimeOffset.UtcNow - started, Is.LessThan(deployTime + TimeSpan.FromSeconds(5)));
+    }
+
     /// <summary>Waits until each Sandbox's Synced condition has <paramref name="reason"/>.</summary>
     private async Task WaitForSandboxesAsync(IEnumerable<string> names, string reason, TimeSpan timeout, string what)
     {
