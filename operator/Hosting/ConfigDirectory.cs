@@ -5,8 +5,8 @@ using SandboxOperator.Controllers.Configs;
 namespace SandboxOperator.Hosting;
 
 /// <summary>
-/// Northflank configs and Sandboxes as the Sandbox controller's watch caches hold them: the controller watches both
-/// config kinds anyway, to re-sync the Sandboxes that use a config when it changes, so reading them costs nothing.
+/// Northflank configs and Sandboxes as their controllers' watch caches hold them (one watch per kind, which also wakes
+/// the Sandboxes that use a config when it changes), so reading them costs nothing.
 /// Sandboxes are listed with their template's fields (its configRef counts as theirs: a config's maxSandboxes cannot be
 /// got round by naming the config in a template).
 /// </summary>

@@ -47,7 +47,7 @@ public static class OperatorServices
     /// </summary>
     private static ReferenceIndex AddAccess(IServiceCollection services, OperatorOptions options)
     {
-        // The template cache is filled by the Sandbox controller's watch of templates (Watches<SandboxTemplate> finds it here).
+        // The template cache is filled by the template controller's watch, the only watch of templates.
         var templates = new InformerCache<SandboxTemplate>();
         services.AddSingleton(templates);
         var configs = new ConfigDirectory(new InformerCache<NorthflankConfig>(), new InformerCache<ClusterNorthflankConfig>(), new InformerCache<Sandbox>(), templates);
@@ -136,20 +136,22 @@ public static class OperatorServices
         controller.WithFinalizer<SandboxController>()
             .WithWorkers(options.Workers)
             // Our own status writes must not trigger another reconcile (and another Northflank call), nor a claim taking a
-            // pooled Sandbox (labels and owner): the Sandbox controller reads neither.
-            .WithUpdatePredicate(Predicates.GenerationOrMetadataBesidesLabelsChanged)
+            // pooled Sandbox (labels and owner): the Sandbox controller reads neither. Except a claim taking one that was
+            // held to an older spec of its template (TemplatePin): it takes the template's change now.
+            .WithUpdatePredicate((old, now) => Predicates.GenerationOrMetadataBesidesLabelsChanged(old, now) || TemplatePin.Released(old, now, index.TemplateOf(now)))
             // Secrets and ConfigMaps by metadata only: the mappers need names, and reconciles read the few that
             // Sandboxes refer to on demand (KubernetesReferenceReader). Whole objects would put every Secret in the
             // cluster, Helm's releases included, into the operator's memory.
             .WatchesSecrets((secret, sandboxes) => index.SandboxesUsingSecret(ObjectKey.Of(secret), sandboxes))
             .WatchesMetadata<V1ConfigMap>((configMap, sandboxes) => index.SandboxesUsingConfigMap(ObjectKey.Of(configMap), sandboxes))
-            .Watches<NorthflankConfig>(sp => new EntityClient<NorthflankConfig>(sp.GetRequiredService<IKubernetes>()), index.SandboxesUsingConfig)
-            .Watches<ClusterNorthflankConfig>(sp => ClusterConfigs(sp, options), index.SandboxesUsingConfig, clusterScoped: true)
-            // A template's change re-applies the Sandboxes in its namespace that name it; its status writes do not.
-            .Watches<SandboxTemplate>(
-                sp => new EntityClient<SandboxTemplate>(sp.GetRequiredService<IKubernetes>()),
-                (template, sandboxes) => TemplateDirectory.Using(template, sandboxes, s => s.Spec.TemplateRef?.Name),
-                predicate: Predicates.GenerationOrMetadataChanged)
+            // Configs and templates from their own controllers' caches, the very ones every reconcile reads: a wake
+            // never comes from a watch that is ahead of what the woken reconcile then reads (one informer per kind).
+            .WatchesSource(sp => SandboxesUsing<NorthflankConfig>(sp, index.SandboxesUsingConfig))
+            .WatchesSource(sp => SandboxesUsing<ClusterNorthflankConfig>(sp, index.SandboxesUsingConfig))
+            // A template's change re-applies the Sandboxes in its namespace that name it, all at once (its return too);
+            // its status writes do not.
+            .WatchesSource(sp => SandboxesUsing<SandboxTemplate>(
+                sp, (template, sandboxes) => TemplateDirectory.Using(template, sandboxes, s => s.Spec.TemplateRef?.Name), CacheSource<SandboxTemplate>.SpecOrMetadataChanged))
             // A wake carries news for exactly one Sandbox, usually the news that makes it Ready: it goes ahead of
             // new Sandboxes, so a burst of creates does not hold up every Ready behind it.
             .WatchesSource(sp => new ProgressSource(sp.GetRequiredService<ProgressWatch>()), priority: true)
@@ -160,6 +162,15 @@ public static class OperatorServices
         {
             controller.InNamespaces([.. options.WatchedNamespaces]);
         }
+    }
+
+    /// <summary>Wakes the Sandboxes a change of <typeparamref name="T"/> (in its controller's cache) concerns.</summary>
+    private static CacheSource<T> SandboxesUsing<T>(
+        IServiceProvider services, Func<T, IReadOnlyEntityStore<Sandbox>, IEnumerable<ObjectKey>> map, Func<InformerEvent<T>, bool>? when = null)
+        where T : IKubernetesObject<V1ObjectMeta>
+    {
+        var sandboxes = services.GetRequiredService<InformerCache<Sandbox>>();
+        return new CacheSource<T>(services.GetRequiredService<InformerCache<T>>(), o => sandboxes.Store is { } store ? map(o, store) : [], when);
     }
 
     /// <summary>The ClusterNorthflankConfigs this operator serves: all, or those its selector picks.</summary>

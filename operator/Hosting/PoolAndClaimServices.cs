@@ -10,8 +10,8 @@ namespace SandboxOperator.Hosting;
 
 /// <summary>
 /// The warm pool and claim controllers. Neither watches Sandboxes itself: both are woken from the Sandbox controller's
-/// cache (a Sandbox's change wakes the pool or claim that owns it, before and after the change), and pools from the
-/// template watch too (not from a template's status writes).
+/// cache (a Sandbox's change wakes the pool or claim that owns it, before and after the change), and pools and claims
+/// still waiting for a Sandbox from the template controller's cache too (not from a template's status writes).
 /// </summary>
 public static class PoolAndClaimServices
 {
@@ -46,9 +46,24 @@ public static class PoolAndClaimServices
         .AddController<SandboxClaim, ClaimController>(controller =>
         {
             controller.WithWorkers(8).WithUpdatePredicate(Predicates.GenerationOrMetadataChanged)
-                .WatchesSource(sp => new CacheSource<Sandbox>(sp.GetRequiredService<InformerCache<Sandbox>>(), s => CacheSource<Sandbox>.Owner(s, SandboxClaim.EntityKind)));
+                .WatchesSource(sp => new CacheSource<Sandbox>(sp.GetRequiredService<InformerCache<Sandbox>>(), s => CacheSource<Sandbox>.Owner(s, SandboxClaim.EntityKind)))
+                // A template's return binds the claims that waited for it at once, not on their next retry.
+                .WatchesSource(sp => new CacheSource<SandboxTemplate>(
+                    sp.GetRequiredService<InformerCache<SandboxTemplate>>(),
+                    t => ClaimsWaitingFor(t, sp.GetRequiredService<InformerCache<SandboxClaim>>(), sp.GetRequiredService<InformerCache<SandboxWarmPool>>()),
+                    CacheSource<SandboxTemplate>.SpecOrMetadataChanged));
             InNamespaces(controller, options);
         });
+
+    /// <summary>The claims in the template's namespace with no Sandbox yet that name it, themselves or through their pool.</summary>
+    private static IEnumerable<ObjectKey> ClaimsWaitingFor(SandboxTemplate template, InformerCache<SandboxClaim> claims, InformerCache<SandboxWarmPool> pools)
+    {
+        var ns = template.Metadata.NamespaceProperty;
+        return (claims.Store?.ListByNamespace(ns) ?? [])
+            .Where(c => c.Status?.SandboxName is null)
+            .Where(c => (c.Spec.WarmPoolRef is { } pool && pools.TryGet(ns, pool.Name, out var p) ? p.Spec.TemplateRef.Name : c.Spec.TemplateRef?.Name) == template.Metadata.Name)
+            .Select(c => ObjectKey.Of(c));
+    }
 
     /// <summary>Each pool's unclaimed Sandboxes as its last status said (none before the cache has synced).</summary>
     private static IEnumerable<PoolReplicas> PoolReplicasOf(InformerCache<SandboxWarmPool> pools) =>

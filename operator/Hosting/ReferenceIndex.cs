@@ -60,6 +60,12 @@ public sealed class ReferenceIndex(AccessResolver access, InformerCache<SandboxT
     /// <summary>The Sandbox with its template's fields, when it names one the cache holds (in its own namespace).</summary>
     public Sandbox Effective(Sandbox sandbox) => TemplateDirectory.Effective(sandbox, templates);
 
+    /// <summary>The template the Sandbox names, when the cache holds it (in the Sandbox's own namespace).</summary>
+    public SandboxTemplate? TemplateOf(Sandbox sandbox) =>
+        sandbox.Spec.TemplateRef is { } reference && templates is not null && templates.TryGet(sandbox.Metadata.NamespaceProperty, reference.Name, out var template)
+            ? template
+            : null;
+
     private IEnumerable<ObjectKey> Using(IReadOnlyEntityStore<Sandbox> sandboxes, ConfigKey key) =>
         sandboxes.List().Where(s => access.KeyOf(Effective(s)) == key).Select(ObjectKey.Of);
 

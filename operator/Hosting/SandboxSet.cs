@@ -79,7 +79,7 @@ public sealed class StatusWriter<TEntity, TStatus>(IEntityClient<TEntity> client
 }
 
 /// <summary>
-/// Wakes a controller from another kind's cache changes (the Sandbox controller's watch, shared): each change is mapped
+/// Wakes a controller from another kind's cache changes (that kind's one watch, shared): each change is mapped
 /// to the keys it concerns, before and after the change (a Sandbox a claim took concerns its old pool too). Changes
 /// <c>when</c> refuses are not mapped.
 /// </summary>

@@ -5,8 +5,8 @@ using SandboxOperator.Controllers.Templates;
 namespace SandboxOperator.Hosting;
 
 /// <summary>
-/// SandboxTemplates from the Sandbox controller's watch of them (which covers the namespaces Sandboxes are watched
-/// in); until that watch has synced, read from the API server. Only ever in the namespace asked for: a tenant's reference never reaches
+/// SandboxTemplates from the template controller's watch of them, the only one (it covers the namespaces Sandboxes are
+/// watched in), which every reader and every wake shares; until that watch has synced, read from the API server. Only ever in the namespace asked for: a tenant's reference never reaches
 /// another namespace.
 /// </summary>
 public sealed class TemplateDirectory(InformerCache<SandboxTemplate> cache, IEntityClient<SandboxTemplate> client) : ISandboxTemplates

@@ -186,3 +186,10 @@ public static class DeploymentStates
     public const string Completed = "COMPLETED";
     public const string Failed = "FAILED";
 }
+
+/// <summary>Why a deployment runs: a change of the service's spec, or of its instances (pause, resume, scale).</summary>
+public static class DeploymentReasons
+{
+    public const string Deploying = "DEPLOYING";
+    public const string Scaling = "SCALING";
+}

@@ -178,4 +178,18 @@ public class InformerTests
             Assert.That(informer.Store.Count, Is.EqualTo(2));
         });
     }
+
+    [Test]
+    public void A_cache_serves_one_informer_and_refuses_a_second_of_the_same_kind()
+    {
+        var cache = new InformerCache<Widget>();
+        var first = new Informer<Widget>(new ScriptedListWatch<Widget>(), time: new FakeTimeProvider());
+        cache.Attach(first);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => cache.Attach(first), Throws.Nothing, "attaching the same informer again changes nothing");
+            Assert.That(() => cache.Attach(new Informer<Widget>(new ScriptedListWatch<Widget>(), time: new FakeTimeProvider())), Throws.InvalidOperationException);
+        });
+    }
 }

@@ -47,12 +47,29 @@ public sealed class InformerCache<TEntity>
 
     /// <summary>
     /// Serves the cache of <paramref name="informer"/>. The runtime attaches every controller's informers; attach one
-    /// you run yourself (a tool, a test) to read it the same way.
+    /// you run yourself (a tool, a test) to read it the same way. One informer per kind: a second would leave readers
+    /// on one watch while handlers fire from both, so a reader woken by one could read the other's older state. A
+    /// controller that needs a kind another controller watches maps that controller's cache changes instead.
     /// </summary>
     public void Attach(Informer<TEntity> informer)
     {
+        lock (gate)
+        {
+            if (ReferenceEquals(this.informer, informer))
+            {
+                return;
+            }
+
+            if (this.informer is not null)
+            {
+                throw new InvalidOperationException(
+                    $"{typeof(TEntity).Name} is watched by more than one informer; watch it once and map the shared cache's changes");
+            }
+
+            this.informer = informer;
+        }
+
         informer.AddEventHandler(Dispatch);
-        this.informer = informer;
     }
 
     private void Dispatch(InformerEvent<TEntity> ev)

@@ -4,4 +4,10 @@ namespace SandboxOperator.Controllers.Common;
 public sealed class InvalidInputException(string reason, string message) : Exception(message)
 {
     public string Reason { get; } = reason;
+
+    /// <summary>
+    /// The problem says nothing about the service the Sandbox runs (its template is gone for a while): Synced=False, and
+    /// Ready goes on saying whether the service runs this generation's spec.
+    /// </summary>
+    public bool ServiceUnaffected { get; init; }
 }

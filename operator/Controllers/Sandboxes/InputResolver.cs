@@ -16,11 +16,17 @@ namespace SandboxOperator.Controllers.Sandboxes;
 /// </summary>
 public sealed class InputResolver(IReferenceReader references, AccessResolver access, SandboxAdmission admission, ISandboxTemplates? templates = null)
 {
-    public async Task<ResolvedInputs> ResolveAsync(Sandbox sandbox, CancellationToken ct)
+    public async Task<ResolvedInputs> ResolveAsync(Sandbox sandbox, CancellationToken ct) =>
+        await ResolveAsync(sandbox, await TemplateAsync(sandbox, ct), ct);
+
+    /// <summary>The template the Sandbox names (null when it names none); a missing one is refused.</summary>
+    public Task<SandboxTemplate?> TemplateAsync(Sandbox sandbox, CancellationToken ct) => TemplateOfAsync(sandbox, required: true, ct);
+
+    /// <summary>Resolves against <paramref name="template"/>, the one <see cref="TemplateAsync"/> read.</summary>
+    public async Task<ResolvedInputs> ResolveAsync(Sandbox sandbox, SandboxTemplate? template, CancellationToken ct)
     {
         var ns = sandbox.Metadata.NamespaceProperty;
         var versions = new List<string>();
-        var template = await TemplateOfAsync(sandbox, required: true, ct);
         sandbox = TemplateMerge.Apply(sandbox, template);
         ValidateMerged(sandbox, template);
         if (template is not null)
@@ -64,6 +70,10 @@ public sealed class InputResolver(IReferenceReader references, AccessResolver ac
         var template = templates is null ? null : await templates.GetAsync(sandbox.Metadata.NamespaceProperty, reference.Name, ct);
         return template is null && required
             ? throw new InvalidInputException(SyncedReasons.ReferenceNotFound, $"spec.templateRef: SandboxTemplate {reference.Name} not found in namespace {sandbox.Metadata.NamespaceProperty}")
+            {
+                // A template deleted to be made again leaves the service running what it was given: nothing to undo.
+                ServiceUnaffected = true,
+            }
             : template;
     }
 

@@ -56,8 +56,15 @@ public static class Readiness
             return ConditionVerdict.False(ReadyReasons.Resuming, "waiting for the service to resume");
         }
 
-        return settled
-            ? ConditionVerdict.True(ReadyReasons.Available, "running; deployment COMPLETED")
+        if (settled)
+        {
+            return ConditionVerdict.True(ReadyReasons.Available, "running; deployment COMPLETED");
+        }
+
+        // The operator scales a service only to pause and resume it: a running service's SCALING deployment is its
+        // resume (a paused pool's Sandbox its claim started), not a new deployment of the spec.
+        return deployment?.Reason == DeploymentReasons.Scaling && !actions.OfType<ApplyService>().Any()
+            ? ConditionVerdict.False(ReadyReasons.Resuming, $"resuming: deployment {state}")
             : ConditionVerdict.False(ReadyReasons.Deploying, $"deployment {state}");
     }
 

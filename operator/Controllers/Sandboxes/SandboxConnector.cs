@@ -1,6 +1,7 @@
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Common;
 using SandboxOperator.Controllers.Configs;
+using SandboxOperator.Controllers.Templates;
 using SandboxOperator.Northflank;
 
 namespace SandboxOperator.Controllers.Sandboxes;
@@ -21,7 +22,13 @@ public sealed class SandboxConnector(
     {
         try
         {
-            var resolved = await inputs.ResolveAsync(sandbox, ct);
+            var template = await inputs.TemplateAsync(sandbox, ct);
+            if (TemplatePin.Holds(sandbox, template))
+            {
+                return new Connection(ConnectionState.Held) { Message = $"made from another spec of SandboxTemplate {template!.Metadata.Name}: its pool replaces it" };
+            }
+
+            var resolved = await inputs.ResolveAsync(sandbox, template, ct);
             (record.Token, record.TokenConfig) = (resolved.Token, resolved.Access!.Config);
             var desired = DesiredState.Build(sandbox, resolved, options.ClusterId, time.GetUtcNow());
             var use = northflank.Use(record.Key, resolved.Token);
@@ -30,7 +37,7 @@ public sealed class SandboxConnector(
         }
         catch (InvalidInputException e)
         {
-            return new Connection(ConnectionState.Refused) { Reason = e.Reason, Message = e.Message };
+            return new Connection(ConnectionState.Refused) { Reason = e.Reason, Message = e.Message, ServiceUnaffected = e.ServiceUnaffected };
         }
     }
 
@@ -115,6 +122,12 @@ public enum ConnectionState
     /// <summary>A live Sandbox's inputs are refused (missing reference, config or policy): <see cref="Connection.Reason"/> says which.</summary>
     Refused,
 
+    /// <summary>
+    /// An unclaimed pooled Sandbox made from another spec of its template (<see cref="TemplatePin"/>): left as it is, its
+    /// pool replaces it.
+    /// </summary>
+    Held,
+
     /// <summary>A deleting Sandbox has no token: its recorded config or its Secret is gone, and none from it is remembered.</summary>
     NoCredentials,
 
@@ -142,4 +155,7 @@ public sealed record Connection(ConnectionState State)
     public string? Reason { get; init; }
 
     public string? Message { get; init; }
+
+    /// <summary>For <see cref="ConnectionState.Refused"/>: see <see cref="InvalidInputException.ServiceUnaffected"/>.</summary>
+    public bool ServiceUnaffected { get; init; }
 }

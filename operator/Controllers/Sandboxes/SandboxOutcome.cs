@@ -16,7 +16,17 @@ public abstract record SandboxOutcome
 public sealed record Applied(DesiredState Desired, Observation Observed, IReadOnlyList<SandboxChange> Changes, ConditionVerdict Ready) : SandboxOutcome;
 
 /// <summary>Only a change (of the spec, a reference, a config or on Northflank) can fix this: Synced=False.</summary>
-public sealed record Refused(string Reason, string Message) : SandboxOutcome;
+public sealed record Refused(string Reason, string Message) : SandboxOutcome
+{
+    /// <summary>The problem says nothing about the service (see <see cref="InvalidInputException.ServiceUnaffected"/>).</summary>
+    public bool ServiceUnaffected { get; init; }
+}
+
+/// <summary>
+/// An unclaimed pooled Sandbox made from another spec of its template: nothing is looked at or changed, its status
+/// stays as it is (Ready as its service is), and its pool replaces it.
+/// </summary>
+public sealed record Held(string Message) : SandboxOutcome;
 
 /// <summary>The Sandbox's token cannot serve it before <paramref name="ServedAt"/>.</summary>
 public sealed record Throttled(string Message, DateTimeOffset ServedAt) : SandboxOutcome;

@@ -44,7 +44,8 @@ public static partial class SandboxPlanner
     /// <summary>What can be decided once the inputs are resolved; null when Northflank must be looked at.</summary>
     public static SandboxOutcome? Connected(Sandbox sandbox, Connection connection) => connection.State switch
     {
-        ConnectionState.Refused => Refuse(connection.Reason!, connection.Message!),
+        ConnectionState.Refused => Refuse(connection.Reason!, connection.Message!) with { ServiceUnaffected = connection.ServiceUnaffected },
+        ConnectionState.Held => new Held(connection.Message!),
         ConnectionState.Connected => null,
         ConnectionState.NothingRecorded => new Released(), // Never got as far as Northflank, or nowhere it may be looked for.
         _ when Orphaning(sandbox) => Orphaned(connection.Target, "its ownership marker could not be removed: no config, credentials or allowed project to reach it with"),

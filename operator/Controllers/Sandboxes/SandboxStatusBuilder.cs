@@ -16,6 +16,8 @@ public static class SandboxStatusBuilder
         return outcome switch
         {
             Applied applied => FromApplied(sandbox, applied, now),
+            // Its template gone for a while: the service runs what this generation asked, and Ready still says so.
+            Refused { ServiceUnaffected: true } refused when RunsThisGeneration(sandbox) => With(sandbox, now, ready: null, ConditionVerdict.False(refused.Reason, refused.Message)),
             Refused refused => With(sandbox, now, ConditionVerdict.False(refused.Reason, refused.Message), ConditionVerdict.False(refused.Reason, refused.Message), observed: true),
             // A settled Sandbox's look can wait quietly: Ready for this generation stays as it is.
             Throttled when ReadyForGeneration(sandbox) => null,
@@ -79,6 +81,12 @@ public static class SandboxStatusBuilder
 
         return status;
     }
+
+    /// <summary>
+    /// Its service was last seen running (or paused) as this generation asks. One still on its way is not said to be
+    /// getting there: nobody looks until the template is back.
+    /// </summary>
+    private static bool RunsThisGeneration(Sandbox sandbox) => sandbox.Status?.ServiceId is not null && ReadyForGeneration(sandbox);
 
     private static bool ReadyForGeneration(Sandbox sandbox) =>
         Conditions.Find(sandbox.Status?.Conditions, ConditionTypes.Ready) is { Status: "True" } ready && ready.ObservedGeneration == sandbox.Metadata.Generation;

@@ -1,5 +1,6 @@
 using k8s.Models;
 using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Controllers.Templates;
 
 namespace SandboxOperator.Controllers.WarmPools;
 
@@ -7,7 +8,7 @@ namespace SandboxOperator.Controllers.WarmPools;
 public static class PoolLabels
 {
     /// <summary>On an unclaimed pooled Sandbox: its pool's name. Removed when a claim takes it.</summary>
-    public const string Pool = "sandbox.northflank.com/pool";
+    public const string Pool = TemplatePin.PoolLabel;
 
     /// <summary>On a claimed Sandbox: its claim's name.</summary>
     public const string Claim = "sandbox.northflank.com/claim";
@@ -16,7 +17,7 @@ public static class PoolLabels
     /// On a pooled Sandbox: the hash of the template spec it was made from (a changed template replaces it). Not the
     /// template's generation, which starts again at 1 when a template is deleted and made anew with another spec.
     /// </summary>
-    public const string TemplateSpecHash = "sandbox.northflank.com/template-hash";
+    public const string TemplateSpecHash = TemplatePin.SpecHashLabel;
 
     /// <summary>On a claimed Sandbox: warm (taken from a pool) or cold (made for the claim).</summary>
     public const string LaunchType = "sandbox.northflank.com/launch-type";

@@ -12,8 +12,10 @@ public sealed record PoolPlan(int Create, IReadOnlyList<string> Delete)
 
 /// <summary>
 /// Every decision of a warm pool, pure: keep <c>replicas</c> unclaimed Sandboxes, delete extras (those not Ready first,
-/// then those of an old template, then the newest), and replace those of an old template gradually, never making more
-/// than <c>maxUnavailable</c> not Ready at a time. Claimed Sandboxes are not members: they are never touched.
+/// then those of an old template, then the newest), and replace those of an old template gradually. An unclaimed
+/// Sandbox is never changed in place (<see cref="Templates.TemplatePin"/>): a rollout is deletes and creates, and while
+/// one goes on (a member of an old template is left), the members not Ready never number more than
+/// <c>maxUnavailable</c>, refills after claims included. Claimed Sandboxes are not members: they are never touched.
 /// </summary>
 public static class PoolPlanner
 {
@@ -31,28 +33,27 @@ public static class PoolPlanner
             return new PoolPlan(0, extras);
         }
 
-        var create = replicas - members.Count;
-        return new PoolPlan(create, Replace(maxUnavailable, members, create));
+        var missing = replicas - members.Count;
+        return members.Any(m => !m.Current) ? Roll(maxUnavailable, members, missing) : new PoolPlan(missing, []);
     }
 
     /// <summary>
-    /// Old-template members to delete now (the next plan creates their replacements): those not Ready cost nothing, as
-    /// they are unavailable already; Ready ones only while fewer than <paramref name="maxUnavailable"/> are unavailable,
-    /// counting the Sandboxes still to be created.
+    /// One step of a rollout: old-template members not Ready are replaced at once (they are unavailable already, and
+    /// their replacements take their place in the count); then, while fewer than <paramref name="maxUnavailable"/> are
+    /// not Ready, the pool refills what claims took, then replaces Ready old members, oldest first, each deleted as its
+    /// replacement is created.
     /// </summary>
-    private static List<string> Replace(int maxUnavailable, IReadOnlyList<PoolMember> members, int creating)
+    private static PoolPlan Roll(int maxUnavailable, IReadOnlyList<PoolMember> members, int missing)
     {
-        var outdated = members.Where(m => !m.Current).ToList();
-        if (outdated.Count == 0)
-        {
-            return [];
-        }
-
-        var notReady = outdated.Where(m => !m.Ready).Select(m => m.Name).ToList();
-        var unavailable = members.Count(m => !m.Ready) + creating;
-        var budget = Math.Max(0, maxUnavailable - unavailable);
-        var ready = outdated.Where(m => m.Ready).OrderBy(m => m.Created).Take(budget).Select(m => m.Name);
-        return [.. notReady, .. ready];
+        var stale = members.Where(m => !m.Current && !m.Ready).Select(m => m.Name).ToList();
+        var room = Math.Max(0, maxUnavailable - members.Count(m => !m.Ready));
+        var refill = Math.Min(missing, room);
+        var retire = members.Where(m => !m.Current && m.Ready)
+            .OrderBy(m => m.Created)
+            .Take(room - refill)
+            .Select(m => m.Name)
+            .ToList();
+        return new PoolPlan(stale.Count + refill + retire.Count, [.. stale, .. retire]);
     }
 
     /// <summary>The pool's Ready condition: as many Ready members of the current template as replicas asks.</summary>

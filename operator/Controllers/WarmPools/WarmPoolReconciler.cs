@@ -39,7 +39,8 @@ public sealed class WarmPoolReconciler(
         var members = memory.Adjust(pool.Metadata.Uid, cached);
         var plan = PoolPlanner.Plan(pool.Spec.Replicas, pool.Spec.MaxUnavailable, members);
         var refillDelay = plan.Create > 0 ? memory.RefillDelay(pool.Metadata.Uid) : null;
-        var refused = await CarryOutAsync(pool, template, unclaimed, refillDelay is null ? plan : plan with { Create = 0 }, ct);
+        // A rollout's deletes wait with the creates that replace them: a Sandbox is deleted only as its successor is made.
+        var refused = await CarryOutAsync(pool, template, unclaimed, refillDelay is null ? plan : PoolPlan.Nothing, ct);
         if (refused is not null)
         {
             // The API server refuses every Sandbox of this pool alike (say, a pool name too long for the label that

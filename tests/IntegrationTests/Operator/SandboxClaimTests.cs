@@ -209,12 +209,12 @@ public partial class SandboxClaimTests : OperatorTest
         return Templates.CreateNamespacedAsync(template, Namespace);
     }
 
-    private Task<SandboxWarmPool> CreatePoolAsync(string name, string template, int replicas, string tier = PoolTiers.Running) =>
+    private Task<SandboxWarmPool> CreatePoolAsync(string name, string template, int replicas, string tier = PoolTiers.Running, int maxUnavailable = 1) =>
         Pools.CreateNamespacedAsync(
             new SandboxWarmPool
             {
                 Metadata = new V1ObjectMeta { Name = name },
-                Spec = new SandboxWarmPoolSpec { TemplateRef = new TemplateReference { Name = template }, Replicas = replicas, Tier = tier },
+                Spec = new SandboxWarmPoolSpec { TemplateRef = new TemplateReference { Name = template }, Replicas = replicas, Tier = tier, MaxUnavailable = maxUnavailable },
             },
             Namespace);
 

@@ -35,6 +35,17 @@ public class ReadinessTests
         Assert.That(Readiness.Evaluate(desired, service, [new ResumeService()]).Reason, Is.EqualTo(ReadyReasons.Resuming));
     }
 
+    [TestCase(DeploymentReasons.Scaling, ReadyReasons.Resuming)]
+    [TestCase(DeploymentReasons.Deploying, ReadyReasons.Deploying)]
+    public void A_resumed_service_s_scaling_deployment_is_Resuming_not_Deploying(string deploymentReason, string readyReason)
+    {
+        var desired = Desired();
+        var service = SandboxPlannerTests.ServiceFor(desired, DeploymentStates.InProgress);
+        service = service with { Status = new ServiceStatus { Deployment = service.Status!.Deployment! with { Reason = deploymentReason } } };
+
+        Assert.That(Readiness.Evaluate(desired, service, []).Reason, Is.EqualTo(readyReason));
+    }
+
     [Test]
     public void Paused_as_asked_is_ready_and_paused_by_expiry_is_not()
     {

@@ -89,5 +89,57 @@ public class PoolPlannerTests
         });
     }
 
+    [TestCase(4, 1, 0)]
+    [TestCase(4, 2, 0)]
+    [TestCase(4, 1, 3)]
+    [TestCase(5, 2, 4)]
+    public void A_rollout_never_has_more_members_not_Ready_than_max_unavailable(int replicas, int maxUnavailable, int claims)
+    {
+        // The pool as the planner sees it, look after look: each look carries out the plan, then one member of the new
+        // template becomes Ready, and (while claims are left) a claim takes a Ready member. Nothing is changed in place.
+        var members = Enumerable.Range(0, replicas).Select(i => M($"old-{i}", current: false, minute: i)).ToList();
+        var created = 0;
+        var worst = 0;
+        for (var look = 0; look < 100 && !(members.Count == replicas && members.All(m => m.Current && m.Ready)); look++)
+        {
+            var plan = PoolPlanner.Plan(replicas, maxUnavailable, members);
+            members.RemoveAll(m => plan.Delete.Contains(m.Name));
+            members.AddRange(Enumerable.Range(0, plan.Create).Select(_ => M($"new-{created++}", ready: false, minute: 100 + created)));
+            worst = Math.Max(worst, members.Count(m => !m.Ready));
+            if (members.FindIndex(m => !m.Ready) is var pending and >= 0)
+            {
+                members[pending] = members[pending] with { Ready = true };
+            }
+
+            if (claims > 0 && members.FindIndex(m => m.Ready) is var taken and >= 0)
+            {
+                members.RemoveAt(taken);
+                claims--;
+            }
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(worst, Is.LessThanOrEqualTo(maxUnavailable));
+            Assert.That(members.Count(m => m.Current && m.Ready), Is.EqualTo(replicas), "the rollout finishes");
+        });
+    }
+
+    [Test]
+    public void A_rollout_replaces_each_Sandbox_as_it_deletes_it_so_the_pool_keeps_its_size()
+    {
+        var plan = PoolPlanner.Plan(3, 1, [M("a", current: false), M("b", current: false, minute: 1), M("c", current: false, minute: 2)]);
+
+        Assert.That(plan, Is.EqualTo(new PoolPlan(1, ["a"])).Using<PoolPlan>(Same));
+    }
+
+    [Test]
+    public void During_a_rollout_a_refill_after_a_claim_waits_for_room_under_max_unavailable()
+    {
+        var plan = PoolPlanner.Plan(3, 1, [M("new", ready: false), M("b", current: false, minute: 1)]);
+
+        Assert.That(plan, Is.EqualTo(PoolPlan.Nothing).Using<PoolPlan>(Same));
+    }
+
     private static bool Same(PoolPlan a, PoolPlan b) => a.Create == b.Create && a.Delete.SequenceEqual(b.Delete);
 }
