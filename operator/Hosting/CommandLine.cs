@@ -22,7 +22,7 @@ public static class CommandLine
         new("--credentials-secret-key", "KEY", "Operator:CredentialsSecretKey", "key in that Secret (default token)"),
         new("--cluster-id", "ID", "Operator:ClusterId", "names this cluster in the ownership marker of every service (default \"default\")"),
         new("--namespaces", "A,B", "Operator:Namespaces", "namespaces to watch (default: all)"),
-        new("--workers", "N", "Operator:Workers", "concurrent Sandbox reconciles (default 4)"),
+        new("--workers", "N", "Operator:Workers", "concurrent Sandbox reconciles (default 16)"),
         new("--progress-poll-interval", "T", "Operator:ProgressPollInterval", "look at projects with changing services this often (default 00:00:00.75)"),
         new("--observation-calls-per-second", "R", "Operator:ObservationCallsPerSecond", "the most calls a second those looks spend per token; a look costing more leaves its project longer (default 2)"),
         new("--settled-poll-interval", "T", "Operator:SettledPollInterval", "look at settled sandboxes this often, via the shared list (default 01:00:00)"),

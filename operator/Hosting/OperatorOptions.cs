@@ -44,7 +44,11 @@ public sealed class OperatorOptions
     /// <summary>Comma-separated namespaces to watch; empty watches all.</summary>
     public string? Namespaces { get; set; }
 
-    public int Workers { get; set; } = 4;
+    /// <summary>
+    /// 16: a reconcile mostly waits (on Northflank, on the API server), so the write path keeps up with a burst only with
+    /// many in flight; with 4, a burst of 1000 Sandboxes took 36.6 s to Ready, with 16 23.2 s (make bench, real speed).
+    /// </summary>
+    public int Workers { get; set; } = 16;
 
     public TimeSpan ProgressPollInterval { get; set; } = ReconcilerOptions.DefaultProgressPollInterval;
 
