@@ -40,12 +40,13 @@ publish:
 
 # The operator's image (see tests/infra/image.sh): locally on a base built with mmdebstrap into artifacts/registry;
 # a release sets IMAGE_REGISTRY (and IMAGE_ARCH=arm64 for the arm64 build) and gets Microsoft's runtime-deps base.
-image: tools
-	bash tests/infra/image.sh
+# Needs no `make tools` (a release runner has none): locally, mmdebstrap and docker-registry come with `make tools`.
+image:
+	bash tests/infra/image.sh >/dev/null
 
 # The chart at the version from git tags (the image tag defaults to the same version), as a release pushes it.
-chart-package: tools
-	v=$$(bash tests/infra/version.sh); "$(NSO_TOOLS_BIN)/helm" package charts/northflank-sandbox-operator \
+chart-package:
+	v=$$(bash tests/infra/version.sh); "$(or $(wildcard $(NSO_TOOLS_BIN)/helm),helm)" package charts/northflank-sandbox-operator \
 	  --version "$$v" --app-version "$$v" -d artifacts/charts
 
 # Helm packages only files inside the chart, so the chart carries a copy (a test fails when the two differ).
@@ -68,6 +69,7 @@ test: tools
 	$(MAKE) format-check
 	$(MAKE) build
 	$(MAKE) publish
+	$(MAKE) image
 	rm -rf "$(RESULTS_DIR)"
 	status=0; dotnet test Operator.sln -c $(CONFIGURATION) --no-build $(if $(TEST_FILTER),--filter "$(TEST_FILTER)") \
 	  --logger "trx" --logger "console;verbosity=normal" --results-directory "$(RESULTS_DIR)" || status=$$?; \

@@ -9,8 +9,8 @@
 #   IMAGE_REGISTRY=ghcr.io/org tests/infra/image.sh
 #                                         release: Microsoft's runtime-deps base, pushed to IMAGE_REGISTRY (logged in
 #                                         beforehand, e.g. `docker login` credentials the SDK reads)
-# Other settings: IMAGE_REPOSITORY (northflank-sandbox-operator), IMAGE_TAG (from git tags), IMAGE_ARCH (x64; arm64
-# for linux-arm64), BASE_IMAGE (release base).
+# Other settings: IMAGE_REPOSITORY (northflank-sandbox-operator), IMAGE_TAG (from git tags), IMAGE_ARCH (x64, or
+# arm64), IMAGE_ARCHES ("x64 arm64": one multi-arch image), BASE_IMAGE (release base).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -22,10 +22,17 @@ IMAGE_ARCH=${IMAGE_ARCH:-x64}
 CACHE_ROOT="${NSO_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/northflank-sandbox-operator}"
 
 publish() { # registry base-image
-  log "dotnet publish -t:PublishContainer → $1/$IMAGE_REPOSITORY:$IMAGE_TAG (base $2)"
-  dotnet publish operator/Operator.csproj -c Release -r "linux-$IMAGE_ARCH" --self-contained -t:PublishContainer \
+  local rid=()
+  if [ "${IMAGE_ARCHES:-$IMAGE_ARCH}" = "$IMAGE_ARCH" ]; then
+    rid=(-r "linux-$IMAGE_ARCH")
+  else
+    # One multi-arch image index: the SDK publishes once per runtime identifier.
+    rid=(-p:ContainerRuntimeIdentifiers="$(printf 'linux-%s;' $IMAGE_ARCHES | sed 's/;$//')")
+  fi
+  log "dotnet publish -t:PublishContainer → $1/$IMAGE_REPOSITORY:$IMAGE_TAG (base $2, ${IMAGE_ARCHES:-$IMAGE_ARCH})"
+  dotnet publish operator/Operator.csproj -c Release "${rid[@]}" -p:SelfContained=true -t:PublishContainer \
     -p:ContainerBaseImage="$2" -p:ContainerRegistry="$1" -p:ContainerRepository="$IMAGE_REPOSITORY" \
-    -p:ContainerImageTags="$IMAGE_TAG" -p:ContainerUser=1654 -o "$ROOT/artifacts/image-publish/$IMAGE_ARCH" >&2
+    -p:ContainerImageTags="$IMAGE_TAG" -p:ContainerUser=1654 >&2
 }
 
 if [ -n "${IMAGE_REGISTRY:-}" ]; then
@@ -33,6 +40,10 @@ if [ -n "${IMAGE_REGISTRY:-}" ]; then
   echo "$IMAGE_REGISTRY/$IMAGE_REPOSITORY:$IMAGE_TAG"
   exit 0
 fi
+
+for tool in mmdebstrap docker-registry jq curl; do
+  command -v "$tool" >/dev/null || { echo "image.sh: $tool is missing; run \`make tools\` first" >&2; exit 1; }
+done
 
 # --- local: the base root filesystem, built once per package list --------------------------------------------------
 BASE_PACKAGES=libc6,libgcc-s1,libstdc++6,libssl3,zlib1g,ca-certificates,tzdata
@@ -75,4 +86,6 @@ DOTNET_CONTAINER_INSECURE_REGISTRIES="$REG" publish "$REG" "$REG/nso-base:$BASE_
 size=$(curl -sf -H 'Accept: application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json' \
   "http://$REG/v2/$IMAGE_REPOSITORY/manifests/$IMAGE_TAG" | jq '[.layers[].size] | add')
 log "image $IMAGE_REPOSITORY:$IMAGE_TAG in $IMAGE_STORE, $((size / 1000000)) MB compressed"
+# The node tests install what the last local build made: repository:tag, relative to any registry serving the store.
+echo "$IMAGE_REPOSITORY:$IMAGE_TAG" > "$IMAGE_STORE/last-image"
 echo "$IMAGE_REPOSITORY:$IMAGE_TAG"
