@@ -132,15 +132,49 @@ public sealed class ChartOnNodeTests
             async _ => (await OperatorPodsAsync())[0].GetProperty("status").GetProperty("containerStatuses")[0].GetProperty("restartCount").GetInt32() > 0,
             Timeout, "the kubelet restarts the killed container");
         await WaitForOperatorReadyAsync(replicas: 1);
-        var manifest = Path.Combine(helmHome, "after-kill.yaml");
-        await File.WriteAllTextAsync(manifest, (await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "examples", "minimal.yaml")))
-            .Replace("name: minimal", "name: after-kill", StringComparison.Ordinal));
-        await cluster.KubectlAsync("-n", UserNamespace, "apply", "-f", manifest);
+        await ApplySandboxAsync("after-kill");
         await cluster.KubectlAsync("-n", UserNamespace, "wait", "sandbox/after-kill", "--for=condition=Ready", "--timeout=120s");
     }
 
     [Test]
     [Order(4)]
+    public async Task Helm_upgrade_to_a_new_image_with_two_replicas_hands_leadership_over()
+    {
+        var oldLeader = await LeaseHolderAsync();
+        Assert.That((await OperatorPodsAsync()).Any(p => oldLeader.StartsWith(PodName(p), StringComparison.Ordinal)), Is.True, $"the one pod leads before the upgrade, not {oldLeader}");
+        var tag = image[(image.LastIndexOf(':') + 1)..];
+        var newTag = $"{tag}-upgrade";
+        await RetagAsync(image[..image.LastIndexOf(':')], tag, newTag);
+
+        await HelmAsync("upgrade", Release, $"oci://{cluster.Registry}/charts/northflank-sandbox-operator", "--version", chartVersion,
+            "--plain-http", "-n", OperatorNamespace, "--reuse-values", "--set", "replicaCount=2", "--set", $"image.tag={newTag}");
+        await Poll.UntilAsync(
+            async _ => (await OperatorPodsAsync()) is { Count: 2 } pods &&
+                pods.All(p => p.GetProperty("spec").GetProperty("containers")[0].GetProperty("image").GetString()!.EndsWith(newTag, StringComparison.Ordinal)),
+            Timeout, "the rollout replaced the old pod by two on the new image");
+        await WaitForOperatorReadyAsync(replicas: 2);
+        await Poll.UntilAsync(
+            async _ =>
+            {
+                var holder = await LeaseHolderAsync();
+                return (await OperatorPodsAsync()).Any(p => holder.StartsWith(PodName(p), StringComparison.Ordinal));
+            },
+            Timeout, "a new pod holds the lease");
+
+        await ApplySandboxAsync("after-upgrade");
+        var sandboxes = (await cluster.KubectlAsync("-n", UserNamespace, "get", "sandboxes", "-o", "name")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        foreach (var sandbox in sandboxes)
+        {
+            await cluster.KubectlAsync("-n", UserNamespace, "wait", sandbox, "--for=condition=Ready", "--timeout=120s");
+        }
+
+        var counts = JsonDocument.Parse(await SimulatorGetAsync("/_sim/counts")).RootElement;
+        var creates = counts.EnumerateObject().Where(c => c.Name.EndsWith(" /v1/projects/{projectId}/services/deployment", StringComparison.Ordinal)).Sum(c => c.Value.GetInt32());
+        Assert.That(creates, Is.EqualTo(sandboxes.Length), "one service create per Sandbox across the kill and the hand-over, none twice");
+    }
+
+    [Test]
+    [Order(5)]
     public async Task Helm_uninstall_leaves_the_crds_and_the_sandboxes_alone()
     {
         await HelmAsync("uninstall", Release, "-n", OperatorNamespace, "--wait");
@@ -164,6 +198,43 @@ public sealed class ChartOnNodeTests
             var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
             return Path.Combine(RepositoryRoot.Path, "tests", "NorthflankSimulator", "bin", configuration, "net10.0", "NorthflankSimulator.dll");
         }
+    }
+
+    /// <summary>examples/minimal.yaml under another name.</summary>
+    private async Task ApplySandboxAsync(string name)
+    {
+        var manifest = Path.Combine(helmHome, $"{name}.yaml");
+        await File.WriteAllTextAsync(manifest, (await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "examples", "minimal.yaml")))
+            .Replace("name: minimal", $"name: {name}", StringComparison.Ordinal));
+        await cluster.KubectlAsync("-n", UserNamespace, "apply", "-f", manifest);
+    }
+
+    private static string PodName(JsonElement pod) => pod.GetProperty("metadata").GetProperty("name").GetString()!;
+
+    private async Task<string> LeaseHolderAsync()
+    {
+        var json = await cluster.KubectlAsync("-n", OperatorNamespace, "get", "leases", "-o", "json");
+        var leases = JsonDocument.Parse(json).RootElement.GetProperty("items").EnumerateArray().ToList();
+        Assert.That(leases, Has.Count.EqualTo(1), "the operator's namespace holds one Lease, the operator's");
+        return leases[0].GetProperty("spec").TryGetProperty("holderIdentity", out var holder) ? holder.GetString() ?? "" : "";
+    }
+
+    /// <summary>Another tag on the same manifest, through the registry's API: a new image reference for a rollout.</summary>
+    private async Task RetagAsync(string repository, string tag, string newTag)
+    {
+        const string MediaTypes = "application/vnd.docker.distribution.manifest.v2+json,application/vnd.oci.image.manifest.v1+json";
+        var url = $"http://{cluster.Registry}/v2/{repository}/manifests";
+        var script = $"set -euo pipefail; t=$(curl -sfI -H 'Accept: {MediaTypes}' {url}/{tag} | tr -d '\\r' | sed -n 's/^[Cc]ontent-[Tt]ype: //p'); " +
+            $"curl -sf -H 'Accept: {MediaTypes}' {url}/{tag} | curl -sf -X PUT -H \"Content-Type: $t\" --data-binary @- {url}/{newTag}";
+        var result = await cluster.RunAsync("bash", ["-c", script]);
+        Assert.That(result.Succeeded, Is.True, $"retag {repository}:{tag} as {newTag}: {result.Describe()}");
+    }
+
+    private async Task<string> SimulatorGetAsync(string path)
+    {
+        var result = await cluster.RunAsync("curl", ["-sf", $"http://{cluster.NodeIp}:{SimulatorPort}{path}"]);
+        Assert.That(result.Succeeded, Is.True, $"GET {path} from the simulator: {result.Describe()}");
+        return result.StandardOutput;
     }
 
     private async Task HelmAsync(params string[] arguments)
