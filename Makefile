@@ -15,7 +15,8 @@ export DOTNET_NOLOGO := 1
 
 help:
 	@echo "make test    install tools, check format, build, run all tests (the CI command)"
-	@echo "make tools   install etcd, kube-apiserver, kubectl, helm and npm packages into $(NSO_CACHE_DIR)"
+	@echo "make tools   install etcd, containerd, runc, a registry, kubectl, helm; build kube-apiserver, kubelet and the"
+	@echo "             rest of a one-node cluster from Debian's kubernetes source (once) into $(NSO_CACHE_DIR)"
 	@echo "make build   build the solution"
 	@echo "make publish publish the operator (Release) into artifacts/publish"
 	@echo "make image   build the operator's OCI image with dotnet publish -t:PublishContainer (no Docker engine): into"
@@ -70,6 +71,7 @@ test: tools
 	$(MAKE) build
 	$(MAKE) publish
 	$(MAKE) image
+	$(MAKE) chart-package
 	rm -rf "$(RESULTS_DIR)"
 	status=0; dotnet test Operator.sln -c $(CONFIGURATION) --no-build $(if $(TEST_FILTER),--filter "$(TEST_FILTER)") \
 	  --logger "trx" --logger "console;verbosity=normal" --results-directory "$(RESULTS_DIR)" || status=$$?; \
