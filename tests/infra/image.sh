@@ -10,7 +10,7 @@
 #                                         release: Microsoft's runtime-deps base, pushed to IMAGE_REGISTRY (logged in
 #                                         beforehand, e.g. `docker login` credentials the SDK reads)
 # Other settings: IMAGE_REPOSITORY (northflank-sandbox-operator), IMAGE_TAG (from git tags), IMAGE_ARCH (x64, or
-# arm64), IMAGE_ARCHES ("x64 arm64": one multi-arch image), BASE_IMAGE (release base).
+# arm64: one image per architecture; a release joins them into one index), BASE_IMAGE (release base).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -22,15 +22,8 @@ IMAGE_ARCH=${IMAGE_ARCH:-x64}
 CACHE_ROOT="${NSO_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/northflank-sandbox-operator}"
 
 publish() { # registry base-image
-  local rid=()
-  if [ "${IMAGE_ARCHES:-$IMAGE_ARCH}" = "$IMAGE_ARCH" ]; then
-    rid=(-r "linux-$IMAGE_ARCH")
-  else
-    # One multi-arch image index: the SDK publishes once per runtime identifier.
-    rid=(-p:ContainerRuntimeIdentifiers="$(printf 'linux-%s;' $IMAGE_ARCHES | sed 's/;$//')")
-  fi
-  log "dotnet publish -t:PublishContainer → $1/$IMAGE_REPOSITORY:$IMAGE_TAG (base $2, ${IMAGE_ARCHES:-$IMAGE_ARCH})"
-  dotnet publish operator/Operator.csproj -c Release "${rid[@]}" -p:SelfContained=true -t:PublishContainer \
+  log "dotnet publish -t:PublishContainer → $1/$IMAGE_REPOSITORY:$IMAGE_TAG (base $2, linux-$IMAGE_ARCH)"
+  dotnet publish operator/Operator.csproj -c Release -r "linux-$IMAGE_ARCH" --self-contained -t:PublishContainer \
     -p:ContainerBaseImage="$2" -p:ContainerRegistry="$1" -p:ContainerRepository="$IMAGE_REPOSITORY" \
     -p:ContainerImageTags="$IMAGE_TAG" -p:ContainerUser=1654 >&2
 }
