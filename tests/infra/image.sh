@@ -66,7 +66,7 @@ mkdir -p "$IMAGE_STORE"
 port=$(bash tests/infra/free-port.sh)
 REG="127.0.0.1:$port"
 work=$(mktemp -d)
-cleanup() { [ -n "${reg_pid:-}" ] && kill "$reg_pid" 2>/dev/null && wait "$reg_pid" 2>/dev/null; rm -rf "$work"; }
+cleanup() { if [ -n "${reg_pid:-}" ]; then kill "$reg_pid" 2>/dev/null; wait "$reg_pid" 2>/dev/null || true; fi; rm -rf "$work"; }
 trap cleanup EXIT
 bash tests/infra/registry-config.sh "$IMAGE_STORE" "$REG" > "$work/registry.yml"
 docker-registry serve "$work/registry.yml" > "$work/registry.log" 2>&1 &
