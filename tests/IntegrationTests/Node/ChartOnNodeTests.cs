@@ -85,6 +85,26 @@ public sealed class ChartOnNodeTests
     }
 
     [Test]
+    [Order(0)]
+    public async Task The_image_runs_as_user_1654_and_has_no_shell()
+    {
+        const string MediaTypes = "application/vnd.docker.distribution.manifest.v2+json,application/vnd.oci.image.manifest.v1+json";
+        var url = $"http://{cluster.Registry}/v2/{image[..image.LastIndexOf(':')]}";
+        var script = $"set -euo pipefail; m=$(curl -sfL -H 'Accept: {MediaTypes}' {url}/manifests/{image[(image.LastIndexOf(':') + 1)..]}); " +
+            $"curl -sfL {url}/blobs/$(jq -r .config.digest <<<\"$m\") | jq -r .config.User; " +
+            $"for d in $(jq -r '.layers[].digest' <<<\"$m\"); do curl -sfL {url}/blobs/$d | tar -tz; done | " +
+            "grep -E '(^|/)(usr/)?s?bin/(sh|bash|dash|ash|busybox)$' || true";
+        var result = await cluster.RunAsync("bash", ["-c", script]);
+        Assert.That(result.Succeeded, Is.True, result.Describe());
+        var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Multiple(() =>
+        {
+            Assert.That(lines[0], Is.EqualTo("1654"), "the image's user, the chart's runAsUser");
+            Assert.That(lines.Skip(1), Is.Empty, "a shell in the image");
+        });
+    }
+
+    [Test]
     [Order(1)]
     public async Task Helm_install_from_the_oci_registry_gets_the_operator_pod_ready_through_its_probe()
     {
