@@ -141,6 +141,20 @@ public sealed class ChartOnNodeTests
 
     [Test]
     [Order(3)]
+    public async Task The_pod_fills_a_warm_pool_and_binds_a_claim_from_it()
+    {
+        // The examples as users apply them: the pool's and the claim's controllers run in the pod too, under its RBAC.
+        foreach (var file in new[] { "template.yaml", "warm-pool.yaml", "claim.yaml" })
+        {
+            await cluster.KubectlAsync("-n", UserNamespace, "apply", "-f", Path.Combine(RepositoryRoot.Path, "examples", "on-demand", file));
+        }
+
+        await cluster.KubectlAsync("-n", UserNamespace, "wait", "sandboxclaim/task-42", "--for=condition=Ready", "--timeout=120s");
+        await cluster.KubectlAsync("-n", UserNamespace, "wait", "sandboxwarmpool/python-agents", "--for=condition=Ready", "--timeout=120s");
+    }
+
+    [Test]
+    [Order(4)]
     public async Task The_operator_survives_a_kill_of_its_container()
     {
         var containerId = (await OperatorPodsAsync())[0].GetProperty("status").GetProperty("containerStatuses")[0]
@@ -157,7 +171,7 @@ public sealed class ChartOnNodeTests
     }
 
     [Test]
-    [Order(4)]
+    [Order(5)]
     public async Task Helm_upgrade_to_a_new_image_with_two_replicas_hands_leadership_over()
     {
         var oldLeader = await LeaseHolderAsync();
@@ -194,7 +208,7 @@ public sealed class ChartOnNodeTests
     }
 
     [Test]
-    [Order(5)]
+    [Order(6)]
     public async Task Helm_uninstall_leaves_the_crds_and_the_sandboxes_alone()
     {
         await HelmAsync("uninstall", Release, "-n", OperatorNamespace, "--wait");
