@@ -107,21 +107,25 @@ public class LeaderFailoverTests : OperatorTest
 
         var lateNorthflank = WritesBy(a.Token).Where(r => r.Time >= acquired).ToList();
         var sandboxWritesA = audit.Where(e => e.User == a.User && e.IsWriteOf("sandboxes")).ToList();
-        var lateKubernetes = sandboxWritesA.Where(e => e.Completed >= acquired).ToList();
+        // A write the API server refused with 409 changed nothing: its resourceVersion was older than the new leader's
+        // writes, which is the optimistic-concurrency fence every Sandbox write carries. It can still be sent after the
+        // Lease moved: the freeze may fall between a fence check and the send, a gap no client-side fence closes.
+        var lateKubernetes = sandboxWritesA.Where(e => e.Completed >= acquired && e.Code != 409).ToList();
+        var lateRefused = sandboxWritesA.Count(e => e.Completed >= acquired && e.Code == 409);
         var lastNorthflank = WritesBy(a.Token).Select(r => r.Time).DefaultIfEmpty().Max();
         var lastKubernetes = sandboxWritesA.Select(e => e.Completed).DefaultIfEmpty().Max();
         TestContext.Out.WriteLine(string.Join('\n',
             $"Sandboxes: {SandboxCount}; replica-a frozen at {frozenAt:HH:mm:ss.fff}, Lease taken by replica-b at {acquired:HH:mm:ss.fff} " +
             $"({(acquired - frozenAt).TotalSeconds:F1} s later; Lease acquireTime {lease.Spec.AcquireTime:HH:mm:ss.fff}, transitions {lease.Spec.LeaseTransitions})",
             $"replica-a: {WritesBy(a.Token).Count} Northflank writes, the last {Relative(lastNorthflank, acquired)}; " +
-            $"{sandboxWritesA.Count} Sandbox writes, the last {Relative(lastKubernetes, acquired)}",
+            $"{sandboxWritesA.Count} Sandbox writes, the last {Relative(lastKubernetes, acquired)}; {lateRefused} sent after it refused (409)",
             $"replica-b: {WritesBy(b.Token).Count} Northflank writes, {audit.Count(e => e.User == b.User && e.IsWriteOf("sandboxes"))} Sandbox writes",
             $"audit log of the whole run so far: {new FileInfo(ControlPlane.AuditLogPath!).Length / 1024} KB"));
 
         Assert.Multiple(() =>
         {
             Assert.That(lateNorthflank.Select(r => $"{r.Time:HH:mm:ss.fff} {r.Method} {r.Path} -> {r.Status}"), Is.Empty, "Northflank writes by the old leader after the new one took the Lease");
-            Assert.That(lateKubernetes.Select(e => e.ToString()), Is.Empty, "Sandbox writes (status, finalizers) by the old leader after the new one took the Lease");
+            Assert.That(lateKubernetes.Select(e => e.ToString()), Is.Empty, "Sandbox writes (status, finalizers) by the old leader after the new one took the Lease, other than those refused for a stale resourceVersion");
             Assert.That(sandboxWritesA, Is.Not.Empty, "the old leader did write before it was frozen");
         });
     }

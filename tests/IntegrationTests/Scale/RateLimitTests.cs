@@ -86,9 +86,13 @@ public sealed class RateLimitTests : OperatorTest
         {
             Assert.That(requests.Where(r => r.Status == 429).Select(r => $"{r.Time:HH:mm:ss.fff} {r.Method} {r.Route}"), Is.Empty, "no request may be rate-limited (429)");
             Assert.That(busiestWindow, Is.LessThanOrEqualTo(LimitPerHour), "requests in one simulated hour");
-            Assert.That(throttled, Is.Empty, "no Sandbox may report that it was throttled");
+            Assert.That(throttled, Is.Empty, $"no Sandbox may report that it was throttled (Northflank calls by route: {CallsByRoute(requests)})");
         });
     }
+
+    /// <summary>Where the calls went, so that a failure says whether creates, looks or retries spent the window.</summary>
+    private static string CallsByRoute(IReadOnlyList<RequestRecord> requests) =>
+        string.Join(", ", requests.GroupBy(r => $"{r.Method} {r.Route} {r.Status}").OrderByDescending(g => g.Count()).Select(g => $"{g.Key}: {g.Count()}"));
 
     private async Task WaitAsync(Func<CancellationToken, Task<bool>> condition, TimeSpan timeout, string what, Func<string> progress)
     {
