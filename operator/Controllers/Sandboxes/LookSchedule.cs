@@ -32,7 +32,9 @@ public static class LookSchedule
 
         var full = options.Observation == ObservationMode.Naive || DriftCheckDue(status, options, now);
         var maxAge = IsSettled(status) ? options.SettledPollInterval : options.ProgressPollInterval;
-        return new Look(full, Later(now - maxAge, record.LastWrite), WantUrls: Endpoints.MissingUrl(sandbox.Spec, status?.Endpoints));
+        // Woken by the progress watch: its look started after everything the last reconcile saw, however old it is now.
+        var oldest = record.WokenBy is { } woken && woken < now - maxAge ? woken : now - maxAge;
+        return new Look(full, Later(oldest, record.LastWrite), WantUrls: Endpoints.MissingUrl(sandbox.Spec, status?.Endpoints));
     }
 
     /// <summary>

@@ -151,16 +151,22 @@ public sealed class ProgressWatch(SandboxMemory memory, ServiceListCache lists, 
             // A waiter newer than the list may already have seen more than it shows.
             if (waiter.Since <= started && waiter.WakeWhen(services.GetValueOrDefault(waiter.ServiceId)))
             {
-                Wake(record, waiter, wake);
+                Wake(record, waiter, wake, wokenBy: started);
             }
         }
     }
 
-    /// <summary>Wakes only the waiter this list judged: one registered meanwhile by a newer reconcile stays.</summary>
-    private static void Wake(SandboxRecord record, ProgressWaiter waiter, Action<string, string> wake)
+    /// <summary>
+    /// Wakes only the waiter this list judged: one registered meanwhile by a newer reconcile stays. The woken reconcile
+    /// may read the look that judged it (<paramref name="wokenBy"/>, when it started): in a project of many pages it is
+    /// seconds old by the time the reconcile runs, and a reconcile that listed again for itself would pay every page per
+    /// Sandbox woken, holding its worker meanwhile.
+    /// </summary>
+    private static void Wake(SandboxRecord record, ProgressWaiter waiter, Action<string, string> wake, DateTimeOffset? wokenBy = null)
     {
         if (record.TryClearWaiter(waiter))
         {
+            record.WokenBy = wokenBy;
             wake(waiter.Namespace, waiter.Name);
         }
     }

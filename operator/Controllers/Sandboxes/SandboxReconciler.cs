@@ -134,8 +134,9 @@ public sealed class SandboxReconciler(
     {
         if (outcome is not Parked)
         {
-            // A parked reconcile looked at nothing: what the last one waits for still holds.
+            // A parked reconcile looked at nothing: what the last one waits for, and the look that woke it, still hold.
             record.Waiter = null;
+            record.WokenBy = null;
         }
 
         switch (outcome)

@@ -14,6 +14,7 @@ public sealed class SandboxRecord(string key)
 {
     private Written? written;
     private ProgressWaiter? waiter;
+    private long wokenByTicks;
 
     /// <summary>The Sandbox's uid (see <see cref="SandboxKey"/>).</summary>
     public string Key { get; } = key;
@@ -56,6 +57,18 @@ public sealed class SandboxRecord(string key)
 
     /// <summary>Clears <paramref name="judged"/> unless a newer reconcile replaced it meanwhile (that one stays).</summary>
     public bool TryClearWaiter(ProgressWaiter judged) => ReferenceEquals(Interlocked.CompareExchange(ref waiter, null, judged), judged);
+
+    /// <summary>
+    /// When the look that woke it started (the progress watch's list or probe), until its next reconcile has used it.
+    /// That look started after the waiter, so after everything the last reconcile saw: the woken reconcile may read it
+    /// however long a big project's list took, instead of listing all of the project's pages again for itself.
+    /// </summary>
+    public DateTimeOffset? WokenBy
+    {
+        // Set by the progress watch, read by the worker the wake queues it to: a tick count, so one atomic write.
+        get => Interlocked.Read(ref wokenByTicks) is var ticks && ticks != 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+        set => Interlocked.Exchange(ref wokenByTicks, value?.UtcTicks ?? 0);
+    }
 
     /// <summary>
     /// The Sandbox with the status last written, when the informer cache still holds a version older than that write.

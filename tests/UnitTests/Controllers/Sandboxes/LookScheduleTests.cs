@@ -120,6 +120,26 @@ public class LookScheduleTests
     }
 
     [Test]
+    public void A_sandbox_woken_by_the_progress_watch_reads_the_look_that_woke_it_however_long_ago_it_started()
+    {
+        var deploying = ConditionVerdict.False(ReadyReasons.Creating, "creating the Northflank service");
+        var sandbox = SandboxFactory.New();
+        sandbox.Status = Status(deploying);
+        // A 100-page list started 9 s ago; the Sandbox's last write was before it.
+        var woken = new SandboxRecord("k") { LastWrite = Now - TimeSpan.FromSeconds(30), WokenBy = Now - TimeSpan.FromSeconds(9) };
+        var wokenBeforeItsWrite = new SandboxRecord("k") { LastWrite = Now - TimeSpan.FromSeconds(5), WokenBy = Now - TimeSpan.FromSeconds(9) };
+        var wokenJustNow = new SandboxRecord("k") { WokenBy = Now - TimeSpan.FromSeconds(1) };
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(LookSchedule.Choose(sandbox, woken, Options(), Now).NotBefore, Is.EqualTo(Now - TimeSpan.FromSeconds(9)), "the waking look, not a new list");
+            Assert.That(LookSchedule.Choose(sandbox, wokenBeforeItsWrite, Options(), Now).NotBefore, Is.EqualTo(Now - TimeSpan.FromSeconds(5)), "never a look older than its last write");
+            Assert.That(LookSchedule.Choose(sandbox, wokenJustNow, Options(), Now).NotBefore, Is.EqualTo(Now - TimeSpan.FromSeconds(2)), "a recent enough look is as good");
+            Assert.That(LookSchedule.Choose(sandbox, new SandboxRecord("k"), Options(), Now).NotBefore, Is.EqualTo(Now - TimeSpan.FromSeconds(2)), "not woken: the progress pace");
+        });
+    }
+
+    [Test]
     public void A_settled_sandbox_without_a_service_is_not_drift_checked()
     {
         var sandbox = SandboxFactory.New();

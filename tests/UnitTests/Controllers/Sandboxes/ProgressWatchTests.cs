@@ -56,6 +56,27 @@ public class ProgressWatchTests
     }
 
     [Test]
+    public async Task A_woken_sandbox_remembers_when_the_list_that_woke_it_started_and_one_not_woken_does_not()
+    {
+        var changed = SandboxFactory.New("changed");
+        var same = SandboxFactory.New("same");
+        WaitForChange(changed);
+        WaitForChange(same);
+        api.Services["p"] = [ListOnlyApi.Service(Id(changed), DeploymentStates.Completed), ListOnlyApi.Service(Id(same), DeploymentStates.Pending)];
+        time.Advance(TimeSpan.FromSeconds(3));
+        var roundStarted = time.GetUtcNow();
+
+        await PollAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(woken, Is.EqualTo(new[] { "team-a/changed" }));
+            Assert.That(memory.For(changed).WokenBy, Is.EqualTo(roundStarted), "its reconcile may read this list, however long it took");
+            Assert.That(memory.For(same).WokenBy, Is.Null);
+        });
+    }
+
+    [Test]
     public async Task A_service_missing_from_the_list_wakes_its_sandbox()
     {
         var sandbox = SandboxFactory.New("gone");
