@@ -5,7 +5,7 @@ namespace SandboxOperator.Hosting;
 /// <summary>
 /// The operator's flags, declared once: each maps onto a key of the "Operator" configuration section, and
 /// <see cref="Usage"/> is written from the same declarations, so <c>--help</c> cannot drift from the flags (a test keeps
-/// the README's configuration table equal to them too).
+/// the flag table of docs/configuration.md equal to them too).
 /// </summary>
 public static class CommandLine
 {

@@ -3,7 +3,8 @@ using System.Globalization;
 using Benchmarks;
 using TestInfra;
 
-// `make bench`: how many Northflank calls the operator makes, against a local control plane and the simulator. See README.md.
+// `make bench`: how many Northflank calls the operator makes, against a local control plane and the simulator. See README.md
+// next to this file; the results are in docs/rate-limits-and-benchmarks.md.
 using var cancellation = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {

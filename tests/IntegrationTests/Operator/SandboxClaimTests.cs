@@ -159,7 +159,7 @@ public partial class SandboxClaimTests : OperatorTest
         var claimed = (await GetAsync((await WaitForClaimAsync("task-42", "True")).Status!.SandboxName!))!;
         Assert.That(claimed.Metadata.Labels["task"], Is.EqualTo("42"));
         var status = await WaitForTemplateStatusAsync("python-agent", s => s.Sandboxes == 3 && s.Pools is ["python-agents"]);
-        Assert.That(status.Hash, Is.EqualTo("49bb95065e"), "the hash the README shows for this template");
+        Assert.That(status.Hash, Is.EqualTo("49bb95065e"), "the hash docs/on-demand.md shows for this template");
         var get = await ToolRunner.RunAsync(Tools.Kubectl, ["get", "sandboxtemplates,sandboxclaims,sandboxwarmpools", "-n", Namespace], kubeconfig);
         TestContext.Out.WriteLine(get.StandardOutput);
     }
