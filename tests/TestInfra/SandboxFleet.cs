@@ -53,8 +53,22 @@ public static class SandboxFleet
             });
 
     /// <summary>Deletes every Sandbox in the namespace with one call; finalizers keep each until the operator is done.</summary>
-    public static Task DeleteAllAsync(IKubernetes kubernetes, string @namespace, CancellationToken ct = default) =>
-        kubernetes.CustomObjects.DeleteCollectionNamespacedCustomObjectAsync(Sandbox.Group, Sandbox.Version, @namespace, Sandbox.Plural, cancellationToken: ct);
+    public static async Task DeleteAllAsync(IKubernetes kubernetes, string @namespace, CancellationToken ct = default)
+    {
+        // With thousands of Sandboxes on a loaded machine the API server can answer 504 before it has marked them all
+        // deleted (its request timeout is 34 s); what it marked stays marked, so asking again finishes the rest.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await kubernetes.CustomObjects.DeleteCollectionNamespacedCustomObjectAsync(Sandbox.Group, Sandbox.Version, @namespace, Sandbox.Plural, cancellationToken: ct);
+                return;
+            }
+            catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.GatewayTimeout && attempt < 10)
+            {
+            }
+        }
+    }
 
     /// <summary>How many Sandboxes the namespace still holds (including those waiting on their finalizer).</summary>
     public static async Task<int> CountAsync(IKubernetes kubernetes, string @namespace, CancellationToken ct = default)
