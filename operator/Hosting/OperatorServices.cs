@@ -1,16 +1,13 @@
 using ControllerRuntime;
 using k8s;
-using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Claims.Setup;
-using SandboxOperator.Controllers.Common;
 using SandboxOperator.Controllers.Configs;
 using SandboxOperator.Controllers.Configs.Setup;
 using SandboxOperator.Controllers.Sandboxes;
 using SandboxOperator.Controllers.Sandboxes.Setup;
-using SandboxOperator.Controllers.Templates;
 using SandboxOperator.Controllers.Templates.Setup;
 using SandboxOperator.Controllers.WarmPools.Setup;
 using SandboxOperator.Northflank;

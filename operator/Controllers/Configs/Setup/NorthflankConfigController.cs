@@ -1,6 +1,4 @@
 using ControllerRuntime;
-using k8s;
-using k8s.Models;
 using SandboxOperator.Api.V1Alpha1;
 
 namespace SandboxOperator.Controllers.Configs.Setup;
