@@ -1,13 +1,15 @@
 using ControllerRuntime;
 using k8s;
-using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SandboxOperator.Api.V1Alpha1;
-using SandboxOperator.Controllers.Common;
+using SandboxOperator.Controllers.Claims.Setup;
 using SandboxOperator.Controllers.Configs;
+using SandboxOperator.Controllers.Configs.Setup;
 using SandboxOperator.Controllers.Sandboxes;
-using SandboxOperator.Controllers.Templates;
+using SandboxOperator.Controllers.Sandboxes.Setup;
+using SandboxOperator.Controllers.Templates.Setup;
+using SandboxOperator.Controllers.WarmPools.Setup;
 using SandboxOperator.Northflank;
 using SandboxOperator.Telemetry;
 
@@ -32,11 +34,6 @@ public static class OperatorServices
         services.AddSingleton(options.ToReconcilerOptions());
         var index = AddAccess(services, options);
         AddNorthflank(services, options);
-        AddReferences(services);
-        services.AddSingleton<ConfigChecker>();
-        AddSandboxReconciler(services);
-        PoolAndClaimServices.AddServices(services);
-        TemplateStatusServices.AddServices(services);
         AddControllers(services, options, index);
         return services;
     }
@@ -66,7 +63,6 @@ public static class OperatorServices
     /// </summary>
     private static void AddNorthflank(IServiceCollection services, OperatorOptions options)
     {
-        services.AddSingleton<WakeSource>();
         services.AddSingleton<INorthflankApiFactory>(sp =>
         {
             var fence = sp.GetRequiredService<ILeadershipFence>();
@@ -77,34 +73,7 @@ public static class OperatorServices
         });
     }
 
-    /// <summary>The Sandbox reconciler and what it is made of; the gauges read its memory and the orphan collector.</summary>
-    private static void AddSandboxReconciler(IServiceCollection services)
-    {
-        services.AddSingleton<ISandboxWriter, SandboxWriter>();
-        services.AddSingleton<SandboxMemory>();
-        services.AddSingleton<ServiceListCache>();
-        services.AddSingleton<ProgressWatch>();
-        services.AddSingleton<SandboxAdmission>();
-        services.AddSingleton<ISandboxTemplates>(sp => new TemplateDirectory(
-            sp.GetRequiredService<InformerCache<SandboxTemplate>>(), new EntityClient<SandboxTemplate>(sp.GetRequiredService<IKubernetes>())));
-        services.AddSingleton<InputResolver>();
-        services.AddSingleton<IOrphanReporter, OrphanReporting>();
-        services.AddSingleton<OrphanCollector>();
-        services.AddSingleton<SandboxConnector>();
-        services.AddSingleton<SandboxExecutor>();
-        services.AddSingleton<SandboxReconciler>();
-        services.AddSingleton(sp => new SandboxMetrics(sp.GetRequiredService<SandboxMemory>().ReadyReasons, () => sp.GetRequiredService<OrphanCollector>().Count));
-    }
-
-    /// <summary>Referenced Secrets and ConfigMaps, read on demand and kept while their metadata watch shows them unchanged.</summary>
-    private static void AddReferences(IServiceCollection services)
-    {
-        services.AddSingleton(sp => KubernetesReferenceReader.SecretCache(sp.GetRequiredService<IKubernetes>(), sp.GetRequiredService<InformerCache<PartialObjectMetadata<V1Secret>>>()));
-        services.AddSingleton(sp => KubernetesReferenceReader.ConfigMapCache(sp.GetRequiredService<IKubernetes>(), sp.GetRequiredService<InformerCache<PartialObjectMetadata<V1ConfigMap>>>()));
-        services.AddSingleton<IReferenceReader, KubernetesReferenceReader>();
-    }
-
-    /// <summary>The Sandbox controller (with what wakes it) and the two config controllers, on the leader-elected runtime.</summary>
+    /// <summary>The runtime, leader-elected, and one line per kind: its controller, what wakes it and what it is made of.</summary>
     private static void AddControllers(IServiceCollection services, OperatorOptions options, ReferenceIndex index)
     {
         var runtime = new OperatorRuntimeOptions
@@ -114,68 +83,11 @@ public static class OperatorServices
             // The runtime's metrics (operator_reconciles_total, ...) go out under the operator's name, next to its own.
             TelemetryName = OperatorTelemetry.Name,
         };
-        var controllers = services.AddOperatorRuntime(runtime)
-            .AddController<Sandbox, SandboxController>(controller => ConfigureSandboxes(controller, options, index))
-            // A config's own status write (its hourly check) must not check it again at once: only spec changes do.
-            .AddController<NorthflankConfig, NorthflankConfigController>(controller =>
-            {
-                controller.WithWorkers(1).WithUpdatePredicate(Predicates.GenerationOrMetadataChanged);
-                if (options.WatchedNamespaces.Count > 0)
-                {
-                    controller.InNamespaces([.. options.WatchedNamespaces]);
-                }
-            })
-            .AddController<ClusterNorthflankConfig, ClusterNorthflankConfigController>(controller =>
-                controller.WithWorkers(1).WithUpdatePredicate(Predicates.GenerationOrMetadataChanged).WithListWatch(sp => ClusterConfigs(sp, options)));
-        PoolAndClaimServices.AddControllers(controllers, options);
-        TemplateStatusServices.AddControllers(controllers, options);
+        services.AddOperatorRuntime(runtime)
+            .AddSandboxes(options.Workers, options.WatchedNamespaces, index)
+            .AddConfigs(options.WatchedNamespaces, options.ClusterConfigSelector)
+            .AddWarmPools(options.WatchedNamespaces)
+            .AddClaims(options.WatchedNamespaces)
+            .AddTemplates(options.WatchedNamespaces);
     }
-
-    private static void ConfigureSandboxes(ControllerBuilder<Sandbox> controller, OperatorOptions options, ReferenceIndex index)
-    {
-        controller.WithFinalizer<SandboxController>()
-            .WithWorkers(options.Workers)
-            // Our own status writes must not trigger another reconcile (and another Northflank call), nor a claim taking a
-            // pooled Sandbox (labels and owner): the Sandbox controller reads neither. Except a claim taking one that was
-            // held to an older spec of its template (TemplatePin): it takes the template's change now.
-            .WithUpdatePredicate((old, now) => Predicates.GenerationOrMetadataBesidesLabelsChanged(old, now) || TemplatePin.Released(old, now, index.TemplateOf(now)))
-            // Secrets and ConfigMaps by metadata only: the mappers need names, and reconciles read the few that
-            // Sandboxes refer to on demand (KubernetesReferenceReader). Whole objects would put every Secret in the
-            // cluster, Helm's releases included, into the operator's memory.
-            .WatchesSecrets((secret, sandboxes) => index.SandboxesUsingSecret(ObjectKey.Of(secret), sandboxes))
-            .WatchesMetadata<V1ConfigMap>((configMap, sandboxes) => index.SandboxesUsingConfigMap(ObjectKey.Of(configMap), sandboxes))
-            // Configs and templates from their own controllers' caches, the very ones every reconcile reads: a wake
-            // never comes from a watch that is ahead of what the woken reconcile then reads (one informer per kind).
-            .WatchesSource(sp => SandboxesUsing<NorthflankConfig>(sp, index.SandboxesUsingConfig))
-            .WatchesSource(sp => SandboxesUsing<ClusterNorthflankConfig>(sp, index.SandboxesUsingConfig))
-            // A template's change re-applies the Sandboxes in its namespace that name it, all at once (its return too);
-            // its status writes do not.
-            .WatchesSource(sp => SandboxesUsing<SandboxTemplate>(
-                sp, (template, sandboxes) => TemplateDirectory.Using(template, sandboxes, s => s.Spec.TemplateRef?.Name), CacheSource<SandboxTemplate>.SpecOrMetadataChanged))
-            // A wake carries news for exactly one Sandbox, usually the news that makes it Ready: it goes ahead of
-            // new Sandboxes, so a burst of creates does not hold up every Ready behind it.
-            .WatchesSource(sp => new ProgressSource(sp.GetRequiredService<ProgressWatch>()), priority: true)
-            // So does a wake from a token: Northflank answers again after an outage, or the token has a worker free.
-            .WatchesSource(sp => sp.GetRequiredService<WakeSource>(), priority: true)
-            .WatchesSource(sp => new OrphanSource(sp.GetRequiredService<OrphanCollector>()));
-        if (options.WatchedNamespaces.Count > 0)
-        {
-            controller.InNamespaces([.. options.WatchedNamespaces]);
-        }
-    }
-
-    /// <summary>Wakes the Sandboxes a change of <typeparamref name="T"/> (in its controller's cache) concerns.</summary>
-    private static CacheSource<T> SandboxesUsing<T>(
-        IServiceProvider services, Func<T, IReadOnlyEntityStore<Sandbox>, IEnumerable<ObjectKey>> map, Func<InformerEvent<T>, bool>? when = null)
-        where T : IKubernetesObject<V1ObjectMeta>
-    {
-        var sandboxes = services.GetRequiredService<InformerCache<Sandbox>>();
-        return new CacheSource<T>(services.GetRequiredService<InformerCache<T>>(), o => sandboxes.Store is { } store ? map(o, store) : [], when);
-    }
-
-    /// <summary>The ClusterNorthflankConfigs this operator serves: all, or those its selector picks.</summary>
-    private static EntityClient<ClusterNorthflankConfig> ClusterConfigs(IServiceProvider services, OperatorOptions options) => new(
-        services.GetRequiredService<IKubernetes>(),
-        new ListWatchOptions { LabelSelector = string.IsNullOrWhiteSpace(options.ClusterConfigSelector) ? null : options.ClusterConfigSelector },
-        services.GetRequiredService<ILeadershipFence>());
 }

@@ -44,6 +44,23 @@ public class ArchitectureTests
         AssertHolds(Rules.Value.ControllersAvoidHosting(), "Hosting wires controllers to the runtime; a controller takes what it needs through its constructor");
 
     [Test]
+    public void Only_a_kinds_setup_and_hosting_may_use_the_runtime()
+    {
+        var others = Arrows.Table.Where(row => row.MayUse.Contains(Arrows.Runtime) && !IsSetup(row.Folder)).Select(row => row.Folder);
+
+        Assert.That(others, Is.Empty, "a kind's reconcile and rules stay free of the runtime (table tests over fakes); its Setup subfolder connects them");
+    }
+
+    [Test]
+    public void No_kind_uses_a_setup_folder()
+    {
+        var others = Arrows.Table.Where(row => !IsSetup(row.Folder) && row.Folder.StartsWith("Controllers.", StringComparison.Ordinal))
+            .SelectMany(row => row.MayUse.Where(IsSetup).Select(setup => $"{row.Folder} → {setup}"));
+
+        Assert.That(others, Is.Empty, "the arrows run one way: Hosting → a kind's Setup → the kind");
+    }
+
+    [Test]
     public void The_controller_runtime_uses_nothing_of_the_operator() =>
         AssertHolds(Rules.Value.RuntimeUsesNothingOfOurs(), "ControllerRuntime is a library for any operator (its README)");
 
@@ -65,6 +82,8 @@ public class ArchitectureTests
         var violations = Rules.Value.Violations(rule);
         Assert.That(violations, Is.Empty, $"{what}:\n  {string.Join("\n  ", violations)}");
     }
+
+    private static bool IsSetup(string folder) => folder == Arrows.AnySetup || Arrows.KindOfSetup(folder) is not null;
 
     internal static string Describe(IEnumerable<string> mayUse) =>
         mayUse.ToList() switch

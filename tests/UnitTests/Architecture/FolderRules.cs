@@ -26,8 +26,8 @@ internal sealed class FolderRules(LoadedTypes architecture, string root, Assembl
     public IReadOnlyList<string> Folders() => FoldersOf(ours, root);
 
     /// <summary>
-    /// The folder's types use no folder of ours that its row leaves out, nor the runtime unless the row names it.
-    /// Null for a folder that may use everything (nothing to check).
+    /// The folder's types use no folder of ours that its row leaves out, nor the runtime unless the row names it. A
+    /// folder may always use itself, and a kind's Setup its kind. Null for a folder that may use everything (nothing to check).
     /// </summary>
     public IArchRule? For(string folder)
     {
@@ -37,12 +37,10 @@ internal sealed class FolderRules(LoadedTypes architecture, string root, Assembl
             return null;
         }
 
-        var allowed = mayUse.Where(f => f != Arrows.Runtime).Append(folder).Select(Regex.Escape);
-        var forbiddenOfOurs = $"^{Regex.Escape(root)}\\.(?!(?:{string.Join('|', allowed)})(?:\\.|$)).+$";
-        var subjects = Types().That().ResideInAssembly(ours).And().ResideInNamespaceMatching(Below($"{root}.{folder}"));
-        var forbidden = mayUse.Contains(Arrows.Runtime)
-            ? Types().That().ResideInNamespaceMatching(forbiddenOfOurs)
-            : Types().That().ResideInNamespaceMatching(forbiddenOfOurs).Or().ResideInAssembly(runtime);
+        var allowed = mayUse.Where(f => f != Arrows.Runtime).Append(folder).Concat(Arrows.KindOfSetup(folder) is { } kind ? [kind] : []).ToHashSet();
+        var subjects = Types().That().ResideInAssembly(ours).And().ResideInNamespaceMatching(AnyOf(NamespacesOf(f => f == folder)));
+        var forbiddenOfOurs = Types().That().ResideInNamespaceMatching(AnyOf(NamespacesOf(f => !allowed.Contains(f))));
+        var forbidden = mayUse.Contains(Arrows.Runtime) ? forbiddenOfOurs : forbiddenOfOurs.Or().ResideInAssembly(runtime);
         return subjects.Should().NotDependOnAny(forbidden).Because(Because);
     }
 
@@ -67,4 +65,14 @@ internal sealed class FolderRules(LoadedTypes architecture, string root, Assembl
         rule.Evaluate(architecture).Where(result => !result.Passed).Select(result => result.Description).ToList();
 
     private static string Below(string ns) => $"^{Regex.Escape(ns)}(?:\\..*)?$";
+
+    /// <summary>The namespaces of ours below the root whose folder <paramref name="folder"/> accepts.</summary>
+    private IEnumerable<string> NamespacesOf(Func<string, bool> folder) =>
+        ours.GetTypes().Select(t => t.Namespace).OfType<string>()
+            .Where(ns => ns.StartsWith(root + ".", StringComparison.Ordinal) && folder(Arrows.FolderOf(ns[(root.Length + 1)..])))
+            .Distinct();
+
+    /// <summary>Exactly these namespaces (none when empty).</summary>
+    private static string AnyOf(IEnumerable<string> namespaces) =>
+        namespaces.ToList() is { Count: > 0 } list ? $"^(?:{string.Join('|', list.Select(Regex.Escape))})$" : "^(?!)$";
 }

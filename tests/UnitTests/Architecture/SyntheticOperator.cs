@@ -58,6 +58,12 @@ internal static class SyntheticOperator
             public class TemplateAllowed { public SandboxOperator.Api.Spec? Spec; }
             public class Template { public SandboxOperator.Controllers.Sandboxes.ReconcilerAllowed? Back; }
             public class Hosted { public SandboxOperator.Hosting.Host? Back; }
+            public class UsesItsSetup { public SandboxOperator.Controllers.Templates.Setup.TemplateSetupAllowed? Back; }
+        }
+        namespace SandboxOperator.Controllers.Templates.Setup
+        {
+            public class TemplateSetupAllowed { public ControllerRuntime.ObjectKey? Key; public SandboxOperator.Controllers.Templates.TemplateAllowed? Kind; public SandboxOperator.Controllers.Common.ConditionAllowed? Common; }
+            public class TemplateSetup { public SandboxOperator.Controllers.Sandboxes.ReconcilerAllowed? Back; }
         }
         namespace SandboxOperator.Hosting
         {

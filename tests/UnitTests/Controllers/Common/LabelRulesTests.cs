@@ -5,7 +5,7 @@ using k8s.Autorest;
 using SandboxOperator.Api.Crds;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Common;
-using SandboxOperator.Hosting;
+using SandboxOperator.Controllers.Common.Setup;
 
 namespace UnitTests.Controllers.Common;
 

@@ -6,11 +6,12 @@ using k8s.Models;
 using Microsoft.Extensions.Time.Testing;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Configs;
+using SandboxOperator.Controllers.Configs.Setup;
 using SandboxOperator.Controllers.Sandboxes;
-using SandboxOperator.Hosting;
+using SandboxOperator.Controllers.Sandboxes.Setup;
 using SandboxFactory = UnitTests.Controllers.Sandboxes.SandboxFactory;
 
-namespace UnitTests.Hosting;
+namespace UnitTests.Controllers.Sandboxes.Setup;
 
 /// <summary>
 /// Referenced Secrets are kept only while some Sandbox refers to them: the Sandbox and Secret-metadata informers run

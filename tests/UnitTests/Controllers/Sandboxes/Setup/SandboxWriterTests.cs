@@ -4,11 +4,10 @@ using k8s;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using SandboxOperator.Api.V1Alpha1;
-using SandboxOperator.Hosting;
-using UnitTests.Controllers.Sandboxes;
+using SandboxOperator.Controllers.Sandboxes.Setup;
 using UnitTests.Northflank;
 
-namespace UnitTests.Hosting;
+namespace UnitTests.Controllers.Sandboxes.Setup;
 
 /// <summary>The status write as the API server sees it, through the real Kubernetes client against a stub server.</summary>
 public class SandboxWriterTests

@@ -5,9 +5,8 @@ using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using SandboxOperator.Api.V1Alpha1;
-using SandboxOperator.Controllers.Sandboxes;
 
-namespace SandboxOperator.Hosting;
+namespace SandboxOperator.Controllers.Sandboxes.Setup;
 
 /// <summary>The Sandbox controller's writes to the cluster, over the runtime's entity client and event recorder.</summary>
 public sealed class SandboxWriter(IEntityClient<Sandbox> client, IKubernetes kubernetes, ILeadershipFence fence, IEventRecorder recorder, ILogger<SandboxWriter> logger)

@@ -4,16 +4,15 @@ using k8s.Models;
 using Microsoft.Extensions.Logging;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Configs;
-using SandboxOperator.Controllers.Sandboxes;
 
-namespace SandboxOperator.Hosting;
+namespace SandboxOperator.Controllers.Sandboxes.Setup;
 
 /// <summary>
 /// Orphans as Events on each config that judges them, one that serves the namespace the marker names (for the operator's
 /// implicit config, on its leader-election Lease, so they show in the operator's own namespace), and as log lines. An
 /// orphan no config judges goes to the log only: an Event names its namespace and uid, which no other tenant may read.
 /// </summary>
-public sealed class OrphanReporting(IEventRecorder events, INorthflankConfigs configs, OperatorOptions options, ILogger<OrphanReporting> logger) : IOrphanReporter
+public sealed class OrphanReporting(IEventRecorder events, INorthflankConfigs configs, OperatorRuntimeOptions runtime, ILogger<OrphanReporting> logger) : IOrphanReporter
 {
     public void Found(ConfigKey config, string projectId, string serviceId, OwnershipMarker.Owner owner) =>
         Record(config, EventType.Warning, "OrphanFound",
@@ -35,17 +34,11 @@ public sealed class OrphanReporting(IEventRecorder events, INorthflankConfigs co
         {
             NorthflankConfig.EntityKind => configs.Namespaced(config.Namespace!, config.Name),
             ClusterNorthflankConfig.EntityKind => configs.Cluster(config.Name),
-            _ => new V1Lease { ApiVersion = "coordination.k8s.io/v1", Kind = "Lease", Metadata = new V1ObjectMeta { Name = OperatorServices.LeaseName, NamespaceProperty = options.LeaseNamespace ?? options.OwnNamespace } },
+            _ => new V1Lease { ApiVersion = "coordination.k8s.io/v1", Kind = "Lease", Metadata = new V1ObjectMeta { Name = runtime.LeaderElection.LeaseName, NamespaceProperty = runtime.LeaderElection.LeaseNamespace } },
         };
         if (target is not null)
         {
             _ = events.RecordAsync(target, type, reason, message);
         }
     }
-}
-
-/// <summary>Runs the orphan collector's own listing while the controller runs (only the leader looks for orphans).</summary>
-public sealed class OrphanSource(OrphanCollector collector) : IKeySource
-{
-    public Task RunAsync(Action<ObjectKey> enqueue, CancellationToken ct) => collector.RunAsync(ct);
 }

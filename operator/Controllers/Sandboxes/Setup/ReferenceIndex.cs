@@ -2,9 +2,9 @@ using ControllerRuntime;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Common;
 using SandboxOperator.Controllers.Configs;
-using SandboxOperator.Controllers.Sandboxes;
+using SandboxOperator.Controllers.Templates.Setup;
 
-namespace SandboxOperator.Hosting;
+namespace SandboxOperator.Controllers.Sandboxes.Setup;
 
 /// <summary>
 /// Which Sandboxes a Secret, ConfigMap or Northflank config concerns, so only those re-sync when it changes, and which

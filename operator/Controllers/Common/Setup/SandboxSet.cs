@@ -4,9 +4,8 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using SandboxOperator.Api.V1Alpha1;
-using SandboxOperator.Controllers.Common;
 
-namespace SandboxOperator.Hosting;
+namespace SandboxOperator.Controllers.Common.Setup;
 
 /// <summary>
 /// The warm pool and claim controllers' view of Sandboxes: reads from the Sandbox controller's cache (one watch of
@@ -65,58 +64,4 @@ public sealed class SandboxSet(InformerCache<Sandbox> cache, IEntityClient<Sandb
     }
 
     public Task<Sandbox?> GetAsync(string namespaceName, string name, CancellationToken ct) => client.GetAsync(name, namespaceName, ct);
-}
-
-/// <summary>A kind's status writes (conditional on the resourceVersion read) and Events, over the runtime's client and recorder.</summary>
-public sealed class StatusWriter<TEntity, TStatus>(IEntityClient<TEntity> client, IEventRecorder recorder) : IStatusWriter<TEntity, TStatus>
-    where TEntity : IKubernetesObject<V1ObjectMeta>
-{
-    public Task WriteStatusAsync(TEntity entity, TStatus status, CancellationToken ct) => client.ReplaceStatusAsync(entity.Metadata, status, ct);
-
-    public void Record(TEntity entity, bool warning, string reason, string message) =>
-        _ = recorder.RecordAsync(entity, warning ? EventType.Warning : EventType.Normal, reason, message).ContinueWith(
-            _ => { }, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-}
-
-/// <summary>
-/// Wakes a controller from another kind's cache changes (that kind's one watch, shared): each change is mapped
-/// to the keys it concerns, before and after the change (a Sandbox a claim took concerns its old pool too). Changes
-/// <c>when</c> refuses are not mapped.
-/// </summary>
-public sealed class CacheSource<T> : IKeySource
-    where T : IKubernetesObject<V1ObjectMeta>
-{
-    private readonly System.Threading.Channels.Channel<ObjectKey> keys = System.Threading.Channels.Channel.CreateUnbounded<ObjectKey>();
-
-    public CacheSource(InformerCache<T> cache, Func<T, IEnumerable<ObjectKey>> map, Func<InformerEvent<T>, bool>? when = null) =>
-        cache.OnChange(ev =>
-        {
-            if (when is not null && !when(ev))
-            {
-                return;
-            }
-
-            foreach (var key in map(ev.Object).Concat(ev.OldObject is { } old ? map(old) : []).Distinct())
-            {
-                keys.Writer.TryWrite(key);
-            }
-        });
-
-    public async Task RunAsync(Action<ObjectKey> enqueue, CancellationToken ct)
-    {
-        await foreach (var key in keys.Reader.ReadAllAsync(ct))
-        {
-            enqueue(key);
-        }
-    }
-
-    /// <summary>Adds, deletes and updates that change the spec (generation) or metadata: not status writes.</summary>
-    public static bool SpecOrMetadataChanged(InformerEvent<T> ev) =>
-        ev.Type != InformerEventType.Updated || ev.OldObject is not { } old || Predicates.GenerationOrMetadataChanged(old, ev.Object);
-
-    /// <summary>The Sandbox's controlling owner, when it is of <paramref name="kind"/>.</summary>
-    public static IEnumerable<ObjectKey> Owner(Sandbox sandbox, string kind) =>
-        (sandbox.Metadata.OwnerReferences ?? [])
-            .Where(o => o.Controller == true && o.Kind == kind)
-            .Select(o => new ObjectKey(sandbox.Metadata.NamespaceProperty, o.Name));
 }

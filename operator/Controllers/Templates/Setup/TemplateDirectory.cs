@@ -1,8 +1,7 @@
 using ControllerRuntime;
 using SandboxOperator.Api.V1Alpha1;
-using SandboxOperator.Controllers.Templates;
 
-namespace SandboxOperator.Hosting;
+namespace SandboxOperator.Controllers.Templates.Setup;
 
 /// <summary>
 /// SandboxTemplates from the template controller's watch of them, the only one (it covers the namespaces Sandboxes are

@@ -1,7 +1,6 @@
 using ControllerRuntime;
-using SandboxOperator.Controllers.Sandboxes;
 
-namespace SandboxOperator.Hosting;
+namespace SandboxOperator.Controllers.Sandboxes.Setup;
 
 /// <summary>Feeds the Sandboxes the progress watch wakes into the controller's work queue.</summary>
 public sealed class ProgressSource(ProgressWatch progress) : IKeySource

@@ -3,7 +3,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 
-namespace SandboxOperator.Hosting;
+namespace SandboxOperator.Controllers.Common.Setup;
 
 /// <summary>
 /// The API server's "this object is invalid" (400 Bad Request, 422 Unprocessable Entity) and its message, which names

@@ -5,9 +5,8 @@ using k8s.Autorest;
 using k8s.Models;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Common;
-using SandboxOperator.Controllers.Sandboxes;
 
-namespace SandboxOperator.Hosting;
+namespace SandboxOperator.Controllers.Sandboxes.Setup;
 
 /// <summary>
 /// Reads the Secrets and ConfigMaps Sandboxes refer to. The controller watches both by metadata only, so the values of

@@ -1,8 +1,8 @@
 using ControllerRuntime;
 using SandboxOperator.Api.V1Alpha1;
-using SandboxOperator.Controllers.Configs;
+using SandboxOperator.Controllers.Templates.Setup;
 
-namespace SandboxOperator.Hosting;
+namespace SandboxOperator.Controllers.Configs.Setup;
 
 /// <summary>
 /// Northflank configs and Sandboxes as their controllers' watch caches hold them (one watch per kind, which also wakes

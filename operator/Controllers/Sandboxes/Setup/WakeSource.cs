@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using ControllerRuntime;
 
-namespace SandboxOperator.Hosting;
+namespace SandboxOperator.Controllers.Sandboxes.Setup;
 
 /// <summary>
 /// Feeds the Sandboxes a token wakes into the controller's work queue: those an outage sent into backoff, when Northflank

@@ -1,8 +1,7 @@
 using ControllerRuntime;
 using SandboxOperator.Api.V1Alpha1;
-using SandboxOperator.Controllers.Sandboxes;
 
-namespace SandboxOperator.Hosting;
+namespace SandboxOperator.Controllers.Sandboxes.Setup;
 
 /// <summary>
 /// Plugs the Sandbox reconciler into the runtime, for live Sandboxes and deleting ones alike: a release becomes the

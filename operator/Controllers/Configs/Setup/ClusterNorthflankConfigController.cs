@@ -1,0 +1,20 @@
+using ControllerRuntime;
+using SandboxOperator.Api.V1Alpha1;
+
+namespace SandboxOperator.Controllers.Configs.Setup;
+
+/// <summary>Keeps a ClusterNorthflankConfig's status: whether its token answers and which of its projects it sees.</summary>
+public sealed class ClusterNorthflankConfigController(ConfigChecker checker, IEntityClient<ClusterNorthflankConfig> client) : IEntityController<ClusterNorthflankConfig>
+{
+    public async Task<ReconcileResult> ReconcileAsync(ClusterNorthflankConfig entity, CancellationToken ct)
+    {
+        var secret = entity.Spec.CredentialsSecretRef;
+        var (status, next) = await checker.CheckAsync(
+            new ConfigKey(ClusterNorthflankConfig.EntityKind, null, entity.Metadata.Name), entity.Spec, new SecretReference(secret.Namespace, secret.Name, secret.Key),
+            entity.Status, entity.Metadata.Generation, ct);
+        await ConfigStatus.WriteAsync(client, entity.Metadata, status, ct);
+        return ReconcileResult.Requeue(next);
+    }
+
+    public Task DeletedAsync(ClusterNorthflankConfig entity, CancellationToken ct) => Task.CompletedTask;
+}

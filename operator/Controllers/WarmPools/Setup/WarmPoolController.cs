@@ -1,0 +1,17 @@
+using ControllerRuntime;
+using SandboxOperator.Api.V1Alpha1;
+
+namespace SandboxOperator.Controllers.WarmPools.Setup;
+
+/// <summary>Plugs the warm pool reconciler into the runtime.</summary>
+public sealed class WarmPoolController(WarmPoolReconciler reconciler) : IEntityController<SandboxWarmPool>
+{
+    public async Task<ReconcileResult> ReconcileAsync(SandboxWarmPool entity, CancellationToken ct) =>
+        await reconciler.ReconcileAsync(entity, ct) is { } after ? ReconcileResult.Requeue(after) : ReconcileResult.Success();
+
+    public Task DeletedAsync(SandboxWarmPool entity, CancellationToken ct)
+    {
+        reconciler.Forget(entity);
+        return Task.CompletedTask;
+    }
+}
