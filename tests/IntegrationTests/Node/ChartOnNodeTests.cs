@@ -190,10 +190,13 @@ public sealed class ChartOnNodeTests
         TestContext.Progress.WriteLine(steps);
         var kubeletBack = DateTimeOffset.UtcNow;
 
-        // Ready again as the restarted kubelet reports it: either it re-probed the pod (its Ready condition changed
-        // after the stop) or, when it kept the condition, it has posted the node's status since it came back.
+        // Ready again as the restarted kubelet reports it. Kubelet v1.20 holds a running container not Ready until its
+        // first probe after the restart, and posts that unless the probe came first: either the Ready condition changed
+        // after the stop (then Ready again when it did), or it stayed True, the restarted kubelet has posted the node's
+        // status and two readiness periods went by without a change (then Ready all along, again once the kubelet was).
         var sawNotReady = false;
         var readyAgain = "";
+        var toReady = TimeSpan.Zero;
         await Poll.UntilAsync(
             async _ =>
             {
@@ -211,26 +214,25 @@ public sealed class ChartOnNodeTests
 
                 if (ready.GetProperty("lastTransitionTime").GetDateTimeOffset() >= WholeSecond(stopped))
                 {
-                    readyAgain = "its Ready condition changed after the stop";
+                    (readyAgain, toReady) = ("not Ready after the restart, then Ready once probed", stopwatch.Elapsed);
                     return true;
                 }
 
-                if (await NodeHeartbeatAsync() >= WholeSecond(kubeletBack))
+                if (!sawNotReady && DateTimeOffset.UtcNow - kubeletBack > TimeSpan.FromSeconds(12) && await NodeHeartbeatAsync() >= WholeSecond(kubeletBack))
                 {
-                    readyAgain = "the restarted kubelet kept it Ready and has reported the node";
+                    (readyAgain, toReady) = ("Ready all along; the restarted kubelet kept it so", servicesBack);
                     return true;
                 }
 
                 return false;
             },
             Timeout, "the operator pod is Ready again, as the restarted kubelet reports it");
-        var toReady = stopwatch.Elapsed;
 
         var after = (await OperatorPodsAsync()).Single();
         var restartsAfter = RestartCount(after);
         TestContext.Progress.WriteLine(
             $"[node] restart of containerd and the kubelet: both back in {servicesBack.TotalSeconds:F1} s, operator pod Ready again " +
-            $"{toReady.TotalSeconds:F1} s after the stop ({readyAgain}; seen not Ready in between: {(sawNotReady ? "yes" : "no")}), " +
+            $"{toReady.TotalSeconds:F1} s after the stop ({readyAgain}), " +
             $"same pod: {(PodName(after) == PodName(before) ? "yes" : "no")}, restartCount {restartsBefore} -> {restartsAfter}");
         Assert.That(after.GetProperty("status").GetProperty("phase").GetString(), Is.EqualTo("Running"));
 
@@ -433,9 +435,10 @@ public sealed class ChartOnNodeTests
         return id;
     }
 
-    /// <summary>Sandboxes in the fleet's namespace (only the Ready ones when asked).</summary>
+    /// <summary>Sandboxes in the fleet's namespace (only the Ready ones when asked), once a second: listing a thousand is not free on two cores.</summary>
     private async Task<int> FleetCountAsync(bool readyOnly)
     {
+        await Task.Delay(TimeSpan.FromSeconds(1));
         var lines = (await cluster.KubectlAsync("-n", FleetNamespace, "get", "sandboxes", "-o",
             "jsonpath={range .items[*]}{.status.conditions[?(@.type==\"Ready\")].status}{\"\\n\"}{end}")).Split('\n');
         return readyOnly ? lines.Count(l => l == "True") : lines.Length - 1;
