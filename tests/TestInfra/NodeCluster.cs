@@ -77,6 +77,18 @@ public sealed class NodeCluster : IAsyncDisposable
         return server;
     }
 
+    /// <summary>
+    /// Restarts the node's services as a reboot of them would: stops the kubelet and containerd (SIGTERM, as
+    /// <c>systemctl stop</c>), starts both again with the same flags and waits until the kubelet answers. Pods keep
+    /// running meanwhile; the restarted components find them again. Returns the script's account of the steps.
+    /// </summary>
+    public async Task<string> RestartNodeServicesAsync(CancellationToken ct = default)
+    {
+        var pid = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        var result = await ToolRunner.RunAsync("bash", [Script, "restart", RunDirectory, pid], environment: ToolsEnvironment, ct: ct);
+        return result.Succeeded ? result.StandardError.Trim() : throw new InvalidOperationException($"node-cluster.sh restart failed: {result.Describe()}");
+    }
+
     public string LogPath(string component) => Path.Combine(RunDirectory, "logs", component + ".log");
 
     public async ValueTask DisposeAsync()

@@ -6,6 +6,7 @@
 #   node-cluster.sh up RUN_DIR PARENT_PID IMAGE_STORE   start; prints the settings file (RUN_DIR/cluster.env)
 #   node-cluster.sh down RUN_DIR                        stop everything, unmount, delete cgroups, netns, RUN_DIR, and
 #                                                       exactly the global paths the components created
+#   node-cluster.sh restart RUN_DIR PARENT_PID          stop the kubelet and containerd, start them again (same flags)
 #
 # Every server runs under tests/infra/tether.sh: it stops when PARENT_PID (the test host) is gone, even on SIGKILL;
 # the next `up` then sweeps what such a run left (containers, mounts, cgroups, netns). The machine's kernel settings
@@ -26,6 +27,8 @@ GLOBAL_PATHS=(/var/lib/kubelet /var/log/pods /var/log/containers /var/lib/cni /r
 CGROUP_CONTROLLERS=(blkio cpu cpuacct cpuset devices freezer hugetlb memory net_cls net_prio perf_event pids systemd)
 
 log() { echo "[node-cluster] $*" >&2; }
+
+since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; } # seconds since an $EPOCHREALTIME
 
 in_ns() { nsenter --net="/run/netns/$NETNS" "$@"; }
 
@@ -147,6 +150,55 @@ push_pause_image() {
   rm -rf "$tmp"
 }
 
+# containerd and the kubelet are started the same way by `up` and by `restart`.
+start_containerd() {
+  # A socket left by a stopped containerd would pass the wait below before the new one listens.
+  rm -f "$RUN/containerd.sock" "$RUN/containerd.sock.ttrpc"
+  start containerd /usr/bin/containerd --config "$RUN/containerd/config.toml"
+  wait_for containerd 30 test -S "$RUN/containerd.sock"
+}
+
+start_kubelet() {
+  start kubelet "$BIN/kubelet" --kubeconfig="$RUN/admin.kubeconfig" --hostname-override=nso-node --node-ip=$NODE_IP \
+    --container-runtime=remote --container-runtime-endpoint="unix://$RUN/containerd.sock" \
+    --root-dir="$RUN/kubelet" --cert-dir="$RUN/kubelet/pki" --cgroup-driver=cgroupfs --cgroup-root="/$CGROUP" \
+    --volume-plugin-dir="$RUN/kubelet/volume-plugins" --fail-swap-on=false --make-iptables-util-chains=false \
+    --read-only-port=0 --port=10250 --healthz-port=0 --oom-score-adj=0 \
+    --anonymous-auth=true --authorization-mode=AlwaysAllow --authentication-token-webhook=false \
+    --eviction-hard='memory.available<1Mi,nodefs.available<1%,imagefs.available<1%,nodefs.inodesFree<1%' \
+    --image-gc-high-threshold=100 --image-gc-low-threshold=99 --serialize-image-pulls=false \
+    --pod-infra-container-image="$REGISTRY/pause:nso" --register-node=true --logtostderr=true --v=0
+}
+
+stop_component() { # name → SIGTERM to its process group (as `systemctl stop` would), SIGKILL after 15 s; drops its pid line
+  local name=$1 pgid
+  pgid=$(awk -v n="$name" '$2 == n {print $1}' "$RUN/pids")
+  [ -n "$pgid" ] || { log "$name is not running"; return 1; }
+  local t0=$EPOCHREALTIME how=SIGTERM
+  kill -TERM -- "-$pgid" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 -- "-$pgid" 2>/dev/null || break; sleep 0.3; done
+  kill -0 -- "-$pgid" 2>/dev/null && { kill -KILL -- "-$pgid" 2>/dev/null; how=SIGKILL; }
+  awk -v n="$name" '$2 != n' "$RUN/pids" > "$RUN/pids.new" && mv "$RUN/pids.new" "$RUN/pids"
+  log "$name stopped by $how in $(since "$t0") s"
+}
+
+# The node's services restarted as a reboot of them would: the kubelet and containerd stopped, then started again with
+# the same configuration. Containers keep running under their shims meanwhile (containerd starts each shim in its own
+# process group), and both find them again from their state directories.
+restart() {
+  RUN=$1 PARENT_PID=$2
+  # shellcheck disable=SC1091
+  . "$RUN/ids"
+  local t0=$EPOCHREALTIME
+  stop_component kubelet
+  stop_component containerd
+  local t1=$EPOCHREALTIME
+  start_containerd
+  start_kubelet
+  wait_for kubelet 60 in_ns curl -skf "https://$NODE_IP:10250/healthz"
+  log "kubelet and containerd stopped in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s, started again (kubelet answering) in $(since "$t1") s"
+}
+
 up() {
   RUN=$1 PARENT_PID=$2 IMAGE_STORE=$3
   sweep_dead_runs "$(dirname "$RUN")"
@@ -191,17 +243,8 @@ up() {
     --controllers='*,-nodeipam,-csrsigning,-bootstrapsigner,-tokencleaner,-cloud-node-lifecycle,-route,-service'
   start kube-scheduler "$BIN/kube-scheduler" --kubeconfig="$RUN/admin.kubeconfig" --leader-elect=false --port=0 \
     --bind-address=127.0.0.1 --logtostderr=true --v=0
-  start containerd /usr/bin/containerd --config "$RUN/containerd/config.toml"
-  wait_for containerd 30 test -S "$RUN/containerd.sock"
-  start kubelet "$BIN/kubelet" --kubeconfig="$RUN/admin.kubeconfig" --hostname-override=nso-node --node-ip=$NODE_IP \
-    --container-runtime=remote --container-runtime-endpoint="unix://$RUN/containerd.sock" \
-    --root-dir="$RUN/kubelet" --cert-dir="$RUN/kubelet/pki" --cgroup-driver=cgroupfs --cgroup-root="/$CGROUP" \
-    --volume-plugin-dir="$RUN/kubelet/volume-plugins" --fail-swap-on=false --make-iptables-util-chains=false \
-    --read-only-port=0 --port=10250 --healthz-port=0 --oom-score-adj=0 \
-    --anonymous-auth=true --authorization-mode=AlwaysAllow --authentication-token-webhook=false \
-    --eviction-hard='memory.available<1Mi,nodefs.available<1%,imagefs.available<1%,nodefs.inodesFree<1%' \
-    --image-gc-high-threshold=100 --image-gc-low-threshold=99 --serialize-image-pulls=false \
-    --pod-infra-container-image="$REGISTRY/pause:nso" --register-node=true --logtostderr=true --v=0
+  start_containerd
+  start_kubelet
   # Conntrack limits are machine-wide on this kernel: zero means leave them as they are.
   start kube-proxy "$BIN/kube-proxy" --kubeconfig="$RUN/admin.kubeconfig" --hostname-override=nso-node \
     --proxy-mode=iptables --cluster-cidr=$POD_CIDR --conntrack-max-per-core=0 --conntrack-min=0 \
@@ -284,5 +327,6 @@ sweep_dead_runs() {
 case ${1:-} in
   up) shift; up "$@" ;;
   down) shift; down "$@" ;;
-  *) echo "usage: $0 up RUN_DIR PARENT_PID IMAGE_STORE | down RUN_DIR" >&2; exit 2 ;;
+  restart) shift; restart "$@" ;;
+  *) echo "usage: $0 up RUN_DIR PARENT_PID IMAGE_STORE | down RUN_DIR | restart RUN_DIR PARENT_PID" >&2; exit 2 ;;
 esac

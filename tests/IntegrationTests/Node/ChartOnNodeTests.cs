@@ -20,7 +20,12 @@ public sealed class ChartOnNodeTests
     private const string OperatorNamespace = "northflank-system";
     private const string UserNamespace = "team-a";
     private const int SimulatorPort = 18080;
+    private const string FleetNamespace = "fleet";
+
+    /// <summary>The memory test's fleet: the benchmark's largest size.</summary>
+    private const int FleetSize = 1000;
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan FleetTimeout = TimeSpan.FromMinutes(6);
 
     private readonly string helmHome = Path.Combine(Path.GetTempPath(), $"nso-node-helm-{Environment.ProcessId}");
     private NodeCluster cluster = null!;
@@ -172,6 +177,165 @@ public sealed class ChartOnNodeTests
 
     [Test]
     [Order(5)]
+    public async Task The_operator_survives_a_restart_of_containerd_and_the_kubelet()
+    {
+        var before = (await OperatorPodsAsync()).Single();
+        var restartsBefore = RestartCount(before);
+        var doomedService = await ServiceIdAsync("after-kill");
+
+        var stopwatch = Stopwatch.StartNew();
+        var stopped = DateTimeOffset.UtcNow;
+        var steps = await cluster.RestartNodeServicesAsync();
+        var servicesBack = stopwatch.Elapsed;
+        TestContext.Progress.WriteLine(steps);
+        var kubeletBack = DateTimeOffset.UtcNow;
+
+        // Ready again as the restarted kubelet reports it. Kubelet v1.20 holds a running container not Ready until its
+        // first probe after the restart, and posts that unless the probe came first: either the Ready condition changed
+        // after the stop (then Ready again when it did), or it stayed True, the restarted kubelet has posted the node's
+        // status and two readiness periods went by without a change (then Ready all along, again once the kubelet was).
+        var sawNotReady = false;
+        var readyAgain = "";
+        var toReady = TimeSpan.Zero;
+        await Poll.UntilAsync(
+            async _ =>
+            {
+                var pods = await OperatorPodsAsync();
+                if (pods.Count != 1 || ReadyCondition(pods[0]) is not { } ready)
+                {
+                    return false;
+                }
+
+                if (ready.GetProperty("status").GetString() != "True")
+                {
+                    sawNotReady = true;
+                    return false;
+                }
+
+                if (ready.GetProperty("lastTransitionTime").GetDateTimeOffset() >= WholeSecond(stopped))
+                {
+                    (readyAgain, toReady) = ("not Ready after the restart, then Ready once probed", stopwatch.Elapsed);
+                    return true;
+                }
+
+                if (!sawNotReady && DateTimeOffset.UtcNow - kubeletBack > TimeSpan.FromSeconds(12) && await NodeHeartbeatAsync() >= WholeSecond(kubeletBack))
+                {
+                    (readyAgain, toReady) = ("Ready all along; the restarted kubelet kept it so", servicesBack);
+                    return true;
+                }
+
+                return false;
+            },
+            Timeout, "the operator pod is Ready again, as the restarted kubelet reports it");
+
+        var after = (await OperatorPodsAsync()).Single();
+        var restartsAfter = RestartCount(after);
+        TestContext.Progress.WriteLine(
+            $"[node] restart of containerd and the kubelet: both back in {servicesBack.TotalSeconds:F1} s, operator pod Ready again " +
+            $"{toReady.TotalSeconds:F1} s after the stop ({readyAgain}), " +
+            $"same pod: {(PodName(after) == PodName(before) ? "yes" : "no")}, restartCount {restartsBefore} -> {restartsAfter}");
+        Assert.That(after.GetProperty("status").GetProperty("phase").GetString(), Is.EqualTo("Running"));
+
+        // It keeps reconciling: a new Sandbox becomes Ready, a deleted one goes with its Northflank service.
+        await ApplySandboxAsync("after-restart");
+        await cluster.KubectlAsync("-n", UserNamespace, "wait", "sandbox/after-restart", "--for=condition=Ready", "--timeout=120s");
+        await cluster.KubectlAsync("-n", UserNamespace, "delete", "sandbox/after-kill", "--timeout=120s");
+        await cluster.KubectlAsync("-n", UserNamespace, "wait", "sandboxes", "--all", "--for=condition=Ready", "--timeout=120s");
+        var state = JsonDocument.Parse(await SimulatorGetAsync("/_sim/state")).RootElement;
+        Assert.Multiple(() =>
+        {
+            Assert.That(state.GetProperty("services").EnumerateArray().Select(x => x.GetProperty("id").GetString()), Does.Not.Contain(doomedService),
+                "the deleted Sandbox's service is gone from Northflank");
+            Assert.That(state.GetProperty("deletedServices").EnumerateArray().Count(x => x.GetProperty("id").GetString() == doomedService), Is.EqualTo(1),
+                "the deleted Sandbox's service was deleted once");
+        });
+        await AssertOneCreatePerSandboxAsync("across the node restart", alsoGone: [doomedService]);
+    }
+
+    [Test]
+    [Order(6)]
+    public async Task The_memory_limit_holds_under_a_fleet_of_sandboxes()
+    {
+        // The benchmark's load at real speed: the chart's default resources, but Northflank's default 1000 calls an
+        // hour would spread a fleet's creates over hours, so the token's limit (operator and simulator) is raised,
+        // as the benchmark raises it for N = 1000 (there by time compression).
+        const int RequestsPerHour = 360_000;
+        var limit = await cluster.RunAsync("curl", ["-sf", "-X", "PUT", "-H", "Content-Type: application/json",
+            "--data", $"{{\"limit\": {RequestsPerHour}, \"window\": \"01:00:00\", \"timeScale\": 1, \"enabled\": true}}",
+            $"http://{cluster.NodeIp}:{SimulatorPort}/_sim/rate-limit"]);
+        Assert.That(limit.Succeeded, Is.True, $"raising the simulator's rate limit: {limit.Describe()}");
+        await HelmAsync("upgrade", Release, $"oci://{cluster.Registry}/charts/northflank-sandbox-operator", "--version", chartVersion,
+            "--plain-http", "-n", OperatorNamespace, "--reuse-values", "--set", $"operator.requestsPerHour={RequestsPerHour}");
+        await Poll.UntilAsync(
+            async _ => (await OperatorPodsAsync()) is { Count: 1 } pods &&
+                pods[0].GetProperty("spec").GetProperty("containers")[0].GetProperty("args").EnumerateArray()
+                    .Any(a => a.GetString() == $"--requests-per-hour={RequestsPerHour}"),
+            Timeout, "the rollout replaced the pod by one with the raised limit");
+        await WaitForOperatorReadyAsync(replicas: 1);
+        var pod = (await OperatorPodsAsync()).Single();
+        await Poll.UntilAsync(async _ => (await LeaseHolderAsync()).StartsWith(PodName(pod), StringComparison.Ordinal), Timeout, "the new pod leads");
+        var values = await File.ReadAllTextAsync(Path.Combine(ChartDirectory, "values.yaml"));
+        var resources = pod.GetProperty("spec").GetProperty("containers")[0].GetProperty("resources");
+        Assert.Multiple(() =>
+        {
+            Assert.That(values, Does.Contain("  limits:\n    memory: 384Mi"), "the chart's default memory limit is the one this test names");
+            Assert.That(resources.GetProperty("limits").GetProperty("memory").GetString(), Is.EqualTo("384Mi"), "the pod runs with the chart's default limit");
+        });
+        var restartsBefore = RestartCount(pod);
+        var containerId = ContainerId(pod);
+
+        await cluster.KubectlAsync("create", "namespace", FleetNamespace);
+        var names = SandboxFleet.Names("fleet", FleetSize);
+        var manifest = Path.Combine(helmHome, "fleet.yaml");
+        await File.WriteAllTextAsync(manifest, string.Join("---\n", names.Select(n =>
+            $"apiVersion: sandbox.northflank.com/v1alpha1\nkind: Sandbox\nmetadata:\n  name: {n}\n  namespace: {FleetNamespace}\n" +
+            "spec:\n  image: python:3.12-slim\n  command: sleep infinity\n")));
+        var stopwatch = Stopwatch.StartNew();
+        var memory = ContainerMemoryCgroup(containerId);
+        long rssPeak = 0;
+        long SampleRss() => Directory.Exists(memory)
+            ? rssPeak = Math.Max(rssPeak, ReadMemoryStat(memory, "total_rss"))
+            : throw new AssertionException($"the operator's container {containerId} is gone mid-fleet (OOM-killed or restarted): {memory}");
+        await cluster.KubectlAsync("create", "-f", manifest);
+        var created = stopwatch.Elapsed;
+        await Poll.UntilAsync(async _ => SampleRss() >= 0 && await FleetCountAsync(readyOnly: true) == FleetSize, FleetTimeout, $"all {FleetSize} Sandboxes are Ready");
+        var allReady = stopwatch.Elapsed;
+
+        stopwatch.Restart();
+        await cluster.KubectlAsync("-n", FleetNamespace, "delete", "sandboxes", "--all", "--wait=false");
+        await Poll.UntilAsync(async _ => SampleRss() >= 0 && await FleetCountAsync(readyOnly: false) == 0, FleetTimeout, $"all {FleetSize} Sandboxes are gone");
+        var allGone = stopwatch.Elapsed;
+
+        var peak = ReadCgroupNumber(memory, "memory.max_usage_in_bytes");
+        var cgroupLimit = ReadCgroupNumber(memory, "memory.limit_in_bytes");
+        var failures = ReadCgroupNumber(memory, "memory.failcnt");
+        var oomKills = File.ReadAllLines(Path.Combine(memory, "memory.oom_control")).Select(l => l.Split(' ')).Where(f => f[0] == "oom_kill").Select(f => long.Parse(f[1], CultureInfo.InvariantCulture)).FirstOrDefault();
+        var rss = ReadMemoryStat(memory, "total_rss");
+        var after = (await OperatorPodsAsync()).Single();
+        var status = after.GetProperty("status").GetProperty("containerStatuses")[0];
+        var lastReason = status.GetProperty("lastState").TryGetProperty("terminated", out var terminated) ? terminated.GetProperty("reason").GetString() : null;
+        TestContext.Progress.WriteLine(
+            $"[node] fleet of {FleetSize} minimal Sandboxes: created in {created.TotalSeconds:F1} s, all Ready {allReady.TotalSeconds:F1} s after the first create, " +
+            $"all gone {allGone.TotalSeconds:F1} s after the delete; operator container peak memory (cgroup memory.max_usage_in_bytes, page cache included) " +
+            $"{peak / 1048576.0:F0} MiB of its {cgroupLimit / 1048576.0:F0} MiB limit = {(double)peak / cgroupLimit:F2}; rss (memory.stat, sampled while polling) peak {rssPeak / 1048576.0:F0} MiB = {(double)rssPeak / cgroupLimit:F2}, at the end {rss / 1048576.0:F0} MiB; " +
+            $"limit hits (failcnt) {failures}, oom kills {oomKills}, restartCount {restartsBefore} -> {RestartCount(after)}");
+
+        var leftovers = JsonDocument.Parse(await SimulatorGetAsync("/_sim/state")).RootElement.GetProperty("services").EnumerateArray()
+            .Count(x => x.GetProperty("id").GetString()!.StartsWith("sbx-fleet-", StringComparison.Ordinal));
+        Assert.Multiple(() =>
+        {
+            Assert.That(cgroupLimit, Is.EqualTo(384L * 1024 * 1024), "the container's cgroup has the chart's limit");
+            Assert.That(PodName(after), Is.EqualTo(PodName(pod)), "the same pod ran the whole fleet");
+            Assert.That(RestartCount(after), Is.EqualTo(restartsBefore), "the container was not restarted");
+            Assert.That(lastReason, Is.Not.EqualTo("OOMKilled"), "the container was OOM-killed");
+            Assert.That(oomKills, Is.Zero, "the kernel's OOM killer ran in the container's cgroup");
+            Assert.That(ContainerId(after), Is.EqualTo(containerId), "the same container ran the whole fleet");
+            Assert.That(leftovers, Is.Zero, "fleet services left in Northflank");
+        });
+    }
+
+    [Test]
+    [Order(7)]
     public async Task Helm_upgrade_to_a_new_image_with_two_replicas_hands_leadership_over()
     {
         var oldLeader = await LeaseHolderAsync();
@@ -202,13 +366,11 @@ public sealed class ChartOnNodeTests
             await cluster.KubectlAsync("-n", UserNamespace, "wait", sandbox, "--for=condition=Ready", "--timeout=120s");
         }
 
-        var counts = JsonDocument.Parse(await SimulatorGetAsync("/_sim/counts")).RootElement;
-        var creates = counts.EnumerateObject().Where(c => c.Name.EndsWith(" /v1/projects/{projectId}/services/deployment", StringComparison.Ordinal)).Sum(c => c.Value.GetInt32());
-        Assert.That(creates, Is.EqualTo(sandboxes.Length), "one service create per Sandbox across the kill and the hand-over, none twice");
+        await AssertOneCreatePerSandboxAsync("across the kill, the node restart, the fleet and the hand-over");
     }
 
     [Test]
-    [Order(6)]
+    [Order(8)]
     public async Task Helm_uninstall_leaves_the_crds_and_the_sandboxes_alone()
     {
         await HelmAsync("uninstall", Release, "-n", OperatorNamespace, "--wait");
@@ -244,6 +406,93 @@ public sealed class ChartOnNodeTests
     }
 
     private static string PodName(JsonElement pod) => pod.GetProperty("metadata").GetProperty("name").GetString()!;
+
+    private static int RestartCount(JsonElement pod) =>
+        pod.GetProperty("status").GetProperty("containerStatuses")[0].GetProperty("restartCount").GetInt32();
+
+    private static string ContainerId(JsonElement pod) =>
+        pod.GetProperty("status").GetProperty("containerStatuses")[0].GetProperty("containerID").GetString()!.Split("://")[1];
+
+    private static JsonElement? ReadyCondition(JsonElement pod) =>
+        pod.GetProperty("status").TryGetProperty("conditions", out var conditions)
+            ? conditions.EnumerateArray().Where(c => c.GetProperty("type").GetString() == "Ready").Select(c => (JsonElement?)c).FirstOrDefault()
+            : null;
+
+    /// <summary>API times have whole seconds: a time truncated so that one written in the same second compares as later.</summary>
+    private static DateTimeOffset WholeSecond(DateTimeOffset time) => time.AddTicks(-(time.Ticks % TimeSpan.TicksPerSecond));
+
+    private async Task<DateTimeOffset> NodeHeartbeatAsync()
+    {
+        var node = JsonDocument.Parse(await cluster.KubectlAsync("get", "node", "nso-node", "-o", "json")).RootElement;
+        return node.GetProperty("status").GetProperty("conditions").EnumerateArray()
+            .First(c => c.GetProperty("type").GetString() == "Ready").GetProperty("lastHeartbeatTime").GetDateTimeOffset();
+    }
+
+    private async Task<string> ServiceIdAsync(string sandbox)
+    {
+        var id = await cluster.KubectlAsync("-n", UserNamespace, "get", $"sandbox/{sandbox}", "-o", "jsonpath={.status.serviceId}");
+        Assert.That(id, Is.Not.Empty, $"sandbox/{sandbox} records its service");
+        return id;
+    }
+
+    /// <summary>Sandboxes in the fleet's namespace (only the Ready ones when asked), once a second: listing a thousand is not free on two cores.</summary>
+    private async Task<int> FleetCountAsync(bool readyOnly)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var lines = (await cluster.KubectlAsync("-n", FleetNamespace, "get", "sandboxes", "-o",
+            "jsonpath={range .items[*]}{.status.conditions[?(@.type==\"Ready\")].status}{\"\\n\"}{end}")).Split('\n');
+        return readyOnly ? lines.Count(l => l == "True") : lines.Length - 1;
+    }
+
+    /// <summary>
+    /// Every Sandbox of the user namespace (and the services named in <paramref name="alsoGone"/>, whose Sandboxes were
+    /// deleted) had its service created exactly once, by the request log's creates per service id; no service at all
+    /// was created twice.
+    /// </summary>
+    private async Task AssertOneCreatePerSandboxAsync(string when, IEnumerable<string>? alsoGone = null)
+    {
+        var creates = JsonDocument.Parse(await SimulatorGetAsync("/_sim/requests")).RootElement.EnumerateArray()
+            .Where(r => r.GetProperty("method").GetString() is "POST" or "PUT" &&
+                r.GetProperty("route").GetString()?.EndsWith("/services/deployment", StringComparison.Ordinal) == true)
+            .ToList();
+        var succeeded = creates.Where(r => r.GetProperty("status").GetInt32() == 200)
+            .GroupBy(r => r.GetProperty("subject").GetString() ?? "(none)")
+            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var json = await cluster.KubectlAsync("-n", UserNamespace, "get", "sandboxes", "-o", "json");
+        var services = JsonDocument.Parse(json).RootElement.GetProperty("items").EnumerateArray()
+            .Select(x => x.TryGetProperty("status", out var status) && status.TryGetProperty("serviceId", out var id)
+                ? id.GetString()!
+                : $"(no service recorded by {x.GetProperty("metadata").GetProperty("name").GetString()})")
+            .Concat(alsoGone ?? [])
+            .ToList();
+        TestContext.Progress.WriteLine($"[node] {when}: {creates.Count} create calls, {succeeded.Values.Sum()} succeeded, for {succeeded.Count} services");
+        Assert.Multiple(() =>
+        {
+            foreach (var service in services)
+            {
+                Assert.That(succeeded.GetValueOrDefault(service), Is.EqualTo(1), $"creates of {service} {when}");
+            }
+
+            Assert.That(succeeded.Where(c => c.Value > 1).Select(c => c.Key), Is.Empty, $"services created more than once {when}");
+        });
+    }
+
+    /// <summary>The container's cgroup in the memory hierarchy, found under the node's cgroup root by its id.</summary>
+    private string ContainerMemoryCgroup(string containerId)
+    {
+        var root = Path.Combine("/sys/fs/cgroup/memory", cluster.CgroupRoot);
+        var matches = Directory.EnumerateDirectories(root, "*", SearchOption.AllDirectories)
+            .Where(d => Path.GetFileName(d).Contains(containerId, StringComparison.Ordinal)).ToList();
+        Assert.That(matches, Has.Count.EqualTo(1), $"the memory cgroup of container {containerId} under {root}");
+        return matches[0];
+    }
+
+    private static long ReadMemoryStat(string cgroup, string key) =>
+        File.ReadAllLines(Path.Combine(cgroup, "memory.stat")).Select(l => l.Split(' ')).Where(f => f[0] == key)
+            .Select(f => long.Parse(f[1], CultureInfo.InvariantCulture)).FirstOrDefault();
+
+    private static long ReadCgroupNumber(string cgroup, string file) =>
+        long.Parse(File.ReadAllText(Path.Combine(cgroup, file)).Trim(), CultureInfo.InvariantCulture);
 
     private async Task<string> LeaseHolderAsync()
     {

@@ -13,6 +13,9 @@ internal static class ApiIo
     /// <summary>Where an error answer leaves its id and <c>details.field</c> for the request log.</summary>
     public const string ErrorKey = "simulator.error";
 
+    /// <summary>Where a create leaves the id it names (the slug of its body's name) for the request log.</summary>
+    public const string SubjectKey = "simulator.subject";
+
     /// <summary>An empty body reads as <c>{}</c>: the client sends none for pause, restart and the like.</summary>
     public static async Task<JsonObject> ReadObjectAsync(HttpContext context)
     {

@@ -21,12 +21,14 @@ internal static class ServiceEndpoints
         app.MapPost($"{Services}/deployment", async context =>
         {
             var input = ServiceParsers.Parse(await ApiIo.ReadObjectAsync(context), ServiceBody.Create);
+            context.Items[ApiIo.SubjectKey] = input.Name is { } name ? State.ReferencePatterns.Slug(name) : null;
             await ApiIo.WriteDataAsync(context, store.CreateService(ApiIo.Route(context, "projectId"), input, upsert: false));
         });
 
         app.MapPut($"{Services}/deployment", async context =>
         {
             var input = ServiceParsers.Parse(await ApiIo.ReadObjectAsync(context), ServiceBody.Put);
+            context.Items[ApiIo.SubjectKey] = input.Name is { } name ? State.ReferencePatterns.Slug(name) : null;
             await ApiIo.WriteDataAsync(context, store.CreateService(ApiIo.Route(context, "projectId"), input, upsert: true));
         });
 

@@ -115,4 +115,10 @@ public sealed record RequestRecord(
 
     /// <summary>True for an endpoint the reference deprecates (POST .../scale, GET and POST .../ports).</summary>
     public bool Deprecated { get; init; }
+
+    /// <summary>
+    /// The service id a create (POST or PUT .../services/deployment) names, the slug of its body's name, whether it
+    /// succeeded or not; null for other requests. Lets a test count creates per service, a path alone cannot tell.
+    /// </summary>
+    public string? Subject { get; init; }
 }

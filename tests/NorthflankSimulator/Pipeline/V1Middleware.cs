@@ -57,6 +57,7 @@ internal sealed class V1Middleware(RequestDelegate next, SimulatorRuntime runtim
                 ErrorId = errorId,
                 ErrorField = errorField,
                 Deprecated = deprecated,
+                Subject = context.Items.TryGetValue(ApiIo.SubjectKey, out var subject) ? subject as string : null,
             });
         }
 
