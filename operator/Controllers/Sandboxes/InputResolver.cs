@@ -25,7 +25,6 @@ public sealed class InputResolver(IReferenceReader references, AccessResolver ac
     /// <summary>Resolves against <paramref name="template"/>, the one <see cref="TemplateAsync"/> read.</summary>
     public async Task<ResolvedInputs> ResolveAsync(Sandbox sandbox, SandboxTemplate? template, CancellationToken ct)
     {
-        var ns = sandbox.Metadata.NamespaceProperty;
         var versions = new List<string>();
         sandbox = TemplateMerge.Apply(sandbox, template);
         ValidateMerged(sandbox, template);
@@ -42,7 +41,7 @@ public sealed class InputResolver(IReferenceReader references, AccessResolver ac
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var variable in sandbox.Spec.Env ?? [])
         {
-            var value = await ResolveEnvAsync(ns, variable, versions, ct);
+            var value = await ResolveEnvAsync(sandbox, variable, versions, ct);
             if (value is not null)
             {
                 env[variable.Name] = value;
@@ -100,9 +99,7 @@ public sealed class InputResolver(IReferenceReader references, AccessResolver ac
     /// <summary>The token from the Sandbox's own Secret (deprecated), else from its config's Secret.</summary>
     public async Task<NorthflankToken> ResolveTokenAsync(Sandbox sandbox, NorthflankAccess policy, CancellationToken ct)
     {
-        var (ns, name, key) = sandbox.Spec.CredentialsSecretRef is { } own
-            ? (sandbox.Metadata.NamespaceProperty, own.Name, own.Key)
-            : (policy.Credentials.Namespace, policy.Credentials.Name, policy.Credentials.Key);
+        var (ns, name, key) = SandboxReferences.Credentials(sandbox, () => policy.Credentials)!;
         var secret = await references.GetSecretAsync(ns, name, ct)
             ?? throw new InvalidInputException(SyncedReasons.CredentialsNotFound, $"credentials Secret {ns}/{name} not found");
         var value = SecretValues.Read(secret, key)
@@ -122,39 +119,38 @@ public sealed class InputResolver(IReferenceReader references, AccessResolver ac
         return new NorthflankToken(value);
     }
 
-    private async Task<string?> ResolveEnvAsync(string ns, SandboxEnvVar variable, List<string> versions, CancellationToken ct)
+    private async Task<string?> ResolveEnvAsync(Sandbox sandbox, SandboxEnvVar variable, List<string> versions, CancellationToken ct)
     {
-        if (variable.ValueFrom is null)
+        if (SandboxReferences.Of(sandbox, variable) is not { } reference)
         {
             versions.Add($"{variable.Name}=literal:{variable.Value}");
             return variable.Value ?? "";
         }
 
-        if (variable.ValueFrom.SecretKeyRef is { } secretRef)
+        if (reference.Kind == SandboxReferences.Secret)
         {
-            var secret = await references.GetSecretAsync(ns, secretRef.Name, ct);
-            versions.Add($"{variable.Name}=Secret/{secretRef.Name}/{secretRef.Key}@{secret?.Metadata.ResourceVersion ?? "absent"}");
-            return secret is not null && SecretValues.Read(secret, secretRef.Key) is { } value
+            var secret = await references.GetSecretAsync(reference.Namespace, reference.Name, ct);
+            versions.Add($"{variable.Name}=Secret/{reference.Name}/{reference.Key}@{secret?.Metadata.ResourceVersion ?? "absent"}");
+            return secret is not null && SecretValues.Read(secret, reference.Key) is { } value
                 ? value
-                : Missing(secretRef, "Secret", secret is null, variable.Name);
+                : Missing(reference, secret is null, variable.Name);
         }
 
-        var configRef = variable.ValueFrom.ConfigMapKeyRef!;
-        var configMap = await references.GetConfigMapAsync(ns, configRef.Name, ct);
-        versions.Add($"{variable.Name}=ConfigMap/{configRef.Name}/{configRef.Key}@{configMap?.Metadata.ResourceVersion ?? "absent"}");
-        return configMap?.Data is { } data && data.TryGetValue(configRef.Key, out var text)
+        var configMap = await references.GetConfigMapAsync(reference.Namespace, reference.Name, ct);
+        versions.Add($"{variable.Name}=ConfigMap/{reference.Name}/{reference.Key}@{configMap?.Metadata.ResourceVersion ?? "absent"}");
+        return configMap?.Data is { } data && data.TryGetValue(reference.Key, out var text)
             ? text
-            : Missing(configRef, "ConfigMap", configMap is null, variable.Name);
+            : Missing(reference, configMap is null, variable.Name);
     }
 
-    private static string? Missing(KeySelector reference, string kind, bool objectMissing, string variable)
+    private static string? Missing(ObjectReference reference, bool objectMissing, string variable)
     {
-        if (reference.Optional == true)
+        if (reference.Optional)
         {
             return null;
         }
 
-        var what = objectMissing ? $"{kind} {reference.Name} not found" : $"{kind} {reference.Name} has no key {reference.Key}";
+        var what = objectMissing ? $"{reference.Kind} {reference.Name} not found" : $"{reference.Kind} {reference.Name} has no key {reference.Key}";
         throw new InvalidInputException(SyncedReasons.ReferenceNotFound, $"env {variable}: {what}");
     }
 }

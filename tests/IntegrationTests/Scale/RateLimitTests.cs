@@ -73,19 +73,22 @@ public sealed class RateLimitTests : OperatorTest
         var gone = clock.Elapsed;
 
         var requests = Simulator.GetRequests();
-        var busiestWindow = RequestStatistics.MaxInAnyWindow(requests, SimulatedHour);
+        // Counted in Northflank's windows (one opens at the first request after the last ended): the budget spends each
+        // window, so a sliding hour across a reset may hold more than the limit without any window doing so.
+        var busiestWindow = RequestStatistics.MaxInFixedWindows(requests, SimulatedHour);
+        var busiestSpan = RequestStatistics.MaxInAnyWindow(requests, SimulatedHour);
         // With when and why: the budget's "spent" (operator-side pacing) and the server's "reached" (its window) differ.
         var throttled = watcher.ConditionsSeen.Where(c => c.Key.Reason == ReadyReasons.Throttled)
             .Select(c => $"{c.Value:HH:mm:ss.fff} {c.Key.Sandbox} {c.Key.Type}: {watcher.FirstMessage(c.Key)}").ToList();
         // Printed, not asserted: a slow shared machine must not fail the run.
         TestContext.Out.WriteLine(
             $"{observation}: {Count} Sandboxes: created in {created.TotalSeconds:F1} s, all Ready after {ready.TotalSeconds:F1} s, all gone {(gone - ready).TotalSeconds:F1} s after the delete; " +
-            $"{requests.Count} Northflank calls ({(double)requests.Count / Count:F2} per Sandbox), at most {busiestWindow} in any {SimulatedHour.TotalSeconds:F0} s (= 1 simulated hour) window");
+            $"{requests.Count} Northflank calls ({(double)requests.Count / Count:F2} per Sandbox), at most {busiestWindow} in one of Northflank's {SimulatedHour.TotalSeconds:F0} s (= 1 simulated hour) windows, {busiestSpan} in any {SimulatedHour.TotalSeconds:F0} s span");
 
         Assert.Multiple(() =>
         {
             Assert.That(requests.Where(r => r.Status == 429).Select(r => $"{r.Time:HH:mm:ss.fff} {r.Method} {r.Route}"), Is.Empty, "no request may be rate-limited (429)");
-            Assert.That(busiestWindow, Is.LessThanOrEqualTo(LimitPerHour), "requests in one simulated hour");
+            Assert.That(busiestWindow, Is.LessThanOrEqualTo(LimitPerHour), "requests in one of Northflank's windows (one simulated hour)");
             Assert.That(throttled, Is.Empty, $"no Sandbox may report that it was throttled (Northflank calls by route: {CallsByRoute(requests)})");
         });
     }

@@ -26,6 +26,31 @@ public static class RequestStatistics
         return most;
     }
 
+    /// <summary>
+    /// The most requests in one of the windows Northflank (and the simulator) counts: a window opens at the first
+    /// request and lasts <paramref name="window"/>; the next opens at the first request after it ended. A client that
+    /// spends each window up to the limit, as the operator's budget does by design, stays under the limit here, though
+    /// a sliding span across a reset (<see cref="MaxInAnyWindow"/>) may hold up to twice the limit.
+    /// </summary>
+    public static int MaxInFixedWindows(IEnumerable<RequestRecord> requests, TimeSpan window)
+    {
+        var most = 0;
+        var count = 0;
+        DateTimeOffset? opened = null;
+        foreach (var time in requests.Select(r => r.Time).Order())
+        {
+            if (opened is not { } start || time >= start + window)
+            {
+                opened = time;
+                count = 0;
+            }
+
+            most = Math.Max(most, ++count);
+        }
+
+        return most;
+    }
+
     /// <summary>Requests whose time lies in [<paramref name="from"/>, <paramref name="to"/>).</summary>
     public static int CountBetween(IEnumerable<RequestRecord> requests, DateTimeOffset from, DateTimeOffset to) =>
         requests.Count(r => r.Time >= from && r.Time < to);

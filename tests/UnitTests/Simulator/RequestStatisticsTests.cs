@@ -30,4 +30,18 @@ public sealed class RequestStatisticsTests
     {
         Assert.That(RequestStatistics.CountBetween([At(0), At(1), At(2)], T0, T0.AddSeconds(2)), Is.EqualTo(2));
     }
+
+    [Test]
+    public void Fixed_windows_open_at_the_first_request_after_the_last_one_ended_and_a_burst_across_a_reset_counts_in_two()
+    {
+        // Window one opens at 0 s (0, 50, 59); window two at 60 s (60, 61, 70); 120 opens a third.
+        RequestRecord[] requests = [At(0), At(50), At(59), At(60), At(61), At(70), At(120)];
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(RequestStatistics.MaxInFixedWindows(requests, TimeSpan.FromMinutes(1)), Is.EqualTo(3));
+            Assert.That(RequestStatistics.MaxInAnyWindow(requests, TimeSpan.FromMinutes(1)), Is.EqualTo(5), "50 s to 70 s spans the reset");
+            Assert.That(RequestStatistics.MaxInFixedWindows([], TimeSpan.FromMinutes(1)), Is.Zero);
+        });
+    }
 }

@@ -29,33 +29,17 @@ public sealed class ReferenceIndex(AccessResolver access, InformerCache<SandboxT
     public IEnumerable<ObjectKey> SandboxesUsingConfig(ClusterNorthflankConfig config, IReadOnlyEntityStore<Sandbox> sandboxes) =>
         Using(sandboxes, new ConfigKey(ClusterNorthflankConfig.EntityKind, null, config.Metadata.Name));
 
-    /// <summary>The Secrets a Sandbox reads: its token (its own, else its config's) and its env.</summary>
+    /// <summary>The Secrets a Sandbox reads: its token (its own, else its config's) and its env (<see cref="SandboxReferences"/>).</summary>
     public IEnumerable<ObjectKey> SecretsUsedBy(Sandbox sandbox)
     {
         sandbox = Effective(sandbox);
-        var ns = sandbox.Metadata.NamespaceProperty;
-        if (sandbox.Spec.CredentialsSecretRef is { } own)
-        {
-            yield return new ObjectKey(ns, own.Name);
-        }
-        else if (CredentialsOf(sandbox) is { } credentials)
-        {
-            yield return new ObjectKey(credentials.Namespace, credentials.Name);
-        }
-
-        foreach (var variable in sandbox.Spec.Env ?? [])
-        {
-            if (variable.ValueFrom?.SecretKeyRef is { } secretRef)
-            {
-                yield return new ObjectKey(ns, secretRef.Name);
-            }
-        }
+        var credentials = SandboxReferences.Credentials(sandbox, () => CredentialsOf(sandbox));
+        var env = SandboxReferences.Env(sandbox).Where(r => r.Kind == SandboxReferences.Secret).Select(r => new ObjectKey(r.Namespace, r.Name));
+        return credentials is null ? env : env.Prepend(new ObjectKey(credentials.Namespace, credentials.Name));
     }
 
     public IEnumerable<ObjectKey> ConfigMapsUsedBy(Sandbox sandbox) =>
-        (Effective(sandbox).Spec.Env ?? [])
-            .Where(e => e.ValueFrom?.ConfigMapKeyRef is not null)
-            .Select(e => new ObjectKey(sandbox.Metadata.NamespaceProperty, e.ValueFrom!.ConfigMapKeyRef!.Name));
+        SandboxReferences.Env(Effective(sandbox)).Where(r => r.Kind == SandboxReferences.ConfigMap).Select(r => new ObjectKey(r.Namespace, r.Name));
 
     /// <summary>The Sandbox with its template's fields, when it names one the cache holds (in its own namespace).</summary>
     public Sandbox Effective(Sandbox sandbox) => TemplateDirectory.Effective(sandbox, templates);
