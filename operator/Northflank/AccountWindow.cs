@@ -10,7 +10,7 @@ namespace SandboxOperator.Northflank;
 /// <item><c>spare = R − others</c>: <c>others = limit − ⌊limit × headroom⌋ − burst</c> (80 of 1000) is never spent, left
 /// to the account's other clients (a CI job, a second cluster) and to our own requests in flight when the server counted.</item>
 /// <item><c>reserve = holders + ⌈(T − now) / floor⌉</c>: what the rest of the window needs whatever comes before it, one
-/// DELETE for every Sandbox the token holds, and looks at a floor pace (<c>floor</c> = <see cref="FloorIntervals"/>
+/// DELETE for every Sandbox the token holds that has not sent it yet, and looks at a floor pace (<c>floor</c> = <see cref="FloorIntervals"/>
 /// budget intervals, 32 s at 1000 an hour, so at most 113 of a whole hour).</item>
 /// <item><c>free = spare − reserve</c> requests go out at once, unpaced: a burst of creates on a fresh window is not
 /// held back by a rate meant for a whole hour.</item>
@@ -48,6 +48,12 @@ internal sealed class AccountWindow(double headroom, int burstSize, long interva
 
     /// <summary>Sandboxes using the token: each needs one DELETE some day, which the reserve keeps.</summary>
     public int Holders { get; set; }
+
+    /// <summary>
+    /// Holders whose DELETE was sent and who have not let the token go yet: their reserve is spent, so a mass delete is
+    /// not paced as if every DELETE were still to come (at most <see cref="Holders"/>).
+    /// </summary>
+    public int DeletesSent { get; set; }
 
     /// <summary>When the window ends, or the count is doubted (meaningful while <see cref="Spare"/> is not null).</summary>
     public DateTimeOffset ResetAt => resetAt < doubtAt ? resetAt : doubtAt;
@@ -142,7 +148,7 @@ internal sealed class AccountWindow(double headroom, int burstSize, long interva
     }
 
     private long Reserve(DateTimeOffset now) =>
-        Holders + (long)Math.Ceiling(Math.Max(0, (ResetAt - now).Ticks) / (double)floorTicks);
+        Math.Max(0, Holders - DeletesSent) + (long)Math.Ceiling(Math.Max(0, (ResetAt - now).Ticks) / (double)floorTicks);
 
     /// <summary>
     /// The next paced grant: the first instant whose time since the last grant is the even spread of what is spare over

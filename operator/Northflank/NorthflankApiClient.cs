@@ -193,12 +193,15 @@ public sealed partial class NorthflankApiClient : INorthflankApi, IDisposable
             Body = new EnvironmentRemoval { RuntimeEnvironment = names.ToDictionary(n => n, string? (_) => null, StringComparer.Ordinal) },
         }, ct);
 
-    public Task DeleteServiceAsync(string projectId, string serviceId, bool deleteChildObjects, CancellationToken ct) =>
-        SendAsync(new Call(Method.Delete, Routes.Service, RequestPriority.Write, Idempotent: true, NotFoundIsAnswer: true)
+    public async Task DeleteServiceAsync(string projectId, string serviceId, bool deleteChildObjects, CancellationToken ct)
+    {
+        await SendAsync(new Call(Method.Delete, Routes.Service, RequestPriority.Write, Idempotent: true, NotFoundIsAnswer: true)
         {
             Segments = [("projectId", projectId), ("serviceId", serviceId)],
             Query = [("delete_child_objects", deleteChildObjects ? "true" : "false")],
         }, ct);
+        Budget.DeleteSent(); // The reserve kept this DELETE; it is spent.
+    }
 
     public Task PauseServiceAsync(string projectId, string serviceId, CancellationToken ct) =>
         SendAsync(new Call(Method.Post, Routes.Pause, RequestPriority.Write, Idempotent: true)

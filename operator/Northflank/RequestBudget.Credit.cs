@@ -70,8 +70,26 @@ public sealed partial class RequestBudget
         {
             lock (gate)
             {
-                account.Holders = Math.Max(0, value);
+                var holders = Math.Max(0, value);
+                // A holder that goes has, as a rule, sent its DELETE: it leaves the count of those that did. One that
+                // goes without (moved, never created) makes the reserve one larger for a while: the careful side.
+                var gone = Math.Max(0, account.Holders - holders);
+                account.DeletesSent = Math.Clamp(account.DeletesSent - gone, 0, holders);
+                account.Holders = holders;
             }
+        }
+    }
+
+    /// <summary>
+    /// A holder's DELETE was answered: the DELETE its reserve kept is spent, so the rest of a mass delete is not paced
+    /// for it. A repeated DELETE counts again; the count never exceeds <see cref="Holders"/> and falls as holders go.
+    /// </summary>
+    public void DeleteSent()
+    {
+        lock (gate)
+        {
+            account.DeletesSent = Math.Min(account.Holders, account.DeletesSent + 1);
+            Schedule(time.GetUtcNow());
         }
     }
 
