@@ -42,7 +42,7 @@ public sealed class ChartRenderingTests
     public async Task Every_setting_the_chart_turns_into_a_flag_parses_as_the_operator_parses_it()
     {
         var docs = ChartHelm.Documents(await ChartHelm.TemplateAsync("nso", "ops",
-            "--set", "operator.defaultConfig=shared", "--set", "operator.defaultProject=p1", "--set", "operator.allowedProjects={p2,p3}",
+            "--set", "operator.defaultConfig=shared", "--set", "operator.defaultProject=web", "--set", "operator.allowedProjects={api,jobs}",
             "--set", "watchNamespaces={team-a,team-b}", "--set", "operator.allowAdoption=true", "--set", "operator.orphanPolicy=Delete",
             "--set", "operator.extraArgs[0]=--drift-check-interval=00:10:00"));
         var args = docs.OperatorArgs();
@@ -50,7 +50,7 @@ public sealed class ChartRenderingTests
         var parsed = CommandLine.Parse(CommandLine.Create(_ => Task.FromResult(0), _ => { }), args);
 
         Assert.That(parsed.Errors.Select(e => e.Message), Is.Empty, string.Join(" ", args));
-        Assert.That(args, Does.Contain("--allowed-projects=p2,p3").And.Contain("--allow-adoption=true").And.Contain("--drift-check-interval=00:10:00"));
+        Assert.That(args, Does.Contain("--allowed-projects=api,jobs").And.Contain("--allow-adoption=true").And.Contain("--drift-check-interval=00:10:00"));
     }
 
     [Test]
