@@ -1,4 +1,7 @@
 using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using k8s;
@@ -32,6 +35,31 @@ public sealed class AggregationLayerTests : ControlPlaneTest
         Assert.That(configMap.Data["requestheader-username-headers"], Does.Contain(LocalControlPlane.RemoteUserHeader));
         Assert.That(configMap.Data["requestheader-group-headers"], Does.Contain(LocalControlPlane.RemoteGroupHeader));
         Assert.That(configMap.Data["requestheader-extra-headers-prefix"], Does.Contain(LocalControlPlane.RemoteExtraHeaderPrefix));
+    }
+
+    [Test]
+    public async Task Serving_certificate_file_lets_a_client_verify_the_api_server()
+    {
+        // What an aggregated server's own client of kube-apiserver trusts, instead of skipping verification.
+        var trusted = new X509Certificate2Collection();
+        trusted.ImportFromPemFile(ControlPlane.ServingCertificatePath);
+        using var handler = new HttpClientHandler
+        {
+            ServerCertificateCustomValidationCallback = (_, certificate, _, errors) =>
+            {
+                using var chain = new X509Chain();
+                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.AddRange(trusted);
+                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                return certificate is not null && chain.Build(certificate) && (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0;
+            },
+        };
+        using var http = new HttpClient(handler);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ControlPlane.AdminToken);
+
+        using var response = await http.GetAsync(new Uri(ControlPlane.Server, "/readyz"));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 
     [Test]
