@@ -62,7 +62,8 @@ public static class SchemaGenerator
     {
         var properties = new Dictionary<string, V1JSONSchemaProps>();
         var required = new List<string>();
-        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        var descriptions = DescriptionsOfInherited(type);
+        foreach (var property in InJsonOrder(type))
         {
             var name = property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name;
             if (name is null || property.GetCustomAttribute<JsonIgnoreAttribute>() is not null)
@@ -72,6 +73,11 @@ public static class SchemaGenerator
 
             var schema = ForType(property.PropertyType, nullability);
             Decorate(schema, property);
+            if (descriptions.TryGetValue(property.Name, out var description))
+            {
+                schema.Description = description;
+            }
+
             properties[name] = schema;
             if (property.GetCustomAttribute<RequiredAttribute>() is not null)
             {
@@ -90,6 +96,29 @@ public static class SchemaGenerator
                 ? oneOf.Properties.Select(p => new V1JSONSchemaProps { Required = [p] }).ToList()
                 : null,
         };
+    }
+
+    /// <summary>
+    /// The properties in the order System.Text.Json writes them: a derived type's before its base type's, each in
+    /// declaration order, then by [JsonPropertyOrder] (a stable sort), so the schema lists fields as the JSON has them.
+    /// </summary>
+    private static IEnumerable<PropertyInfo> InJsonOrder(Type type) =>
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .OrderBy(p => p.GetCustomAttribute<JsonPropertyOrderAttribute>()?.Order ?? 0);
+
+    /// <summary>What the type says its inherited properties mean (<see cref="PropertyDescriptionAttribute"/>), by C# name.</summary>
+    private static Dictionary<string, string> DescriptionsOfInherited(Type type)
+    {
+        var descriptions = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var attribute in type.GetCustomAttributes<PropertyDescriptionAttribute>(inherit: false))
+        {
+            if (type.GetProperty(attribute.Property, BindingFlags.Public | BindingFlags.Instance) is null || !descriptions.TryAdd(attribute.Property, attribute.Description))
+            {
+                throw new InvalidOperationException($"{type.Name}: [PropertyDescription(\"{attribute.Property}\")] names no property of it, or names one twice.");
+            }
+        }
+
+        return descriptions;
     }
 
     private static List<V1JSONSchemaProps>? AnyOf(Type type)

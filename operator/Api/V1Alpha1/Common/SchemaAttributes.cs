@@ -58,3 +58,17 @@ public sealed class OneOfRequiredAttribute(params string[] properties) : Attribu
 {
     public IReadOnlyList<string> Properties { get; } = properties;
 }
+
+/// <summary>
+/// What an inherited property means on this type, where it means something else than on the type that declares it:
+/// its CRD description. The property's schema rules stay the declaring type's, stated once (see
+/// <see cref="SandboxBlueprint"/>). The generator refuses one that names no property of the type.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true)]
+public sealed class PropertyDescriptionAttribute(string property, string description) : Attribute
+{
+    /// <summary>The C# name of the property (<c>nameof</c>), not its JSON name.</summary>
+    public string Property { get; } = property;
+
+    public string Description { get; } = description;
+}

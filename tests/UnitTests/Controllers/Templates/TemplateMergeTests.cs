@@ -1,3 +1,4 @@
+using System.Text.Json;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Templates;
 
@@ -100,6 +101,51 @@ public class TemplateMergeTests
             Assert.That(merged.Plan, Is.EqualTo(SandboxSpec.DefaultPlan));
             Assert.That(merged.Image, Is.EqualTo("python:3.12-slim"));
             Assert.That(merged.Env, Is.Null);
+        });
+    }
+
+    private static string Json(object? value) => JsonSerializer.Serialize(value);
+
+    [Test]
+    public void Every_field_of_the_blueprint_comes_from_the_template_when_the_Sandbox_leaves_it_unset()
+    {
+        // Walks the blueprint, so a field added to it and not to TemplateMerge fails here.
+        var template = Template();
+        template.Entrypoint = "/bin/sh -c";
+
+        var merged = TemplateMerge.Merge(new SandboxSpec(), template);
+
+        Assert.Multiple(() =>
+        {
+            foreach (var property in typeof(SandboxBlueprint).GetProperties())
+            {
+                Assert.That(property.GetValue(template), Is.Not.Null, $"the test's template sets {property.Name}");
+                Assert.That(Json(property.GetValue(merged)), Is.EqualTo(Json(property.GetValue(template))), property.Name);
+            }
+        });
+    }
+
+    [Test]
+    public void Every_field_outside_the_blueprint_stays_the_Sandboxes_own()
+    {
+        var own = new SandboxSpec
+        {
+            ProjectId = "mine",
+            TemplateRef = new TemplateReference { Name = "agent" },
+            OperatingMode = OperatingModes.Paused,
+            DeletionPolicy = DeletionPolicies.Orphan,
+            CredentialsSecretRef = new SecretKeySelector { Name = "token" },
+        };
+
+        var merged = TemplateMerge.Merge(own, Template());
+
+        Assert.Multiple(() =>
+        {
+            foreach (var property in typeof(SandboxSpec).GetProperties().Where(p => p.DeclaringType == typeof(SandboxSpec)))
+            {
+                Assert.That(property.GetValue(own), Is.Not.Null, $"the test's Sandbox sets {property.Name}");
+                Assert.That(property.GetValue(merged), Is.SameAs(property.GetValue(own)), property.Name);
+            }
         });
     }
 

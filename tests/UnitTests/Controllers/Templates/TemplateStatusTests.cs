@@ -103,6 +103,36 @@ public class TemplateStatusTests
         Assert.That(TemplateHash.Of(new SandboxTemplateSpec { Image = "python:3.12-slim" }), Is.EqualTo(Sha256("{\"image\":\"python:3.12-slim\"}")));
     }
 
+    [Test]
+    public void Every_field_of_a_template_hashes_in_the_order_the_spec_has_always_had()
+    {
+        // The spec's fields are declared on SandboxBlueprint, shared with the Sandbox: their order is part of the JSON
+        // hashed, so moving or reordering them would show every template as changed after an upgrade.
+        var spec = new SandboxTemplateSpec
+        {
+            Image = "ghcr.io/acme/agent:1.4",
+            ImageCredentials = "acme-ghcr",
+            Command = "serve",
+            Entrypoint = "/bin/sh -c",
+            Plan = "nf-compute-50",
+            Env = [new SandboxEnvVar { Name = "MODE", Value = "batch" }],
+            EphemeralStorageMB = 2048,
+            Volume = new SandboxVolume { SizeMB = 4096, MountPath = "/data" },
+            Ports = [new SandboxPort { Name = "http", Port = 8080 }],
+            Lifecycle = new SandboxLifecycle { ShutdownAfter = "2h" },
+            ConfigRef = new ConfigReference { Name = "team" },
+            Tags = ["gvisor"],
+        };
+        const string json = "{\"image\":\"ghcr.io/acme/agent:1.4\",\"imageCredentials\":\"acme-ghcr\",\"command\":\"serve\",\"entrypoint\":\"/bin/sh -c\","
+            + "\"plan\":\"nf-compute-50\",\"env\":[{\"name\":\"MODE\",\"value\":\"batch\"}],\"ephemeralStorageMB\":2048,"
+            + "\"volume\":{\"sizeMB\":4096,\"mountPath\":\"/data\",\"accessMode\":\"ReadWriteOnce\"},"
+            + "\"ports\":[{\"name\":\"http\",\"port\":8080,\"protocol\":\"HTTP\",\"public\":false}],"
+            + "\"lifecycle\":{\"shutdownAfter\":\"2h\",\"shutdownPolicy\":\"Delete\"},"
+            + "\"configRef\":{\"kind\":\"ClusterNorthflankConfig\",\"name\":\"team\"},\"tags\":[\"gvisor\"]}";
+
+        Assert.That(TemplateHash.Of(spec), Is.EqualTo(Sha256(json)));
+    }
+
     private static string Sha256(string text) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..TemplateHash.Length];
 
