@@ -2,8 +2,11 @@ using ControllerRuntime;
 
 namespace SandboxOperator.Controllers.Sandboxes.Setup;
 
-/// <summary>Runs the orphan collector's own listing while the controller runs (only the leader looks for orphans).</summary>
-public sealed class OrphanSource(OrphanCollector collector) : IKeySource
+/// <summary>
+/// Runs the orphan collector's own listing while this replica leads (only the leader looks for orphans, let alone
+/// deletes them); it wakes no Sandbox, so it is no source of the Sandbox controller's queue.
+/// </summary>
+public sealed class OrphanRunnable(OrphanCollector collector) : ILeaderRunnable
 {
-    public Task RunAsync(Action<ObjectKey> enqueue, CancellationToken ct) => collector.RunAsync(ct);
+    public Task RunAsync(CancellationToken ct) => collector.RunAsync(ct);
 }
