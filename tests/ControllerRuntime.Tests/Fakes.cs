@@ -95,6 +95,8 @@ internal sealed class FakeEntityClient : IEntityClient<Widget>
     public Task<Widget> PatchStatusAsync(string name, string? @namespace, V1Patch patch, CancellationToken ct) => throw new NotSupportedException();
 
     public Task<Widget> ReplaceStatusAsync(Widget entity, CancellationToken ct) => throw new NotSupportedException();
+
+    public Task<DeleteResult> DeleteAsync(string name, string? @namespace, string uid, CancellationToken ct) => throw new NotSupportedException();
 }
 
 /// <summary>Records calls in order, with the finalizers the object had at call time.</summary>

@@ -38,6 +38,14 @@ public interface IEntityClient<TEntity>
 
     /// <summary>Replaces the status subresource; fails with 409 when the object's resourceVersion is stale.</summary>
     Task<TEntity> ReplaceStatusAsync(TEntity entity, CancellationToken ct);
+
+    /// <summary>
+    /// Deletes the object of that name only if it is still the one with <paramref name="uid"/> (a uid precondition), so
+    /// a delete decided on an old object never removes a newer one that took its name. 404 is
+    /// <see cref="DeleteResult.AlreadyGone"/> (a success), 409 is <see cref="DeleteResult.NotOurs"/>; any other error
+    /// throws. A delete without a uid is refused before anything is sent.
+    /// </summary>
+    Task<DeleteResult> DeleteAsync(string name, string? @namespace, string uid, CancellationToken ct);
 }
 
 /// <summary>
@@ -45,7 +53,7 @@ public interface IEntityClient<TEntity>
 /// type's <see cref="KubernetesEntityAttribute"/>. A <c>null</c> namespace means cluster-scoped (or, for list and
 /// watch, all namespaces). It is also the resource's <see cref="IListWatch{TEntity}"/>.
 /// Core types (empty group) are not served by CustomObjects; use <see cref="ListWatches"/> for their list/watch.
-/// Every write (patch, status patch, status replace) first checks the <see cref="ILeadershipFence"/>, so a deposed
+/// Every write (patch, status patch, status replace, delete) first checks the <see cref="ILeadershipFence"/>, so a deposed
 /// leader's write is refused before it is sent.
 /// </summary>
 public sealed class EntityClient<TEntity> : IEntityClient<TEntity>, IListWatch<TEntity>
@@ -131,6 +139,31 @@ public sealed class EntityClient<TEntity> : IEntityClient<TEntity>, IListWatch<T
             ? await kubernetes.CustomObjects.ReplaceClusterCustomObjectStatusWithHttpMessagesAsync<TEntity>(entity, m.Group, m.Version, m.Plural, key.Name, cancellationToken: ct)
             : await kubernetes.CustomObjects.ReplaceNamespacedCustomObjectStatusWithHttpMessagesAsync<TEntity>(entity, m.Group, m.Version, key.Namespace, m.Plural, key.Name, cancellationToken: ct);
         return response.Body;
+    }
+
+    public async Task<DeleteResult> DeleteAsync(string name, string? @namespace, string uid, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentException.ThrowIfNullOrEmpty(uid);
+        fence.ThrowIfLost();
+        var m = Metadata;
+        var options = new V1DeleteOptions { Preconditions = new V1Preconditions { Uid = uid } };
+        try
+        {
+            using var response = @namespace is null
+                ? await kubernetes.CustomObjects.DeleteClusterCustomObjectWithHttpMessagesAsync(m.Group, m.Version, m.Plural, name, options, cancellationToken: ct)
+                : await kubernetes.CustomObjects.DeleteNamespacedCustomObjectWithHttpMessagesAsync(m.Group, m.Version, @namespace, m.Plural, name, options, cancellationToken: ct);
+            return DeleteResult.Deleted;
+        }
+        catch (Exception ex) when (KubernetesErrors.IsNotFound(ex))
+        {
+            return DeleteResult.AlreadyGone;
+        }
+        catch (Exception ex) when (KubernetesErrors.IsConflict(ex))
+        {
+            // The API server answers a failed uid precondition with 409 Conflict: the name is another object's now.
+            return DeleteResult.NotOurs;
+        }
     }
 
     private async Task<(IList<TEntity> Items, string ResourceVersion, string? Continue)> ListPageAsync(

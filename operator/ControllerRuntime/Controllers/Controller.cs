@@ -141,7 +141,7 @@ public sealed partial class Controller<TEntity> : IRunnableController
         try
         {
             logger.LogInformation("Starting controller {Controller}; waiting for caches to sync", Name);
-            await Task.WhenAll(informers.Select(i => i.WaitForSyncAsync(stop)));
+            await Task.WhenAll(informers.Select(i => i.WaitForSyncAsync(stop)).Append(WaitForSharedCachesAsync(stop)));
             logger.LogInformation("Caches synced; starting {Workers} workers for {Controller}", options.Workers, Name);
             for (var i = 0; i < Math.Max(1, options.Workers); i++)
             {

@@ -8,7 +8,8 @@ using Microsoft.Extensions.Logging;
 namespace ControllerRuntime;
 
 /// <summary>
-/// Runs leader election, then (as leader, or straight away when election is off) every registered controller.
+/// Runs leader election, then (as leader, or straight away when election is off) every registered controller and
+/// <see cref="ILeaderRunnable"/>.
 /// Leadership is fenced: the <see cref="LeaseFence"/> closes when the elector stops leading or, on the local clock,
 /// RenewDeadline after the last renewal was sent, whichever comes first; closing it cancels in-flight reconciles at
 /// once and every write checks it before sending. Then the host stops the controllers, sets
@@ -164,13 +165,19 @@ public sealed class OperatorHost : BackgroundService
         }
     }
 
+    /// <summary>The controllers and the leader runnables: what only the leader runs.</summary>
     private async Task RunControllersAsync(CancellationToken ct)
     {
         var controllers = registrations.Select(r => r.Build(services)).ToList();
+        var runnables = new LeaderRunnables(
+            services.GetServices<ILeaderRunnable>(),
+            services.GetService<ILeadershipFence>() ?? AlwaysHeldFence.Instance,
+            services.GetService<TimeProvider>() ?? TimeProvider.System,
+            logger);
         health.SetControllers(controllers);
         try
         {
-            await Task.WhenAll(controllers.Select(c => c.RunAsync(ct)));
+            await Task.WhenAll(controllers.Select(c => c.RunAsync(ct)).Append(runnables.RunAsync(ct)));
         }
         finally
         {

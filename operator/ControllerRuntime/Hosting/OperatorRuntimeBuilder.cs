@@ -81,6 +81,17 @@ public sealed class OperatorRuntimeBuilder(IServiceCollection services)
         Services.AddSingleton<IControllerRegistration>(builder);
         return this;
     }
+
+    /// <summary>
+    /// Runs <typeparamref name="TRunnable"/> (a singleton) while this replica leads; see <see cref="ILeaderRunnable"/>.
+    /// Registering the same type twice runs it once.
+    /// </summary>
+    public OperatorRuntimeBuilder AddLeaderRunnable<TRunnable>()
+        where TRunnable : class, ILeaderRunnable
+    {
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILeaderRunnable, TRunnable>());
+        return this;
+    }
 }
 
 /// <summary>How one controller is put together; also its <see cref="IControllerRegistration"/>.</summary>
@@ -169,6 +180,21 @@ public sealed class ControllerBuilder<TEntity> : IControllerRegistration
     {
         services.TryAddSingleton<InformerCache<TSecondary>>();
         secondaries.Add((sp, controller) => sp.GetRequiredService<InformerCache<TSecondary>>().Attach(controller.Watch(listWatch(sp), mapper, clusterScoped, predicate)));
+        return this;
+    }
+
+    /// <summary>
+    /// Reconciles the owner of each <typeparamref name="TOwned"/> that changes: the <typeparamref name="TEntity"/> its
+    /// controller ownerReference names (controller-runtime's <c>Owns</c>; see <see cref="Controller{TEntity}.Owns{TOwned}"/>).
+    /// Shares the one informer of <typeparamref name="TOwned"/> (its <see cref="InformerCache{TOwned}"/>) and opens no
+    /// watch: <typeparamref name="TOwned"/> must have its own controller or be watched by one (<c>Watches</c>).
+    /// </summary>
+    /// <param name="predicate">Which updates wake the owner; default all (its status too). Adds and deletes always do.</param>
+    public ControllerBuilder<TEntity> Owns<TOwned>(UpdatePredicate<TOwned>? predicate = null)
+        where TOwned : IKubernetesObject<V1ObjectMeta>
+    {
+        services.TryAddSingleton<InformerCache<TOwned>>();
+        secondaries.Add((sp, controller) => controller.Owns(sp.GetRequiredService<InformerCache<TOwned>>(), predicate));
         return this;
     }
 

@@ -34,6 +34,14 @@ public sealed class InformerCache<TEntity>
     }
 
     /// <summary>
+    /// Completes once the cache has synced. A controller that reads this cache's changes (<c>Owns</c>) waits for it
+    /// before its workers start. Throws when nothing watches the type: a reader of it would wait forever.
+    /// </summary>
+    public Task WaitForSyncAsync(CancellationToken ct) => informer?.WaitForSyncAsync(ct)
+        ?? throw new InvalidOperationException(
+            $"Nothing watches {typeof(TEntity).Name}: give it a controller or a Watches, whose one informer this cache shares");
+
+    /// <summary>
     /// Calls <paramref name="handler"/> with every change of the cache from now on, whether the controller runs yet or
     /// not (e.g. to drop what was derived from an object that changed). It runs on the informer's loop: be quick.
     /// </summary>

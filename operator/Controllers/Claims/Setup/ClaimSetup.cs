@@ -27,7 +27,7 @@ public static class ClaimSetup
         runtime.Services.AddSingleton(sp => new ClaimMetrics(() => PoolReplicasOf(sp.GetRequiredService<InformerCache<SandboxWarmPool>>())));
         return runtime.AddController<SandboxClaim, ClaimController>(controller => controller
             .WithWorkers(8).WithUpdatePredicate(Predicates.GenerationOrMetadataChanged)
-            .WatchesSource(sp => new CacheSource<Sandbox>(sp.GetRequiredService<InformerCache<Sandbox>>(), s => CacheSource<Sandbox>.Owner(s, SandboxClaim.EntityKind)))
+            .Owns<Sandbox>()
             // A template's return binds the claims that waited for it at once, not on their next retry.
             .WatchesSource(sp => new CacheSource<SandboxTemplate>(
                 sp.GetRequiredService<InformerCache<SandboxTemplate>>(),

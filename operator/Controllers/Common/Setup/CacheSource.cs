@@ -1,7 +1,6 @@
 using ControllerRuntime;
 using k8s;
 using k8s.Models;
-using SandboxOperator.Api.V1Alpha1;
 
 namespace SandboxOperator.Controllers.Common.Setup;
 
@@ -40,10 +39,4 @@ public sealed class CacheSource<T> : IKeySource
     /// <summary>Adds, deletes and updates that change the spec (generation) or metadata: not status writes.</summary>
     public static bool SpecOrMetadataChanged(InformerEvent<T> ev) =>
         ev.Type != InformerEventType.Updated || ev.OldObject is not { } old || Predicates.GenerationOrMetadataChanged(old, ev.Object);
-
-    /// <summary>The Sandbox's controlling owner, when it is of <paramref name="kind"/>.</summary>
-    public static IEnumerable<ObjectKey> Owner(Sandbox sandbox, string kind) =>
-        (sandbox.Metadata.OwnerReferences ?? [])
-            .Where(o => o.Controller == true && o.Kind == kind)
-            .Select(o => new ObjectKey(sandbox.Metadata.NamespaceProperty, o.Name));
 }

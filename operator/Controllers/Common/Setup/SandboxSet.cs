@@ -32,20 +32,8 @@ public sealed class SandboxSet(InformerCache<Sandbox> cache, IEntityClient<Sandb
         }
     }
 
-    public async Task DeleteAsync(Sandbox sandbox, CancellationToken ct)
-    {
-        fence.ThrowIfLost();
-        try
-        {
-            await kubernetes.CustomObjects.DeleteNamespacedCustomObjectAsync(
-                Sandbox.Group, Sandbox.Version, sandbox.Metadata.NamespaceProperty, Sandbox.Plural, sandbox.Metadata.Name,
-                new V1DeleteOptions { Preconditions = new V1Preconditions { Uid = sandbox.Metadata.Uid } }, cancellationToken: ct);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Conflict)
-        {
-            // Gone already, or a Sandbox of the same name that is another object: not ours to delete.
-        }
-    }
+    /// <summary>Gone already, or a Sandbox of the same name that is another object (not ours to delete): both fine here.</summary>
+    public Task DeleteAsync(Sandbox sandbox, CancellationToken ct) => client.DeleteAsync(sandbox, ct);
 
     public async Task<Sandbox?> TryPatchAsync(Sandbox sandbox, string mergePatch, CancellationToken ct)
     {

@@ -13,7 +13,8 @@ namespace SandboxOperator.Controllers.Sandboxes.Setup;
 
 /// <summary>
 /// The Sandbox controller, what it is made of and what wakes it: Secrets and ConfigMaps it refers to, the configs and
-/// templates it uses, news from Northflank (progress, a token's wake) and the orphan collector's own listing.
+/// templates it uses and news from Northflank (progress, a token's wake); and the orphan collector, which runs while this
+/// replica leads.
 /// </summary>
 public static class SandboxSetup
 {
@@ -23,7 +24,9 @@ public static class SandboxSetup
     {
         AddReconciler(runtime.Services);
         AddReferences(runtime.Services);
-        return runtime.AddController<Sandbox, SandboxController>(controller => Configure(controller, workers, namespaces, index));
+        return runtime
+            .AddController<Sandbox, SandboxController>(controller => Configure(controller, workers, namespaces, index))
+            .AddLeaderRunnable<OrphanRunnable>();
     }
 
     /// <summary>The Sandbox reconciler and what it is made of; the gauges read its memory and the orphan collector.</summary>
@@ -79,7 +82,6 @@ public static class SandboxSetup
         .WatchesSource(sp => new ProgressSource(sp.GetRequiredService<ProgressWatch>()), priority: true)
         // So does a wake from a token: Northflank answers again after an outage, or the token has a worker free.
         .WatchesSource(sp => sp.GetRequiredService<WakeSource>(), priority: true)
-        .WatchesSource(sp => new OrphanSource(sp.GetRequiredService<OrphanCollector>()))
         .InWatchedNamespaces(namespaces);
 
     /// <summary>Wakes the Sandboxes a change of <typeparamref name="T"/> (in its controller's cache) concerns.</summary>

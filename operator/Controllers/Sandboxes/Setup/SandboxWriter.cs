@@ -1,7 +1,4 @@
-using System.Net;
 using ControllerRuntime;
-using k8s;
-using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using SandboxOperator.Api.V1Alpha1;
@@ -9,25 +6,22 @@ using SandboxOperator.Api.V1Alpha1;
 namespace SandboxOperator.Controllers.Sandboxes.Setup;
 
 /// <summary>The Sandbox controller's writes to the cluster, over the runtime's entity client and event recorder.</summary>
-public sealed class SandboxWriter(IEntityClient<Sandbox> client, IKubernetes kubernetes, ILeadershipFence fence, IEventRecorder recorder, ILogger<SandboxWriter> logger)
+public sealed class SandboxWriter(IEntityClient<Sandbox> client, IEventRecorder recorder, ILogger<SandboxWriter> logger)
     : ISandboxWriter
 {
     /// <summary>Replaces the whole status, conditional on the resourceVersion it was computed from (see <see cref="StatusWrites"/>).</summary>
     public async Task<string?> WriteStatusAsync(Sandbox sandbox, SandboxStatus status, CancellationToken ct) =>
         (await client.ReplaceStatusAsync(sandbox.Metadata, status, ct)).Metadata.ResourceVersion;
 
+    /// <summary>
+    /// Gone already is done. A Sandbox that now holds the name is another one, created after this was decided: a
+    /// conflict, so the runtime retries quietly on what the cache holds by then (the newcomer, with its own spec).
+    /// </summary>
     public async Task DeleteSandboxAsync(Sandbox sandbox, CancellationToken ct)
     {
-        fence.ThrowIfLost();
-        try
+        if (await client.DeleteAsync(sandbox, ct) == DeleteResult.NotOurs)
         {
-            await kubernetes.CustomObjects.DeleteNamespacedCustomObjectAsync(
-                Sandbox.Group, Sandbox.Version, sandbox.Metadata.NamespaceProperty, Sandbox.Plural, sandbox.Metadata.Name,
-                new V1DeleteOptions { Preconditions = new V1Preconditions { Uid = sandbox.Metadata.Uid } }, cancellationToken: ct);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-            // Already gone.
+            throw new ConflictException($"Sandbox {sandbox.Metadata.NamespaceProperty}/{sandbox.Metadata.Name} is another object now (uid precondition failed); not deleted.");
         }
     }
 

@@ -23,7 +23,7 @@ public static class WarmPoolSetup
         runtime.Services.AddSingleton<WarmPoolReconciler>();
         return runtime.AddController<SandboxWarmPool, WarmPoolController>(controller => controller
             .WithWorkers(2).WithUpdatePredicate(Predicates.GenerationOrMetadataChanged)
-            .WatchesSource(sp => new CacheSource<Sandbox>(sp.GetRequiredService<InformerCache<Sandbox>>(), s => CacheSource<Sandbox>.Owner(s, SandboxWarmPool.EntityKind)))
+            .Owns<Sandbox>()
             .WatchesSource(sp => new CacheSource<SandboxTemplate>(
                 sp.GetRequiredService<InformerCache<SandboxTemplate>>(),
                 t => sp.GetRequiredService<InformerCache<SandboxWarmPool>>().Store is { } pools

@@ -98,7 +98,7 @@ public class SandboxWriterTests
     {
         stub = await StubServer.StartAsync(handler);
         kubernetes = new Kubernetes(new KubernetesClientConfiguration { Host = stub.BaseUrl.ToString() });
-        return new SandboxWriter(new EntityClient<Sandbox>(kubernetes, fence: fence), kubernetes, fence, new NoEvents(), NullLogger<SandboxWriter>.Instance);
+        return new SandboxWriter(new EntityClient<Sandbox>(kubernetes, fence: fence), new NoEvents(), NullLogger<SandboxWriter>.Instance);
     }
 }
 
