@@ -12,6 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { check, results, setRateLimit } from './lib.mjs';
 import { projectChecks, serviceChecks, volumeChecks, paginationChecks } from './checks-lifecycle.mjs';
 import { shapeChecks, protocolChecks } from './checks-shapes.mjs';
+import { streamChecks } from './checks-streams.mjs';
 import { serviceRules, setUpServiceRules } from './rules-services.mjs';
 import { otherRules, setUpOtherRules } from './rules-others.mjs';
 
@@ -44,6 +45,7 @@ await volumeChecks();
 await paginationChecks();
 await ruleChecks();
 await shapeChecks();
+await streamChecks();
 // Fresh rate-limit windows, so the header checks see the documented default limit from a known count.
 await setRateLimit(1000);
 await protocolChecks();
