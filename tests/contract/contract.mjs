@@ -4,7 +4,8 @@
 //   SIM_URL=http://127.0.0.1:5000 SIM_TOKEN=... SIM_RESTRICTED_TOKEN=... node contract.mjs
 //
 // SIM_TOKEN may touch every project; SIM_RESTRICTED_TOKEN only `default-project`; both belong to one account. The
-// simulator should run with short deployment timings (tens of ms), a fresh state, no faults and default team tags.
+// simulator should run with short deployment timings (tens of ms), a short log heartbeat (Logs.HeartbeatInterval, a few
+// hundred ms, for the tail check), a fresh state, no faults and default team tags.
 //
 // Every rule of the rules table in tests/NorthflankSimulator/README.md has a case here, keyed by the rule's id (S1,
 // V3, ...); a rule without a case, or a case without a rule, is itself a failure.
