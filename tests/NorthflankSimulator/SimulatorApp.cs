@@ -16,12 +16,16 @@ internal static class SimulatorApp
         builder.Services.AddRoutingCore();
 
         var app = builder.Build();
+        var workspaces = runtime.Workspaces;
+        app.Lifetime.ApplicationStopped.Register(workspaces.Dispose);
+        app.UseWebSockets();
         app.UseRouting();
         app.UseMiddleware<V1Middleware>(runtime);
         ProjectEndpoints.Map(app, runtime);
         ServiceEndpoints.Map(app, runtime);
         ServiceActionEndpoints.Map(app, runtime);
         VolumeEndpoints.Map(app, runtime);
+        LogEndpoints.Map(app, runtime);
         InspectionEndpoints.Map(app, runtime);
         return app;
     }

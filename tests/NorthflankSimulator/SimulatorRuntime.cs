@@ -1,6 +1,7 @@
 using NorthflankSimulator.Inspection;
 using NorthflankSimulator.Pipeline;
 using NorthflankSimulator.State;
+using NorthflankSimulator.Streaming;
 
 namespace NorthflankSimulator;
 
@@ -19,12 +20,15 @@ internal sealed class SimulatorRuntime
     public SimulatorRuntime(SimulatorOptions options)
     {
         options.Faults.Validate();
+        options.Logs.Validate();
         Options = options;
         Time = options.TimeProvider ?? TimeProvider.System;
         Store = new SimulatorStore(options, Time);
         RateLimiter = new RateLimiter(options.RateLimit, Time);
         Faults = new FaultInjector(options.Faults, options.RandomSeed);
         Tokens = [.. options.EffectiveTokens.Where(t => !string.IsNullOrEmpty(t.Token))];
+        Workspaces = new ExecWorkspaces(options.Exec);
+        Store.ServiceRemoved = Workspaces.Remove;
     }
 
     public SimulatorOptions Options { get; }
@@ -34,6 +38,9 @@ internal sealed class SimulatorRuntime
     public FaultInjector Faults { get; }
     public RequestLog Requests { get; } = new();
     public IReadOnlyList<SimulatorToken> Tokens { get; }
+
+    /// <summary>Working directories and running sessions of exec'd commands; disposed when the server stops.</summary>
+    public ExecWorkspaces Workspaces { get; }
 
     /// <summary>Seeded state, empty request log, fresh rate-limit windows and the configured faults again.</summary>
     public void Reset()

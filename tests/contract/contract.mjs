@@ -4,7 +4,8 @@
 //   SIM_URL=http://127.0.0.1:5000 SIM_TOKEN=... SIM_RESTRICTED_TOKEN=... node contract.mjs
 //
 // SIM_TOKEN may touch every project; SIM_RESTRICTED_TOKEN only `default-project`; both belong to one account. The
-// simulator should run with short deployment timings (tens of ms), a fresh state, no faults and default team tags.
+// simulator should run with short deployment timings (tens of ms), a short log heartbeat (Logs.HeartbeatInterval, a few
+// hundred ms, for the tail check), a fresh state, no faults and default team tags.
 //
 // Every rule of the rules table in tests/NorthflankSimulator/README.md has a case here, keyed by the rule's id (S1,
 // V3, ...); a rule without a case, or a case without a rule, is itself a failure.
@@ -12,6 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { check, results, setRateLimit } from './lib.mjs';
 import { projectChecks, serviceChecks, volumeChecks, paginationChecks } from './checks-lifecycle.mjs';
 import { shapeChecks, protocolChecks } from './checks-shapes.mjs';
+import { streamChecks } from './checks-streams.mjs';
 import { serviceRules, setUpServiceRules } from './rules-services.mjs';
 import { otherRules, setUpOtherRules } from './rules-others.mjs';
 
@@ -44,6 +46,7 @@ await volumeChecks();
 await paginationChecks();
 await ruleChecks();
 await shapeChecks();
+await streamChecks();
 // Fresh rate-limit windows, so the header checks see the documented default limit from a known count.
 await setRateLimit(1000);
 await protocolChecks();

@@ -35,6 +35,13 @@ public sealed class ContractTests
                 PendingDuration = TimeSpan.FromMilliseconds(50),
                 InProgressDuration = TimeSpan.FromMilliseconds(100),
             },
+
+            // checks-streams.mjs waits for a tail to see a new heartbeat line: keep that short.
+            Logs = new LogOptions
+            {
+                HeartbeatInterval = TimeSpan.FromMilliseconds(200),
+                TailBatchInterval = TimeSpan.FromMilliseconds(100),
+            },
         }, cancellationToken);
 
         var run = await RunAsync("node", ["contract.mjs"], contractDirectory, new Dictionary<string, string>

@@ -37,6 +37,12 @@ public sealed class SimulatorOptions
 
     public FaultOptions Faults { get; set; } = new();
 
+    /// <summary>Made-up container log lines: heartbeat and tail batch intervals.</summary>
+    public LogOptions Logs { get; set; } = new();
+
+    /// <summary>Command execution over WebSocket: where commands run.</summary>
+    public ExecOptions Exec { get; set; } = new();
+
     /// <summary>Which reading of what the reference leaves open the simulator follows (a client must be right under each).</summary>
     public ReadingOptions Readings { get; set; } = new();
 

@@ -25,6 +25,12 @@ internal sealed class V1Middleware(RequestDelegate next, SimulatorRuntime runtim
             return;
         }
 
+        if (context.WebSockets.IsWebSocketRequest)
+        {
+            await StreamAsync(context);
+            return;
+        }
+
         var presented = TokenAuthenticator.PresentedToken(context);
         var fingerprint = presented is null ? null : TokenAuthenticator.Fingerprint(presented);
         var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
@@ -65,6 +71,42 @@ internal sealed class V1Middleware(RequestDelegate next, SimulatorRuntime runtim
         if (fault == DroppedConnection)
         {
             context.Abort();
+        }
+    }
+
+    /// <summary>
+    /// A WebSocket (exec, log tail) carries its token in its init frame, not in a header, so its handler authenticates
+    /// and counts it against the rate limit itself (StreamHandshake); faults are not injected into streams. It is
+    /// logged once it ends, with status 101 when it was upgraded.
+    /// </summary>
+    private async Task StreamAsync(HttpContext context)
+    {
+        var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
+        var started = runtime.Time.GetUtcNow();
+        try
+        {
+            if (route is null)
+            {
+                await ApiIo.WriteErrorAsync(context, 404, "not-found", $"No WebSocket endpoint {context.Request.Path} in the simulator");
+                return;
+            }
+
+            await next(context);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away: the session is over, nothing to answer.
+        }
+        finally
+        {
+            var (errorId, errorField) = context.Items.TryGetValue(ApiIo.ErrorKey, out var error) ? ((string, string?))error! : (null, null);
+            runtime.Requests.Add(new RequestRecord(
+                started, context.Request.Method, context.Request.Path.Value ?? "", route, context.Response.StatusCode,
+                context.Items.TryGetValue(Streaming.StreamHandshake.FingerprintKey, out var fingerprint) ? fingerprint as string : null, null)
+            {
+                ErrorId = errorId,
+                ErrorField = errorField,
+            });
         }
     }
 
@@ -117,7 +159,7 @@ internal sealed class V1Middleware(RequestDelegate next, SimulatorRuntime runtim
     /// <summary>Sets the rate-limit headers; true when the request is over the limit and was answered 429.</summary>
     private async Task<bool> RateLimitedAsync(HttpContext context, string? presented, string? fingerprint)
     {
-        if (runtime.RateLimiter.Acquire(RateLimitKey(presented, fingerprint)) is not { } limit)
+        if (runtime.RateLimiter.Acquire(RateLimitKey(runtime, presented, fingerprint)) is not { } limit)
         {
             return false;
         }
@@ -193,7 +235,7 @@ internal sealed class V1Middleware(RequestDelegate next, SimulatorRuntime runtim
     }
 
     /// <summary>A known token counts against its account; an unknown one against itself, a missing one against "anonymous".</summary>
-    private string RateLimitKey(string? presented, string? fingerprint) =>
+    internal static string RateLimitKey(SimulatorRuntime runtime, string? presented, string? fingerprint) =>
         TokenAuthenticator.Find(runtime.Tokens, presented) is { } token
             ? runtime.Options.AccountOf(token)
             : fingerprint is null ? "anonymous" : $"token:{fingerprint}";

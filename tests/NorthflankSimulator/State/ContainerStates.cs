@@ -32,12 +32,19 @@ internal static class ContainerStates
             return [];
         }
 
-        var template = Hash($"{service.ProjectId}/{service.Id}/{service.DeploymentCount}", 10);
         var created = service.Rollout.StartedAt.ToUnixTimeSeconds();
         var updated = status.LastTransitionTime.ToUnixTimeSeconds();
-        return [.. Enumerable.Range(0, service.Instances)
-            .Select(i => new ContainerState($"{service.Id}-{template}-{Hash($"{template}/{i}", 5)}", created, StatusOf(status.Phase), updated))
-            .OrderBy(c => c.Name, StringComparer.Ordinal)];
+        return [.. Names(service, service.DeploymentCount, service.Instances)
+            .Select(name => new ContainerState(name, created, StatusOf(status.Phase), updated))];
+    }
+
+    /// <summary>The container names of one deployment (by number) with that many instances, ordered by name.</summary>
+    public static List<string> Names(ServiceRecord service, int deploymentNumber, int instances)
+    {
+        var template = Hash($"{service.ProjectId}/{service.Id}/{deploymentNumber}", 10);
+        return [.. Enumerable.Range(0, instances)
+            .Select(i => $"{service.Id}-{template}-{Hash($"{template}/{i}", 5)}")
+            .Order(StringComparer.Ordinal)];
     }
 
     private static string Hash(string text, int length)

@@ -20,7 +20,11 @@ internal enum DeploymentPhase
 internal sealed record Rollout(DateTimeOffset StartedAt, DeploymentReason Reason, string? FailureMessage);
 
 /// <summary>What one deployment started with: why, how many instances, and which volumes were attached (ids).</summary>
-internal sealed record DeploymentRecord(int Number, DeploymentReason Reason, DateTimeOffset StartedAt, int Instances, IReadOnlyList<string> Volumes);
+internal sealed record DeploymentRecord(int Number, DeploymentReason Reason, DateTimeOffset StartedAt, int Instances, IReadOnlyList<string> Volumes)
+{
+    /// <summary>Why this deployment ends FAILED; null when it completes (its containers' log lines need it later).</summary>
+    public string? FailureMessage { get; init; }
+}
 
 internal sealed record PortRecord(string Id, string Name, int InternalPort, string Protocol, bool Public);
 

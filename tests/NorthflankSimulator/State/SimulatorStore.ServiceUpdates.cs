@@ -135,7 +135,10 @@ internal sealed partial class SimulatorStore
     /// <summary>Notes what the deployment starting now runs with: its instances and the volumes attached at this moment.</summary>
     private void RecordDeployment(ServiceRecord service, DeploymentReason reason, DateTimeOffset when) =>
         service.Deployments.Add(new DeploymentRecord(
-            service.DeploymentCount, reason, when, service.Instances, [.. AttachedVolumes(projects[service.ProjectId], service.Id).Select(v => v.Id)]));
+            service.DeploymentCount, reason, when, service.Instances, [.. AttachedVolumes(projects[service.ProjectId], service.Id).Select(v => v.Id)])
+        {
+            FailureMessage = service.Rollout.FailureMessage,
+        });
 
     private List<PortRecord> AssignPortIds(IReadOnlyList<PortInput> ports, IReadOnlyList<PortRecord> existing)
     {

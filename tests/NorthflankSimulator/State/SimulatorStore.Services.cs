@@ -156,6 +156,7 @@ internal sealed partial class SimulatorStore
         }
 
         project.Services.Remove(serviceId);
+        NotifyRemoved(project.Id, serviceId);
         deleted.Add(new DeletedServiceSnapshot(project.Id, serviceId, at));
     }
 }

@@ -50,6 +50,14 @@ internal sealed partial class SimulatorStore
     {
         lock (gate)
         {
+            foreach (var project in projects.Values)
+            {
+                foreach (var serviceId in project.Services.Keys)
+                {
+                    NotifyRemoved(project.Id, serviceId);
+                }
+            }
+
             projects.Clear();
             deleted.Clear();
             random.Reseed(options.RandomSeed);
@@ -124,6 +132,11 @@ internal sealed partial class SimulatorStore
             }
 
             deleted.AddRange(project.Services.Keys.Select(id => new DeletedServiceSnapshot(projectId, id, Now)));
+            foreach (var serviceId in project.Services.Keys)
+            {
+                NotifyRemoved(projectId, serviceId);
+            }
+
             projects.Remove(projectId);
         }
     }
