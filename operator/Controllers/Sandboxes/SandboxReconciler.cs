@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Common;
-using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.FlowControl;
 
 namespace SandboxOperator.Controllers.Sandboxes;
 

@@ -10,6 +10,8 @@ using SandboxOperator.Controllers.Configs;
 using SandboxOperator.Controllers.Sandboxes;
 using SandboxOperator.Controllers.Templates;
 using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.FlowControl;
+using SandboxOperator.Northflank.Wire;
 using UnitTests.Controllers.Configs;
 
 namespace UnitTests.Controllers.Sandboxes;

@@ -5,7 +5,7 @@ using NorthflankSimulator.Api;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Common;
 using SandboxOperator.Controllers.Sandboxes;
-using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.Wire;
 
 namespace UnitTests.Controllers.Sandboxes;
 
