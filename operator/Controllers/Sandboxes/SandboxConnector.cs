@@ -9,11 +9,12 @@ namespace SandboxOperator.Controllers.Sandboxes;
 
 /// <summary>
 /// Resolves what a Sandbox needs to reach Northflank (its config, token, project and, while it lives, the rest of its
-/// inputs) and binds an <see cref="ISandboxExternal"/> to it, like Crossplane's connector. Decides nothing: what cannot
-/// be resolved is reported as a case of <see cref="Connection"/> for the planner.
+/// inputs) and binds an <see cref="ISandboxExternal"/> to it (from the <see cref="ISandboxExternalFactory"/> it is
+/// given), like Crossplane's connector. Decides nothing: what cannot be resolved is reported as a case of
+/// <see cref="Connection"/> for the planner.
 /// </summary>
 public sealed class SandboxConnector(
-    InputResolver inputs, AccessResolver access, INorthflankApiFactory northflank, OrphanCollector orphans, ServiceListCache lists, ReconcilerOptions options, TimeProvider time)
+    InputResolver inputs, AccessResolver access, INorthflankApiFactory northflank, OrphanCollector orphans, ISandboxExternalFactory externals, ReconcilerOptions options, TimeProvider time)
 {
     /// <param name="recorded">The service the Sandbox created, as status or memory recorded it.</param>
     public Task<Connection> ConnectAsync(Sandbox sandbox, SandboxRecord record, RecordedService? recorded, CancellationToken ct) =>
@@ -34,7 +35,7 @@ public sealed class SandboxConnector(
             var desired = DesiredState.Build(sandbox, resolved, options.ClusterId, time.GetUtcNow());
             var use = northflank.Use(record.Key, resolved.Token);
             orphans.Track(resolved.Access!, resolved.Token, desired.ProjectId, use.Api);
-            var external = ExternalFor(sandbox, record, desired.Target, use, resolved.Token);
+            var external = externals.For(sandbox, record, desired.Target, use, resolved.Token);
             return new Connection.Live(desired.Target, use, resolved.Token, external, desired);
         }
         catch (InvalidInputException e)
@@ -85,7 +86,7 @@ public sealed class SandboxConnector(
         var volume = sandbox.Spec.Volume is not null || sandbox.Status?.VolumeId is not null ? SandboxNaming.VolumeNameOf(recorded.ServiceId) : null;
         var target = new SandboxTarget(recorded.ProjectId, recorded.ServiceId, volume);
         var use = northflank.Use(record.Key, token);
-        return new Connection.Deleting(target, use, token, ExternalFor(sandbox, record, target, use, token));
+        return new Connection.Deleting(target, use, token, externals.For(sandbox, record, target, use, token));
     }
 
     /// <summary>
@@ -107,7 +108,4 @@ public sealed class SandboxConnector(
             return null;
         }
     }
-
-    private ISandboxExternal ExternalFor(Sandbox sandbox, SandboxRecord record, SandboxTarget target, TokenUse use, NorthflankToken token) =>
-        new NorthflankSandboxExternal(use.Api, token, sandbox, target, record, lists, options.ClusterId, time);
 }

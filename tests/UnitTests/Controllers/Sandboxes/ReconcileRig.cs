@@ -38,7 +38,7 @@ public sealed class ReconcileRig
         var tokens = new OneToken(Northflank, Lanes);
         var memory = Memory = new SandboxMemory(tokens);
         var orphans = new OrphanCollector(lists, Configs, new NoOrphanReports(), Options, Time);
-        var connector = new SandboxConnector(inputs, access, tokens, orphans, lists, Options, Time);
+        var connector = new SandboxConnector(inputs, access, tokens, orphans, new NorthflankSandboxExternals(lists, Options, Time), Options, Time);
         Progress = new ProgressWatch(memory, lists, Options, Time);
         Reconciler = new SandboxReconciler(
             connector, new SandboxExecutor(Cluster, Time), memory, admission, Progress, Cluster, Options, Time, NullLogger<SandboxReconciler>.Instance);
