@@ -1,6 +1,8 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using SandboxOperator.Northflank.FlowControl;
+using SandboxOperator.Northflank.Wire;
 
 namespace SandboxOperator.Northflank;
 
@@ -49,7 +51,7 @@ public sealed class NorthflankApiFactory : INorthflankApiFactory, IDisposable
         Lanes = new TokenLanes(workers, time, this.wake);
         // Over the tokens this factory holds, so a dropped token's series goes with it.
         meter.CreateObservableGauge(
-            NorthflankTelemetry.BudgetRemainingName, ObserveBudgets, description: "Requests the API token's budget allows right now (token = fingerprint).");
+            BudgetTelemetry.BudgetRemainingName, ObserveBudgets, description: "Requests the API token's budget allows right now (token = fingerprint).");
         var sweep = this.options.UnusedTokenGrace / 4;
         using (ExecutionContext.SuppressFlow())
         {
@@ -94,13 +96,13 @@ public sealed class NorthflankApiFactory : INorthflankApiFactory, IDisposable
                 // The grace period counts from the last holder's going: a call it just started may still be under way.
                 entry.Holders--;
                 entry.LastLeased = time.GetUtcNow();
-                entry.Client.Budget.Holders = entry.Holders;
+                entry.Budget.Holders = entry.Holders;
             }
         }
     }
 
     /// <summary>The token's budget (created with its client on first use), e.g. to show what is left.</summary>
-    public RequestBudget BudgetFor(NorthflankToken token) => EntryFor(token, holder: null).Client.Budget;
+    public RequestBudget BudgetFor(NorthflankToken token) => EntryFor(token, holder: null).Budget;
 
     /// <summary>The token's circuit (null when circuits are off).</summary>
     public TokenCircuit? CircuitFor(NorthflankToken token) => EntryFor(token, holder: null).Circuit;
@@ -143,13 +145,13 @@ public sealed class NorthflankApiFactory : INorthflankApiFactory, IDisposable
                 {
                     old.Holders--; // Moved to another token: the old one may go once nothing else uses it.
                     old.LastLeased = entry.LastLeased;
-                    old.Client.Budget.Holders = old.Holders;
+                    old.Budget.Holders = old.Holders;
                 }
 
                 holders[holder] = token;
                 entry.Holders++;
                 // The budget's reserve keeps a DELETE for every Sandbox on the token (see AccountWindow).
-                entry.Client.Budget.Holders = entry.Holders;
+                entry.Budget.Holders = entry.Holders;
             }
 
             return entry;
@@ -168,15 +170,16 @@ public sealed class NorthflankApiFactory : INorthflankApiFactory, IDisposable
                 time, options.CircuitProbeInterval, ct => client!.ListProjectsAsync(RequestPriority.Background, ct), wake, () => budget.CurrentInterval * 4);
         }
 
-        client = new NorthflankApiClient(token, budget, options, loggerFactory.CreateLogger<NorthflankApiClient>(), time, beforeWrite, circuit);
-        return new TokenEntry(client, circuit);
+        var tokenGate = new TokenGate(budget, circuit, options.MaxBudgetWait, options.ThrottlePauseWithoutRetryAfter);
+        client = new NorthflankApiClient(token, tokenGate, options.Wire, loggerFactory.CreateLogger<NorthflankApiClient>(), time, beforeWrite);
+        return new TokenEntry(client, tokenGate);
     }
 
     private List<Measurement<int>> ObserveBudgets()
     {
         lock (gate)
         {
-            return [.. entries.Values.Select(e => new Measurement<int>(e.Client.Budget.Remaining, new KeyValuePair<string, object?>("token", e.Client.Budget.Name)))];
+            return [.. entries.Values.Select(e => new Measurement<int>(e.Budget.Remaining, new KeyValuePair<string, object?>("token", e.Budget.Name)))];
         }
     }
 
@@ -209,11 +212,13 @@ public sealed class NorthflankApiFactory : INorthflankApiFactory, IDisposable
         }
     }
 
-    private sealed class TokenEntry(NorthflankApiClient client, TokenCircuit? circuit) : IDisposable
+    private sealed class TokenEntry(NorthflankApiClient client, TokenGate gate) : IDisposable
     {
         public NorthflankApiClient Client { get; } = client;
 
-        public TokenCircuit? Circuit { get; } = circuit;
+        public RequestBudget Budget => gate.Budget;
+
+        public TokenCircuit? Circuit => gate.Circuit;
 
         /// <summary>Holders using the token; guarded by the factory's lock.</summary>
         public int Holders { get; set; }
@@ -226,7 +231,7 @@ public sealed class NorthflankApiFactory : INorthflankApiFactory, IDisposable
         public void Dispose()
         {
             Circuit?.Dispose();
-            Client.Budget.Dispose();
+            Budget.Dispose();
             Client.Dispose();
         }
     }

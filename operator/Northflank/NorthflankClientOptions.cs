@@ -1,3 +1,6 @@
+using SandboxOperator.Northflank.FlowControl;
+using SandboxOperator.Northflank.Wire;
+
 namespace SandboxOperator.Northflank;
 
 /// <summary>Settings of the Northflank client, shared by the clients of every token.</summary>
@@ -62,6 +65,9 @@ public sealed class NorthflankClientOptions
 
     /// <summary>A token no Sandbox uses any more, and that made no call for this long, has its client, budget and metrics dropped.</summary>
     public TimeSpan UnusedTokenGrace { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The wire client's part of these settings.</summary>
+    public WireOptions Wire => new() { BaseUrl = BaseUrl, RequestTimeout = RequestTimeout, MaxRetries = MaxRetries, RetryBaseDelay = RetryBaseDelay };
 
     public void Validate()
     {

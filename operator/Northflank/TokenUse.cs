@@ -1,3 +1,6 @@
+using SandboxOperator.Northflank.FlowControl;
+using SandboxOperator.Northflank.Wire;
+
 namespace SandboxOperator.Northflank;
 
 /// <summary>

@@ -2,6 +2,7 @@ using System.Net;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Common;
 using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.Wire;
 
 namespace SandboxOperator.Controllers.Configs;
 

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Templates;
-using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.Wire;
 
 namespace SandboxOperator.Controllers.Sandboxes;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using SandboxOperator.Api.V1Alpha1;
-using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.Wire;
 
 namespace SandboxOperator.Controllers.Sandboxes;
 

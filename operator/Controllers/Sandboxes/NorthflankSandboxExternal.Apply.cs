@@ -1,4 +1,4 @@
-using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.Wire;
 
 namespace SandboxOperator.Controllers.Sandboxes;
 

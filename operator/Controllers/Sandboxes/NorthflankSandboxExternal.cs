@@ -1,5 +1,5 @@
 using SandboxOperator.Api.V1Alpha1;
-using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.Wire;
 
 namespace SandboxOperator.Controllers.Sandboxes;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using SandboxOperator.Controllers.Configs;
-using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.Wire;
 
 namespace SandboxOperator.Controllers.Sandboxes;
 

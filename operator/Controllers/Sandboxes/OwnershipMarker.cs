@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using SandboxOperator.Api.V1Alpha1;
-using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.Wire;
 
 namespace SandboxOperator.Controllers.Sandboxes;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using SandboxOperator.Api.V1Alpha1;
-using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.FlowControl;
+using SandboxOperator.Northflank.Wire;
 
 namespace SandboxOperator.Controllers.Sandboxes;
 

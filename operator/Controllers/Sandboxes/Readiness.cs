@@ -1,6 +1,6 @@
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Common;
-using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.Wire;
 
 namespace SandboxOperator.Controllers.Sandboxes;
 

@@ -10,7 +10,7 @@ namespace SandboxOperator.Controllers.Sandboxes;
 /// </summary>
 public sealed class SandboxExecutor(ISandboxWriter writer, TimeProvider time)
 {
-    public async Task<SandboxOutcome> RunAsync(Sandbox sandbox, Connection connection, Observation observed, SandboxPlan plan, CancellationToken ct)
+    public async Task<SandboxOutcome> RunAsync(Sandbox sandbox, Connection.Reached connection, Observation observed, SandboxPlan plan, CancellationToken ct)
     {
         if (plan.Outcome is { } decided)
         {
@@ -18,57 +18,59 @@ public sealed class SandboxExecutor(ISandboxWriter writer, TimeProvider time)
         }
 
         var changes = plan.Changes;
-        if (changes.Any(c => c is DeleteSandbox))
+        return (changes, connection) switch
         {
-            var desired = connection.Desired!;
-            await writer.DeleteSandboxAsync(sandbox, ct);
-            var message = $"shutdown time {desired.ExpiresAt:O} reached at {time.GetUtcNow():O}; deleting the Sandbox (shutdownPolicy Delete)";
-            return new SandboxDeleted { Events = [SandboxEvent.Normal("Expired", message)] };
-        }
-
-        return changes switch
-        {
-            [DeleteService] => await DeleteAsync(sandbox, connection, observed, ct),
-            [ReleaseService] => await ReleaseAsync(sandbox, connection, observed, ct),
-            _ => await ApplyAsync(sandbox, connection, observed, changes, ct),
+            (_, Connection.Live live) when changes.Any(c => c is DeleteSandbox) => await ExpireAsync(sandbox, live.Desired, ct),
+            ([DeleteService], _) => await DeleteAsync(sandbox, connection, observed, ct),
+            ([ReleaseService], _) => await ReleaseAsync(sandbox, connection, observed, ct),
+            (_, Connection.Live live) => await ApplyAsync(sandbox, live, observed, changes, ct),
+            _ => throw new ArgumentException("only a live Sandbox's plan applies or expires it", nameof(plan)),
         };
     }
 
     /// <summary>How a failed call ends the reconcile; an outage also asks the token's circuit to wake the Sandbox when it is over.</summary>
-    public static SandboxOutcome Failed(Sandbox sandbox, Connection connection, ExternalResult result)
+    public static SandboxOutcome Failed(Sandbox sandbox, Connection.Reached connection, ExternalResult result)
     {
         switch (result.Status)
         {
             case ExternalStatus.Throttled:
                 var at = result.ServedAt!.Value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-                return new Throttled($"waiting for Northflank token {connection.Use!.Fingerprint}: {result.Message}; served at {at}", result.ServedAt.Value);
+                return new Throttled($"waiting for Northflank token {connection.Use.Fingerprint}: {result.Message}; served at {at}", result.ServedAt.Value);
             case ExternalStatus.Transient:
-                var woken = connection.Use!.WakeOnRecovery(SandboxKey.Caller(sandbox));
+                var woken = connection.Use.WakeOnRecovery(SandboxKey.Caller(sandbox));
                 var retry = woken ? "retrying as soon as Northflank answers the token again" : "retrying with backoff";
                 return new Unavailable($"{result.Message}: {retry}", result.Error!, woken);
             default:
                 // Rejected, not found or foreign: the planner knows what that means for a live or a deleting Sandbox.
-                return SandboxPlanner.Refusal(sandbox, connection.Target!, result);
+                return SandboxPlanner.Refusal(sandbox, connection.Target, result);
         }
     }
 
     /// <summary>Sends the DELETE; the next look that no longer finds the service releases the Sandbox.</summary>
-    private static async Task<SandboxOutcome> DeleteAsync(Sandbox sandbox, Connection connection, Observation observed, CancellationToken ct)
+    private static async Task<SandboxOutcome> DeleteAsync(Sandbox sandbox, Connection.Reached connection, Observation observed, CancellationToken ct)
     {
-        var deleted = await connection.External!.DeleteAsync(observed, ct);
-        return deleted.IsDone ? SandboxPlanner.AwaitingDelete(connection.Target!) : Failed(sandbox, connection, deleted);
+        var deleted = await connection.External.DeleteAsync(observed, ct);
+        return deleted.IsDone ? SandboxPlanner.AwaitingDelete(connection.Target) : Failed(sandbox, connection, deleted);
     }
 
     /// <summary>Replaces the marker; the finalizer goes once it is.</summary>
-    private static async Task<SandboxOutcome> ReleaseAsync(Sandbox sandbox, Connection connection, Observation observed, CancellationToken ct)
+    private static async Task<SandboxOutcome> ReleaseAsync(Sandbox sandbox, Connection.Reached connection, Observation observed, CancellationToken ct)
     {
-        var released = await connection.External!.ReleaseAsync(observed, ct);
+        var released = await connection.External.ReleaseAsync(observed, ct);
         return released.IsDone ? SandboxPlanner.Orphaned(connection.Target) : Failed(sandbox, connection, released);
     }
 
-    private static async Task<SandboxOutcome> ApplyAsync(Sandbox sandbox, Connection connection, Observation observed, IReadOnlyList<SandboxChange> changes, CancellationToken ct)
+    /// <summary>The Sandbox's shutdown time has come and its policy is Delete: the Sandbox itself goes.</summary>
+    private async Task<SandboxOutcome> ExpireAsync(Sandbox sandbox, DesiredState desired, CancellationToken ct)
     {
-        var (external, desired) = (connection.External!, connection.Desired!);
+        await writer.DeleteSandboxAsync(sandbox, ct);
+        var message = $"shutdown time {desired.ExpiresAt:O} reached at {time.GetUtcNow():O}; deleting the Sandbox (shutdownPolicy Delete)";
+        return new SandboxDeleted { Events = [SandboxEvent.Normal("Expired", message)] };
+    }
+
+    private static async Task<SandboxOutcome> ApplyAsync(Sandbox sandbox, Connection.Live connection, Observation observed, IReadOnlyList<SandboxChange> changes, CancellationToken ct)
+    {
+        var (external, desired) = (connection.External, connection.Desired);
         var service = changes.Any(c => c is ApplyService);
         var volume = changes.Any(c => c is CreateVolume);
         if (service || volume)

@@ -1,5 +1,5 @@
 using SandboxOperator.Controllers.Common;
-using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.Wire;
 
 namespace SandboxOperator.Controllers.Sandboxes;
 

@@ -1,5 +1,5 @@
 using SandboxOperator.Api.V1Alpha1;
-using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.Wire;
 
 namespace SandboxOperator.Controllers.Sandboxes;
 
@@ -41,25 +41,30 @@ public static partial class SandboxPlanner
         return Adoption.Conflict(sandbox, recorded) is { } conflict ? Refuse(SyncedReasons.AdoptionRefused, conflict) : null;
     }
 
-    /// <summary>What can be decided once the inputs are resolved; null when Northflank must be looked at.</summary>
-    public static SandboxOutcome? Connected(Sandbox sandbox, Connection connection) => connection.State switch
+    /// <summary>What can be decided once the inputs are resolved; null when Northflank must be looked at (<see cref="Connection.Reached"/>).</summary>
+    public static SandboxOutcome? Connected(Sandbox sandbox, Connection connection) => connection switch
     {
-        ConnectionState.Refused => Refuse(connection.Reason!, connection.Message!) with { ServiceUnaffected = connection.ServiceUnaffected },
-        ConnectionState.Held => new Held(connection.Message!),
-        ConnectionState.Connected => null,
-        ConnectionState.NothingRecorded => new Released(), // Never got as far as Northflank, or nowhere it may be looked for.
-        _ when Orphaning(sandbox) => Orphaned(connection.Target, "its ownership marker could not be removed: no config, credentials or allowed project to reach it with"),
-        ConnectionState.NoCredentials => Block(
-            SyncedReasons.CredentialsNotFound, $"cannot delete the Northflank service: {connection.Message} (restore them, or remove the finalizer to orphan it)"),
-        _ => LetGo(connection.Message!), // ProjectNotAllowed
+        Connection.Reached => null,
+        Connection.Refused refused => Refuse(refused.Reason, refused.Message) with { ServiceUnaffected = refused.ServiceUnaffected },
+        Connection.Held held => new Held(held.Message),
+        Connection.NothingRecorded => new Released(), // Never got as far as Northflank, or nowhere it may be looked for.
+        _ when Orphaning(sandbox) => Orphaned(null, "its ownership marker could not be removed: no config, credentials or allowed project to reach it with"),
+        Connection.NoCredentials none => Block(
+            SyncedReasons.CredentialsNotFound, $"cannot delete the Northflank service: {none.Message} (restore them, or remove the finalizer to orphan it)"),
+        Connection.ProjectNotAllowed outside => LetGo(outside.Message),
+        _ => throw new ArgumentOutOfRangeException(nameof(connection), connection.GetType().Name, "not a case of Connection"),
     };
 
     /// <summary>The plan once Northflank has been looked at (a failed look ends in <see cref="SandboxExecutor.Failed"/>).</summary>
     /// <param name="deleteSentAt">When this Sandbox's DELETE was last sent, if it was.</param>
-    public static SandboxPlan Plan(Sandbox sandbox, Connection connection, Observation observed, DateTimeOffset? deleteSentAt, DateTimeOffset now) =>
-        sandbox.Metadata.DeletionTimestamp is null
-            ? PlanLive(sandbox, connection.Desired!, connection.Target!, observed)
-            : Orphaning(sandbox) ? PlanRelease(connection.Target!, observed) : PlanDeletion(connection.Target!, observed, deleteSentAt, now);
+    public static SandboxPlan Plan(Sandbox sandbox, Connection.Reached connection, Observation observed, DateTimeOffset? deleteSentAt, DateTimeOffset now) =>
+        (sandbox.Metadata.DeletionTimestamp, connection) switch
+        {
+            (null, Connection.Live live) => PlanLive(sandbox, live.Desired, live.Target, observed),
+            (null, _) => throw new ArgumentException("a live Sandbox is planned with its desired state (Connection.Live)", nameof(connection)),
+            _ when Orphaning(sandbox) => PlanRelease(connection.Target, observed),
+            _ => PlanDeletion(connection.Target, observed, deleteSentAt, now),
+        };
 
     private static SandboxPlan PlanLive(Sandbox sandbox, DesiredState desired, SandboxTarget target, Observation observed)
     {

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Common;
-using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.FlowControl;
 
 namespace SandboxOperator.Controllers.Sandboxes;
 
@@ -36,7 +36,9 @@ public sealed class SandboxReconciler(
         if (outcome is null)
         {
             connection = await connector.ConnectAsync(sandbox, record, recorded, ct);
-            outcome = SandboxPlanner.Connected(sandbox, connection) ?? await OnTokenAsync(sandbox, record, connection, ct);
+            outcome = connection is Connection.Reached reached
+                ? await OnTokenAsync(sandbox, record, reached, ct)
+                : SandboxPlanner.Connected(sandbox, connection) ?? throw new InvalidOperationException("only a reached connection is decided after a look");
         }
 
         if (outcome is Refused && RecordedService.Of(sandbox, record) is null)
@@ -56,14 +58,14 @@ public sealed class SandboxReconciler(
     }
 
     /// <summary>Looks, plans and executes within one of the token's worker slots.</summary>
-    private async Task<SandboxOutcome> OnTokenAsync(Sandbox sandbox, SandboxRecord record, Connection connection, CancellationToken ct)
+    private async Task<SandboxOutcome> OnTokenAsync(Sandbox sandbox, SandboxRecord record, Connection.Reached connection, CancellationToken ct)
     {
-        var use = connection.Use!;
+        var use = connection.Use;
         var slotHolder = SandboxKey.Caller(sandbox);
 
         // A delete the shared list in hand confirms needs no call: it must not queue for a slot behind the mass delete
         // whose DELETEs hold the token's slots while they wait for its budget.
-        var confirmed = record.DeleteSentAt is { } sentAt && connection.External!.DeleteConfirmed(sentAt);
+        var confirmed = record.DeleteSentAt is { } sentAt && connection.External.DeleteConfirmed(sentAt);
         if (confirmed)
         {
             use.Leave(slotHolder);
@@ -78,7 +80,7 @@ public sealed class SandboxReconciler(
             // Put off by the token's budget, this Sandbox keeps its place in line however often it is woken meanwhile.
             using var caller = BudgetCaller.Is(record.Key, sandbox.Metadata.NamespaceProperty);
             var now = time.GetUtcNow();
-            var looked = await connection.External!.ObserveAsync(LookSchedule.Choose(sandbox, record, options, now), ct);
+            var looked = await connection.External.ObserveAsync(LookSchedule.Choose(sandbox, record, options, now), ct);
             if (!looked.IsDone)
             {
                 return SandboxExecutor.Failed(sandbox, connection, looked);
@@ -141,15 +143,15 @@ public sealed class SandboxReconciler(
 
         switch (outcome)
         {
-            case Applied applied when options.Observation == ObservationMode.Batched && Readiness.InProgress(applied.Ready):
+            case Applied applied when options.Observation == ObservationMode.Batched && Readiness.InProgress(applied.Ready) && connection is Connection.Reached reached:
                 // Woken by the first shared list that shows the service changed; the requeue is only a fallback.
-                progress.WaitForChange(record, sandbox, connection!.Use!.Api, connection.Token!, connection.Target!, applied.Observed.Service?.Status, afterWrite: applied.Changes.Count > 0);
-                return SandboxResult.After(progress.Fallback(connection.Token!, connection.Target!.ProjectId));
+                progress.WaitForChange(record, sandbox, reached.Use.Api, reached.Token, reached.Target, applied.Observed.Service?.Status, afterWrite: applied.Changes.Count > 0);
+                return SandboxResult.After(progress.Fallback(reached.Token, reached.Target.ProjectId));
             case Applied applied:
                 return SandboxResult.After(LookSchedule.Next(applied.Ready, status, applied.Desired, options, now));
-            case Deleting { Blocked: null } when connection?.Use is { } use:
-                progress.Wait(record, sandbox, use.Api, connection.Token!, connection.Target!, listed => listed is null);
-                return SandboxResult.After(progress.Fallback(connection.Token!, connection.Target!.ProjectId));
+            case Deleting { Blocked: null } when connection is Connection.Reached reached:
+                progress.Wait(record, sandbox, reached.Use.Api, reached.Token, reached.Target, listed => listed is null);
+                return SandboxResult.After(progress.Fallback(reached.Token, reached.Target.ProjectId));
             case Refused or Deleting:
                 return SandboxResult.After(options.InvalidInputRetryInterval);
             case Throttled throttled:

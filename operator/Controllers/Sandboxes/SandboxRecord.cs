@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using SandboxOperator.Api.V1Alpha1;
-using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.Wire;
 
 namespace SandboxOperator.Controllers.Sandboxes;
 

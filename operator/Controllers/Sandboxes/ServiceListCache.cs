@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.Wire;
 
 namespace SandboxOperator.Controllers.Sandboxes;
 

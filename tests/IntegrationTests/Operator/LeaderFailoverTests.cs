@@ -5,7 +5,7 @@ using k8s.Models;
 using NorthflankSimulator;
 using NorthflankSimulator.Inspection;
 using SandboxOperator.Api.V1Alpha1;
-using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.Wire;
 using TestInfra;
 
 namespace IntegrationTests.Operator;

@@ -24,6 +24,11 @@ internal static class Arrows
     /// <summary>The last segment of a kind's folder that connects it to the runtime.</summary>
     public const string SetupSegment = "Setup";
 
+    /// <summary>The Northflank client's parts, folders of their own below <c>Northflank</c>.</summary>
+    public const string WirePart = "Wire";
+
+    public const string FlowControlPart = "FlowControl";
+
     /// <summary>The controller runtime, an assembly of its own (operator/ControllerRuntime, namespace ControllerRuntime).</summary>
     public const string Runtime = "ControllerRuntime";
 
@@ -36,17 +41,22 @@ internal static class Arrows
         // Telemetry holds names and meters that Northflank and Hosting use; it needs no Api type today, so it may not
         // use one: a metric that wants a Sandbox type takes its values from the caller instead.
         ("Telemetry", []),
-        ("Northflank", ["Telemetry"]),
+        // The Northflank client: the wire (HTTP, JSON, Northflank's errors) knows nothing of budgets and asks an abstract
+        // gate before each attempt; flow control (budget, window, lanes, circuit) is that gate and knows no JSON shape;
+        // the root composes them per token (the factory, its options, a holder's use of a token).
+        ("Northflank", ["Northflank.FlowControl", "Northflank.Wire", "Telemetry"]),
+        ("Northflank.Wire", ["Telemetry"]),
+        ("Northflank.FlowControl", ["Northflank.Wire"]),
         ("Controllers.Common", ["Api", "Telemetry"]),
-        ("Controllers.Configs", ["Api", "Northflank", "Telemetry", "Controllers.Common"]),
+        ("Controllers.Configs", ["Api", "Northflank", "Northflank.Wire", "Telemetry", "Controllers.Common"]),
         // A Sandbox may name a template: the merge of the two is Templates' (TemplateMerge).
-        ("Controllers.Sandboxes", ["Api", "Northflank", "Telemetry", "Controllers.Common", "Controllers.Configs", "Controllers.Templates"]),
+        ("Controllers.Sandboxes", ["Api", "Northflank", "Northflank.FlowControl", "Northflank.Wire", "Telemetry", "Controllers.Common", "Controllers.Configs", "Controllers.Templates"]),
         // Pools and claims never call Northflank: a Sandbox's own controller does, for the Sandboxes they make and bind.
         ("Controllers.WarmPools", ["Api", "Telemetry", "Controllers.Common", "Controllers.Templates"]),
         // A claim takes from a pool (its labels, its template's spec hash) and reads a lifecycle duration as Sandboxes do.
         ("Controllers.Claims", ["Api", "Telemetry", "Controllers.Common", "Controllers.Templates", "Controllers.WarmPools", "Controllers.Sandboxes"]),
         // What every controller shares (conditions, reading references) is Common's: a new controller may use it.
-        (AnyController, ["Api", "Northflank", "Telemetry", "Controllers.Common"]),
+        (AnyController, ["Api", "Northflank", "Northflank.FlowControl", "Northflank.Wire", "Telemetry", "Controllers.Common"]),
         // A kind's Setup: its controller, what wakes it (watches, mappers, cache sources) and the adapters behind its ports.
         // What every kind's setup shares: the status writer, the cache source, the Sandboxes pools and claims write.
         ("Controllers.Common.Setup", ["Api", Runtime, "Controllers.Common"]),
@@ -56,11 +66,11 @@ internal static class Arrows
         ("Controllers.Configs.Setup", ["Api", Runtime, "Controllers.Common.Setup", "Controllers.Templates.Setup"]),
         // Which Sandboxes a Secret, config or template concerns is read as the reconcile reads them (AccessResolver, TemplatePin);
         // a Northflank outage is a failure with the backoff it asks for.
-        ("Controllers.Sandboxes.Setup", ["Api", "Northflank", "Telemetry", Runtime, "Controllers.Common", "Controllers.Common.Setup", "Controllers.Configs", "Controllers.Templates", "Controllers.Templates.Setup"]),
+        ("Controllers.Sandboxes.Setup", ["Api", "Northflank.Wire", "Telemetry", Runtime, "Controllers.Common", "Controllers.Common.Setup", "Controllers.Configs", "Controllers.Templates", "Controllers.Templates.Setup"]),
         ("Controllers.WarmPools.Setup", ["Api", Runtime, "Controllers.Common", "Controllers.Common.Setup", "Controllers.Templates.Setup"]),
         ("Controllers.Claims.Setup", ["Api", "Telemetry", Runtime, "Controllers.Common", "Controllers.Common.Setup"]),
         // A new kind's setup: the runtime and what every kind shares, nothing of another kind.
-        (AnySetup, ["Api", "Northflank", "Telemetry", Runtime, "Controllers.Common", "Controllers.Common.Setup"]),
+        (AnySetup, ["Api", "Northflank", "Northflank.Wire", "Telemetry", Runtime, "Controllers.Common", "Controllers.Common.Setup"]),
         ("Hosting", [Everything]),
         (Runtime, []),
     ];
@@ -76,6 +86,7 @@ internal static class Arrows
         {
             ["Controllers", var kind, SetupSegment, ..] => $"Controllers.{kind}.{SetupSegment}",
             ["Controllers", var kind, ..] => $"Controllers.{kind}",
+            ["Northflank", var part and (WirePart or FlowControlPart), ..] => $"Northflank.{part}",
             _ => parts[0],
         };
     }

@@ -4,6 +4,8 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.FlowControl;
+using SandboxOperator.Northflank.Wire;
 using SandboxOperator.Telemetry;
 
 namespace UnitTests.Northflank;
@@ -563,7 +565,7 @@ public sealed class NorthflankApiClientTests
             BurstSize = 20,
         };
         budget = new RequestBudget(options.RequestsPerHour, options.Headroom, options.BurstSize, time, token.Fingerprint);
-        client = new NorthflankApiClient(token, budget, options, timeProvider: time);
+        client = new NorthflankApiClient(token, TestGate.Of(options, budget), options.Wire, timeProvider: time);
         return client;
     }
 }

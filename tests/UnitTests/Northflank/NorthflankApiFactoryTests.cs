@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.Wire;
 
 namespace UnitTests.Northflank;
 
@@ -18,7 +19,7 @@ public sealed class NorthflankApiFactoryTests
 
         Assert.That(again, Is.SameAs(first), "equal tokens share a client");
         Assert.That(other, Is.Not.SameAs(first));
-        Assert.That(factory.BudgetFor(a), Is.SameAs(((NorthflankApiClient)first).Budget));
+        Assert.That(factory.BudgetFor(a), Is.SameAs(factory.BudgetFor(new NorthflankToken(" token-a "))), "and a budget");
         Assert.That(factory.BudgetFor(a), Is.Not.SameAs(factory.BudgetFor(new NorthflankToken("token-b"))));
         Assert.That(factory.BudgetFor(a).Name, Is.EqualTo(a.Fingerprint));
     }

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.FlowControl;
+using SandboxOperator.Northflank.Wire;
 
 namespace UnitTests.Northflank;
 
@@ -16,7 +18,7 @@ public sealed class NorthflankWriteGuardTests
         var options = new NorthflankClientOptions { BaseUrl = stub.BaseUrl, RetryBaseDelay = TimeSpan.Zero };
         using var budget = new RequestBudget(options.RequestsPerHour, options.Headroom, options.BurstSize, time, "test");
         var asked = 0;
-        using var client = new NorthflankApiClient(new NorthflankToken("nf-token"), budget, options, timeProvider: time, beforeWrite: () =>
+        using var client = new NorthflankApiClient(new NorthflankToken("nf-token"), TestGate.Of(options, budget), options.Wire, timeProvider: time, beforeWrite: () =>
         {
             asked++;
             throw new InvalidOperationException("not the leader");

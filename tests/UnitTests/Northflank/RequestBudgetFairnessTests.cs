@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
-using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.FlowControl;
+using SandboxOperator.Northflank.Wire;
 
 namespace UnitTests.Northflank;
 

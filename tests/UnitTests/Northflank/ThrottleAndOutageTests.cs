@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.FlowControl;
+using SandboxOperator.Northflank.Wire;
 
 namespace UnitTests.Northflank;
 
@@ -221,7 +223,7 @@ public sealed class ThrottleAndOutageTests
         var options = new NorthflankClientOptions { BaseUrl = stub.BaseUrl, MaxRetries = maxRetries, RetryBaseDelay = TimeSpan.Zero };
         budget = new RequestBudget(options.RequestsPerHour, options.Headroom, options.BurstSize, time, "test", options.MaxThrottlePause);
         circuit = new TokenCircuit(time, TimeSpan.FromSeconds(2), ct => client!.ListProjectsAsync(RequestPriority.Background, ct), id => woken.Add(id));
-        client = new NorthflankApiClient(new NorthflankToken("nf-token"), budget, options, timeProvider: time, circuit: circuit);
+        client = new NorthflankApiClient(new NorthflankToken("nf-token"), TestGate.Of(options, budget, circuit), options.Wire, timeProvider: time);
         return client;
     }
 

@@ -1,6 +1,8 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Time.Testing;
 using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.FlowControl;
+using SandboxOperator.Northflank.Wire;
 using SandboxOperator.Telemetry;
 
 namespace UnitTests.Northflank;
@@ -105,7 +107,7 @@ public sealed class TokenEvictionTests
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == NorthflankTelemetry.Name && instrument.Name == NorthflankTelemetry.BudgetRemainingName)
+            if (instrument.Meter.Name == NorthflankTelemetry.Name && instrument.Name == BudgetTelemetry.BudgetRemainingName)
             {
                 l.EnableMeasurementEvents(instrument);
             }

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.FlowControl;
 
 namespace UnitTests.Northflank;
 

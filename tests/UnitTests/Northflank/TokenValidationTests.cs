@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Time.Testing;
 using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.FlowControl;
+using SandboxOperator.Northflank.Wire;
 
 namespace UnitTests.Northflank;
 
@@ -90,7 +92,7 @@ public sealed class TokenValidationTests
         var options = new NorthflankClientOptions { BaseUrl = stub.BaseUrl, MaxRetries = 2, RetryBaseDelay = TimeSpan.Zero, BurstSize = 20 };
         using var budget = new RequestBudget(options.RequestsPerHour, options.Headroom, options.BurstSize, time, token.Fingerprint);
         using var circuit = new TokenCircuit(time, TimeSpan.FromSeconds(2), _ => Task.CompletedTask, _ => { });
-        using var client = new NorthflankApiClient(token, budget, options, timeProvider: time, circuit: circuit);
+        using var client = new NorthflankApiClient(token, TestGate.Of(options, budget, circuit), options.Wire, timeProvider: time);
 
         // An empty path segment is refused while the request is built, like a header value RestSharp refuses.
         var failure = Assert.ThrowsAsync<InvalidOperationException>(() => client.GetServiceAsync("project", " ", RequestPriority.Observe, CancellationToken.None));
@@ -109,7 +111,7 @@ public sealed class TokenValidationTests
         var token = new NorthflankToken(Secret);
         var options = new NorthflankClientOptions { BaseUrl = baseUrl, MaxRetries = 0, RetryBaseDelay = TimeSpan.Zero, BurstSize = 20 };
         var budget = new RequestBudget(options.RequestsPerHour, options.Headroom, options.BurstSize, time, token.Fingerprint);
-        return (new NorthflankApiClient(token, budget, options, timeProvider: time), budget);
+        return (new NorthflankApiClient(token, TestGate.Of(options, budget), options.Wire, timeProvider: time), budget);
     }
 
     private static int ClosedPort()

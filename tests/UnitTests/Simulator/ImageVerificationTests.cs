@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using NorthflankSimulator;
 using SandboxOperator.Controllers.Sandboxes;
-using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.Wire;
 using UnitTests.Controllers.Sandboxes;
 
 namespace UnitTests.Simulator;

@@ -43,6 +43,7 @@ public static class SandboxSetup
         services.AddSingleton<InputResolver>();
         services.AddSingleton<IOrphanReporter, OrphanReporting>();
         services.AddSingleton<OrphanCollector>();
+        services.AddSingleton<ISandboxExternalFactory, NorthflankSandboxExternals>();
         services.AddSingleton<SandboxConnector>();
         services.AddSingleton<SandboxExecutor>();
         services.AddSingleton<SandboxReconciler>();

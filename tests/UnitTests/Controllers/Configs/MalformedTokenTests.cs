@@ -5,6 +5,7 @@ using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Common;
 using SandboxOperator.Controllers.Configs;
 using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.Wire;
 using UnitTests.Controllers.Sandboxes;
 
 namespace UnitTests.Controllers.Configs;

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using NorthflankSimulator;
 using NorthflankSimulator.Api;
 using NorthflankSimulator.State;
-using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.Wire;
 
 namespace UnitTests.Controllers.Sandboxes;
 

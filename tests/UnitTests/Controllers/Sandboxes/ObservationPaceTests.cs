@@ -1,5 +1,5 @@
 using SandboxOperator.Controllers.Sandboxes;
-using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.FlowControl;
 
 namespace UnitTests.Controllers.Sandboxes;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Configs;
 using SandboxOperator.Controllers.Sandboxes;
-using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.Wire;
 using UnitTests.Controllers.Configs;
 
 namespace UnitTests.Controllers.Sandboxes;

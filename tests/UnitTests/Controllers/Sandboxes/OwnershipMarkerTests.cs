@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Sandboxes;
-using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.Wire;
 
 namespace UnitTests.Controllers.Sandboxes;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Sandboxes;
 using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.Wire;
 
 namespace UnitTests.Controllers.Sandboxes;
 

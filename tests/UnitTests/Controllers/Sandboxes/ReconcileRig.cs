@@ -10,6 +10,8 @@ using SandboxOperator.Controllers.Configs;
 using SandboxOperator.Controllers.Sandboxes;
 using SandboxOperator.Controllers.Templates;
 using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.FlowControl;
+using SandboxOperator.Northflank.Wire;
 using UnitTests.Controllers.Configs;
 
 namespace UnitTests.Controllers.Sandboxes;
@@ -23,7 +25,8 @@ public sealed class ReconcileRig
 {
     public const string Project = SimulatorOptions.DefaultProjectId;
 
-    public ReconcileRig(string clusterId = "prod", InProcessNorthflank? northflank = null, FakeTimeProvider? time = null)
+    /// <param name="externals">The external clients the connector binds; by default the real ones over <paramref name="northflank"/>.</param>
+    public ReconcileRig(string clusterId = "prod", InProcessNorthflank? northflank = null, FakeTimeProvider? time = null, ISandboxExternalFactory? externals = null)
     {
         Time = time ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 11, 0, 0, TimeSpan.Zero));
         Northflank = northflank ?? new InProcessNorthflank(new SimulatorOptions(), Time);
@@ -36,7 +39,7 @@ public sealed class ReconcileRig
         var tokens = new OneToken(Northflank, Lanes);
         var memory = Memory = new SandboxMemory(tokens);
         var orphans = new OrphanCollector(lists, Configs, new NoOrphanReports(), Options, Time);
-        var connector = new SandboxConnector(inputs, access, tokens, orphans, lists, Options, Time);
+        var connector = new SandboxConnector(inputs, access, tokens, orphans, externals ?? new NorthflankSandboxExternals(lists, Options, Time), Options, Time);
         Progress = new ProgressWatch(memory, lists, Options, Time);
         Reconciler = new SandboxReconciler(
             connector, new SandboxExecutor(Cluster, Time), memory, admission, Progress, Cluster, Options, Time, NullLogger<SandboxReconciler>.Instance);

@@ -5,7 +5,7 @@ using NorthflankSimulator.Api;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Common;
 using SandboxOperator.Controllers.Sandboxes;
-using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.Wire;
 
 namespace UnitTests.Controllers.Sandboxes;
 
@@ -366,6 +366,6 @@ public class ReconcileTableTests
         Assert.That(rig.Cluster.Events.Count(e => e.Reason == ReadyReasons.DeploymentFailed), Is.EqualTo(1));
     }
 
-    private static Next NextOf(SandboxResult result) =>
+    internal static Next NextOf(SandboxResult result) =>
         result.Released ? Next.Released : result.Error is not null ? Next.BackOff : result.RequeueAfter is null ? Next.Idle : Next.Requeue;
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Sandboxes;
-using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.Wire;
 
 namespace UnitTests.Controllers.Sandboxes;
 
@@ -24,7 +24,7 @@ public class SandboxPlannerDeletionTests
     [TestCase(DeletionPolicies.Orphan)]
     public void A_deleting_sandbox_with_nowhere_a_service_could_be_is_released_without_a_word(string policy)
     {
-        var outcome = SandboxPlanner.Connected(Deleting(s => s.DeletionPolicy = policy), new Connection(ConnectionState.NothingRecorded));
+        var outcome = SandboxPlanner.Connected(Deleting(s => s.DeletionPolicy = policy), new Connection.NothingRecorded());
 
         Assert.That(outcome, Is.TypeOf<Released>());
         Assert.That(outcome!.Events, Is.Empty, "nothing was created, so nothing is said to be deleted or left");
@@ -34,7 +34,7 @@ public class SandboxPlannerDeletionTests
     public void Orphaning_releases_the_sandboxs_own_service_by_replacing_its_marker_and_leaves_anything_else_alone()
     {
         var orphan = Deleting(s => s.DeletionPolicy = DeletionPolicies.Orphan);
-        var connection = new Connection(ConnectionState.Connected) { Target = Target };
+        var connection = PlannedConnections.Deleting(Target);
 
         var ours = SandboxPlanner.Plan(orphan, connection, new Observation(null, null) { Owner = Ownership.Ours }, null, Now);
         var foreign = SandboxPlanner.Plan(orphan, connection, new Observation(null, null) { Owner = Ownership.Foreign }, null, Now);
@@ -91,8 +91,8 @@ public class SandboxPlannerDeletionTests
     public void A_confirmed_delete_says_whether_the_volume_went_too()
     {
         var absent = new Observation(null, null) { Owner = Ownership.Absent };
-        var withVolume = SandboxPlanner.Plan(Deleting(), new Connection(ConnectionState.Connected) { Target = Target }, absent, Now.AddSeconds(-5), Now);
-        var withoutVolume = SandboxPlanner.Plan(Deleting(), new Connection(ConnectionState.Connected) { Target = Target with { VolumeName = null } }, absent, Now.AddSeconds(-5), Now);
+        var withVolume = SandboxPlanner.Plan(Deleting(), PlannedConnections.Deleting(Target), absent, Now.AddSeconds(-5), Now);
+        var withoutVolume = SandboxPlanner.Plan(Deleting(), PlannedConnections.Deleting(Target with { VolumeName = null }), absent, Now.AddSeconds(-5), Now);
 
         Assert.Multiple(() =>
         {
@@ -106,7 +106,7 @@ public class SandboxPlannerDeletionTests
     {
         var leftover = new Observation(null, new VolumeDetails { Id = "sbx-agent-1-abcd1234-v", Name = "sbx-agent-1-abcd1234-v" }) { Owner = Ownership.Absent };
 
-        var plan = SandboxPlanner.Plan(Deleting(), new Connection(ConnectionState.Connected) { Target = Target }, leftover, Now.AddSeconds(-5), Now);
+        var plan = SandboxPlanner.Plan(Deleting(), PlannedConnections.Deleting(Target), leftover, Now.AddSeconds(-5), Now);
 
         Assert.That(
             plan.Outcome!.Events.Select(e => (e.Warning, e.Reason, e.Message)).Last(),
@@ -118,7 +118,7 @@ public class SandboxPlannerDeletionTests
     {
         var foreign = new Observation(null, null) { Owner = Ownership.Foreign };
 
-        var plan = SandboxPlanner.Plan(Deleting(), new Connection(ConnectionState.Connected) { Target = Target }, foreign, null, Now);
+        var plan = SandboxPlanner.Plan(Deleting(), PlannedConnections.Deleting(Target), foreign, null, Now);
 
         Assert.That(plan.Changes, Is.Empty);
         Assert.That(

@@ -1,6 +1,6 @@
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Sandboxes;
-using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.Wire;
 
 namespace UnitTests.Controllers.Sandboxes;
 
@@ -27,7 +27,7 @@ public class SandboxPlannerTests
     private static SandboxPlan Plan(Sandbox sandbox, Observation observed, DesiredState? desired = null)
     {
         desired ??= Desired(sandbox);
-        var connection = new Connection(ConnectionState.Connected) { Desired = desired, Target = desired.Target };
+        var connection = PlannedConnections.Live(desired);
         return SandboxPlanner.Plan(sandbox, connection, observed, deleteSentAt: null, Now);
     }
 
@@ -177,7 +177,7 @@ public class SandboxPlannerTests
         var sandbox = Applied(SandboxFactory.New());
         var desired = Desired(sandbox);
         sandbox.Metadata.DeletionTimestamp = Now.UtcDateTime;
-        var connection = new Connection(ConnectionState.Connected) { Target = desired.Target };
+        var connection = PlannedConnections.Deleting(desired.Target);
         DateTimeOffset? sentAt = sentSecondsAgo is { } ago ? Now.AddSeconds(-ago) : null;
 
         var plan = SandboxPlanner.Plan(sandbox, connection, Ours(ServiceFor(desired)), sentAt, Now);
@@ -192,7 +192,7 @@ public class SandboxPlannerTests
         var sandbox = Applied(SandboxFactory.New());
         var desired = Desired(sandbox);
         sandbox.Metadata.DeletionTimestamp = Now.UtcDateTime;
-        var connection = new Connection(ConnectionState.Connected) { Target = desired.Target };
+        var connection = PlannedConnections.Deleting(desired.Target);
 
         var plan = SandboxPlanner.Plan(sandbox, connection, Ours(ServiceFor(desired)) with { Owner = Ownership.Foreign }, null, Now);
 
@@ -206,7 +206,7 @@ public class SandboxPlannerTests
     {
         var sandbox = Applied(SandboxFactory.New());
         sandbox.Metadata.DeletionTimestamp = Now.UtcDateTime;
-        var connection = new Connection(ConnectionState.Connected) { Target = Desired(sandbox).Target };
+        var connection = PlannedConnections.Deleting(Desired(sandbox).Target);
 
         var sent = SandboxPlanner.Plan(sandbox, connection, Observation.Nothing, Now.AddSeconds(-3), Now);
         var never = SandboxPlanner.Plan(sandbox, connection, Observation.Nothing, null, Now);

@@ -81,7 +81,7 @@ public class SpecFollowingTests
     {
         var rig = new ReconcileRig();
         var sandbox = SandboxFactory.New(configure: s => s.Volume = new SandboxVolume { SizeMB = 2048, MountPath = "/work" });
-        rig.Northflank.Failures["POST service"] = () => new SandboxOperator.Northflank.NorthflankApiException(System.Net.HttpStatusCode.BadGateway, "gone");
+        rig.Northflank.Failures["POST service"] = () => new SandboxOperator.Northflank.Wire.NorthflankApiException(System.Net.HttpStatusCode.BadGateway, "gone");
         await rig.ReconcileAsync(sandbox);
         rig.Northflank.Failures.Clear();
         rig.Northflank.ClearCalls();

@@ -4,7 +4,7 @@ using System.Text.Json;
 using RestSharp;
 using RestSharp.Authenticators;
 
-namespace SandboxOperator.Northflank;
+namespace SandboxOperator.Northflank.Wire;
 
 /// <summary>The wire: errors, rate-limit headers and JSON as Northflank sends them, and the request shapes.</summary>
 public sealed partial class NorthflankApiClient
@@ -65,7 +65,7 @@ public sealed partial class NorthflankApiClient
         }
 
         int? limit = int.TryParse(Header(response, "X-RateLimit-Limit"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var l) ? l : null;
-        Budget.Correct(remaining, resetAt, limit);
+        gate.RateLimitSaid(remaining, resetAt, limit);
     }
 
     private static string? Header(RestResponse response, string name) =>

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace SandboxOperator.Northflank;
+namespace SandboxOperator.Northflank.Wire;
 
 /// <summary>
 /// An API token. It prints as a short fingerprint, never as its value, so it can be logged, put in a

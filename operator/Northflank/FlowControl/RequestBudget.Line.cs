@@ -1,4 +1,4 @@
-namespace SandboxOperator.Northflank;
+namespace SandboxOperator.Northflank.FlowControl;
 
 /// <summary>The line of callers put off: when each is told to come back, tenants in turn.</summary>
 public sealed partial class RequestBudget

@@ -1,4 +1,4 @@
-namespace SandboxOperator.Northflank;
+namespace SandboxOperator.Northflank.FlowControl;
 
 /// <summary>
 /// Who the calls of the current async flow are made for (a Sandbox), and for which tenant (its namespace).

@@ -1,4 +1,6 @@
-namespace SandboxOperator.Northflank;
+using SandboxOperator.Northflank.Wire;
+
+namespace SandboxOperator.Northflank.FlowControl;
 
 /// <summary>The budget's waiting callers: the priority queues, the one timer that serves them, and their deadlines.</summary>
 public sealed partial class RequestBudget

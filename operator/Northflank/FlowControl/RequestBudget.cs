@@ -1,6 +1,6 @@
-using SandboxOperator.Telemetry;
+using SandboxOperator.Northflank.Wire;
 
-namespace SandboxOperator.Northflank;
+namespace SandboxOperator.Northflank.FlowControl;
 
 /// <summary>
 /// The request budget of one API token, shared by every caller that uses the token.
@@ -254,7 +254,7 @@ public sealed partial class RequestBudget : IDisposable
     private void Record(RequestPriority priority, TimeSpan waited)
     {
         Interlocked.Add(ref waitedTicks, waited.Ticks);
-        NorthflankTelemetry.BudgetWait.Record(
-            waited.TotalSeconds, new KeyValuePair<string, object?>("priority", NorthflankTelemetry.PriorityTag(priority)));
+        BudgetTelemetry.BudgetWait.Record(
+            waited.TotalSeconds, new KeyValuePair<string, object?>("priority", BudgetTelemetry.PriorityTag(priority)));
     }
 }

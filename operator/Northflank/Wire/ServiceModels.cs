@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace SandboxOperator.Northflank;
+namespace SandboxOperator.Northflank.Wire;
 
 // Wire shapes of Northflank's deployment-service endpoints, named as @northflank/js-client types them.
 // Serialized with camelCase names; null members are omitted.

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace SandboxOperator.Northflank;
+namespace SandboxOperator.Northflank.Wire;
 
 // Envelopes and small bodies that only the HTTP layer sees. Shapes follow @northflank/js-client 0.9.5
 // (dist/esm/api-client.d.ts and the endpoint classes in its dist JS).

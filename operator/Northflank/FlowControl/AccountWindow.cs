@@ -1,4 +1,4 @@
-namespace SandboxOperator.Northflank;
+namespace SandboxOperator.Northflank.FlowControl;
 
 /// <summary>
 /// The account's rate-limit window as Northflank reports it on every answer (use-the-api.md: <c>x-ratelimit-limit</c>,

@@ -1,4 +1,4 @@
-namespace SandboxOperator.Northflank;
+namespace SandboxOperator.Northflank.FlowControl;
 
 /// <summary>
 /// How many of the operator's workers each token may hold at once, so that one token whose calls are slow (Northflank

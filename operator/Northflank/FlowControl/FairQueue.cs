@@ -1,4 +1,4 @@
-namespace SandboxOperator.Northflank;
+namespace SandboxOperator.Northflank.FlowControl;
 
 /// <summary>
 /// A queue that serves tenants (a Sandbox's namespace) in turn: first come, first served within a tenant; between

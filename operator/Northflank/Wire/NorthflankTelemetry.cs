@@ -1,12 +1,11 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-
 using SandboxOperator.Telemetry;
 
-namespace SandboxOperator.Northflank;
+namespace SandboxOperator.Northflank.Wire;
 
 /// <summary>
-/// Metrics and traces of the Northflank client. Uses the operator-wide names (<see cref="Name"/>) for its
+/// Metrics and traces of the Northflank wire client (the budget's are <c>FlowControl.BudgetTelemetry</c>). Uses the operator-wide names (<see cref="Name"/>) for its
 /// <see cref="Meter"/> and <see cref="ActivitySource"/>, so an exporter subscribed to "SandboxOperator" sees these
 /// next to the controller's. Tags carry route templates and token fingerprints only, never ids or secrets.
 /// </summary>
@@ -28,23 +27,7 @@ public static class NorthflankTelemetry
     public static readonly Histogram<double> RequestDuration = Meter.CreateHistogram<double>(
         "northflank_request_duration_seconds", unit: "s", description: "Duration of one Northflank API request.");
 
-    /// <summary>northflank_budget_wait_seconds{priority}: how long a request waited for its token's budget.</summary>
-    public static readonly Histogram<double> BudgetWait = Meter.CreateHistogram<double>(
-        "northflank_budget_wait_seconds", unit: "s", description: "Time a request waited for the API token's request budget.");
-
     /// <summary>northflank_throttled_total: 429 answers from Northflank.</summary>
     public static readonly Counter<long> Throttled = Meter.CreateCounter<long>(
         "northflank_throttled_total", description: "Northflank answers of 429 Too Many Requests.");
-
-    /// <summary>Name of the gauge each <see cref="NorthflankApiFactory"/> keeps over its live tokens' budgets.</summary>
-    public const string BudgetRemainingName = "northflank_budget_remaining";
-
-    internal static string PriorityTag(RequestPriority priority) => priority switch
-    {
-        RequestPriority.Confirm => "confirm",
-        RequestPriority.Write => "write",
-        RequestPriority.Observe => "observe",
-        RequestPriority.Background => "background",
-        _ => "unknown",
-    };
 }

@@ -1,4 +1,4 @@
-namespace SandboxOperator.Northflank;
+namespace SandboxOperator.Northflank.Wire;
 
 public sealed record VolumeRequest
 {

@@ -10,18 +10,18 @@ using RestSharp;
 using RestSharp.Authenticators;
 using SandboxOperator.Telemetry;
 
-namespace SandboxOperator.Northflank;
+namespace SandboxOperator.Northflank.Wire;
 
 /// <summary>
-/// <see cref="INorthflankApi"/> over RestSharp for one API token. Every HTTP attempt (retries included) first takes a
-/// request from the token's shared <see cref="RequestBudget"/>, waiting at most <see cref="NorthflankClientOptions.MaxBudgetWait"/>
-/// (a longer wait, or Northflank's 429, fails at once with when the token will be served). Idempotent calls are retried
-/// in place when Northflank did not answer (no answer, 408, 5xx) with jittered exponential backoff, unless the token's
-/// <see cref="TokenCircuit"/> is open; <see cref="CreateVolumeAsync"/> is never retried. Every call tells the circuit
-/// whether Northflank answered.
+/// <see cref="INorthflankApi"/> over RestSharp for one API token: the wire, knowing routes, JSON and Northflank's
+/// errors, and nothing of budgets. Every HTTP attempt (retries included) first passes the token's shared
+/// <see cref="IRequestGate"/> (which may put the call off: it then fails at once with when it will be served), and the
+/// gate is told of every answer's rate-limit headers, of a 429, and of whether Northflank answered the call at all.
+/// Idempotent calls are retried in place when Northflank did not answer (no answer, 408, 5xx) with jittered
+/// exponential backoff, while the gate allows it; <see cref="CreateVolumeAsync"/> is never retried.
 /// The token goes into the Authorization header and nowhere else: not into exceptions, logs, metrics or traces.
 /// Every write (any request but a GET) first calls the write guard the host gives, immediately before it is sent
-/// (after any wait for the budget), so a replica that is no longer allowed to write sends nothing.
+/// (after any wait at the gate), so a replica that is no longer allowed to write sends nothing.
 /// </summary>
 public sealed partial class NorthflankApiClient : INorthflankApi, IDisposable
 {
@@ -46,42 +46,39 @@ public sealed partial class NorthflankApiClient : INorthflankApi, IDisposable
     private const int MaxMessageLength = 500;
 
     private readonly RestClient rest;
-    private readonly NorthflankClientOptions options;
+    private readonly WireOptions options;
     private readonly ILogger logger;
     private readonly TimeProvider time;
     private readonly ResiliencePipeline retrying;
     private readonly Action? beforeWrite;
-    private readonly TokenCircuit? circuit;
+    private readonly IRequestGate gate;
     private int activeCalls;
     private long lastActivityTicks;
 
     /// <param name="token">The API token; only the Authorization header sees its value.</param>
-    /// <param name="budget">The token's budget, shared with every other user of the token.</param>
+    /// <param name="gate">The token's gate (budget and circuit), shared with every other user of the token.</param>
     /// <param name="options">Base URL, timeout and retry settings; defaults when null.</param>
     /// <param name="logger">Debug line per request; never the token, never bodies.</param>
-    /// <param name="timeProvider">Clock for timeouts, retry delays and durations; should be the budget's.</param>
+    /// <param name="timeProvider">Clock for timeouts, retry delays and durations; should be the gate's.</param>
     /// <param name="beforeWrite">Called just before each non-GET request goes out; throws to keep it from being sent
     /// (the host's leadership fence). Its exception reaches the caller as is and is never retried.</param>
-    /// <param name="circuit">The token's circuit, told whether each call was answered; none: retries in place always.</param>
     public NorthflankApiClient(
         NorthflankToken token,
-        RequestBudget budget,
-        NorthflankClientOptions? options = null,
+        IRequestGate gate,
+        WireOptions? options = null,
         ILogger<NorthflankApiClient>? logger = null,
         TimeProvider? timeProvider = null,
-        Action? beforeWrite = null,
-        TokenCircuit? circuit = null)
+        Action? beforeWrite = null)
     {
         ArgumentNullException.ThrowIfNull(token);
-        ArgumentNullException.ThrowIfNull(budget);
-        this.options = options ?? new NorthflankClientOptions();
+        ArgumentNullException.ThrowIfNull(gate);
+        this.options = options ?? new WireOptions();
         this.options.Validate();
         Token = token;
-        Budget = budget;
+        this.gate = gate;
         this.logger = logger ?? NullLogger<NorthflankApiClient>.Instance;
         time = timeProvider ?? TimeProvider.System;
         this.beforeWrite = beforeWrite;
-        this.circuit = circuit;
         lastActivityTicks = time.GetUtcNow().UtcTicks;
 
         rest = new RestClient(new RestClientOptions(this.options.BaseUrl)
@@ -100,11 +97,9 @@ public sealed partial class NorthflankApiClient : INorthflankApi, IDisposable
     /// <summary>The token this client speaks for; prints as its fingerprint.</summary>
     public NorthflankToken Token { get; }
 
-    public RequestBudget Budget { get; }
+    public TimeSpan? PacedInterval => gate.PacedInterval;
 
-    public TimeSpan? PacedInterval => Budget.PacedInterval;
-
-    /// <summary>Calls under way (waiting for the budget, sending or retrying).</summary>
+    /// <summary>Calls under way (waiting at the gate, sending or retrying).</summary>
     internal int ActiveCalls => Volatile.Read(ref activeCalls);
 
     /// <summary>When a call last started or ended.</summary>
@@ -200,7 +195,7 @@ public sealed partial class NorthflankApiClient : INorthflankApi, IDisposable
             Segments = [("projectId", projectId), ("serviceId", serviceId)],
             Query = [("delete_child_objects", deleteChildObjects ? "true" : "false")],
         }, ct);
-        Budget.DeleteSent(); // The reserve kept this DELETE; it is spent.
+        gate.DeleteSent(); // What was kept for this DELETE is spent.
     }
 
     public Task PauseServiceAsync(string projectId, string serviceId, CancellationToken ct) =>

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace SandboxOperator.Northflank;
+namespace SandboxOperator.Northflank.Wire;
 
 /// <summary>
 /// A Northflank call that did not succeed: the HTTP status and Northflank's own error message, never the token
@@ -8,7 +8,7 @@ namespace SandboxOperator.Northflank;
 /// </summary>
 public sealed class NorthflankApiException : Exception
 {
-    /// <summary>Error id of a request the token's own budget put off without sending it (see <see cref="RequestBudget"/>).</summary>
+    /// <summary>Error id of a request the token's own gate put off without sending it (see <see cref="IRequestGate.EnterAsync"/>).</summary>
     public const string DeferredErrorId = "budget-deferred";
 
     public NorthflankApiException(HttpStatusCode? status, string message, string? errorId = null, TimeSpan? retryAfter = null, Exception? inner = null)

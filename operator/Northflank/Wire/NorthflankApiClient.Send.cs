@@ -8,9 +8,9 @@ using Polly.Retry;
 using RestSharp;
 using SandboxOperator.Telemetry;
 
-namespace SandboxOperator.Northflank;
+namespace SandboxOperator.Northflank.Wire;
 
-/// <summary>The send path: retries, the budget, one HTTP attempt and what its answer means.</summary>
+/// <summary>The send path: retries, the gate, one HTTP attempt and what its answer means.</summary>
 public sealed partial class NorthflankApiClient
 {
     private ResiliencePipeline BuildRetryPipeline()
@@ -23,9 +23,9 @@ public sealed partial class NorthflankApiClient
         return new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions
             {
-                // Not a 429 (the budget pauses, the caller comes back when served), and not while the circuit is open:
-                // Northflank is down for the token, so the call fails fast and its caller waits for the circuit's wake.
-                ShouldHandle = new PredicateBuilder().Handle<NorthflankApiException>(e => e.IsOutage && circuit?.IsOpen != true),
+                // Not a 429 (the gate pauses, the caller comes back when served), and not while the gate says Northflank is
+                // down for the token: the call fails fast and its caller waits to be woken when it answers again.
+                ShouldHandle = new PredicateBuilder().Handle<NorthflankApiException>(e => e.IsOutage && gate.RetriesInPlace),
                 MaxRetryAttempts = options.MaxRetries,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
@@ -43,7 +43,7 @@ public sealed partial class NorthflankApiClient
             .Build();
     }
 
-    /// <summary>One call, with its retries; tells the circuit whether Northflank answered (a put-off call was never sent).</summary>
+    /// <summary>One call, with its retries; tells the gate whether Northflank answered.</summary>
     private async Task<Answer> SendAsync(Call call, CancellationToken ct)
     {
         var pipeline = call.Idempotent ? retrying : ResiliencePipeline.Empty;
@@ -52,20 +52,12 @@ public sealed partial class NorthflankApiClient
         try
         {
             var answer = await pipeline.ExecuteAsync(async token => await SendOnceAsync(call, token), ct);
-            circuit?.Answered();
+            gate.Ended(null);
             return answer;
         }
-        catch (NorthflankApiException e) when (e.ErrorId != NorthflankApiException.DeferredErrorId)
+        catch (NorthflankApiException e)
         {
-            if (e.IsOutage)
-            {
-                circuit?.Failed();
-            }
-            else
-            {
-                circuit?.Answered();
-            }
-
+            gate.Ended(e);
             throw;
         }
         finally
@@ -77,11 +69,10 @@ public sealed partial class NorthflankApiClient
 
     private void Touch() => Interlocked.Exchange(ref lastActivityTicks, time.GetUtcNow().UtcTicks);
 
-    /// <summary>One HTTP attempt: budget, request, telemetry, error mapping.</summary>
+    /// <summary>One HTTP attempt: gate, request, telemetry, error mapping.</summary>
     private async ValueTask<Answer> SendOnceAsync(Call call, CancellationToken ct)
     {
-        var waited = await Budget.AcquireAsync(call.Priority, options.MaxBudgetWait, ct);
-        circuit?.Attempted();
+        var waited = await gate.EnterAsync(call.Priority, ct);
         var method = call.Method.ToString().ToUpperInvariant();
 
         using var activity = NorthflankTelemetry.ActivitySource.StartActivity(NorthflankTelemetry.RequestActivityName, ActivityKind.Client);
@@ -91,7 +82,7 @@ public sealed partial class NorthflankApiClient
 
         if (call.Method != Method.Get)
         {
-            // Last moment before sending: the budget wait above may have been long.
+            // Last moment before sending: the wait at the gate above may have been long.
             beforeWrite?.Invoke();
         }
 
@@ -138,7 +129,7 @@ public sealed partial class NorthflankApiClient
         {
             // RestSharp throws, rather than answers, when it cannot build the request (e.g. a header value it refuses),
             // and its message quotes the header, which may be the Authorization one. Nothing was sent, so this is no
-            // outage of Northflank (not a NorthflankApiException: the circuit and the retries ignore it), and only the
+            // outage of Northflank (not a NorthflankApiException: the gate and the retries ignore it), and only the
             // exception's type goes on, without the exception itself.
             Activity.Current?.SetStatus(ActivityStatusCode.Error, "request not sent");
             throw new InvalidOperationException($"The request {method} {call.Route} could not be sent: {ex.GetType().Name}.");
@@ -167,9 +158,8 @@ public sealed partial class NorthflankApiClient
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
         {
             NorthflankTelemetry.Throttled.Add(1);
-            // Paused (at most the budget's longest pause): this caller, like the others, is told when it will be served.
-            Budget.PauseFor(RetryAfter(response) ?? options.ThrottlePauseWithoutRetryAfter);
-            var deferred = Budget.Defer(call.Priority);
+            // The gate pauses the token: this caller, like the others, is told when it will be served.
+            var deferred = gate.Throttled(RetryAfter(response), call.Priority);
             return (statusTag, MapError(response, deferred.RetryAfter, deferred.ServedAt));
         }
 

@@ -1,6 +1,7 @@
 using System.Net;
+using SandboxOperator.Northflank.Wire;
 
-namespace SandboxOperator.Northflank;
+namespace SandboxOperator.Northflank.FlowControl;
 
 /// <summary>The bucket's arithmetic: refill, take, pause, the server's corrections, and when a caller would be served.</summary>
 public sealed partial class RequestBudget

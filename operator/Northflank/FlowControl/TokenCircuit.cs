@@ -1,4 +1,6 @@
-namespace SandboxOperator.Northflank;
+using SandboxOperator.Northflank.Wire;
+
+namespace SandboxOperator.Northflank.FlowControl;
 
 /// <summary>
 /// Whether Northflank answers one token, and who waits for it to answer again. A call that gets no answer (no answer,

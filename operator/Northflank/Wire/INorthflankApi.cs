@@ -1,9 +1,10 @@
-namespace SandboxOperator.Northflank;
+namespace SandboxOperator.Northflank.Wire;
 
 /// <summary>
-/// The part of Northflank's REST API the operator uses. One instance speaks for one API token; every call is
-/// charged to that token's request budget. Implementations translate HTTP errors into
-/// <see cref="NorthflankApiException"/> and never put the token into an exception, a log line or a trace.
+/// The part of Northflank's REST API the operator uses. One instance speaks for one API token; every attempt first
+/// passes that token's <see cref="IRequestGate"/> (its request budget and circuit, shared by all its users).
+/// Implementations translate HTTP errors into <see cref="NorthflankApiException"/> and never put the token into an
+/// exception, a log line or a trace.
 /// </summary>
 public interface INorthflankApi
 {
@@ -59,22 +60,6 @@ public interface INorthflankApi
     TimeSpan? PacedInterval => null;
 }
 
-/// <summary>Hands out one <see cref="INorthflankApi"/> per API token, sharing that token's request budget.</summary>
-public interface INorthflankApiFactory
-{
-    /// <summary>The token's client, for a call on nobody's behalf (its state goes when no holder uses the token).</summary>
-    INorthflankApi ForToken(NorthflankToken token);
-
-    /// <summary>
-    /// The token's client, lanes and circuit for <paramref name="holder"/> (e.g. a Sandbox's uid), counted as using the
-    /// token until <see cref="Release"/> or until the same holder uses another token.
-    /// </summary>
-    TokenUse Use(string holder, NorthflankToken token);
-
-    /// <summary>The holder uses no token any more; a token no holder uses is dropped after a grace period.</summary>
-    void Release(string holder);
-}
-
 /// <summary>
 /// Which requests go first when a token's budget is short: user intent (create, update, delete) before the
 /// operator's own periodic observation. Writes are <see cref="Write"/> implicitly.
@@ -83,7 +68,7 @@ public enum RequestPriority
 {
     /// <summary>
     /// A look that confirms writes already sent (one project list answers every Sandbox in the project): it goes
-    /// before waiting writes, but takes at most one grant in <see cref="RequestBudget.ConfirmShare"/> while others
+    /// before waiting writes, but takes at most one grant in <c>RequestBudget.ConfirmShare</c> while others
     /// wait, so a burst of writes is confirmed as it goes instead of after its last write, and still runs.
     /// </summary>
     Confirm = 0,
