@@ -26,6 +26,9 @@ internal static class WaitCommand
                     await stdout.WriteLineAsync($"{SandboxCommands.Resource}/{verb.Name} condition met");
                     return 0;
                 }
+
+                // The watch ended (its timeout, or an expired resourceVersion): read again, without hammering the server.
+                await Task.Delay(TimeSpan.FromSeconds(1), deadline.Token);
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -39,12 +42,15 @@ internal static class WaitCommand
     {
         var condition = (sandbox["status"]?["conditions"]?.AsArray() ?? [])
             .FirstOrDefault(c => string.Equals(c?["type"]?.GetValue<string>(), type, StringComparison.OrdinalIgnoreCase));
-        var observed = condition?["observedGeneration"]?.GetValue<long>();
-        var generation = sandbox["metadata"]?["generation"]?.GetValue<long>();
+        var observed = Number(condition?["observedGeneration"]);
+        var generation = Number(sandbox["metadata"]?["generation"]);
         return condition?["status"]?.GetValue<string>() is { } value
             && string.Equals(value, status ? "True" : "False", StringComparison.OrdinalIgnoreCase)
             && (observed is null || generation is null || observed == generation);
     }
+
+    private static long? Number(JsonNode? node) =>
+        node is not JsonValue value ? null : value.TryGetValue<long>(out var number) ? number : value.TryGetValue<int>(out var small) ? small : null;
 
     /// <summary>True once a watch event shows the condition met; false when the watch ends first (then read again).</summary>
     private static async Task<bool> WatchAsync(KubeConnection connection, WaitVerb verb, JsonNode sandbox, CancellationToken cancellationToken)
