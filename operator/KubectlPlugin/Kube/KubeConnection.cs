@@ -79,10 +79,10 @@ internal sealed class KubeConnection : IDisposable
             await socket.ConnectAsync(builder.Uri, new HttpMessageInvoker(handler, disposeHandler: false), cancellationToken);
             return socket;
         }
-        catch (WebSocketException e) when (FindApiError(e) is { } refusal)
+        catch (WebSocketException e)
         {
             socket.Dispose();
-            throw refusal;
+            throw FindApiError(e) ?? new ApiError(e.InnerException is { } cause ? $"{e.Message}: {cause.Message}" : e.Message);
         }
     }
 
