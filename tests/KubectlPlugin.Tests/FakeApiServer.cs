@@ -121,7 +121,7 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
         var command = http.Request.Query["command"].Select(c => c!).ToList();
         var exit = command[0] switch
         {
-            "echo" => await EchoAsync(socket, int.Parse(command[1], System.Globalization.CultureInfo.InvariantCulture)),
+            "echo" => await EchoAsync(socket, int.Parse(command[1], System.Globalization.CultureInfo.InvariantCulture), http.Request.Query["tty"] == "true"),
             "exit" => int.Parse(command[1], System.Globalization.CultureInfo.InvariantCulture),
             "tar" => await RunAsync(socket, command, http.Request.Query["stdin"] == "true"),
             _ => (int?)null,
@@ -145,9 +145,17 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
         ["details"] = new JsonObject { ["causes"] = new JsonArray(new JsonObject { ["reason"] = "ExitCode", ["message"] = $"{code}" }) },
     };
 
-    /// <summary>Echoes stdin to stdout until stdin's v5 close (or, on v4, the client's close); records resizes.</summary>
-    private async Task<int> EchoAsync(WebSocket socket, int exit)
+    /// <summary>
+    /// Echoes stdin to stdout until stdin's v5 close (or the client's close); records resizes. With a TTY it acts as a
+    /// shell: a prompt first, and Ctrl+D (which a raw terminal sends as a byte) ends it.
+    /// </summary>
+    private async Task<int> EchoAsync(WebSocket socket, int exit, bool tty)
     {
+        if (tty)
+        {
+            await SendAsync(socket, 1, "$ "u8.ToArray());
+        }
+
         await foreach (var message in MessagesAsync(socket))
         {
             switch (message)
@@ -156,6 +164,11 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
                     return exit;
                 case [0, .. var data]:
                     await SendAsync(socket, 1, data);
+                    if (tty && data.Contains((byte)4))
+                    {
+                        return exit;
+                    }
+
                     break;
                 case [4, .. var size]:
                     Resizes.Enqueue(Encoding.UTF8.GetString(size));

@@ -12,7 +12,7 @@ internal static class ExecCommand
         try
         {
             var tty = terminal is not null;
-            var stdin = verb.Stdin ? Console.OpenStandardInput() : null;
+            var stdin = verb.Stdin ? StandardInput() : null;
             return await RunAsync(connection, verb.Name, verb.Command, stdin, Console.OpenStandardOutput(), Console.OpenStandardError(), tty, terminal, cancellationToken);
         }
         finally
@@ -20,6 +20,15 @@ internal static class ExecCommand
             terminal?.Dispose();
         }
     }
+
+    /// <summary>
+    /// File descriptor 0 read as it is. On a terminal, .NET's Console.OpenStandardInput reads through its own line
+    /// editor (it waits for Enter and echoes), which a raw session must not have: keys go to the Sandbox one by one.
+    /// </summary>
+    private static Stream StandardInput() =>
+        OperatingSystem.IsWindows()
+            ? Console.OpenStandardInput()
+            : new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(0, ownsHandle: false), FileAccess.Read, bufferSize: 0);
 
     /// <summary>Runs <paramref name="command"/> in the Sandbox with these streams (no stdin when null); its exit code.</summary>
     public static async Task<int> RunAsync(

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.InteropServices;
 
 namespace KubectlSandbox.Exec;
@@ -31,18 +32,15 @@ internal sealed class Terminal : IDisposable
         return new Terminal(saved.Trim());
     }
 
-    /// <summary>The window size now, if stdout is a terminal that tells it.</summary>
-    public static (int Columns, int Rows)? Size()
-    {
-        try
-        {
-            return Console.WindowWidth > 0 && Console.WindowHeight > 0 ? (Console.WindowWidth, Console.WindowHeight) : null;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
+    /// <summary>
+    /// The window size now, from <c>stty size</c> ("rows columns"). Not Console.WindowWidth: that initialises .NET's
+    /// own terminal handling (keypad mode, its saved settings restored at exit), which must stay out of a raw session.
+    /// </summary>
+    public static (int Columns, int Rows)? Size() =>
+        Stty("size")?.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var rows, var columns]
+            && int.TryParse(rows, CultureInfo.InvariantCulture, out var r) && int.TryParse(columns, CultureInfo.InvariantCulture, out var c) && r > 0 && c > 0
+            ? (c, r)
+            : null;
 
     /// <summary>Calls <paramref name="onResize"/> now and on each SIGWINCH, with the new size.</summary>
     public void WatchSize(Action<int, int> onResize)
