@@ -100,6 +100,17 @@ public class SafeExtractorTests
     }
 
     [Test]
+    public async Task A_destination_that_is_the_user_s_own_link_to_a_directory_is_followed()
+    {
+        var real = Directory.CreateDirectory(Path.Combine(root, "real")).FullName;
+        Directory.CreateSymbolicLink(destination, real);
+
+        await SafeExtractor.ExtractAsync(Archive(new PaxTarEntry(TarEntryType.Directory, "out"), File("out/a.txt", "alpha")), destination, "out", CancellationToken.None);
+
+        Assert.That(System.IO.File.ReadAllText(Path.Combine(real, "a.txt")), Is.EqualTo("alpha"));
+    }
+
+    [Test]
     public async Task A_single_file_becomes_the_destination_file()
     {
         await SafeExtractor.ExtractAsync(Archive(File("report.csv", "1,2")), destination, "report.csv", CancellationToken.None);

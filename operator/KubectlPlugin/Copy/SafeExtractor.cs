@@ -118,10 +118,13 @@ internal sealed class SafeExtractor(string destination, string root)
             : throw new UnsafeArchiveException(name, "a path outside the destination");
     }
 
-    /// <summary>No existing symbolic link between the destination and <paramref name="target"/> (the target itself excluded).</summary>
+    /// <summary>
+    /// No existing symbolic link between the destination and <paramref name="target"/>, both excluded: the destination
+    /// is the user's own choice (a link to a directory there is followed), what is below it came from the archive.
+    /// </summary>
     private void RefuseLinksOnPath(string target, string name)
     {
-        for (var directory = Path.GetDirectoryName(target); directory is not null && directory.Length >= top.Length; directory = Path.GetDirectoryName(directory))
+        for (var directory = Path.GetDirectoryName(target); directory is not null && directory.Length > top.Length; directory = Path.GetDirectoryName(directory))
         {
             if (new DirectoryInfo(directory) is { Exists: true, LinkTarget: not null } || new FileInfo(directory) is { Exists: true, LinkTarget: not null })
             {
