@@ -11,7 +11,7 @@ export NSO_TOOLS_BIN := $(NSO_CACHE_DIR)/bin
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: help tools build publish image chart-package crds chart-lint format format-check test mutation demo run bench clean
+.PHONY: help tools build publish plugin image chart-package crds chart-lint format format-check test mutation demo run bench clean
 
 help:
 	@echo "make test    install tools, check format, build, run all tests (the CI command)"
@@ -19,6 +19,8 @@ help:
 	@echo "             rest of a one-node cluster from Debian's kubernetes source (once) into $(NSO_CACHE_DIR)"
 	@echo "make build   build the solution"
 	@echo "make publish publish the operator (Release) into artifacts/publish"
+	@echo "make plugin  the kubectl plugin (kubectl sandbox) as one self-contained file and its krew archive, into"
+	@echo "             artifacts/plugin (PLUGIN_RID=linux-x64 by default; linux-arm64, osx-x64, osx-arm64 for a release)"
 	@echo "make image   build the operator's OCI image with dotnet publish -t:PublishContainer (no Docker engine): into"
 	@echo "             a local registry store (artifacts/registry) on a base built here, or IMAGE_REGISTRY=... on Microsoft's"
 	@echo "make chart-package  helm package the chart at the version from git tags into artifacts/charts"
@@ -38,6 +40,17 @@ build:
 
 publish:
 	dotnet publish operator -c Release -o artifacts/publish
+
+# `kubectl sandbox` (operator/KubectlPlugin) as one self-contained executable, and the archive krew installs from:
+# artifacts/plugin/kubectl-sandbox_<os>_<arch>.tar.gz, the names operator/KubectlPlugin/krew/sandbox.yaml points at.
+PLUGIN_RID ?= linux-x64
+plugin:
+	case "$(PLUGIN_RID)" in linux-x64) p=linux_amd64;; linux-arm64) p=linux_arm64;; osx-x64) p=darwin_amd64;; \
+	  osx-arm64) p=darwin_arm64;; *) echo "PLUGIN_RID: linux-x64, linux-arm64, osx-x64 or osx-arm64" >&2; exit 1;; esac; \
+	out=artifacts/plugin/$$p; rm -rf "$$out"; \
+	dotnet publish operator/KubectlPlugin -c Release -r "$(PLUGIN_RID)" --self-contained -p:PublishSingleFile=true -o "$$out"; \
+	rm -f "$$out"/*.pdb; tar -czf "artifacts/plugin/kubectl-sandbox_$$p.tar.gz" -C "$$out" kubectl-sandbox; \
+	sha256sum "artifacts/plugin/kubectl-sandbox_$$p.tar.gz"
 
 # The operator's image (see tests/infra/image.sh): locally on a base built with mmdebstrap into artifacts/registry;
 # a release sets IMAGE_REGISTRY (and IMAGE_ARCH=arm64 for the arm64 build) and gets Microsoft's runtime-deps base.
