@@ -37,6 +37,9 @@ public static class CommandLine
         new("--requests-per-hour", "N", "Operator:Northflank:RequestsPerHour", "the token's Northflank rate limit (default 1000)"),
         new("--request-timeout", "T", "Operator:Northflank:RequestTimeout", "per Northflank request (default 00:00:30)"),
         new("--health-address", "URL", "urls", "where /healthz, /readyz and /metrics are served (default http://0.0.0.0:8080)"),
+        new("--connect-address", "URL", "Operator:ConnectAddress", "serve sandboxes/exec and sandboxes/log as an aggregated API here, e.g. https://0.0.0.0:8443 (default: off)"),
+        new("--connect-cert-file", "PATH", "Operator:ConnectCertFile", "the connect API's serving certificate (PEM)"),
+        new("--connect-key-file", "PATH", "Operator:ConnectKeyFile", "its private key (PEM)"),
     ];
 
     /// <summary>Each flag's configuration key, for <c>AddCommandLine</c>.</summary>
