@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using SandboxOperator.Connect;
 
@@ -132,21 +131,7 @@ public class RequestHeaderAuthenticationTests
     private RequestHeaderConfig Config() =>
         new([ca], ["front-proxy-client"], ["X-Remote-User"], ["X-Remote-Group"], ["X-Remote-Extra-"]);
 
-    private static X509Certificate2 Authority(string name)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.DigitalSignature, true));
-        return request.CreateSelfSigned(Now.AddDays(-1), Now.AddDays(1));
-    }
+    private static X509Certificate2 Authority(string name) => Certificates.Authority(name);
 
-    private static X509Certificate2 Issue(X509Certificate2 issuer, string name, bool clientAuth = true)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
-        var usage = clientAuth ? "1.3.6.1.5.5.7.3.2" : "1.3.6.1.5.5.7.3.1";
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(usage)], false));
-        return request.Create(issuer, Now.AddHours(-1), Now.AddHours(1), [1, 2, 3, 4]);
-    }
+    private static X509Certificate2 Issue(X509Certificate2 issuer, string name, bool clientAuth = true) => Certificates.Issue(issuer, name, clientAuth);
 }
