@@ -161,7 +161,9 @@ public sealed class NorthflankStreams(NorthflankClientOptions options, Func<Uri,
         {
             socket?.Dispose();
             var status = (e as WebSocketException)?.InnerException is HttpRequestException { StatusCode: { } code } ? code : (HttpStatusCode?)null;
-            throw new NorthflankApiException(status, $"Northflank's {what} did not open: {(e is OperationCanceledException ? "no answer in time" : e.Message)}");
+            // By type and status only, never the HTTP layer's own message (see docs/security.md).
+            var why = e is OperationCanceledException ? "no answer in time" : status is { } answered ? $"HTTP {(int)answered}" : e.GetType().Name;
+            throw new NorthflankApiException(status, $"Northflank's {what} did not open ({why})");
         }
         catch
         {
