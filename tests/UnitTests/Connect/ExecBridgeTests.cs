@@ -69,6 +69,44 @@ public class ExecBridgeTests
     }
 
     [Test]
+    public async Task A_client_that_goes_away_ends_the_command_on_northflank()
+    {
+        await using var northflank = await SocketPair.CreateAsync(null);
+        var fake = Task.Run(async () =>
+        {
+            await ReceiveJsonAsync(northflank.Server);
+            await SendJsonAsync(northflank.Server, new JsonObject { ["type"] = "init", ["data"] = new JsonObject { ["auth"] = "successful" } });
+            try
+            {
+                while (await ReceiveJsonAsync(northflank.Server) is not null)
+                {
+                    // a long-running command: Northflank waits for the client, which goes away
+                }
+
+                return "closed";
+            }
+            catch (WebSocketException)
+            {
+                return "closed";
+            }
+        });
+        using var streams = new NorthflankStreams(new NorthflankClientOptions(), (_, _) => Task.FromResult(northflank.Client));
+        var remote = await streams.OpenExecAsync(Token, "p1", "s1", new ExecContext(["sleep", "1000"], false), CancellationToken.None);
+
+        await using var kube = await SocketPair.CreateAsync(ChannelProtocol.V5);
+        var bridge = Task.Run(() => new ExecBridge(kube.Server, ChannelProtocol.V5, new ExecOptions(["sleep", "1000"], true, true, true, false), remote).RunAsync(CancellationToken.None));
+        await kube.Client.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
+        var status = await bridge;
+        await remote.DisposeAsync();
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(status, Is.Null, "nobody is left to tell");
+            Assert.That(await fake, Is.EqualTo("closed"), "Northflank's socket went with the client");
+        });
+    }
+
+    [Test]
     public async Task A_refused_init_is_an_error_that_names_northflanks_message_and_never_the_token()
     {
         await using var northflank = await SocketPair.CreateAsync(null);
