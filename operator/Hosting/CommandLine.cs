@@ -46,6 +46,9 @@ public static class CommandLine
         new Flag<int>("--requests-per-hour", "N", "Operator:Northflank:RequestsPerHour", "the token's Northflank rate limit") { DefaultOf = o => o.Northflank.RequestsPerHour },
         new Flag<TimeSpan>("--request-timeout", "T", "Operator:Northflank:RequestTimeout", "per Northflank request") { DefaultOf = o => o.Northflank.RequestTimeout },
         new Flag<string>("--health-address", "URL", "urls", "where /healthz, /readyz and /metrics are served") { DefaultText = DefaultHealthAddress },
+        new Flag<string>("--connect-address", "URL", "Operator:ConnectAddress", "serve sandboxes/exec and sandboxes/log as an aggregated API here, e.g. https://0.0.0.0:8443") { DefaultText = "off" },
+        new Flag<string>("--connect-cert-file", "PATH", "Operator:ConnectCertFile", "the connect API's serving certificate (PEM)"),
+        new Flag<string>("--connect-key-file", "PATH", "Operator:ConnectKeyFile", "its private key (PEM)"),
     ];
 
     private const string Description =

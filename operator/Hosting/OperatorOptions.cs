@@ -75,6 +75,13 @@ public sealed class OperatorOptions
 
     public NorthflankClientOptions Northflank { get; set; } = new();
 
+    /// <summary>Where the connect API (sandboxes/exec, sandboxes/log) listens, https://IP:port; empty: it is off.</summary>
+    public string? ConnectAddress { get; set; }
+
+    public string? ConnectCertFile { get; set; }
+
+    public string? ConnectKeyFile { get; set; }
+
     public IReadOnlyList<string> WatchedNamespaces =>
         (Namespaces ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 

@@ -3,6 +3,7 @@ using k8s;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Connect;
 using SandboxOperator.Controllers.Claims.Setup;
 using SandboxOperator.Controllers.Configs;
 using SandboxOperator.Controllers.Configs.Setup;
@@ -35,6 +36,7 @@ public static class OperatorServices
         var index = AddAccess(services, options);
         AddNorthflank(services, options);
         AddControllers(services, options, index);
+        services.AddConnect(ConnectServerOptions.From(options.ConnectAddress, options.ConnectCertFile, options.ConnectKeyFile), options.Northflank);
         return services;
     }
 

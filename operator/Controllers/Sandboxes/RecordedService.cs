@@ -12,8 +12,11 @@ namespace SandboxOperator.Controllers.Sandboxes;
 /// <param name="Config">The config it was applied through; null in a status written before configs were recorded.</param>
 public sealed record RecordedService(string ProjectId, string ServiceId, ConfigKey? Config)
 {
-    public static RecordedService? Of(Sandbox sandbox, SandboxRecord record) =>
+    public static RecordedService? Of(Sandbox sandbox, SandboxRecord record) => InStatus(sandbox) ?? record.Created;
+
+    /// <summary>What status recorded, alone: the connect API reaches a service only once status names it.</summary>
+    public static RecordedService? InStatus(Sandbox sandbox) =>
         sandbox.Status is { ServiceId: { } serviceId, ProjectId: { } projectId } status
             ? new RecordedService(projectId, serviceId, ConfigKey.FromStatus(status.Config, sandbox.Metadata.NamespaceProperty))
-            : record.Created;
+            : null;
 }

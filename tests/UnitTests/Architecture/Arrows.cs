@@ -71,6 +71,9 @@ internal static class Arrows
         ("Controllers.Claims.Setup", ["Api", "Telemetry", Runtime, "Controllers.Common", "Controllers.Common.Setup"]),
         // A new kind's setup: the runtime and what every kind shares, nothing of another kind.
         (AnySetup, ["Api", "Northflank", "Northflank.Wire", "Telemetry", Runtime, "Controllers.Common", "Controllers.Common.Setup"]),
+        // The connect API (sandboxes/exec, sandboxes/log) reaches a Sandbox's service by the delete path's rule
+        // (RecordedService, AccessResolver, InputResolver); it runs no controller, so no runtime.
+        ("Connect", ["Api", "Northflank", "Northflank.Wire", "Northflank.FlowControl", "Telemetry", "Controllers.Common", "Controllers.Configs", "Controllers.Sandboxes"]),
         ("Hosting", [Everything]),
         (Runtime, []),
     ];

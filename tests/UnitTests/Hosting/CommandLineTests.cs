@@ -192,6 +192,9 @@ public class CommandLineTests
         ["--requests-per-hour"] = "2000",
         ["--request-timeout"] = "00:00:05",
         ["--health-address"] = "http://127.0.0.1:0",
+        ["--connect-address"] = "https://127.0.0.1:8443",
+        ["--connect-cert-file"] = "/tls/tls.crt",
+        ["--connect-key-file"] = "/tls/tls.key",
     };
 
     /// <summary>Binds as the program does: configuration keys first, flags last.</summary>
