@@ -6,11 +6,11 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using SandboxOperator.Northflank.FlowControl;
-using SandboxOperator.Northflank.Wire;
 using SandboxOperator.Controllers.Configs;
 using SandboxOperator.Controllers.Sandboxes;
 using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.FlowControl;
+using SandboxOperator.Northflank.Wire;
 using SandboxOperator.Telemetry;
 
 namespace SandboxOperator.Connect;

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.Logging;
-using SandboxOperator.Northflank.FlowControl;
-using SandboxOperator.Northflank.Wire;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.FlowControl;
+using SandboxOperator.Northflank.Wire;
 using SandboxOperator.Telemetry;
 
 namespace SandboxOperator.Connect;

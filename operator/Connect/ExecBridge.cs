@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
-using SandboxOperator.Northflank.Wire;
 using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.Wire;
 
 namespace SandboxOperator.Connect;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net.WebSockets;
 using System.Text;
-using SandboxOperator.Northflank.Wire;
 using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.Wire;
 
 namespace SandboxOperator.Connect;
 

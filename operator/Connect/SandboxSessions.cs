@@ -1,9 +1,9 @@
-using SandboxOperator.Northflank.Wire;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Common;
 using SandboxOperator.Controllers.Configs;
 using SandboxOperator.Controllers.Sandboxes;
 using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.Wire;
 
 namespace SandboxOperator.Connect;
 

@@ -3,9 +3,9 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
-using SandboxOperator.Northflank.Wire;
 using SandboxOperator.Connect;
 using SandboxOperator.Northflank;
+using SandboxOperator.Northflank.Wire;
 
 namespace UnitTests.Connect;
 
