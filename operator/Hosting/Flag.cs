@@ -66,7 +66,11 @@ public sealed class Flag<T>(string name, string argument, string key, string hel
         {
             Description = description,
             HelpName = Argument,
-            Arity = ArgumentArity.ExactlyOne,
+            // A flag given twice takes its last value, as configuration's command line did and as the tests and the
+            // chart's extraArgs rely on (a later --pod-namespace overrides an earlier one); each occurrence takes one
+            // token, so a stray word after a flag is still refused.
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = false,
             CustomParser = Parse,
         };
     }
@@ -76,7 +80,17 @@ public sealed class Flag<T>(string name, string argument, string key, string hel
 
     private string? Parse(ArgumentResult result)
     {
-        var text = result.Tokens.Single().Value;
+        string? last = null;
+        foreach (var token in result.Tokens)
+        {
+            last = ParseOne(result, token.Value);
+        }
+
+        return last;
+    }
+
+    private string? ParseOne(ArgumentResult result, string text)
+    {
         if (Choices.Count > 0 && !Choices.Contains(text, StringComparer.Ordinal))
         {
             result.AddError($"{Name}: '{text}' is not one of {string.Join(", ", Choices)}.");

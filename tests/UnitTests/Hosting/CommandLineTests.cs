@@ -59,6 +59,24 @@ public class CommandLineTests
     }
 
     [Test]
+    public async Task A_flag_given_twice_takes_its_last_value_and_each_value_is_checked()
+    {
+        var run = await RunAsync("--workers", "4", "--pod-namespace", "a", "--workers=8", "--pod-namespace", "b");
+        var bad = await RunAsync("--workers", "abc", "--workers", "8");
+        var stray = await RunAsync("--workers", "4", "8");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Exit, Is.Zero, run.Error);
+            Assert.That(Bind(run.Arguments!).Workers, Is.EqualTo(8));
+            Assert.That(run.Arguments!.Settings["Operator:PodNamespace"], Is.EqualTo("b"));
+            Assert.That(bad.Exit, Is.Not.Zero);
+            Assert.That(bad.Error, Does.Contain("--workers: 'abc' is not a whole number."));
+            Assert.That(stray.Exit, Is.Not.Zero, "one value per occurrence: a stray word is not a second value");
+        });
+    }
+
+    [Test]
     public async Task Every_flag_sets_the_option_its_help_reads_the_default_from()
     {
         foreach (var flag in CommandLine.Flags)
