@@ -108,6 +108,7 @@ public sealed partial class LocalControlPlane
             "--logtostderr=true",
             "--v=0",
             .. AuditFlags(Path.GetDirectoryName(files.TokenFile)!),
+            .. AggregationFlags(Path.GetDirectoryName(files.TokenFile)!),
         ]);
 
         // Accepting any certificate is fine for a self-signed, loopback-only server (see Kubeconfig.Write).

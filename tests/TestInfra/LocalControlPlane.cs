@@ -244,6 +244,7 @@ public sealed partial class LocalControlPlane : IAsyncDisposable
         }
 
         AdminClient.Dispose();
+        frontProxyCa?.Dispose();
         // Controllers first, then the apiserver, then its storage, so nothing logs errors about a vanished peer.
         for (var i = processes.Count - 1; i >= 0; i--)
         {

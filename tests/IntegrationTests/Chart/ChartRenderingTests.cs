@@ -30,12 +30,28 @@ public sealed class ChartRenderingTests
             "Secret", "Service", "APIService", "ClusterRoleBinding", "RoleBinding", // sandboxes/exec and /log (connect)
         }));
         var args = docs.OperatorArgs();
-        var known = CommandLine.Switches.Keys.ToHashSet();
-        Assert.That(args.Select(a => a.Split('=')[0]), Is.All.Matches<string>(known.Contains), string.Join(" ", args));
+        // Parsed as the operator parses them: every flag known, every value of its type.
+        var parsed = CommandLine.Parse(CommandLine.Create(_ => Task.FromResult(0), _ => { }), args);
+        Assert.That(parsed.Errors.Select(e => e.Message), Is.Empty, string.Join(" ", args));
         Assert.That(args, Does.Contain("--leader-election=true"));
         Assert.That(args, Does.Contain("--credentials-secret=ops/northflank-credentials"));
         Assert.That(args, Does.Contain("--pod-namespace=$(POD_NAMESPACE)"));
         Assert.That(args.Any(a => a.StartsWith("--namespaces", StringComparison.Ordinal)), Is.False, "cluster-wide: no namespace list");
+    }
+
+    [Test]
+    public async Task Every_setting_the_chart_turns_into_a_flag_parses_as_the_operator_parses_it()
+    {
+        var docs = ChartHelm.Documents(await ChartHelm.TemplateAsync("nso", "ops",
+            "--set", "operator.defaultConfig=shared", "--set", "operator.defaultProject=web", "--set", "operator.allowedProjects={api,jobs}",
+            "--set", "watchNamespaces={team-a,team-b}", "--set", "operator.allowAdoption=true", "--set", "operator.orphanPolicy=Delete",
+            "--set", "operator.extraArgs[0]=--drift-check-interval=00:10:00"));
+        var args = docs.OperatorArgs();
+
+        var parsed = CommandLine.Parse(CommandLine.Create(_ => Task.FromResult(0), _ => { }), args);
+
+        Assert.That(parsed.Errors.Select(e => e.Message), Is.Empty, string.Join(" ", args));
+        Assert.That(args, Does.Contain("--allowed-projects=api,jobs").And.Contain("--allow-adoption=true").And.Contain("--drift-check-interval=00:10:00"));
     }
 
     [Test]
