@@ -131,8 +131,9 @@ public sealed partial class LocalControlPlane
         [
             $"--kubeconfig={files.ControllerManagerKubeconfig}",
             // Only what an operator's behaviour depends on: namespace finalization, ownerReference garbage collection,
-            // the default service account per namespace, and service account token secrets.
-            "--controllers=namespace,garbagecollector,serviceaccount,serviceaccount-token",
+            // the default service account per namespace, service account token secrets, and ClusterRoles aggregated into
+            // edit/view (the chart's tenant roles).
+            "--controllers=namespace,garbagecollector,serviceaccount,serviceaccount-token,clusterrole-aggregation",
             "--leader-elect=false",
             $"--service-account-private-key-file={files.ServiceAccountPrivateKey}",
             // No health endpoints needed; the deprecated insecure port (10252) would clash between parallel runs.

@@ -6,7 +6,9 @@ namespace IntegrationTests.Chart;
 
 /// <summary>
 /// The chart, rendered against the real API server (so it picks the API versions Kubernetes 1.20 serves), applies
-/// cleanly: every object passes the server's validation. The Deployment is left out: no image, no kubelet here.
+/// cleanly: every object passes the server's validation. The Deployment is left out: no image, no kubelet here; so is the
+/// APIService of sandboxes/exec and /log, which with no operator behind it would make discovery fail for every other
+/// test on this control plane (the node tests install it whole).
 /// </summary>
 [Parallelizable(ParallelScope.All)]
 public sealed class ChartApplyTests : ControlPlaneTest
@@ -15,11 +17,17 @@ public sealed class ChartApplyTests : ControlPlaneTest
     private List<YamlMappingNode> rendered = [];
 
     [TearDown]
-    public async Task DeleteClusterScopedObjects() =>
+    public async Task DeleteClusterScopedObjects()
+    {
         await ToolRunner.RunAsync(
             Tools.Kubectl,
             ["delete", "clusterrole,clusterrolebinding", "-l", $"app.kubernetes.io/instance={release}", "--ignore-not-found", "--wait=false"],
             ControlPlane.AdminKubeconfigPath);
+        await ToolRunner.RunAsync(
+            Tools.Kubectl,
+            ["delete", "rolebinding", "-n", "kube-system", "-l", $"app.kubernetes.io/instance={release}", "--ignore-not-found", "--wait=false"],
+            ControlPlane.AdminKubeconfigPath);
+    }
 
     [Test]
     public async Task Default_applies_cleanly_with_the_crd()
@@ -40,9 +48,10 @@ public sealed class ChartApplyTests : ControlPlaneTest
             var applied = await RenderAndApplyAsync("--set", $"watchNamespaces={{{watched}}}");
 
             Assert.That(applied, Does.Contain($"role.rbac.authorization.k8s.io/{release}-northflank-sandbox-operator"));
-            // Cluster-wide, only the reading of ClusterNorthflankConfigs (and the tenant roles aggregated into edit/view).
+            // Cluster-wide, only the reading of ClusterNorthflankConfigs, the tenant roles aggregated into edit/view, and
+            // the binding to system:auth-delegator that delegated authorization of sandboxes/exec and /log needs.
             var clusterWide = applied.Split('\n').Where(l => l.StartsWith("clusterrole", StringComparison.Ordinal)).ToList();
-            Assert.That(clusterWide, Has.All.Contain("-cluster-configs").Or.Contain("-tenant-"), string.Join("\n", clusterWide));
+            Assert.That(clusterWide, Has.All.Contain("-cluster-configs").Or.Contain("-tenant-").Or.Contain("-auth-delegator"), string.Join("\n", clusterWide));
         }
         finally
         {
@@ -69,7 +78,7 @@ public sealed class ChartApplyTests : ControlPlaneTest
         arguments = [.. arguments.Where(a => a != "--include-crds")];
         var yaml = await ChartHelm.TemplateForClusterAsync(ControlPlane.AdminKubeconfigPath, release, Namespace, arguments);
         rendered = ChartHelm.Documents(yaml);
-        var documents = rendered.Where(d => d.Kind() != "Deployment").ToList();
+        var documents = rendered.Where(d => d.Kind() is not ("Deployment" or "APIService")).ToList();
         Assert.That(documents, Is.Not.Empty);
         var path = Path.Combine(ControlPlane.RootDirectory, $"chart-{release}.yaml");
         await File.WriteAllTextAsync(path, ChartHelm.ToYaml(documents));

@@ -27,6 +27,7 @@ public sealed class ChartRenderingTests
         {
             "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Service", "Deployment",
             "ClusterRole", "ClusterRole", // the tenant roles aggregated into edit/admin and view
+            "Secret", "Service", "APIService", "ClusterRoleBinding", "RoleBinding", // sandboxes/exec and /log (connect)
         }));
         var args = docs.OperatorArgs();
         // Parsed as the operator parses them: every flag known, every value of its type.
@@ -91,7 +92,7 @@ public sealed class ChartRenderingTests
         Assert.That(clusterRoles.Single().Seq("rules").Cast<YamlMappingNode>().SelectMany(r => r.Seq("resources").Select(n => n.ToString())), Has.All.StartWith("clusternorthflankconfigs"));
         var roles = docs.Where(d => d.Kind() == "Role").Select(d => d.Map("metadata").Scalar("namespace"));
         Assert.That(roles, Is.EquivalentTo(new[] { "team-a", "team-b", "ops" }));
-        Assert.That(docs.Where(d => d.Kind() == "RoleBinding").Select(d => d.Map("metadata").Scalar("namespace")), Is.EquivalentTo(new[] { "team-a", "team-b", "ops" }));
+        Assert.That(docs.Where(d => d.Kind() == "RoleBinding").Select(d => d.Map("metadata").Scalar("namespace")), Is.EquivalentTo(new[] { "team-a", "team-b", "ops", "kube-system" }), "kube-system: reading the front-proxy CA");
         Assert.That(docs.OperatorArgs(), Does.Contain("--namespaces=team-a,team-b"));
     }
 
@@ -144,7 +145,7 @@ public sealed class ChartRenderingTests
         var docs = ChartHelm.Documents(await ChartHelm.TemplateAsync("nso", "ops", "--set", $"credentials.token={token}"));
         var notes = await ChartHelm.RunAsync(["install", "nso", ChartHelm.ChartDirectory, "--namespace", "ops", "--dry-run=client", "--set", $"credentials.token={token}"]);
 
-        Assert.That(docs.Single("Secret").Name(), Is.EqualTo("nso-northflank-sandbox-operator-credentials"));
+        Assert.That(docs.Where(d => d.Kind() == "Secret").Select(d => d.Name()), Does.Contain("nso-northflank-sandbox-operator-credentials"));
         Assert.That(docs.OperatorArgs(), Does.Contain("--credentials-secret=ops/nso-northflank-sandbox-operator-credentials"));
         Assert.That(notes.Succeeded, Is.True, notes.Describe().Replace(token, "***", StringComparison.Ordinal));
         var notesText = notes.StandardOutput[notes.StandardOutput.IndexOf("NOTES:", StringComparison.Ordinal)..];
@@ -162,7 +163,7 @@ public sealed class ChartRenderingTests
         var endpoint = (YamlMappingNode)on.Single("ServiceMonitor").Map("spec").Seq("endpoints")[0];
         Assert.That(endpoint.Scalar("port"), Is.EqualTo("metrics"));
         Assert.That(endpoint.Scalar("path"), Is.EqualTo("/metrics"));
-        var port = (YamlMappingNode)on.Single("Service").Map("spec").Seq("ports")[0];
+        var port = (YamlMappingNode)on.Single("Service", "nso-northflank-sandbox-operator-metrics").Map("spec").Seq("ports")[0];
         Assert.That(port.Scalar("name"), Is.EqualTo("metrics"));
     }
 
