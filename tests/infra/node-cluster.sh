@@ -65,6 +65,15 @@ write_certs() {
     -extfile "$p/san.ext" -out "$p/apiserver.crt" 2>/dev/null
   openssl genrsa -out "$p/sa.key" 2048 2>/dev/null
   openssl rsa -in "$p/sa.key" -pubout -out "$p/sa.pub" 2>/dev/null
+  # The aggregation layer (the chart's APIService for sandboxes/exec and /log): a front-proxy CA and the client
+  # certificate kube-apiserver presents to aggregated servers, as kubeadm sets them up.
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=nso-front-proxy-ca" -keyout "$p/front-proxy-ca.key" \
+    -out "$p/front-proxy-ca.crt" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=front-proxy-client" -keyout "$p/front-proxy-client.key" \
+    -out "$p/front-proxy-client.csr" 2>/dev/null
+  printf 'extendedKeyUsage=clientAuth\n' > "$p/front-proxy-client.ext"
+  openssl x509 -req -in "$p/front-proxy-client.csr" -CA "$p/front-proxy-ca.crt" -CAkey "$p/front-proxy-ca.key" \
+    -CAcreateserial -days 2 -extfile "$p/front-proxy-client.ext" -out "$p/front-proxy-client.crt" 2>/dev/null
   local token; token=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
   echo "$token,nso-admin,nso-admin,\"system:masters\"" > "$p/tokens.csv"
   cat > "$RUN/admin.kubeconfig" <<KC
@@ -235,7 +244,11 @@ up() {
     --client-ca-file="$RUN/pki/ca.crt" --token-auth-file="$RUN/pki/tokens.csv" --authorization-mode=Node,RBAC \
     --service-account-key-file="$RUN/pki/sa.pub" --service-account-signing-key-file="$RUN/pki/sa.key" \
     --service-account-issuer=https://kubernetes.default.svc --service-cluster-ip-range=$SERVICE_CIDR \
-    --allow-privileged=true --kubelet-preferred-address-types=InternalIP --profiling=false --logtostderr=true --v=0
+    --allow-privileged=true --kubelet-preferred-address-types=InternalIP --profiling=false \
+    --requestheader-client-ca-file="$RUN/pki/front-proxy-ca.crt" --requestheader-allowed-names=front-proxy-client \
+    --requestheader-username-headers=X-Remote-User --requestheader-group-headers=X-Remote-Group \
+    --requestheader-extra-headers-prefix=X-Remote-Extra- --proxy-client-cert-file="$RUN/pki/front-proxy-client.crt" \
+    --proxy-client-key-file="$RUN/pki/front-proxy-client.key" --enable-aggregator-routing=true --logtostderr=true --v=0
   wait_for kube-apiserver 60 kubectl_ns get --raw /readyz
   start kube-controller-manager "$BIN/kube-controller-manager" --kubeconfig="$RUN/admin.kubeconfig" \
     --leader-elect=false --service-account-private-key-file="$RUN/pki/sa.key" --root-ca-file="$RUN/pki/ca.crt" \

@@ -145,6 +145,18 @@ public sealed class ChartOnNodeTests
     }
 
     [Test]
+    [Order(2)]
+    public async Task The_default_install_serves_exec_and_log_as_an_available_aggregated_api()
+    {
+        // The chart's APIService, its generated serving certificate and the pod's connect port, as users get them: the
+        // API server reaches the pod and trusts it (Available), and discovery names the two subresources.
+        await cluster.KubectlAsync("wait", "apiservice/v1alpha1.connect.sandbox.northflank.com", "--for=condition=Available", "--timeout=90s");
+        var discovery = await cluster.KubectlAsync("get", "--raw", "/apis/connect.sandbox.northflank.com/v1alpha1");
+
+        Assert.That(discovery, Does.Contain("sandboxes/exec").And.Contain("sandboxes/log"));
+    }
+
+    [Test]
     [Order(3)]
     public async Task The_pod_fills_a_warm_pool_and_binds_a_claim_from_it()
     {
