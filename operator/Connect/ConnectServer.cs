@@ -54,8 +54,11 @@ public sealed class ConnectServer(ConnectServerOptions options, IServiceProvider
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.Services.AddSingleton(loggers);
+        // ASP.NET's own logs reach the operator's log at Warning and above only: at Information its hosting logs every
+        // request's URL, and an exec's URL carries the command's arguments, which may hold secrets.
         builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(new ForwardingLoggerProvider(loggers));
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         var certificate = new CertificateFiles(options.CertFile, options.KeyFile);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(Endpoint(options.Address), listen => listen.UseHttps(https =>
         {
@@ -145,5 +148,15 @@ public static class ConnectSetup
         });
         services.AddHostedService<ConnectServer>();
         return services;
+    }
+}
+
+/// <summary>Hands the web host's categories to the operator's own logger factory (its sinks and format).</summary>
+internal sealed class ForwardingLoggerProvider(ILoggerFactory loggers) : ILoggerProvider
+{
+    public ILogger CreateLogger(string categoryName) => loggers.CreateLogger(categoryName);
+
+    public void Dispose()
+    {
     }
 }

@@ -1,0 +1,234 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using k8s;
+using k8s.Models;
+using NorthflankSimulator;
+using SandboxOperator.Api.V1Alpha1;
+using TestInfra;
+
+namespace IntegrationTests.Operator;
+
+/// <summary>
+/// sandboxes/exec and sandboxes/log end to end, as users reach them: the <c>kubectl sandbox</c> plugin with a user's
+/// own kubeconfig, through kube-apiserver's aggregation layer (RBAC first, then the front proxy), to the operator
+/// binary's connect API (request-header authentication, a SubjectAccessReview), to the simulator's Northflank exec
+/// and log protocols, where the command really runs. The operator listens on a <see cref="PrivateLink"/> address,
+/// because Endpoints refuse loopback.
+/// </summary>
+public sealed class ConnectTests : OperatorTest
+{
+    private const string Group = "connect.sandbox.northflank.com";
+    private const string ApiServiceName = "v1alpha1." + Group;
+    private const string ServiceName = "connect";
+    private static readonly TimeSpan CatchUp = TimeSpan.FromSeconds(45);
+
+    protected override bool StartOperatorInSetUp => false;
+
+    [Test]
+    public async Task A_user_with_rights_execs_and_reads_logs_with_the_plugin_and_one_without_is_refused()
+    {
+        if (!Environment.IsPrivilegedProcess)
+        {
+            Assert.Ignore("Needs root: the operator's connect address is a veth pair into a network namespace.");
+        }
+
+        await using var link = await PrivateLink.CreateAsync(Path.Combine(LogDirectory, "link"));
+        var port = FreePortOn(link.HostAddress);
+        using var servingCa = CertificateAuthority.Create("connect-serving-ca");
+        using var serving = servingCa.IssueServingCertificate([$"{ServiceName}.{Namespace}.svc"], [link.HostAddress]);
+        Directory.CreateDirectory(LogDirectory);
+        var certFile = Path.Combine(LogDirectory, "connect.crt");
+        var keyFile = Path.Combine(LogDirectory, "connect.key");
+        CertificateAuthority.WritePem(serving, certFile, keyFile);
+        StartOperator(extraArguments: ["--connect-address", $"https://{link.HostAddress}:{port}", "--connect-cert-file", certFile, "--connect-key-file", keyFile]);
+        await CreateAsync(NewSandbox("agent"));
+        await WaitForConditionAsync("agent", "Ready", "True");
+
+        await RegisterAsync(link.HostAddress.ToString(), port, servingCa.CertificatePem);
+        try
+        {
+            await WaitUntilAvailableAsync();
+            var alice = ControlPlane.TakeSpareUser();
+            var bob = ControlPlane.TakeSpareUser();
+            var carol = ControlPlane.TakeSpareUser();
+            await GrantAsync(alice.UserName, "user", ["sandboxes/exec"], ["create", "get"], ["sandboxes/log"]);
+            await GrantAsync(bob.UserName, "reader", [], [], []);
+            // get but not create: kube-apiserver lets the upgrade through, the operator's own review must refuse it.
+            await GrantAsync(carol.UserName, "half", ["sandboxes/exec"], ["get"], []);
+            var aliceConfig = ControlPlane.WriteKubeconfig(alice.Token, Path.Combine(LogDirectory, "alice.kubeconfig"));
+            var bobConfig = ControlPlane.WriteKubeconfig(bob.Token, Path.Combine(LogDirectory, "bob.kubeconfig"));
+
+            // One-shot with stdout, stderr and the remote exit code as the plugin's own (RBAC and routes catch up first).
+            var oneShot = await EventuallyAsync(aliceConfig, r => r.Output.Contains("out", StringComparison.Ordinal), null, "exec", "agent", "--", "sh", "-c", "echo out; echo err >&2; exit 3");
+            Assert.That(oneShot.ExitCode, Is.EqualTo(3), oneShot.Describe());
+            Assert.That(oneShot.Output, Does.Contain("out"), oneShot.Describe());
+            Assert.That(oneShot.Error, Does.Contain("err"), oneShot.Describe());
+
+            var piped = await PluginAsync(aliceConfig, "hello through stdin\n", "exec", "-i", "agent", "--", "cat");
+            Assert.That(piped.ExitCode, Is.Zero, piped.Describe());
+            Assert.That(piped.Output, Does.Contain("hello through stdin"), piped.Describe());
+
+            var logs = await PluginAsync(aliceConfig, null, "logs", "agent", "--tail", "5");
+            Assert.That(logs.ExitCode, Is.Zero, logs.Describe());
+            Assert.That(logs.Output.Trim(), Is.Not.Empty, logs.Describe());
+
+            var refused = await PluginAsync(bobConfig, null, "exec", "agent", "--", "true");
+            Assert.That(refused.ExitCode, Is.Not.Zero, refused.Describe());
+            Assert.That(refused.Error, Does.Contain("forbidden").IgnoreCase, refused.Describe());
+            var bobLogs = await PluginAsync(bobConfig, null, "logs", "agent");
+            Assert.That(bobLogs.ExitCode, Is.Not.Zero, bobLogs.Describe());
+            var carolConfig = ControlPlane.WriteKubeconfig(carol.Token, Path.Combine(LogDirectory, "carol.kubeconfig"));
+            var half = await EventuallyAsync(carolConfig, r => !r.Error.Contains("cannot get resource", StringComparison.Ordinal), null, "exec", "agent", "--", "touch", "carol-was-here");
+            Assert.That(half.ExitCode, Is.Not.Zero, half.Describe());
+            Assert.That(half.Error, Does.Contain("cannot create resource \"sandboxes/exec\""), half.Describe());
+
+            foreach (var result in (PluginResult[])[oneShot, piped, logs, refused, bobLogs, half])
+            {
+                TestContext.Out.WriteLine(result.Describe());
+            }
+
+            await AssertAuditedWithoutTokenAsync(alice.UserName, [oneShot, piped, logs, refused]);
+        }
+        finally
+        {
+            // Cluster-scoped: an APIService whose server is gone would make discovery fail for every other test.
+            await Admin.ApiregistrationV1.DeleteAPIServiceAsync(ApiServiceName);
+        }
+    }
+
+    /// <summary>A port free on that address now (the operator binds it a moment later; the link is this test's own).</summary>
+    private static int FreePortOn(IPAddress address)
+    {
+        using var listener = new TcpListener(address, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private async Task AssertAuditedWithoutTokenAsync(string user, IEnumerable<PluginResult> results)
+    {
+        var events = await EventsForAsync("agent");
+        Assert.That(events.Where(e => e.Reason == "ExecStarted").Select(e => e.Message), Has.Some.Contain(user), "an exec names its user");
+        Assert.That(events.Select(e => e.Message), Has.None.Contain("echo out"), "never the command");
+        var token = SimulatorOptions.DefaultDevelopmentToken;
+        var seen = string.Join("\n", results.Select(r => r.Output + r.Error)) + Operator.ReadLog()
+            + string.Join("\n", events.Select(e => e.Message)) + Describe(await GetAsync("agent"));
+        Assert.That(seen.Contains(token, StringComparison.Ordinal), Is.False, "the Northflank token left the operator");
+        Assert.That(Operator.ReadLog(), Does.Not.Contain("carol-was-here").And.Not.Contain("echo out"), "an exec's arguments are never logged");
+    }
+
+    private async Task RegisterAsync(string address, int port, string caBundlePem)
+    {
+        await Admin.CoreV1.CreateNamespacedServiceAsync(
+            new V1Service { Metadata = new V1ObjectMeta { Name = ServiceName }, Spec = new V1ServiceSpec { Ports = [new V1ServicePort { Port = 443, TargetPort = port }] } },
+            Namespace);
+        await Admin.CoreV1.CreateNamespacedEndpointsAsync(
+            new V1Endpoints
+            {
+                Metadata = new V1ObjectMeta { Name = ServiceName },
+                Subsets = [new V1EndpointSubset { Addresses = [new V1EndpointAddress { Ip = address }], Ports = [new Corev1EndpointPort { Port = port }] }],
+            },
+            Namespace);
+        await Admin.ApiregistrationV1.CreateAPIServiceAsync(new V1APIService
+        {
+            Metadata = new V1ObjectMeta { Name = ApiServiceName },
+            Spec = new V1APIServiceSpec
+            {
+                Group = Group,
+                Version = "v1alpha1",
+                GroupPriorityMinimum = 1000,
+                VersionPriority = 15,
+                CaBundle = Encoding.UTF8.GetBytes(caBundlePem),
+                Service = new Apiregistrationv1ServiceReference { Name = ServiceName, NamespaceProperty = Namespace, Port = 443 },
+            },
+        });
+    }
+
+    private static Task WaitUntilAvailableAsync() =>
+        Poll.UntilAsync(
+            async ct => (await Admin.ApiregistrationV1.ReadAPIServiceAsync(ApiServiceName, cancellationToken: ct)).Status?.Conditions?
+                .Any(c => c.Type == "Available" && c.Status == "True") == true,
+            TimeSpan.FromSeconds(60),
+            "the connect APIService is Available");
+
+    /// <summary>A Role as the chart's tenant roles grant it (the API server authorizes the WebSocket upgrade as get,
+    /// the operator's own review asks for create), and reading Sandboxes, which the plugin does too.</summary>
+    private async Task GrantAsync(string user, string name, string[] connectResources, string[] connectVerbs, string[] logResources)
+    {
+        var rules = new List<V1PolicyRule> { new() { ApiGroups = [Sandbox.Group], Resources = ["sandboxes"], Verbs = ["get", "list", "watch"] } };
+        if (connectResources.Length > 0)
+        {
+            rules.Add(new V1PolicyRule { ApiGroups = [Group], Resources = connectResources, Verbs = connectVerbs });
+        }
+
+        if (logResources.Length > 0)
+        {
+            rules.Add(new V1PolicyRule { ApiGroups = [Group], Resources = logResources, Verbs = ["get"] });
+        }
+
+        await Admin.RbacAuthorizationV1.CreateNamespacedRoleAsync(new V1Role { Metadata = new V1ObjectMeta { Name = name }, Rules = rules }, Namespace);
+        await Admin.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(
+            new V1RoleBinding
+            {
+                Metadata = new V1ObjectMeta { Name = name },
+                RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "Role", Name = name },
+                Subjects = [new Rbacv1Subject { Kind = "User", Name = user, ApiGroup = "rbac.authorization.k8s.io" }],
+            },
+            Namespace);
+    }
+
+    private async Task<PluginResult> EventuallyAsync(string kubeconfig, Func<PluginResult, bool> done, string? stdin, params string[] arguments)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        while (true)
+        {
+            var result = await PluginAsync(kubeconfig, stdin, arguments);
+            if (done(result) || stopwatch.Elapsed > CatchUp)
+            {
+                return result;
+            }
+
+            await Task.Delay(500);
+        }
+    }
+
+    private async Task<PluginResult> PluginAsync(string kubeconfig, string? stdin, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(PluginPath)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in (string[])["--kubeconfig", kubeconfig, "-n", Namespace, .. arguments])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.StandardInput.WriteAsync(stdin ?? "");
+        process.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return new PluginResult(string.Join(' ', arguments), process.ExitCode, await output, await error);
+    }
+
+    /// <summary>The plugin as built beside these tests (same configuration), as kubectl would find it on PATH.</summary>
+    private static string PluginPath
+    {
+        get
+        {
+            var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
+            return Path.Combine(RepositoryRoot.Path, "operator", "KubectlPlugin", "bin", configuration, "net10.0", "kubectl-sandbox");
+        }
+    }
+
+    private sealed record PluginResult(string Command, int ExitCode, string Output, string Error)
+    {
+        public string Describe() => $"kubectl sandbox {Command} → exit {ExitCode}\nstdout: {Output}\nstderr: {Error}";
+    }
+}
