@@ -18,6 +18,17 @@ public static class Tools
 
     public static string Helm => Require("helm");
 
+    /// <summary>The <c>kubectl sandbox</c> plugin as the solution built it, in the configuration these tests were built in.</summary>
+    public static string KubectlSandbox
+    {
+        get
+        {
+            var separator = Path.DirectorySeparatorChar;
+            var configuration = AppContext.BaseDirectory.Contains($"{separator}Debug{separator}", StringComparison.Ordinal) ? "Debug" : "Release";
+            return Path.Combine(RepositoryRoot.Path, "operator", "KubectlPlugin", "bin", configuration, "net10.0", "kubectl-sandbox");
+        }
+    }
+
     /// <summary>
     /// The bin directory: <c>$NSO_TOOLS_BIN</c>, else the same default as install-tools.sh:
     /// <c>${NSO_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/northflank-sandbox-operator}/bin</c>.

@@ -158,6 +158,29 @@ public sealed class ChartOnNodeTests
 
     [Test]
     [Order(3)]
+    public async Task The_plugin_execs_into_a_sandbox_and_reads_its_log_through_the_pod()
+    {
+        // kubectl sandbox → the node's API server → the operator pod's connect port → Northflank's exec and log (the
+        // simulator), with the admin's kubeconfig: the remote exit code is the plugin's own.
+        await cluster.KubectlAsync("wait", "apiservice/v1alpha1.connect.sandbox.northflank.com", "--for=condition=Available", "--timeout=90s");
+        await cluster.KubectlAsync("-n", UserNamespace, "wait", "sandbox/minimal", "--for=condition=Ready", "--timeout=120s");
+        var plugin = Tools.KubectlSandbox;
+
+        var exec = await cluster.RunAsync(plugin, ["-n", UserNamespace, "exec", "minimal", "--", "sh", "-c", "echo from-the-node; exit 7"]);
+        var logs = await cluster.RunAsync(plugin, ["-n", UserNamespace, "logs", "minimal", "--tail", "3"]);
+        TestContext.Progress.WriteLine($"[node] kubectl sandbox exec → exit {exec.ExitCode}: {exec.StandardOutput.Trim()}; logs: {logs.StandardOutput.Split('\n').Length - 1} lines");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exec.ExitCode, Is.EqualTo(7), exec.Describe());
+            Assert.That(exec.StandardOutput, Does.Contain("from-the-node"), exec.Describe());
+            Assert.That(logs.Succeeded, Is.True, logs.Describe());
+            Assert.That(logs.StandardOutput.Trim(), Is.Not.Empty, logs.Describe());
+        });
+    }
+
+    [Test]
+    [Order(3)]
     public async Task The_pod_fills_a_warm_pool_and_binds_a_claim_from_it()
     {
         // The examples as users apply them: the pool's and the claim's controllers run in the pod too, under its RBAC.

@@ -195,7 +195,7 @@ public sealed class ConnectTests : OperatorTest
 
     private async Task<PluginResult> PluginAsync(string kubeconfig, string? stdin, params string[] arguments)
     {
-        var start = new ProcessStartInfo(PluginPath)
+        var start = new ProcessStartInfo(Tools.KubectlSandbox)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -215,16 +215,6 @@ public sealed class ConnectTests : OperatorTest
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await process.WaitForExitAsync(timeout.Token);
         return new PluginResult(string.Join(' ', arguments), process.ExitCode, await output, await error);
-    }
-
-    /// <summary>The plugin as built beside these tests (same configuration), as kubectl would find it on PATH.</summary>
-    private static string PluginPath
-    {
-        get
-        {
-            var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
-            return Path.Combine(RepositoryRoot.Path, "operator", "KubectlPlugin", "bin", configuration, "net10.0", "kubectl-sandbox");
-        }
     }
 
     private sealed record PluginResult(string Command, int ExitCode, string Output, string Error)
