@@ -70,6 +70,8 @@ public sealed class ConnectTests : OperatorTest
             Assert.That(piped.ExitCode, Is.Zero, piped.Describe());
             Assert.That(piped.Output, Does.Contain("hello through stdin"), piped.Describe());
 
+            var (copyIn, copyOut) = await CopyRoundTripAsync(aliceConfig);
+
             var logs = await PluginAsync(aliceConfig, null, "logs", "agent", "--tail", "5");
             Assert.That(logs.ExitCode, Is.Zero, logs.Describe());
             Assert.That(logs.Output.Trim(), Is.Not.Empty, logs.Describe());
@@ -84,7 +86,7 @@ public sealed class ConnectTests : OperatorTest
             Assert.That(half.ExitCode, Is.Not.Zero, half.Describe());
             Assert.That(half.Error, Does.Contain("cannot create resource \"sandboxes/exec\""), half.Describe());
 
-            foreach (var result in (PluginResult[])[oneShot, piped, logs, refused, bobLogs, half])
+            foreach (var result in (PluginResult[])[oneShot, piped, copyIn, copyOut, logs, refused, bobLogs, half])
             {
                 TestContext.Out.WriteLine(result.Describe());
             }
@@ -96,6 +98,33 @@ public sealed class ConnectTests : OperatorTest
             // Cluster-scoped: an APIService whose server is gone would make discovery fail for every other test.
             await Admin.ApiregistrationV1.DeleteAPIServiceAsync(ApiServiceName);
         }
+    }
+
+    /// <summary>
+    /// A directory (a text file, 256 KiB of random bytes, a subdirectory) copied into the Sandbox and back out again
+    /// comes back byte for byte. The remote path is relative: the simulator runs commands in the service's own directory.
+    /// </summary>
+    private async Task<(PluginResult In, PluginResult Out)> CopyRoundTripAsync(string kubeconfig)
+    {
+        var local = Path.Combine(LogDirectory, "cp-source", "project");
+        Directory.CreateDirectory(Path.Combine(local, "nested"));
+        await File.WriteAllTextAsync(Path.Combine(local, "notes.txt"), "copied in and out\n");
+        var random = new byte[256 * 1024];
+        Random.Shared.NextBytes(random);
+        await File.WriteAllBytesAsync(Path.Combine(local, "nested", "blob.bin"), random);
+        var back = Path.Combine(LogDirectory, "cp-back");
+
+        var copyIn = await PluginAsync(kubeconfig, null, "cp", local, "agent:project");
+        Assert.That(copyIn.ExitCode, Is.Zero, copyIn.Describe());
+        var copyOut = await PluginAsync(kubeconfig, null, "cp", "agent:project", back);
+        Assert.That(copyOut.ExitCode, Is.Zero, copyOut.Describe());
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await File.ReadAllTextAsync(Path.Combine(back, "notes.txt")), Is.EqualTo("copied in and out\n"));
+            Assert.That(await File.ReadAllBytesAsync(Path.Combine(back, "nested", "blob.bin")), Is.EqualTo(random), "binary, byte for byte");
+        });
+        return (copyIn, copyOut);
     }
 
     /// <summary>A port free on that address now (the operator binds it a moment later; the link is this test's own).</summary>
