@@ -17,17 +17,7 @@ public sealed class ChartApplyTests : ControlPlaneTest
     private List<YamlMappingNode> rendered = [];
 
     [TearDown]
-    public async Task DeleteClusterScopedObjects()
-    {
-        await ToolRunner.RunAsync(
-            Tools.Kubectl,
-            ["delete", "clusterrole,clusterrolebinding", "-l", $"app.kubernetes.io/instance={release}", "--ignore-not-found", "--wait=false"],
-            ControlPlane.AdminKubeconfigPath);
-        await ToolRunner.RunAsync(
-            Tools.Kubectl,
-            ["delete", "rolebinding", "-n", "kube-system", "-l", $"app.kubernetes.io/instance={release}", "--ignore-not-found", "--wait=false"],
-            ControlPlane.AdminKubeconfigPath);
-    }
+    public Task DeleteClusterScopedObjects() => ChartRbac.DeleteOutsideTestNamespaceAsync(ControlPlane, release);
 
     [Test]
     public async Task Default_applies_cleanly_with_the_crd()

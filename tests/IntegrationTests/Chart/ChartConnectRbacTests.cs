@@ -16,17 +16,7 @@ public sealed class ChartConnectRbacTests : ControlPlaneTest
     private string release = string.Empty;
 
     [TearDown]
-    public async Task DeleteClusterScopedObjects()
-    {
-        await ToolRunner.RunAsync(
-            Tools.Kubectl,
-            ["delete", "clusterrole,clusterrolebinding", "-l", $"app.kubernetes.io/instance={release}", "--ignore-not-found", "--wait=false"],
-            ControlPlane.AdminKubeconfigPath);
-        await ToolRunner.RunAsync(
-            Tools.Kubectl,
-            ["delete", "rolebinding", "-n", "kube-system", "-l", $"app.kubernetes.io/instance={release}", "--ignore-not-found", "--wait=false"],
-            ControlPlane.AdminKubeconfigPath);
-    }
+    public Task DeleteClusterScopedObjects() => ChartRbac.DeleteOutsideTestNamespaceAsync(ControlPlane, release);
 
     [Test]
     public async Task Editors_may_exec_and_read_logs_viewers_only_read_logs_and_others_neither()

@@ -75,11 +75,23 @@ internal sealed class ChartRbac
     }
 
     /// <summary>ClusterRoles and bindings outlive the test namespace; remove them by the release's label.</summary>
-    public async Task DeleteClusterScopedAsync(LocalControlPlane controlPlane) =>
+    public Task DeleteClusterScopedAsync(LocalControlPlane controlPlane) => DeleteOutsideTestNamespaceAsync(controlPlane, Release);
+
+    /// <summary>
+    /// What a release puts outside the test's namespace, so that the namespace's deletion leaves it: its ClusterRoles and
+    /// bindings, and the RoleBinding in kube-system that reads the front-proxy CA.
+    /// </summary>
+    public static async Task DeleteOutsideTestNamespaceAsync(LocalControlPlane controlPlane, string release)
+    {
         await ToolRunner.RunAsync(
             Tools.Kubectl,
-            ["delete", "clusterrole,clusterrolebinding", "-l", $"app.kubernetes.io/instance={Release}", "--ignore-not-found", "--wait=false"],
+            ["delete", "clusterrole,clusterrolebinding", "-l", $"app.kubernetes.io/instance={release}", "--ignore-not-found", "--wait=false"],
             controlPlane.AdminKubeconfigPath);
+        await ToolRunner.RunAsync(
+            Tools.Kubectl,
+            ["delete", "rolebinding", "-n", "kube-system", "-l", $"app.kubernetes.io/instance={release}", "--ignore-not-found", "--wait=false"],
+            controlPlane.AdminKubeconfigPath);
+    }
 
     /// <summary>Asks the API server, with the ServiceAccount's own token, whether it may make a call.</summary>
     public static async Task<bool> CanIAsync(Kubernetes client, Access access)
