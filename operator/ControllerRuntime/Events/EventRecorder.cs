@@ -66,6 +66,16 @@ public sealed record EventRecorderOptions
     public string ClusterScopedNamespace { get; init; } = "default";
 
     public int MaxMessageLength { get; init; } = 1024;
+
+    /// <summary>
+    /// Event writes sent to the API server at once. Events are for people and can wait; a burst of reconciles (a hundred
+    /// Sandboxes turning Ready in one look) must not double its API server writes with as many concurrent Event POSTs
+    /// racing the status writes users wait on. client-go likewise writes events from one queue, one at a time.
+    /// </summary>
+    public int MaxWritesInFlight { get; init; } = 4;
+
+    /// <summary>Writes waiting for a turn or in flight before new ones are dropped (logged), as client-go's broadcaster drops when its queue is full.</summary>
+    public int MaxWritesWaiting { get; init; } = 1000;
 }
 
 /// <summary>
@@ -82,6 +92,8 @@ public sealed class EventRecorder : IEventRecorder
     private readonly ILogger logger;
     private readonly Lock gate = new();
     private readonly Dictionary<(string Object, EventType Type, string Reason, string Message), Entry> seen = [];
+    private readonly SemaphoreSlim turns;
+    private int waiting;
 
     public EventRecorder(IEventSink sink, EventRecorderOptions? options = null, TimeProvider? time = null, ILogger<EventRecorder>? logger = null)
     {
@@ -89,6 +101,7 @@ public sealed class EventRecorder : IEventRecorder
         this.options = options ?? new EventRecorderOptions();
         this.time = time ?? TimeProvider.System;
         this.logger = (ILogger?)logger ?? NullLogger.Instance;
+        turns = new SemaphoreSlim(Math.Max(1, this.options.MaxWritesInFlight));
     }
 
     public async Task RecordAsync(IKubernetesObject<V1ObjectMeta> involvedObject, EventType type, string reason, string message, CancellationToken ct = default)
@@ -111,9 +124,25 @@ public sealed class EventRecorder : IEventRecorder
             return;
         }
 
+        if (Interlocked.Increment(ref waiting) > options.MaxWritesWaiting)
+        {
+            Interlocked.Decrement(ref waiting);
+            logger.LogWarning("Event {Reason} for {Kind} {Key} dropped: {Waiting} event writes are already waiting", reason, involvedObject.Kind, ObjectKey.Of(involvedObject), options.MaxWritesWaiting);
+            return;
+        }
+
         try
         {
-            await WriteAsync(involvedObject, write.Entry, ns, type, reason, message, write.Count, write.Create, now, ct);
+            // Async waiters of a SemaphoreSlim are served first come, first served: an Event's create goes before its updates.
+            await turns.WaitAsync(ct);
+            try
+            {
+                await WriteAsync(involvedObject, write.Entry, ns, type, reason, message, write.Count, write.Create, now, ct);
+            }
+            finally
+            {
+                turns.Release();
+            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -127,6 +156,10 @@ public sealed class EventRecorder : IEventRecorder
         catch (Exception ex)
         {
             logger.LogWarning("Could not record event {Reason} for {Kind} {Key}: {ErrorType}: {Message}", reason, involvedObject.Kind, ObjectKey.Of(involvedObject), ex.GetType().Name, ex.Message);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref waiting);
         }
     }
 

@@ -8,7 +8,8 @@ public static class BudgetTelemetry
 {
     /// <summary>northflank_budget_wait_seconds{priority}: how long a request waited for its token's budget.</summary>
     public static readonly Histogram<double> BudgetWait = NorthflankTelemetry.Meter.CreateHistogram<double>(
-        "northflank_budget_wait_seconds", unit: "s", description: "Time a request waited for the API token's request budget.");
+        "northflank_budget_wait_seconds", unit: "s", description: "Time a request waited for the API token's request budget.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = NorthflankTelemetry.SecondsBuckets });
 
     /// <summary>Name of the gauge each <c>NorthflankApiFactory</c> keeps over its live tokens' budgets.</summary>
     public const string BudgetRemainingName = "northflank_budget_remaining";
