@@ -125,8 +125,8 @@ public sealed partial class NorthflankSandboxExternal
             await api.RemoveEnvironmentAsync(target.ProjectId, current.Id, stale, ct);
         }
 
-        return ExternalResult.Done(observed with { Service = patched with { ServicePaused = paused, Ports = patched.Ports ?? current.Ports }, Owner = Ownership.Ours, Full = true })
-            with { Marked = new RecordedService(target.ProjectId, current.Id, desired.Config) }; // an adoption: the marker is written
+        var ours = observed with { Service = patched with { ServicePaused = paused, Ports = patched.Ports ?? current.Ports }, Owner = Ownership.Ours, Full = true };
+        return ExternalResult.Done(ours) with { Marked = new RecordedService(target.ProjectId, current.Id, desired.Config) }; // an adoption: the marker is written
     }
 
     /// <summary>

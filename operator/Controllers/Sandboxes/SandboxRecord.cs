@@ -29,8 +29,9 @@ public sealed class SandboxRecord(string key)
     public Configs.ConfigKey? TokenConfig { get; set; }
 
     /// <summary>
-    /// The service it created or adopted, from the moment the create is sent, until status records it: a Sandbox deleted
-    /// before its status was written still deletes what it created (see <see cref="RecordedService"/>).
+    /// The service it created or adopted, from the result of the call that sent the create (whatever its answer), until
+    /// status records it: a Sandbox deleted before its status was written still deletes what it created (see
+    /// <see cref="RecordedService"/>).
     /// </summary>
     public RecordedService? Created { get; set; }
 
