@@ -38,6 +38,28 @@ public sealed record ExternalResult(ExternalStatus Status, Observation Observed,
     /// <summary>The failure itself, for the work queue's backoff and its retry-after.</summary>
     public NorthflankApiException? Error { get; init; }
 
+    /// <summary>
+    /// When a create, update, pause or resume that got an answer ended: every list started before then is too old for
+    /// the Sandbox (<see cref="SandboxRecord.LastWrite"/>).
+    /// </summary>
+    public DateTimeOffset? WroteAt { get; init; }
+
+    /// <summary>When the DELETE of the service was sent and accepted.</summary>
+    public DateTimeOffset? DeleteSentAt { get; init; }
+
+    /// <summary>
+    /// The service a create was sent for, in every result after it went out, failed or not (its answer may be lost): a
+    /// Sandbox deleted before its status names the service still deletes it (<see cref="SandboxRecord.Created"/>).
+    /// Only a cancellation ends a create without a result, and that stops the process, whose memory goes with it.
+    /// </summary>
+    public RecordedService? CreateSent { get; init; }
+
+    /// <summary>A service found to be the Sandbox's and written with its marker (adopted, or a create whose answer was lost).</summary>
+    public RecordedService? Marked { get; init; }
+
+    /// <summary>What the containers of the failed deployment a look found said (read now, or as the look already knew it).</summary>
+    public FailureExplanation? Explained { get; init; }
+
     public bool IsDone => Status == ExternalStatus.Done;
 
     public static ExternalResult Done(Observation observed) => new(ExternalStatus.Done, observed);

@@ -1,10 +1,13 @@
 namespace SandboxOperator.Controllers.Sandboxes;
 
 /// <summary>
-/// Northflank as one Sandbox sees it, in the verbs of Crossplane's external client: look, apply, pause or resume, delete.
-/// Bound to the Sandbox, its token and its names on Northflank (<see cref="SandboxTarget"/>) by the
-/// <see cref="SandboxConnector"/>. Every verb is safe to repeat after a crash, never touches what is not the Sandbox's
-/// (<see cref="Ownership.Foreign"/> comes back as a result), and reports Northflank's failures as results.
+/// Northflank as one Sandbox sees it, in the verbs of Crossplane's external client: observe, create, update, delete,
+/// and the Sandbox's own extras (add a volume, pause, resume, release). Bound to the Sandbox, its token and its names on
+/// Northflank (<see cref="SandboxTarget"/>) by the <see cref="SandboxConnector"/>, and stateless: what it needs of the
+/// reconcile's memory comes in as arguments (<see cref="Look"/>), and what it did comes back in its result for the
+/// <see cref="SandboxExecutor"/> to record (<see cref="SandboxRecord.Note"/>). Every verb is safe to repeat after a
+/// crash, never touches what is not the Sandbox's (<see cref="Ownership.Foreign"/> comes back as a result), and reports
+/// Northflank's failures as results.
 /// </summary>
 public interface ISandboxExternal
 {
@@ -12,13 +15,23 @@ public interface ISandboxExternal
     Task<ExternalResult> ObserveAsync(Look look, CancellationToken ct);
 
     /// <summary>
-    /// Creates the service when <paramref name="observed"/> has none, else updates it to <paramref name="desired"/> (when
-    /// <paramref name="service"/>); then creates the volume when asked for and missing.
+    /// Creates the service <paramref name="observed"/> did not find, mounting the Sandbox's volume (made first, or found
+    /// and taken) when <paramref name="desired"/> has one. Reports the create as sent (<see cref="ExternalResult.CreateSent"/>)
+    /// whatever its answer.
     /// </summary>
-    Task<ExternalResult> ApplyAsync(DesiredState desired, Observation observed, bool service, bool volume, CancellationToken ct);
+    Task<ExternalResult> CreateAsync(DesiredState desired, Observation observed, CancellationToken ct);
 
-    /// <summary>Pauses (scale to zero) or resumes the service; already there counts as done.</summary>
-    Task<ExternalResult> SetPausedAsync(bool paused, DesiredState desired, Observation observed, CancellationToken ct);
+    /// <summary>Updates the service <paramref name="observed"/> found to <paramref name="desired"/>, while it is still the Sandbox's.</summary>
+    Task<ExternalResult> UpdateAsync(DesiredState desired, Observation observed, CancellationToken ct);
+
+    /// <summary>Creates the volume of a Sandbox whose service runs, attached to it (which redeploys the service once).</summary>
+    Task<ExternalResult> AddVolumeAsync(DesiredState desired, Observation observed, CancellationToken ct);
+
+    /// <summary>Pauses the service (scale to zero); already paused counts as done.</summary>
+    Task<ExternalResult> PauseAsync(Observation observed, CancellationToken ct);
+
+    /// <summary>Resumes the service with <paramref name="desired"/>'s instances; already running counts as done.</summary>
+    Task<ExternalResult> ResumeAsync(DesiredState desired, Observation observed, CancellationToken ct);
 
     /// <summary>
     /// Sends the DELETE of the service with its attached volume. Northflank's answer does not say the service is gone
@@ -54,4 +67,13 @@ public sealed record Look(bool Full, DateTimeOffset NotBefore, bool WantUrls = f
     /// name is taken, and the create then reads what is there). A burst of new Sandboxes costs a create each, not lists.
     /// </summary>
     public bool CreateFirst { get; init; }
+
+    /// <summary>
+    /// The DELETE was sent: once the service is gone, a volume still under the Sandbox's volume name is read, to be
+    /// reported (it is not the Sandbox's to delete). Before the DELETE it is not read.
+    /// </summary>
+    public bool AfterDelete { get; init; }
+
+    /// <summary>The failed deployment already explained: while it is the same failure, its containers are not read again.</summary>
+    public FailureExplanation? Explained { get; init; }
 }

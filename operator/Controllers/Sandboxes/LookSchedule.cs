@@ -12,7 +12,11 @@ public static class LookSchedule
 {
     private static readonly TimeSpan NaiveSettledInterval = TimeSpan.FromSeconds(30);
 
-    public static Look Choose(Sandbox sandbox, SandboxRecord record, ReconcilerOptions options, DateTimeOffset now)
+    /// <summary>How to look now, with what the record knows that the look needs (the external itself remembers nothing).</summary>
+    public static Look Choose(Sandbox sandbox, SandboxRecord record, ReconcilerOptions options, DateTimeOffset now) =>
+        HowFresh(sandbox, record, options, now) with { AfterDelete = record.DeleteSentAt is not null, Explained = record.Explained };
+
+    private static Look HowFresh(Sandbox sandbox, SandboxRecord record, ReconcilerOptions options, DateTimeOffset now)
     {
         var status = sandbox.Status;
         if (sandbox.Metadata.DeletionTimestamp is not null)

@@ -8,35 +8,49 @@ namespace SandboxOperator.Controllers.Sandboxes;
 /// target (unless this look did) and changes it only while it is still this Sandbox's. A Sandbox with a volume creates
 /// the volume first, unattached, then the service with <c>createOptions.volumesToAttach</c>, so its one first deployment
 /// mounts the volume: attaching to a running service would redeploy it (guides/databases-and-persistence.md), and its
-/// first container would have run without the volume (guides/sandboxes.md recommends this order).
+/// first container would have run without the volume (guides/sandboxes.md recommends this order). A volume added to a
+/// Sandbox whose service runs is created attached to it, which redeploys the service once.
 /// </summary>
 public sealed partial class NorthflankSandboxExternal
 {
-    public async Task<ExternalResult> ApplyAsync(DesiredState desired, Observation observed, bool service, bool volume, CancellationToken ct)
+    public async Task<ExternalResult> CreateAsync(DesiredState desired, Observation observed, CancellationToken ct)
+    {
+        RecordedService? sent = null;
+        try
+        {
+            var (withVolume, attach) = (observed, (string[]?)null);
+            if (desired.Volume is not null)
+            {
+                var volume = await VolumeForCreateAsync(desired, observed, ct);
+                if (!volume.IsDone)
+                {
+                    return volume;
+                }
+
+                withVolume = volume.Observed;
+                attach = Unattached(withVolume.Volume!) ? [withVolume.Volume!.Id] : null;
+            }
+
+            // Reported as sent from here on, whatever comes back: its answer may be lost while the service is made.
+            sent = new RecordedService(target.ProjectId, target.ServiceName, desired.Config);
+            var created = await CreateServiceAsync(desired, withVolume, attach, ct);
+            return created with { CreateSent = sent, WroteAt = time.GetUtcNow() };
+        }
+        catch (NorthflankApiException e)
+        {
+            return ExternalResult.Failed(e, observed, desired) with { CreateSent = sent };
+        }
+    }
+
+    public async Task<ExternalResult> UpdateAsync(DesiredState desired, Observation observed, CancellationToken ct)
     {
         try
         {
-            if (service && observed.Service is null)
-            {
-                return await CreateAsync(desired, observed, ct);
-            }
-
-            if (service)
-            {
-                var applied = await UpdateServiceAsync(desired, observed, ct);
-                record.LastWrite = time.GetUtcNow();
-                if (!applied.IsDone)
-                {
-                    return applied;
-                }
-
-                observed = applied.Observed;
-            }
-
-            // A volume added to a Sandbox whose service runs: attached at its creation, which redeploys the service once.
-            return volume && observed.Volume is null && observed.Service is not null
-                ? await CreateVolumeAsync(desired, observed, attachTo: target.ServiceName, ct)
-                : ExternalResult.Done(observed);
+            var current = observed.Full ? observed.Service : await api.GetServiceAsync(target.ProjectId, target.ServiceName, RequestPriority.Write, ct);
+            var updated = current is null
+                ? ExternalResult.Done(observed with { Service = null, Owner = Ownership.Absent }) // Gone since it was listed: the next reconcile creates it.
+                : await PatchIfOursAsync(desired, observed, current, ct);
+            return updated with { WroteAt = time.GetUtcNow() };
         }
         catch (NorthflankApiException e)
         {
@@ -44,25 +58,22 @@ public sealed partial class NorthflankSandboxExternal
         }
     }
 
-    /// <summary>The volume (made, or found unattached or on this Sandbox's service), then the service mounting it.</summary>
-    private async Task<ExternalResult> CreateAsync(DesiredState desired, Observation observed, CancellationToken ct)
+    /// <summary>Nothing to do while there is no service to attach to, or the volume is there.</summary>
+    public async Task<ExternalResult> AddVolumeAsync(DesiredState desired, Observation observed, CancellationToken ct)
     {
-        string[]? attach = null;
-        if (desired.Volume is not null)
+        if (observed.Volume is not null || observed.Service is null)
         {
-            var volume = await VolumeForCreateAsync(desired, observed, ct);
-            if (!volume.IsDone)
-            {
-                return volume;
-            }
-
-            observed = volume.Observed;
-            attach = Unattached(observed.Volume!) ? [observed.Volume!.Id] : null;
+            return ExternalResult.Done(observed);
         }
 
-        var created = await CreateServiceAsync(desired, observed, attach, ct);
-        record.LastWrite = time.GetUtcNow();
-        return created;
+        try
+        {
+            return await CreateVolumeAsync(desired, observed, attachTo: target.ServiceName, ct);
+        }
+        catch (NorthflankApiException e)
+        {
+            return ExternalResult.Failed(e, observed, desired);
+        }
     }
 
     /// <summary>
@@ -84,8 +95,6 @@ public sealed partial class NorthflankSandboxExternal
 
     private async Task<ExternalResult> CreateServiceAsync(DesiredState desired, Observation observed, string[]? volumesToAttach, CancellationToken ct)
     {
-        // Recorded before it is sent: a Sandbox deleted before its status says so still deletes what this may create.
-        record.Created = new RecordedService(target.ProjectId, target.ServiceName, desired.Config);
         try
         {
             var created = await api.CreateDeploymentServiceAsync(target.ProjectId, desired.CreateRequest(time.GetUtcNow(), volumesToAttach), ct);
@@ -97,14 +106,6 @@ public sealed partial class NorthflankSandboxExternal
             var existing = await api.GetServiceAsync(target.ProjectId, target.ServiceName, RequestPriority.Write, ct);
             return existing is null ? ExternalResult.Failed(e, observed) : await PatchIfOursAsync(desired, observed, existing, ct);
         }
-    }
-
-    private async Task<ExternalResult> UpdateServiceAsync(DesiredState desired, Observation observed, CancellationToken ct)
-    {
-        var current = observed.Full ? observed.Service : await api.GetServiceAsync(target.ProjectId, target.ServiceName, RequestPriority.Write, ct);
-        return current is null
-            ? ExternalResult.Done(observed with { Service = null, Owner = Ownership.Absent }) // Gone since it was listed: the next reconcile creates it.
-            : await PatchIfOursAsync(desired, observed, current, ct);
     }
 
     /// <summary>The PATCH answer has no paused flag (only GET does): the service is as paused as it was.</summary>
@@ -124,8 +125,8 @@ public sealed partial class NorthflankSandboxExternal
             await api.RemoveEnvironmentAsync(target.ProjectId, current.Id, stale, ct);
         }
 
-        record.Created ??= new RecordedService(target.ProjectId, current.Id, desired.Config); // an adoption: the marker is written
-        return ExternalResult.Done(observed with { Service = patched with { ServicePaused = paused, Ports = patched.Ports ?? current.Ports }, Owner = Ownership.Ours, Full = true });
+        var ours = observed with { Service = patched with { ServicePaused = paused, Ports = patched.Ports ?? current.Ports }, Owner = Ownership.Ours, Full = true };
+        return ExternalResult.Done(ours) with { Marked = new RecordedService(target.ProjectId, current.Id, desired.Config) }; // an adoption: the marker is written
     }
 
     /// <summary>

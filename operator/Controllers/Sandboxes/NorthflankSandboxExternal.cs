@@ -7,10 +7,12 @@ namespace SandboxOperator.Controllers.Sandboxes;
 /// <see cref="ISandboxExternal"/> over the endpoint-level client: one Sandbox, one token, one target. Looks go through
 /// the project's shared list wherever it can tell (status and description of up to 100 services a call), and read the
 /// service whole only for the drift check, for public URLs and after writes. Whose a service is comes from its
-/// description's ownership marker; a volume is the Sandbox's when it is attached to the Sandbox's service.
+/// description's ownership marker; a volume is the Sandbox's when it is attached to the Sandbox's service. Holds only
+/// what it was bound to: what the reconcile remembers comes in with the <see cref="Look"/>, what a call did goes out in
+/// its <see cref="ExternalResult"/>.
 /// </summary>
 public sealed partial class NorthflankSandboxExternal(
-    INorthflankApi api, NorthflankToken token, Sandbox sandbox, SandboxTarget target, SandboxRecord record, ServiceListCache lists, string clusterId, TimeProvider time)
+    INorthflankApi api, NorthflankToken token, Sandbox sandbox, SandboxTarget target, ServiceListCache lists, string clusterId, TimeProvider time)
     : ISandboxExternal
 {
     public async Task<ExternalResult> ObserveAsync(Look look, CancellationToken ct)
@@ -35,9 +37,10 @@ public sealed partial class NorthflankSandboxExternal(
                 (service, full) = (await ReadAsync(RequestPriority.Observe, ct) ?? service, true);
             }
 
-            var volume = sandbox.Metadata.DeletionTimestamp is null ? await VolumeAsync(ct) : await LeftVolumeAsync(service, ct);
+            var volume = sandbox.Metadata.DeletionTimestamp is null ? await VolumeAsync(ct) : await LeftVolumeAsync(service, look.AfterDelete, ct);
             var observed = Judge(service, volume) with { Full = full };
-            return ExternalResult.Done(observed with { FailureDetail = await ExplainFailureAsync(observed.Service, ct) });
+            var explained = await ExplainFailureAsync(observed.Service, look.Explained, ct);
+            return ExternalResult.Done(observed with { FailureDetail = explained?.Containers }) with { Explained = explained };
         }
         catch (NorthflankApiException e)
         {
@@ -45,37 +48,20 @@ public sealed partial class NorthflankSandboxExternal(
         }
     }
 
-    public async Task<ExternalResult> SetPausedAsync(bool paused, DesiredState desired, Observation observed, CancellationToken ct)
-    {
-        if (observed.Service is null)
-        {
-            return ExternalResult.Done(observed);
-        }
+    public Task<ExternalResult> PauseAsync(Observation observed, CancellationToken ct) =>
+        SetPausedAsync(paused: true, observed, () => api.PauseServiceAsync(target.ProjectId, target.ServiceName, ct));
 
-        try
-        {
-            // 409: the service is already where the action would have put it.
-            await IgnoringConflict(paused
-                ? api.PauseServiceAsync(target.ProjectId, target.ServiceName, ct)
-                : api.ResumeServiceAsync(target.ProjectId, target.ServiceName, desired.Service.Deployment.Instances, ct));
-            record.LastWrite = time.GetUtcNow();
-            return ExternalResult.Done(observed with { Service = observed.Service with { ServicePaused = paused } });
-        }
-        catch (NorthflankApiException e)
-        {
-            return ExternalResult.Failed(e, observed);
-        }
-    }
+    public Task<ExternalResult> ResumeAsync(DesiredState desired, Observation observed, CancellationToken ct) =>
+        SetPausedAsync(paused: false, observed, () => api.ResumeServiceAsync(target.ProjectId, target.ServiceName, desired.Service.Deployment.Instances, ct));
 
     public async Task<ExternalResult> DeleteAsync(Observation observed, CancellationToken ct)
     {
         try
         {
             await api.DeleteServiceAsync(target.ProjectId, target.ServiceName, deleteChildObjects: true, ct);
-            record.DeleteSentAt = time.GetUtcNow();
             // Not read back: the progress watch's shared list confirms every deleting Sandbox of the project at once,
             // where a GET each would cost a request per Sandbox and a wait for the budget in a mass delete.
-            return ExternalResult.Done(observed);
+            return ExternalResult.Done(observed) with { DeleteSentAt = time.GetUtcNow() };
         }
         catch (NorthflankApiException e)
         {
@@ -98,6 +84,26 @@ public sealed partial class NorthflankSandboxExternal(
 
     public bool DeleteConfirmed(DateTimeOffset sentAt) =>
         lists.TryLook(token, target.ProjectId, target.ServiceName, sentAt, out var service) && service is null;
+
+    /// <summary>Pauses or resumes the service found (nothing to do without one).</summary>
+    private async Task<ExternalResult> SetPausedAsync(bool paused, Observation observed, Func<Task> call)
+    {
+        if (observed.Service is null)
+        {
+            return ExternalResult.Done(observed);
+        }
+
+        try
+        {
+            // 409: the service is already where the action would have put it.
+            await IgnoringConflict(call());
+            return ExternalResult.Done(observed with { Service = observed.Service with { ServicePaused = paused } }) with { WroteAt = time.GetUtcNow() };
+        }
+        catch (NorthflankApiException e)
+        {
+            return ExternalResult.Failed(e, observed);
+        }
+    }
 
     /// <summary>The service as listed no earlier than <paramref name="notBefore"/>, with the paused state the operator last knew.</summary>
     private async Task<ServiceDetails?> ListedAsync(DateTimeOffset notBefore, CancellationToken ct)
@@ -140,8 +146,8 @@ public sealed partial class NorthflankSandboxExternal(
     /// The volume goes with its service (delete_child_objects): once the service is gone after the DELETE, one still
     /// under the Sandbox's volume name is not the Sandbox's to delete, only to report. Not read before.
     /// </summary>
-    private async Task<VolumeDetails?> LeftVolumeAsync(ServiceDetails? service, CancellationToken ct) =>
-        service is null && record.DeleteSentAt is not null && target.VolumeName is { } name
+    private async Task<VolumeDetails?> LeftVolumeAsync(ServiceDetails? service, bool afterDelete, CancellationToken ct) =>
+        service is null && afterDelete && target.VolumeName is { } name
             ? await api.GetVolumeAsync(target.ProjectId, name, RequestPriority.Observe, ct)
             : null;
 
@@ -171,24 +177,22 @@ public sealed partial class NorthflankSandboxExternal(
 
     /// <summary>
     /// Northflank's deployment status has no message; its containers' states say what happened: read once per failure
-    /// (by the failure's transition time).
+    /// (by the failure's transition time): <paramref name="known"/> is the one last read.
     /// </summary>
-    private async Task<string?> ExplainFailureAsync(ServiceDetails? service, CancellationToken ct)
+    private async Task<FailureExplanation?> ExplainFailureAsync(ServiceDetails? service, FailureExplanation? known, CancellationToken ct)
     {
         if (service?.Status?.Deployment is not { Status: DeploymentStates.Failed } failed)
         {
             return null;
         }
 
-        if (record.Explained is { } known && known.FailedAt == failed.LastTransitionTime)
+        if (known is not null && known.FailedAt == failed.LastTransitionTime)
         {
-            return known.Containers;
+            return known;
         }
 
         var containers = await api.ListContainersAsync(target.ProjectId, service.Id, RequestPriority.Observe, ct);
-        var text = Readiness.DescribeContainers(containers);
-        record.Explained = (failed.LastTransitionTime, text);
-        return text;
+        return new FailureExplanation(failed.LastTransitionTime, Readiness.DescribeContainers(containers));
     }
 
     private static async Task IgnoringConflict(Task call)

@@ -33,3 +33,6 @@ public enum Ownership
     /// <summary>Another Sandbox's, another cluster's, or (not adopted) made outside the operator: never changed or deleted.</summary>
     Foreign,
 }
+
+/// <summary>What the containers of a FAILED deployment said, read once per failure (by its transition time).</summary>
+public sealed record FailureExplanation(DateTimeOffset? FailedAt, string Containers);

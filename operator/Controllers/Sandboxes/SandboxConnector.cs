@@ -35,7 +35,7 @@ public sealed class SandboxConnector(
             var desired = DesiredState.Build(sandbox, resolved, options.ClusterId, time.GetUtcNow());
             var use = northflank.Use(record.Key, resolved.Token);
             orphans.Track(resolved.Access!, resolved.Token, desired.ProjectId, use.Api);
-            var external = externals.For(sandbox, record, desired.Target, use, resolved.Token);
+            var external = externals.For(sandbox, desired.Target, use, resolved.Token);
             return new Connection.Live(desired.Target, use, resolved.Token, external, desired);
         }
         catch (InvalidInputException e)
@@ -86,7 +86,7 @@ public sealed class SandboxConnector(
         var volume = sandbox.Spec.Volume is not null || sandbox.Status?.VolumeId is not null ? SandboxNaming.VolumeNameOf(recorded.ServiceId) : null;
         var target = new SandboxTarget(recorded.ProjectId, recorded.ServiceId, volume);
         var use = northflank.Use(record.Key, token);
-        return new Connection.Deleting(target, use, token, externals.For(sandbox, record, target, use, token));
+        return new Connection.Deleting(target, use, token, externals.For(sandbox, target, use, token));
     }
 
     /// <summary>

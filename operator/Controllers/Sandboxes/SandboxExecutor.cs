@@ -7,10 +7,16 @@ namespace SandboxOperator.Controllers.Sandboxes;
 /// <summary>
 /// Carries out a plan's changes through the Sandbox's <see cref="ISandboxExternal"/> (and, for expiry, the cluster), in
 /// order, and says how it ended: with what Northflank now holds and the Ready verdict on it, or how a call failed.
+/// It makes every call of the external (the look too), and notes what each reports into the Sandbox's
+/// <see cref="SandboxRecord"/> (<see cref="SandboxRecord.Note"/>): the external itself remembers nothing.
 /// </summary>
 public sealed class SandboxExecutor(ISandboxWriter writer, TimeProvider time)
 {
-    public async Task<SandboxOutcome> RunAsync(Sandbox sandbox, Connection.Reached connection, Observation observed, SandboxPlan plan, CancellationToken ct)
+    /// <summary>Looks at what Northflank holds for the Sandbox, and remembers what the look learned.</summary>
+    public static async Task<ExternalResult> ObserveAsync(SandboxRecord record, Connection.Reached connection, Look look, CancellationToken ct) =>
+        Noted(record, await connection.External.ObserveAsync(look, ct));
+
+    public async Task<SandboxOutcome> RunAsync(Sandbox sandbox, SandboxRecord record, Connection.Reached connection, Observation observed, SandboxPlan plan, CancellationToken ct)
     {
         if (plan.Outcome is { } decided)
         {
@@ -21,9 +27,9 @@ public sealed class SandboxExecutor(ISandboxWriter writer, TimeProvider time)
         return (changes, connection) switch
         {
             (_, Connection.Live live) when changes.Any(c => c is DeleteSandbox) => await ExpireAsync(sandbox, live.Desired, ct),
-            ([DeleteService], _) => await DeleteAsync(sandbox, connection, observed, ct),
-            ([ReleaseService], _) => await ReleaseAsync(sandbox, connection, observed, ct),
-            (_, Connection.Live live) => await ApplyAsync(sandbox, live, observed, changes, ct),
+            ([DeleteService], _) => await DeleteAsync(sandbox, record, connection, observed, ct),
+            ([ReleaseService], _) => await ReleaseAsync(sandbox, record, connection, observed, ct),
+            (_, Connection.Live live) => await ApplyAsync(sandbox, record, live, observed, changes, ct),
             _ => throw new ArgumentException("only a live Sandbox's plan applies or expires it", nameof(plan)),
         };
     }
@@ -47,16 +53,16 @@ public sealed class SandboxExecutor(ISandboxWriter writer, TimeProvider time)
     }
 
     /// <summary>Sends the DELETE; the next look that no longer finds the service releases the Sandbox.</summary>
-    private static async Task<SandboxOutcome> DeleteAsync(Sandbox sandbox, Connection.Reached connection, Observation observed, CancellationToken ct)
+    private static async Task<SandboxOutcome> DeleteAsync(Sandbox sandbox, SandboxRecord record, Connection.Reached connection, Observation observed, CancellationToken ct)
     {
-        var deleted = await connection.External.DeleteAsync(observed, ct);
+        var deleted = Noted(record, await connection.External.DeleteAsync(observed, ct));
         return deleted.IsDone ? SandboxPlanner.AwaitingDelete(connection.Target) : Failed(sandbox, connection, deleted);
     }
 
     /// <summary>Replaces the marker; the finalizer goes once it is.</summary>
-    private static async Task<SandboxOutcome> ReleaseAsync(Sandbox sandbox, Connection.Reached connection, Observation observed, CancellationToken ct)
+    private static async Task<SandboxOutcome> ReleaseAsync(Sandbox sandbox, SandboxRecord record, Connection.Reached connection, Observation observed, CancellationToken ct)
     {
-        var released = await connection.External.ReleaseAsync(observed, ct);
+        var released = Noted(record, await connection.External.ReleaseAsync(observed, ct));
         return released.IsDone ? SandboxPlanner.Orphaned(connection.Target) : Failed(sandbox, connection, released);
     }
 
@@ -68,35 +74,47 @@ public sealed class SandboxExecutor(ISandboxWriter writer, TimeProvider time)
         return new SandboxDeleted { Events = [SandboxEvent.Normal("Expired", message)] };
     }
 
-    private static async Task<SandboxOutcome> ApplyAsync(Sandbox sandbox, Connection.Live connection, Observation observed, IReadOnlyList<SandboxChange> changes, CancellationToken ct)
+    /// <summary>The changes one verb each, in the plan's order, up to the first that fails.</summary>
+    private static async Task<SandboxOutcome> ApplyAsync(
+        Sandbox sandbox, SandboxRecord record, Connection.Live connection, Observation observed, IReadOnlyList<SandboxChange> changes, CancellationToken ct)
     {
-        var (external, desired) = (connection.External, connection.Desired);
-        var service = changes.Any(c => c is ApplyService);
-        var volume = changes.Any(c => c is CreateVolume);
-        if (service || volume)
+        var desired = connection.Desired;
+        foreach (var change in changes)
         {
-            var applied = await external.ApplyAsync(desired, observed, service, volume, ct);
-            if (!applied.IsDone)
+            if (Call(connection.External, change, desired, observed, ct) is not { } call)
             {
-                return Failed(sandbox, connection, applied);
+                continue;
             }
 
-            observed = applied.Observed;
-        }
-
-        if (changes.FirstOrDefault(c => c is PauseService or ResumeService) is { } toggle)
-        {
-            var set = await external.SetPausedAsync(toggle is PauseService, desired, observed, ct);
-            if (!set.IsDone)
+            var done = Noted(record, await call);
+            if (!done.IsDone)
             {
-                return Failed(sandbox, connection, set);
+                return Failed(sandbox, connection, done);
             }
 
-            observed = set.Observed;
+            observed = done.Observed;
         }
 
         var ready = Readiness.Evaluate(desired, observed.Service, changes, observed.FailureDetail);
         return new Applied(desired, observed, changes, ready) { Events = [.. changes.Select(c => Describe(c, desired)), .. ReadyEvents(sandbox, ready)] };
+    }
+
+    /// <summary>The external's verb for a change; none for the volume of a service still to be created, which its create makes.</summary>
+    private static Task<ExternalResult>? Call(ISandboxExternal external, SandboxChange change, DesiredState desired, Observation observed, CancellationToken ct) =>
+        change switch
+        {
+            ApplyService { Create: true } => external.CreateAsync(desired, observed, ct),
+            ApplyService => external.UpdateAsync(desired, observed, ct),
+            CreateVolume when observed.Service is not null => external.AddVolumeAsync(desired, observed, ct),
+            PauseService => external.PauseAsync(observed, ct),
+            ResumeService => external.ResumeAsync(desired, observed, ct),
+            _ => null,
+        };
+
+    private static ExternalResult Noted(SandboxRecord record, ExternalResult result)
+    {
+        record.Note(result);
+        return result;
     }
 
     private static SandboxEvent Describe(SandboxChange change, DesiredState desired) => SandboxEvent.Normal(change.EventReason, change switch

@@ -89,7 +89,7 @@ public static partial class SandboxPlanner
         var service = observed.Service;
         if (desired.Volume is not null && observed.Volume is null && service is null)
         {
-            changes.Add(new CreateVolume()); // First: the service is created mounting it (see NorthflankSandboxExternal.Apply).
+            changes.Add(new CreateVolume()); // First: the service is created mounting it (see NorthflankSandboxExternal.CreateAsync).
         }
 
         if (service is null)

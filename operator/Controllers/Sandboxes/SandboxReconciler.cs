@@ -80,14 +80,14 @@ public sealed class SandboxReconciler(
             // Put off by the token's budget, this Sandbox keeps its place in line however often it is woken meanwhile.
             using var caller = BudgetCaller.Is(record.Key, sandbox.Metadata.NamespaceProperty);
             var now = time.GetUtcNow();
-            var looked = await connection.External.ObserveAsync(LookSchedule.Choose(sandbox, record, options, now), ct);
+            var looked = await SandboxExecutor.ObserveAsync(record, connection, LookSchedule.Choose(sandbox, record, options, now), ct);
             if (!looked.IsDone)
             {
                 return SandboxExecutor.Failed(sandbox, connection, looked);
             }
 
             var plan = SandboxPlanner.Plan(sandbox, connection, looked.Observed, record.DeleteSentAt, now);
-            return await executor.RunAsync(sandbox, connection, looked.Observed, plan, ct);
+            return await executor.RunAsync(sandbox, record, connection, looked.Observed, plan, ct);
         }
         finally
         {

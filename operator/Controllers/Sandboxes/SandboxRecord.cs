@@ -29,8 +29,9 @@ public sealed class SandboxRecord(string key)
     public Configs.ConfigKey? TokenConfig { get; set; }
 
     /// <summary>
-    /// The service it created or adopted, from the moment the create is sent, until status records it: a Sandbox deleted
-    /// before its status was written still deletes what it created (see <see cref="RecordedService"/>).
+    /// The service it created or adopted, from the result of the call that sent the create (whatever its answer), until
+    /// status records it: a Sandbox deleted before its status was written still deletes what it created (see
+    /// <see cref="RecordedService"/>).
     /// </summary>
     public RecordedService? Created { get; set; }
 
@@ -38,12 +39,29 @@ public sealed class SandboxRecord(string key)
     public DateTimeOffset? LastWrite { get; set; }
 
     /// <summary>The FAILED deployment last explained (its transition time) and what its containers said.</summary>
-    public (DateTimeOffset? FailedAt, string Containers)? Explained { get; set; }
+    public FailureExplanation? Explained { get; set; }
 
     /// <summary>When its DELETE was sent, and how many delete attempts in a row found Northflank unavailable.</summary>
     public DateTimeOffset? DeleteSentAt { get; set; }
 
     public int DeleteFailures { get; set; }
+
+    /// <summary>
+    /// Remembers what a call of the Sandbox's <see cref="ISandboxExternal"/> reports it did: the one place its facts are
+    /// written here, so that the external client keeps nothing between calls.
+    /// </summary>
+    public void Note(ExternalResult result)
+    {
+        if (result.CreateSent is { } sent)
+        {
+            Created = sent; // where the spec points now, even over an earlier create elsewhere that status never named
+        }
+
+        Created ??= result.Marked;
+        LastWrite = result.WroteAt ?? LastWrite;
+        DeleteSentAt = result.DeleteSentAt ?? DeleteSentAt;
+        Explained = result.Explained ?? Explained;
+    }
 
     /// <summary>The reason of the Ready condition it last wrote, for the sandboxes{ready_reason} gauge.</summary>
     public string? ReadyReason { get; set; }

@@ -26,21 +26,21 @@ public class ExternalSeamTableTests
     {
         yield return new("new: looked at, then applied; Northflank cannot verify the image", _ => New(), _ => new ScriptedExternal
         {
-            Apply = desired => ExternalResult.Failed(new NorthflankApiException(HttpStatusCode.BadRequest, ExternalResult.UnverifiedImageMessage), Observation.Nothing, desired),
+            Create = desired => ExternalResult.Failed(new NorthflankApiException(HttpStatusCode.BadRequest, ExternalResult.UnverifiedImageMessage), Observation.Nothing, desired),
         },
-            new(["Observe", "Apply service"], SyncedReasons.ImageNotVerified, SyncedReasons.ImageNotVerified, [SyncedReasons.ImageNotVerified]));
+            new(["Observe", "Create"], SyncedReasons.ImageNotVerified, SyncedReasons.ImageNotVerified, [SyncedReasons.ImageNotVerified]));
         yield return new("new: Northflank does not answer the apply; backed off, Ready not yet written", _ => New(), _ => new ScriptedExternal
         {
-            Apply = _ => ExternalResult.Failed(new NorthflankApiException(HttpStatusCode.BadGateway, "bad gateway"), Observation.Nothing),
+            Create = _ => ExternalResult.Failed(new NorthflankApiException(HttpStatusCode.BadGateway, "bad gateway"), Observation.Nothing),
         },
-            new(["Observe", "Apply service"], null, SyncedReasons.NorthflankUnavailable, []) { Next = ReconcileTableTests.Next.BackOff });
+            new(["Observe", "Create"], null, SyncedReasons.NorthflankUnavailable, []) { Next = ReconcileTableTests.Next.BackOff });
         yield return new("new: the token's budget puts the apply off; Throttled until served", _ => New(), rig => new ScriptedExternal
         {
-            Apply = _ => ExternalResult.Failed(
+            Create = _ => ExternalResult.Failed(
                 new NorthflankApiException(HttpStatusCode.TooManyRequests, "budget spent", NorthflankApiException.DeferredErrorId) { ServedAt = rig.Time.GetUtcNow().AddMinutes(3) },
                 Observation.Nothing),
         },
-            new(["Observe", "Apply service"], ReadyReasons.Throttled, null, []));
+            new(["Observe", "Create"], ReadyReasons.Throttled, null, []));
         yield return new("new: the look itself is refused (401); nothing applied", _ => New(), _ => new ScriptedExternal
         {
             Observe = _ => ExternalResult.Failed(new NorthflankApiException(HttpStatusCode.Unauthorized, "answered 401"), Observation.Nothing),
@@ -78,7 +78,7 @@ public class ExternalSeamTableTests
 
         public ScriptedExternal? Made { get; private set; }
 
-        public ISandboxExternal For(Sandbox sandbox, SandboxRecord record, SandboxTarget target, TokenUse use, NorthflankToken token) =>
+        public ISandboxExternal For(Sandbox sandbox, SandboxTarget target, TokenUse use, NorthflankToken token) =>
             Made ??= script(Rig ?? throw new InvalidOperationException("the rig is given to the factory before a reconcile"));
     }
 }
@@ -88,17 +88,23 @@ public sealed class ScriptedExternal : ISandboxExternal
 {
     public Func<Look, ExternalResult> Observe { get; init; } = _ => ExternalResult.Done(Observation.Nothing);
 
-    public Func<DesiredState, ExternalResult> Apply { get; init; } = _ => ExternalResult.Done(Observation.Nothing);
+    public Func<DesiredState, ExternalResult> Create { get; init; } = _ => ExternalResult.Done(Observation.Nothing);
+
+    public Func<DesiredState, ExternalResult> Update { get; init; } = _ => ExternalResult.Done(Observation.Nothing);
 
     public List<string> Calls { get; } = [];
 
     public Task<ExternalResult> ObserveAsync(Look look, CancellationToken ct) => Answer("Observe", () => Observe(look));
 
-    public Task<ExternalResult> ApplyAsync(DesiredState desired, Observation observed, bool service, bool volume, CancellationToken ct) =>
-        Answer(service ? "Apply service" : "Apply volume", () => Apply(desired));
+    public Task<ExternalResult> CreateAsync(DesiredState desired, Observation observed, CancellationToken ct) => Answer("Create", () => Create(desired));
 
-    public Task<ExternalResult> SetPausedAsync(bool paused, DesiredState desired, Observation observed, CancellationToken ct) =>
-        Answer(paused ? "Pause" : "Resume", () => ExternalResult.Done(observed));
+    public Task<ExternalResult> UpdateAsync(DesiredState desired, Observation observed, CancellationToken ct) => Answer("Update", () => Update(desired));
+
+    public Task<ExternalResult> AddVolumeAsync(DesiredState desired, Observation observed, CancellationToken ct) => Answer("Add volume", () => ExternalResult.Done(observed));
+
+    public Task<ExternalResult> PauseAsync(Observation observed, CancellationToken ct) => Answer("Pause", () => ExternalResult.Done(observed));
+
+    public Task<ExternalResult> ResumeAsync(DesiredState desired, Observation observed, CancellationToken ct) => Answer("Resume", () => ExternalResult.Done(observed));
 
     public Task<ExternalResult> DeleteAsync(Observation observed, CancellationToken ct) => Answer("Delete", () => ExternalResult.Done(observed));
 

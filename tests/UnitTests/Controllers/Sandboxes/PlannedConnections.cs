@@ -24,9 +24,15 @@ internal static class PlannedConnections
     {
         public Task<ExternalResult> ObserveAsync(Look look, CancellationToken ct) => throw Called();
 
-        public Task<ExternalResult> ApplyAsync(DesiredState desired, Observation observed, bool service, bool volume, CancellationToken ct) => throw Called();
+        public Task<ExternalResult> CreateAsync(DesiredState desired, Observation observed, CancellationToken ct) => throw Called();
 
-        public Task<ExternalResult> SetPausedAsync(bool paused, DesiredState desired, Observation observed, CancellationToken ct) => throw Called();
+        public Task<ExternalResult> UpdateAsync(DesiredState desired, Observation observed, CancellationToken ct) => throw Called();
+
+        public Task<ExternalResult> AddVolumeAsync(DesiredState desired, Observation observed, CancellationToken ct) => throw Called();
+
+        public Task<ExternalResult> PauseAsync(Observation observed, CancellationToken ct) => throw Called();
+
+        public Task<ExternalResult> ResumeAsync(DesiredState desired, Observation observed, CancellationToken ct) => throw Called();
 
         public Task<ExternalResult> DeleteAsync(Observation observed, CancellationToken ct) => throw Called();
 
