@@ -50,6 +50,11 @@ public sealed class KubernetesConfigSource(IKubernetes kubernetes, string? clust
             return new OneConfig(await GetNamespacedAsync(ns, key.Name, ct), null);
         }
 
+        if (key.Kind != ClusterNorthflankConfig.EntityKind)
+        {
+            return new OneConfig(null, null);
+        }
+
         var list = await kubernetes.CustomObjects.ListClusterCustomObjectAsync(
             Sandbox.Group, Sandbox.Version, ClusterNorthflankConfig.Plural,
             fieldSelector: $"metadata.name={key.Name}",
