@@ -125,7 +125,10 @@ public sealed class ConnectServer(ConnectServerOptions options, IServiceProvider
 /// <summary>Registers the connect API, when its address is set.</summary>
 public static class ConnectSetup
 {
-    public static IServiceCollection AddConnect(this IServiceCollection services, ConnectServerOptions? options, NorthflankClientOptions northflank)
+    /// <param name="access">The operator's access flags, for configs read per session (<see cref="SessionConfigs"/>).</param>
+    /// <param name="clusterConfigSelector">The ClusterNorthflankConfigs the operator serves (its label selector; empty: all).</param>
+    public static IServiceCollection AddConnect(
+        this IServiceCollection services, ConnectServerOptions? options, NorthflankClientOptions northflank, AccessOptions access, string? clusterConfigSelector)
     {
         if (options is null)
         {
@@ -139,7 +142,10 @@ public static class ConnectSetup
         services.AddSingleton<IExecAudit, ExecAudit>();
         services.AddSingleton<ConnectMetrics>();
         services.AddSingleton(_ => new NorthflankStreams(northflank.Wire));
-        services.AddSingleton(sp => new SandboxSessions(sp.GetRequiredService<ISandboxSource>(), sp.GetRequiredService<AccessResolver>(), sp.GetRequiredService<InputResolver>()));
+        services.AddSingleton<IConfigSource>(sp => new KubernetesConfigSource(sp.GetRequiredService<k8s.IKubernetes>(), clusterConfigSelector));
+        services.AddSingleton(sp => new SandboxSessions(
+            sp.GetRequiredService<ISandboxSource>(), sp.GetRequiredService<AccessResolver>(), sp.GetRequiredService<InputResolver>(),
+            new SessionConfigs(sp.GetRequiredService<IConfigSource>(), access)));
         services.AddSingleton(sp =>
         {
             var factory = sp.GetRequiredService<INorthflankApiFactory>() as NorthflankApiFactory

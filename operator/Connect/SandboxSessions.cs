@@ -21,9 +21,9 @@ public interface ISandboxSource
 /// (<see cref="RecordedService"/>): only the project and service status recorded, through the config status recorded,
 /// which must still serve the Sandbox's namespace and allow that project. Never spec.projectId or spec.configRef as
 /// they read now: a tenant may have pointed them at another project or another tenant's config since, and an exec is
-/// as strong as a write.
+/// as strong as a write. The config is read for the session (<see cref="SessionConfigs"/>), so any replica can serve it.
 /// </summary>
-public sealed class SandboxSessions(ISandboxSource sandboxes, AccessResolver access, InputResolver inputs)
+public sealed class SandboxSessions(ISandboxSource sandboxes, AccessResolver access, InputResolver inputs, SessionConfigs configs)
 {
     public const string NotReady = "SandboxNotReady";
     public const string Paused = "SandboxPaused";
@@ -54,7 +54,7 @@ public sealed class SandboxSessions(ISandboxSource sandboxes, AccessResolver acc
         {
             var merged = await inputs.WithTemplateAsync(sandbox, ct); // its template may name its config (a status without one)
             var config = recorded.Config ?? access.KeyOf(merged);
-            var policy = access.Resolve(config, ns);
+            var policy = await configs.ResolveAsync(config, ns, ct);
             if (!policy.AllowsProject(recorded.ProjectId))
             {
                 throw ConnectRefusedException.Conflict(ConfigRefused, $"{id}: project {recorded.ProjectId} is not one {policy.Config} allows");

@@ -36,7 +36,7 @@ public static class OperatorServices
         var index = AddAccess(services, options);
         AddNorthflank(services, options);
         AddControllers(services, options, index);
-        services.AddConnect(ConnectServerOptions.From(options.ConnectAddress, options.ConnectCertFile, options.ConnectKeyFile), options.Northflank);
+        services.AddConnect(ConnectServerOptions.From(options.ConnectAddress, options.ConnectCertFile, options.ConnectKeyFile), options.Northflank, options.ToAccessOptions(), options.ClusterConfigSelector);
         return services;
     }
 

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using k8s;
 using k8s.Models;
@@ -17,7 +15,7 @@ namespace IntegrationTests.Operator;
 /// and log protocols, where the command really runs. The operator listens on a <see cref="PrivateLink"/> address,
 /// because Endpoints refuse loopback.
 /// </summary>
-public sealed class ConnectTests : OperatorTest
+public sealed partial class ConnectTests : OperatorTest
 {
     private const string Group = "connect.sandbox.northflank.com";
     private const string ApiServiceName = "v1alpha1." + Group;
@@ -29,24 +27,12 @@ public sealed class ConnectTests : OperatorTest
     [Test]
     public async Task A_user_with_rights_execs_and_reads_logs_with_the_plugin_and_one_without_is_refused()
     {
-        if (!Environment.IsPrivilegedProcess)
-        {
-            Assert.Ignore("Needs root: the operator's connect address is a veth pair into a network namespace.");
-        }
-
-        await using var link = await PrivateLink.CreateAsync(Path.Combine(LogDirectory, "link"));
-        var port = FreePortOn(link.HostAddress);
-        using var servingCa = CertificateAuthority.Create("connect-serving-ca");
-        using var serving = servingCa.IssueServingCertificate([$"{ServiceName}.{Namespace}.svc"], [link.HostAddress]);
-        Directory.CreateDirectory(LogDirectory);
-        var certFile = Path.Combine(LogDirectory, "connect.crt");
-        var keyFile = Path.Combine(LogDirectory, "connect.key");
-        CertificateAuthority.WritePem(serving, certFile, keyFile);
-        StartOperator(extraArguments: ["--connect-address", $"https://{link.HostAddress}:{port}", "--connect-cert-file", certFile, "--connect-key-file", keyFile]);
+        await using var site = await ConnectSite.OpenAsync(this);
+        var port = StartConnectOperator(site);
         await CreateAsync(NewSandbox("agent"));
         await WaitForConditionAsync("agent", "Ready", "True");
 
-        await RegisterAsync(link.HostAddress.ToString(), port, servingCa.CertificatePem);
+        await RegisterAsync(site.Address.ToString(), port, site.CaPem);
         try
         {
             await WaitUntilAvailableAsync();
@@ -125,14 +111,6 @@ public sealed class ConnectTests : OperatorTest
             Assert.That(await File.ReadAllBytesAsync(Path.Combine(back, "nested", "blob.bin")), Is.EqualTo(random), "binary, byte for byte");
         });
         return (copyIn, copyOut);
-    }
-
-    /// <summary>A port free on that address now (the operator binds it a moment later; the link is this test's own).</summary>
-    private static int FreePortOn(IPAddress address)
-    {
-        using var listener = new TcpListener(address, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private async Task AssertAuditedWithoutTokenAsync(string user, IEnumerable<PluginResult> results)

@@ -118,7 +118,7 @@ public class ConnectServerTests
         collection.AddSingleton(TimeProvider.System);
         collection.AddSingleton<IRequestHeaderSource>(new FixedHeaders(new RequestHeaderConfig([ca], ["front-proxy-client"], ["X-Remote-User"], ["X-Remote-Group"], ["X-Remote-Extra-"])));
         collection.AddSingleton(new ConnectService(
-            new Reviewer(() => allowed), new SandboxSessions(new Source(sandboxes), access, inputs), new NorthflankStreams(northflank.Wire), _ => budget, northflank,
+            new Reviewer(() => allowed), new SandboxSessions(new Source(sandboxes), access, inputs, new SessionConfigs(new SandboxSessionsTests.ReadConfigs(configs), new AccessOptions { DefaultProjectId = ReconcileRig.Project, DefaultCredentialsNamespace = "ops" })), new NorthflankStreams(northflank.Wire), _ => budget, northflank,
             new NoAudit(), new ConnectMetrics(), TimeProvider.System, NullLogger<ConnectService>.Instance));
         return collection.BuildServiceProvider();
     }

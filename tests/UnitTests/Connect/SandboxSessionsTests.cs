@@ -24,9 +24,11 @@ public class SandboxSessionsTests
     [SetUp]
     public void SetUp()
     {
-        var access = new AccessResolver(configs, flags);
-        var inputs = new InputResolver(cluster, access, new SandboxAdmission(access, configs), cluster);
-        sessions = new SandboxSessions(new Source(sandboxes), access, inputs);
+        // The controllers' caches stay empty, as on a standby replica: every config a session needs is read for it.
+        var caches = new InMemoryConfigs();
+        var access = new AccessResolver(caches, flags);
+        var inputs = new InputResolver(cluster, access, new SandboxAdmission(access, caches), cluster);
+        sessions = new SandboxSessions(new Source(sandboxes), access, inputs, new SessionConfigs(new ReadConfigs(configs), flags));
     }
 
     [Test]
@@ -98,6 +100,26 @@ public class SandboxSessionsTests
     }
 
     [Test]
+    public async Task A_recorded_config_the_caches_do_not_hold_is_read_for_the_session()
+    {
+        configs.Cluster.Add(new ClusterNorthflankConfig
+        {
+            Metadata = new V1ObjectMeta { Name = "read-per-session" },
+            Spec = new ClusterNorthflankConfigSpec
+            {
+                Projects = ["admins-project"],
+                CredentialsSecretRef = new NamespacedSecretKeySelector { Namespace = "ops", Name = "northflank-credentials" },
+                Namespaces = ["team-a"],
+            },
+        });
+        var sandbox = Running();
+        sandbox.Status!.Config = new AppliedConfig { Kind = ClusterNorthflankConfig.EntityKind, Name = "read-per-session" };
+        sandbox.Status.ProjectId = "admins-project";
+        var target = await sessions.ResolveAsync(sandbox, running: true, CancellationToken.None);
+        Assert.That((target.ProjectId, target.Token.Reveal()), Is.EqualTo(("admins-project", cluster.Token)), "a standby's empty caches are not consulted");
+    }
+
+    [Test]
     public void A_missing_sandbox_is_not_found()
     {
         Assert.That(async () => await sessions.FindAsync("team-a", "nope", CancellationToken.None),
@@ -133,6 +155,12 @@ public class SandboxSessionsTests
             Conditions = [new V1Condition { Type = ConditionTypes.Ready, Status = "True", Reason = ReadyReasons.Available }],
         };
         return sandbox;
+    }
+
+    /// <summary>The configs as the API server answers for a session.</summary>
+    internal sealed class ReadConfigs(INorthflankConfigs configs) : IConfigSource
+    {
+        public Task<INorthflankConfigs> ReadAsync(ConfigKey key, CancellationToken ct) => Task.FromResult(configs);
     }
 
     private sealed class Source(Dictionary<string, Sandbox> sandboxes) : ISandboxSource
