@@ -19,3 +19,7 @@ catch (Exception e) when (e is ApiError or UnsafeArchiveException or HttpRequest
     await Console.Error.WriteLineAsync($"error: {e.Message}");
     return 1;
 }
+finally
+{
+    TerminalKeypad.Restore();
+}

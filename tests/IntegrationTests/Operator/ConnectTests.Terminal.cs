@@ -32,6 +32,10 @@ public sealed partial class ConnectTests
                 var exitCode = await terminal.WaitForExitAsync();
                 Assert.That(exitCode, Is.EqualTo(3), terminal.Output);
                 AssertNoToken(terminal.Output);
+
+                // .NET's console turns application keypad mode on; the plugin must turn it off again as it leaves.
+                var keypadOn = terminal.Output.LastIndexOf("\u001b[?1h", StringComparison.Ordinal);
+                Assert.That(terminal.Output.LastIndexOf("\u001b[?1l\u001b>", StringComparison.Ordinal), Is.GreaterThan(keypadOn), "the keypad is left in normal mode");
             }
             finally
             {
