@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Net.WebSockets;
+using System.Text;
+
+namespace Benchmarks;
+
+/// <summary>
+/// How one exec went, in seconds from the moment the client began to open its connection: the session opened (the
+/// WebSocket upgraded; for Northflank's client, its init answered), the first and last stdout byte decoded, the exit
+/// status received.
+/// </summary>
+internal sealed record ExecTiming(double OpenedSeconds, double FirstByteSeconds, double LastByteSeconds, double CompletedSeconds, long StdoutBytes);
+
+/// <summary>
+/// A command run in a Sandbox as a Kubernetes client runs one: a new WebSocket to the API server's
+/// <c>sandboxes/exec</c> (TLS, the user's bearer token, subprotocol <c>v5.channel.k8s.io</c>, pod exec's query), the
+/// bytes of channel 1 counted, the Status of channel 3 read, until the server closes. One connection per command, as
+/// kubectl makes one per invocation; nothing is written to disk, so the benchmark times the path, not a terminal.
+/// </summary>
+internal sealed class KubeExec(Uri server, string token, string @namespace, string sandbox)
+{
+    private const string Subprotocol = "v5.channel.k8s.io";
+    private const byte Stdout = 1;
+    private const byte Error = 3;
+
+    /// <summary>Runs <paramref name="command"/> (argv, no stdin, no TTY); throws unless it completed with exit code 0.</summary>
+    public async Task<ExecTiming> RunAsync(IReadOnlyList<string> command, CancellationToken ct)
+    {
+        var start = Stopwatch.GetTimestamp();
+        using var socket = new ClientWebSocket();
+        socket.Options.AddSubProtocol(Subprotocol);
+        socket.Options.SetRequestHeader("Authorization", $"Bearer {token}");
+        // The per-run API server's self-signed certificate on loopback, as every TestInfra client trusts it (Kubeconfig.Write).
+        socket.Options.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+        await socket.ConnectAsync(Url(command), ct);
+        var opened = Stopwatch.GetElapsedTime(start).TotalSeconds;
+
+        var buffer = new byte[64 * 1024];
+        var status = new StringBuilder();
+        long bytes = 0;
+        double? first = null;
+        var last = 0.0;
+        byte channel = 0;
+        var atMessageStart = true;
+        while (true)
+        {
+            var result = await socket.ReceiveAsync(buffer, ct);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, ct);
+                break;
+            }
+
+            // A message may arrive in pieces: its first byte names the channel of all of them.
+            var offset = 0;
+            if (atMessageStart && result.Count > 0)
+            {
+                channel = buffer[0];
+                offset = 1;
+            }
+
+            var payload = result.Count - offset;
+            if (channel == Stdout && payload > 0)
+            {
+                bytes += payload;
+                last = Stopwatch.GetElapsedTime(start).TotalSeconds;
+                first ??= last;
+            }
+            else if (channel == Error)
+            {
+                status.Append(Encoding.UTF8.GetString(buffer, offset, payload));
+            }
+
+            atMessageStart = result.EndOfMessage;
+        }
+
+        var completed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        if (!status.ToString().Contains("\"Success\"", StringComparison.Ordinal) || first is null)
+        {
+            throw new InvalidOperationException($"exec through Kubernetes did not succeed: status {status}, {bytes} stdout bytes");
+        }
+
+        return new ExecTiming(opened, first.Value, last, completed, bytes);
+    }
+
+    private Uri Url(IReadOnlyList<string> command)
+    {
+        var query = string.Join('&', command.Select(c => $"command={Uri.EscapeDataString(c)}").Concat(["stdin=false", "stdout=true", "stderr=true", "tty=false"]));
+        var builder = new UriBuilder(server) { Scheme = "wss", Path = $"/apis/connect.sandbox.northflank.com/v1alpha1/namespaces/{@namespace}/sandboxes/{sandbox}/exec", Query = query };
+        return builder.Uri;
+    }
+}
