@@ -5,13 +5,6 @@ using System.Text;
 namespace Benchmarks;
 
 /// <summary>
-/// How one exec went, in seconds from the moment the client began to open its connection: the session opened (the
-/// WebSocket upgraded; for Northflank's client, its init answered), the first and last stdout byte decoded, the exit
-/// status received.
-/// </summary>
-internal sealed record ExecTiming(double OpenedSeconds, double FirstByteSeconds, double LastByteSeconds, double CompletedSeconds, long StdoutBytes);
-
-/// <summary>
 /// A command run in a Sandbox as a Kubernetes client runs one: a new WebSocket to the API server's
 /// <c>sandboxes/exec</c> (TLS, the user's bearer token, subprotocol <c>v5.channel.k8s.io</c>, pod exec's query), the
 /// bytes of channel 1 counted, the Status of channel 3 read, until the server closes. One connection per command, as
