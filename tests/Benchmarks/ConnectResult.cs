@@ -29,6 +29,12 @@ internal sealed record ConnectResult
     /// <summary>The same while the streams ran through Kubernetes.</summary>
     public double? OperatorCpuSecondsStreams { get; init; }
 
+    /// <summary>Seconds of each fresh-connection GET of the connect API's discovery as the user (<c>ConnectPathProbe.DiscoveryAsync</c>).</summary>
+    public IReadOnlyList<double> DiscoverySeconds { get; init; } = [];
+
+    /// <summary>Seconds of each run of the operator's API calls before an upgrade (<c>ConnectPathProbe.OperatorCallsAsync</c>).</summary>
+    public IReadOnlyList<double> OperatorCallsSeconds { get; init; } = [];
+
     /// <summary>Operator CPU milliseconds per session; null when not read.</summary>
     public double? OperatorCpuMsPerSession => OperatorCpuSecondsStarts / KubernetesStarts.Count * 1000;
 
@@ -72,9 +78,18 @@ internal sealed record ConnectResult
             md.AppendLine(inv, $"The operator's CPU (user + system, its dotnet process) through Kubernetes: {perSession:F1} ms per one-shot session, {perGiB:F1} s per GiB of stdout.").AppendLine();
         }
 
+        if (DiscoverySeconds.Count > 0 && OperatorCallsSeconds.Count > 0)
+        {
+            md.AppendLine(inv,
+                $"Where a start through Kubernetes goes, timed on its own ({DiscoverySeconds.Count} times each, p50 / p95): a GET of the connect API's discovery as the user on a new connection (TLS to kube-apiserver, its authentication and authorization, the aggregator's proxy, the operator's check of the proxy) {Ms(DiscoverySeconds, 0.5)} / {Ms(DiscoverySeconds, 0.95)} ms; " +
+                $"the four API calls the operator makes one after the other before it upgrades (SubjectAccessReview, GET Sandbox, GET Secret, POST Event) {Ms(OperatorCallsSeconds, 0.5)} / {Ms(OperatorCallsSeconds, 0.95)} ms.").AppendLine();
+        }
+
         md.AppendLine("Through Kubernetes: a new WebSocket per session (TLS to kube-apiserver, bearer token of a user with only `sandboxes/exec`, `v5.channel.k8s.io`), through the aggregation layer to the operator's connect API, which reviews the user's access, resolves the Sandbox and opens Northflank's exec on the simulator. Direct: `execServiceCommand` (one-shot) and `execServiceSession` with base64 (streams) of `@northflank/js-client` in Node, to the same simulator and service. The first byte is timed where each client decodes the first stdout frame; the stream rate is its bytes over first to last byte. The ratio of a rate below 1 means Kubernetes is slower.");
         return md.ToString();
     }
+
+    private static string Ms(IReadOnlyList<double> seconds, double p) => (NearestRank.Percentile(seconds, p) * 1000).ToString("F1", CultureInfo.InvariantCulture);
 
     private static void Row(StringBuilder md, string label, Comparison c, double scale, string format) =>
         md.AppendLine(CultureInfo.InvariantCulture, $"| {label} | {(c.Kubernetes * scale).ToString(format, CultureInfo.InvariantCulture)} | {(c.Direct * scale).ToString(format, CultureInfo.InvariantCulture)} | {c.Ratio.ToString("F2", CultureInfo.InvariantCulture)} |");

@@ -76,11 +76,14 @@ internal sealed class ConnectScenario(LocalControlPlane controlPlane, BenchSetti
             var cpu = new CpuMeter(operatorProcess);
             var (kubeStarts, directStarts) = await StartsAsync(kube, direct, cpu, ct);
             var startsCpu = cpu.Take();
+            var (discovery, operatorCalls) = await ProbeAsync(new ConnectPathProbe(controlPlane, ns, SandboxName, user), ct);
             var (kubeStreams, directStreams) = await StreamsAsync(kube, direct, cpu, ct);
             return new ConnectResult
             {
                 OperatorCpuSecondsStarts = startsCpu,
                 OperatorCpuSecondsStreams = cpu.Take(),
+                DiscoverySeconds = discovery,
+                OperatorCallsSeconds = operatorCalls,
                 StreamBytes = StreamBytes,
                 KubernetesStarts = kubeStarts,
                 DirectStarts = directStarts,
@@ -150,6 +153,24 @@ internal sealed class ConnectScenario(LocalControlPlane controlPlane, BenchSetti
         }
 
         return (kubeStarts, directStarts);
+    }
+
+    /// <summary>The parts of a start, as many times as there are sessions, each after a warm-up.</summary>
+    private async Task<(List<double> Discovery, List<double> OperatorCalls)> ProbeAsync(ConnectPathProbe probe, CancellationToken ct)
+    {
+        var (discovery, operatorCalls) = (new List<double>(), new List<double>());
+        for (var i = -Warmup; i < settings.ConnectSessions; i++)
+        {
+            var (d, o) = (await probe.DiscoveryAsync(ct), await probe.OperatorCallsAsync(Kubernetes, ct));
+            if (i >= 0)
+            {
+                discovery.Add(d);
+                operatorCalls.Add(o);
+            }
+        }
+
+        Report($"parts of a start p50: discovery GET on a new connection {NearestRank.Percentile(discovery, 0.5) * 1000:F1} ms, the operator's API calls {NearestRank.Percentile(operatorCalls, 0.5) * 1000:F1} ms");
+        return (discovery, operatorCalls);
     }
 
     /// <summary>Streams of <see cref="StreamBytes"/> on stdout, through Kubernetes and direct in turn.</summary>
