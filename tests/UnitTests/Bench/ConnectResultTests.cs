@@ -65,15 +65,23 @@ public sealed class ConnectResultTests
             Assert.That(markdown, Does.Contain("3 + 3 one-shot sessions of `echo ok`, 1 + 1 streams of 64 MiB"));
             Assert.That(markdown, Does.Contain("15.0 ms per one-shot session, 32.0 s per GiB of stdout"));
             Assert.That(markdown, Does.Contain("`make bench ARGS='--scenarios connect'`"));
+            Assert.That(markdown, Does.Contain("(3 times each, p50 / p95)"));
+            Assert.That(markdown, Does.Contain("the operator's check of the proxy) 12.0 / 30.0 ms"));
+            Assert.That(markdown, Does.Contain("(SubjectAccessReview, GET Sandbox, GET Secret, POST Event) 9.0 / 11.0 ms"));
         });
     }
 
     [Test]
-    public void Without_the_operators_cpu_the_report_leaves_that_line_out()
+    public void Without_the_operators_cpu_and_the_parts_the_report_leaves_those_lines_out()
     {
-        var markdown = (Result() with { OperatorCpuSecondsStarts = null }).Markdown("make bench");
+        var markdown = (Result() with { OperatorCpuSecondsStarts = null, DiscoverySeconds = [] }).Markdown("make bench");
 
-        Assert.That(markdown, Does.Not.Contain("The operator's CPU"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(markdown, Does.Not.Contain("The operator's CPU"));
+            Assert.That(markdown, Does.Not.Contain("Where a start through Kubernetes goes"));
+            Assert.That(markdown, Does.Contain("| stdout stream MiB/s (median) |"), "the table stays");
+        });
     }
 
     private static ConnectResult Result() => new()
@@ -87,6 +95,8 @@ public sealed class ConnectResultTests
         WallTime = TimeSpan.FromMinutes(2),
         OperatorCpuSecondsStarts = 0.045,
         OperatorCpuSecondsStreams = 2,
+        DiscoverySeconds = [0.030, 0.010, 0.012],
+        OperatorCallsSeconds = [0.009, 0.011, 0.008],
     };
 
     private static ExecTiming Start(double opened, double firstByte, double completed) => new(opened, firstByte, firstByte, completed, 3);
