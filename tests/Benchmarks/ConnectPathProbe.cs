@@ -51,8 +51,13 @@ internal sealed class ConnectPathProbe(LocalControlPlane controlPlane, string @n
                     Groups = [.. user.Groups],
                     ResourceAttributes = new V1ResourceAttributes
                     {
-                        Group = "connect.sandbox.northflank.com", Version = "v1alpha1", Resource = "sandboxes", Subresource = "exec", Verb = "create",
-                        NamespaceProperty = @namespace, Name = sandbox,
+                        Group = "connect.sandbox.northflank.com",
+                        Version = "v1alpha1",
+                        Resource = "sandboxes",
+                        Subresource = "exec",
+                        Verb = "create",
+                        NamespaceProperty = @namespace,
+                        Name = sandbox,
                     },
                 },
             },
