@@ -53,17 +53,7 @@ internal sealed class ConnectScenario(LocalControlPlane controlPlane, BenchSetti
         var keys = Directory.CreateTempSubdirectory("bench-connect-");
         try
         {
-            var (certFile, keyFile) = (Path.Combine(keys.FullName, "connect.crt"), Path.Combine(keys.FullName, "connect.key"));
-            using (var serving = servingCa.IssueServingCertificate([$"{ServiceName}.{ns}.svc"], [link.HostAddress]))
-            {
-                CertificateAuthority.WritePem(serving, certFile, keyFile);
-            }
-
-            await using var operatorProcess = OperatorProcess.Start(
-                "operator-connect",
-                [.. BenchRig.OperatorArguments(realSpeed, controlPlane, simulator, ns, "batched", RequestsPerHour),
-                    "--connect-address", $"https://{link.HostAddress}:{port}", "--connect-cert-file", certFile, "--connect-key-file", keyFile],
-                settings.OutputDirectory);
+            await using var operatorProcess = StartOperator(realSpeed, simulator, ns, link.HostAddress, port, servingCa, keys.FullName);
             await operatorProcess.WaitForHealthAddressAsync(TimeSpan.FromSeconds(60), ct);
             var serviceId = await RunningSandboxAsync(ns, operatorProcess, ct);
             await using var api = await AggregatedApi.RegisterAsync(Kubernetes, "connect.sandbox.northflank.com", "v1alpha1", ns, ServiceName, link.HostAddress.ToString(), port, servingCa.CertificatePem, ct);
@@ -195,6 +185,26 @@ internal sealed class ConnectScenario(LocalControlPlane controlPlane, BenchSetti
         }
 
         return (kubeStreams, directStreams);
+    }
+
+    /// <summary>
+    /// The operator at real speed, serving the connect API on <paramref name="address"/> with a certificate of
+    /// <paramref name="servingCa"/> for the Service's name and that address (written into <paramref name="keys"/>, a
+    /// directory of this run that is deleted after it).
+    /// </summary>
+    private OperatorProcess StartOperator(BenchSettings realSpeed, SimulatorHost simulator, string ns, IPAddress address, int port, CertificateAuthority servingCa, string keys)
+    {
+        var (certFile, keyFile) = (Path.Combine(keys, "connect.crt"), Path.Combine(keys, "connect.key"));
+        using (var serving = servingCa.IssueServingCertificate([$"{ServiceName}.{ns}.svc"], [address]))
+        {
+            CertificateAuthority.WritePem(serving, certFile, keyFile);
+        }
+
+        return OperatorProcess.Start(
+            "operator-connect",
+            [.. BenchRig.OperatorArguments(realSpeed, controlPlane, simulator, ns, "batched", RequestsPerHour),
+                "--connect-address", $"https://{address}:{port}", "--connect-cert-file", certFile, "--connect-key-file", keyFile],
+            settings.OutputDirectory);
     }
 
     /// <summary>Creates the Sandbox, waits until it is Ready; its Northflank service's id.</summary>
