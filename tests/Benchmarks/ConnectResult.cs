@@ -23,6 +23,14 @@ internal sealed record ConnectResult
 
     public required TimeSpan WallTime { get; init; }
 
+    /// <summary>Sessions that read <see cref="StreamBytes"/> from stdin (and print ok once they have), through Kubernetes.</summary>
+    public IReadOnlyList<ExecTiming> KubernetesStdins { get; init; } = [];
+
+    public IReadOnlyList<ExecTiming> DirectStdins { get; init; } = [];
+
+    /// <summary>Median stdin rate in MiB/s, Kubernetes over direct.</summary>
+    public Comparison StdinThroughput => Compare(KubernetesStdins, DirectStdins, t => StdinMiBPerSecond(t, StreamBytes), 0.5);
+
     /// <summary>CPU seconds the operator used while the reported one-shot sessions ran through Kubernetes; null when not read.</summary>
     public double? OperatorCpuSecondsStarts { get; init; }
 
@@ -57,12 +65,19 @@ internal sealed record ConnectResult
     public static double MiBPerSecond(ExecTiming t) =>
         t.LastByteSeconds > t.FirstByteSeconds ? t.StdoutBytes / (1024.0 * 1024.0) / (t.LastByteSeconds - t.FirstByteSeconds) : double.NaN;
 
+    /// <summary>
+    /// <paramref name="bytes"/> of stdin over the time from the session being open to the command's first output, which
+    /// it prints once it has read them all.
+    /// </summary>
+    public static double StdinMiBPerSecond(ExecTiming t, long bytes) =>
+        t.FirstByteSeconds > t.OpenedSeconds ? bytes / (1024.0 * 1024.0) / (t.FirstByteSeconds - t.OpenedSeconds) : double.NaN;
+
     public string Markdown(string commandLine)
     {
         var inv = CultureInfo.InvariantCulture;
         var md = new StringBuilder();
         md.AppendLine("## Connect: sandboxes/exec through Kubernetes vs the official JavaScript client straight to Northflank (real speed)").AppendLine();
-        md.AppendLine(inv, $"`{commandLine}`: {KubernetesStarts.Count} + {DirectStarts.Count} one-shot sessions of `echo ok`, {KubernetesStreams.Count} + {DirectStreams.Count} streams of {StreamBytes / (1024.0 * 1024.0):F0} MiB on stdout, against one simulator and one Running Sandbox; {WallTime.TotalMinutes:F1} min.").AppendLine();
+        md.AppendLine(inv, $"`{commandLine}`: {KubernetesStarts.Count} + {DirectStarts.Count} one-shot sessions of `echo ok`, {KubernetesStreams.Count} + {DirectStreams.Count} streams of {StreamBytes / (1024.0 * 1024.0):F0} MiB on stdout{(KubernetesStdins.Count > 0 ? string.Create(inv, $" and {KubernetesStdins.Count} + {DirectStdins.Count} on stdin") : "")}, against one simulator and one Running Sandbox; {WallTime.TotalMinutes:F1} min.").AppendLine();
         md.AppendLine("| measure | through Kubernetes | JS client direct | ratio Kubernetes / direct |");
         md.AppendLine("|---|---:|---:|---:|");
         Row(md, "session open (upgraded / init answered) p50 ms", Opened(0.5), 1000, "F1");
@@ -72,6 +87,10 @@ internal sealed record ConnectResult
         Row(md, "session start to exit status p50 ms", Completed(0.5), 1000, "F1");
         Row(md, "session start to exit status p95 ms", Completed(0.95), 1000, "F1");
         Row(md, "stdout stream MiB/s (median)", Throughput, 1, "F1");
+        if (KubernetesStdins.Count > 0 || DirectStdins.Count > 0)
+        {
+            Row(md, "stdin stream MiB/s (median)", StdinThroughput, 1, "F1");
+        }
         md.AppendLine();
         if (OperatorCpuMsPerSession is { } perSession && OperatorCpuSecondsPerGiB is { } perGiB)
         {
@@ -85,7 +104,7 @@ internal sealed record ConnectResult
                 $"the four API calls the operator makes one after the other before it upgrades (SubjectAccessReview, GET Sandbox, GET Secret, POST Event) {Ms(OperatorCallsSeconds, 0.5)} / {Ms(OperatorCallsSeconds, 0.95)} ms.").AppendLine();
         }
 
-        md.AppendLine("Through Kubernetes: a new WebSocket per session (TLS to kube-apiserver, bearer token of a user with only `sandboxes/exec`, `v5.channel.k8s.io`), through the aggregation layer to the operator's connect API, which reviews the user's access, resolves the Sandbox and opens Northflank's exec on the simulator. Direct: `execServiceCommand` (one-shot) and `execServiceSession` with base64 (streams) of `@northflank/js-client` in Node, to the same simulator and service. The first byte is timed where each client decodes the first stdout frame; the stream rate is its bytes over first to last byte. The ratio of a rate below 1 means Kubernetes is slower.");
+        md.AppendLine("Through Kubernetes: a new WebSocket per session (TLS to kube-apiserver, bearer token of a user with only `sandboxes/exec`, `v5.channel.k8s.io`), through the aggregation layer to the operator's connect API, which reviews the user's access, resolves the Sandbox and opens Northflank's exec on the simulator. Direct: `execServiceCommand` (one-shot) and `execServiceSession` with base64 (streams) of `@northflank/js-client` in Node, to the same simulator and service. The first byte is timed where each client decodes the first stdout frame; the stream rate is its bytes over first to last byte. On stdin, the same bytes go in 32 KiB writes, then its end, to `sh -c 'test \"$(wc -c)\" -eq N && echo ok'`: the rate is the bytes over the time from the session being open to that ok. The ratio of a rate below 1 means Kubernetes is slower.");
         return md.ToString();
     }
 

@@ -68,6 +68,7 @@ internal sealed class ConnectScenario(LocalControlPlane controlPlane, BenchSetti
             var startsCpu = cpu.Take();
             var (discovery, operatorCalls) = await ProbeAsync(new ConnectPathProbe(controlPlane, ns, SandboxName, user), ct);
             var (kubeStreams, directStreams) = await StreamsAsync(kube, direct, cpu, ct);
+            var (kubeStdins, directStdins) = await StdinsAsync(kube, direct, ct);
             return new ConnectResult
             {
                 OperatorCpuSecondsStarts = startsCpu,
@@ -79,6 +80,8 @@ internal sealed class ConnectScenario(LocalControlPlane controlPlane, BenchSetti
                 DirectStarts = directStarts,
                 KubernetesStreams = kubeStreams,
                 DirectStreams = directStreams,
+                KubernetesStdins = kubeStdins,
+                DirectStdins = directStdins,
                 WallTime = wall.Elapsed,
             };
         }
@@ -205,6 +208,24 @@ internal sealed class ConnectScenario(LocalControlPlane controlPlane, BenchSetti
             [.. BenchRig.OperatorArguments(realSpeed, controlPlane, simulator, ns, "batched", RequestsPerHour),
                 "--connect-address", $"https://{address}:{port}", "--connect-cert-file", certFile, "--connect-key-file", keyFile],
             settings.OutputDirectory);
+    }
+
+    /// <summary>Sessions that read <see cref="StreamBytes"/> from stdin, through Kubernetes and direct in turn.</summary>
+    private async Task<(List<ExecTiming> Kubernetes, List<ExecTiming> Direct)> StdinsAsync(KubeExec kube, DirectSide direct, CancellationToken ct)
+    {
+        // Exit code 0 and "ok" only when every byte arrived: the count is checked where the bytes land.
+        string[] command = ["sh", "-c", $"test \"$(wc -c)\" -eq {StreamBytes} && echo ok"];
+        var (kubeStdins, directStdins) = (new List<ExecTiming>(), new List<ExecTiming>());
+        for (var i = 1; i <= settings.ConnectStreams; i++)
+        {
+            var viaKube = await kube.RunAsync(command, ct, stdinBytes: StreamBytes);
+            kubeStdins.Add(viaKube);
+            var measured = await JsClientReference.RunAsync(direct.Simulator, SimulatorOptions.DefaultDevelopmentToken, direct.Project, direct.Service, 0, 0, StreamBytes, 0, ct, stdins: 1);
+            directStdins.AddRange(measured.Stdins);
+            Report($"stdin {i}: {ConnectResult.StdinMiBPerSecond(viaKube, StreamBytes):F1} MiB/s through Kubernetes, {ConnectResult.StdinMiBPerSecond(measured.Stdins[0], StreamBytes):F1} MiB/s direct");
+        }
+
+        return (kubeStdins, directStdins);
     }
 
     /// <summary>Creates the Sandbox, waits until it is Ready; its Northflank service's id.</summary>

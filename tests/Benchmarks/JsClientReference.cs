@@ -15,7 +15,7 @@ internal static class JsClientReference
     private static string Directory => Path.Combine(RepositoryRoot.Path, "tests", "contract");
 
     /// <summary>What one run of the script measured.</summary>
-    public sealed record Measured(IReadOnlyList<ExecTiming> Starts, IReadOnlyList<ExecTiming> Streams);
+    public sealed record Measured(IReadOnlyList<ExecTiming> Starts, IReadOnlyList<ExecTiming> Streams, IReadOnlyList<ExecTiming> Stdins);
 
     /// <summary><c>npm ci</c> in tests/contract unless the client is installed there already (as the contract test does).</summary>
     public static async Task EnsureInstalledAsync(CancellationToken ct)
@@ -26,8 +26,13 @@ internal static class JsClientReference
         }
     }
 
-    /// <summary>Runs <paramref name="sessions"/> one-shot <c>echo ok</c> (after <paramref name="warmup"/> unreported ones), then <paramref name="streams"/> streams of <paramref name="streamBytes"/>.</summary>
-    public static async Task<Measured> RunAsync(Uri simulator, string token, string project, string service, int warmup, int sessions, long streamBytes, int streams, CancellationToken ct)
+    /// <summary>
+    /// Runs <paramref name="sessions"/> one-shot <c>echo ok</c> (after <paramref name="warmup"/> unreported ones), then
+    /// <paramref name="streams"/> streams of <paramref name="streamBytes"/> on stdout, then <paramref name="stdins"/> of as
+    /// many on stdin.
+    /// </summary>
+    public static async Task<Measured> RunAsync(
+        Uri simulator, string token, string project, string service, int warmup, int sessions, long streamBytes, int streams, CancellationToken ct, int stdins = 0)
     {
         var inv = CultureInfo.InvariantCulture;
         var output = await RunAsync("node", ["exec-bench.mjs"], new Dictionary<string, string>
@@ -40,6 +45,7 @@ internal static class JsClientReference
             ["SESSIONS"] = sessions.ToString(inv),
             ["STREAM_BYTES"] = streamBytes.ToString(inv),
             ["STREAMS"] = streams.ToString(inv),
+            ["STDINS"] = stdins.ToString(inv),
         }, ct);
         return Parse(output);
     }
@@ -55,7 +61,10 @@ internal static class JsClientReference
             e.GetProperty("completedSeconds").GetDouble(),
             e.GetProperty("bytes").GetInt64());
         var root = document.RootElement;
-        return new Measured([.. root.GetProperty("starts").EnumerateArray().Select(Timing)], [.. root.GetProperty("streams").EnumerateArray().Select(Timing)]);
+        return new Measured(
+            [.. root.GetProperty("starts").EnumerateArray().Select(Timing)],
+            [.. root.GetProperty("streams").EnumerateArray().Select(Timing)],
+            [.. root.GetProperty("stdins").EnumerateArray().Select(Timing)]);
     }
 
     private static async Task<string> RunAsync(string fileName, string[] arguments, Dictionary<string, string> environment, CancellationToken ct)

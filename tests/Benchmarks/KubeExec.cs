@@ -13,11 +13,19 @@ namespace Benchmarks;
 internal sealed class KubeExec(Uri server, string token, string @namespace, string sandbox)
 {
     private const string Subprotocol = "v5.channel.k8s.io";
+    private const byte Stdin = 0;
     private const byte Stdout = 1;
     private const byte Error = 3;
 
-    /// <summary>Runs <paramref name="command"/> (argv, no stdin, no TTY); throws unless it completed with exit code 0.</summary>
-    public async Task<ExecTiming> RunAsync(IReadOnlyList<string> command, CancellationToken ct)
+    /// <summary>v5: <c>[255, channel]</c> closes that stream.</summary>
+    private const byte CloseSignal = 255;
+
+    /// <summary>
+    /// Runs <paramref name="command"/> (argv, no TTY); with <paramref name="stdinBytes"/> above 0 it gets that many bytes
+    /// of <c>a</c> on stdin, in messages of 32 KiB as they can be sent, then v5's close of stdin. Throws unless the
+    /// command completed with exit code 0 and wrote to stdout.
+    /// </summary>
+    public async Task<ExecTiming> RunAsync(IReadOnlyList<string> command, CancellationToken ct, long stdinBytes = 0)
     {
         var start = Stopwatch.GetTimestamp();
         using var socket = new ClientWebSocket();
@@ -25,9 +33,23 @@ internal sealed class KubeExec(Uri server, string token, string @namespace, stri
         socket.Options.SetRequestHeader("Authorization", $"Bearer {token}");
         // The per-run API server's self-signed certificate on loopback, as every TestInfra client trusts it (Kubeconfig.Write).
         socket.Options.RemoteCertificateValidationCallback = (_, _, _, _) => true;
-        await socket.ConnectAsync(Url(command), ct);
+        await socket.ConnectAsync(Url(command, stdinBytes > 0), ct);
         var opened = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var input = stdinBytes > 0 ? SendStdinAsync(socket, stdinBytes, ct) : Task.CompletedTask;
+        var (first, last, bytes, status) = await ReceiveAsync(socket, start, ct);
+        await input;
+        var completed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        if (!status.Contains("\"Success\"", StringComparison.Ordinal) || first is null)
+        {
+            throw new InvalidOperationException($"exec through Kubernetes did not succeed: status {status}, {bytes} stdout bytes");
+        }
 
+        return new ExecTiming(opened, first.Value, last, completed, bytes);
+    }
+
+    /// <summary>Stdout counted (when its first and last byte came), the error channel's Status read, until the server closes.</summary>
+    private static async Task<(double? First, double Last, long Bytes, string Status)> ReceiveAsync(ClientWebSocket socket, long start, CancellationToken ct)
+    {
         var buffer = new byte[64 * 1024];
         var status = new StringBuilder();
         long bytes = 0;
@@ -41,7 +63,7 @@ internal sealed class KubeExec(Uri server, string token, string @namespace, stri
             if (result.MessageType == WebSocketMessageType.Close)
             {
                 await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, ct);
-                break;
+                return (first, last, bytes, status.ToString());
             }
 
             // A message may arrive in pieces: its first byte names the channel of all of them.
@@ -66,19 +88,24 @@ internal sealed class KubeExec(Uri server, string token, string @namespace, stri
 
             atMessageStart = result.EndOfMessage;
         }
-
-        var completed = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        if (!status.ToString().Contains("\"Success\"", StringComparison.Ordinal) || first is null)
-        {
-            throw new InvalidOperationException($"exec through Kubernetes did not succeed: status {status}, {bytes} stdout bytes");
-        }
-
-        return new ExecTiming(opened, first.Value, last, completed, bytes);
     }
 
-    private Uri Url(IReadOnlyList<string> command)
+    private static async Task SendStdinAsync(ClientWebSocket socket, long total, CancellationToken ct)
     {
-        var query = string.Join('&', command.Select(c => $"command={Uri.EscapeDataString(c)}").Concat(["stdin=false", "stdout=true", "stderr=true", "tty=false"]));
+        var message = new byte[1 + (32 * 1024)];
+        message.AsSpan(1).Fill((byte)'a');
+        for (var sent = 0L; sent < total; sent += message.Length - 1)
+        {
+            var length = (int)Math.Min(message.Length - 1, total - sent);
+            await socket.SendAsync(message.AsMemory(0, 1 + length), WebSocketMessageType.Binary, endOfMessage: true, ct);
+        }
+
+        await socket.SendAsync(new byte[] { CloseSignal, Stdin }, WebSocketMessageType.Binary, endOfMessage: true, ct);
+    }
+
+    private Uri Url(IReadOnlyList<string> command, bool stdin)
+    {
+        var query = string.Join('&', command.Select(c => $"command={Uri.EscapeDataString(c)}").Concat([$"stdin={(stdin ? "true" : "false")}", "stdout=true", "stderr=true", "tty=false"]));
         var builder = new UriBuilder(server) { Scheme = "wss", Path = $"/apis/connect.sandbox.northflank.com/v1alpha1/namespaces/{@namespace}/sandboxes/{sandbox}/exec", Query = query };
         return builder.Uri;
     }

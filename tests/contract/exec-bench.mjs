@@ -6,6 +6,7 @@
 //   PROJECT, SERVICE         the service the Sandbox runs as
 //   SESSIONS                 one-shot sessions of `echo ok`, one after the other (the first WARMUP are not reported)
 //   STREAM_BYTES, STREAMS    sessions that write STREAM_BYTES bytes to stdout, one after the other
+//   STDINS                   sessions that read STREAM_BYTES bytes from stdin (optional, 0 by default)
 import { ApiClient, ApiClientInMemoryContextProvider } from '@northflank/js-client';
 
 const env = (name) => {
@@ -21,6 +22,7 @@ const sessions = Number(env('SESSIONS'));
 const warmup = Number(process.env.WARMUP ?? '0');
 const streamBytes = Number(env('STREAM_BYTES'));
 const streams = Number(env('STREAMS'));
+const stdins = Number(process.env.STDINS ?? '0');
 
 const contexts = new ApiClientInMemoryContextProvider();
 await contexts.addContext({ name: 'simulator', token: env('SIM_TOKEN'), host: env('SIM_URL').replace(/\/$/, '') });
@@ -82,6 +84,32 @@ async function stream() {
   return { bytes, openedSeconds: seconds(start, openedAt), firstByteSeconds: seconds(start, firstByteAt), lastByteSeconds: seconds(start, lastByteAt), completedSeconds: seconds(start, done) };
 }
 
+/**
+ * streamBytes bytes of 'a' written to a session's stdIn as fast as it takes them, then its end; the command prints ok
+ * once it has counted exactly that many (the first stdout byte: everything has arrived).
+ */
+async function stdin() {
+  openedAt = undefined;
+  firstByteAt = undefined;
+  const start = performance.now();
+  const session = await api.exec.execServiceSession(target, {
+    command: ['sh', '-c', `test "$(wc -c)" -eq ${streamBytes} && echo ok`], shell: 'none',
+  });
+  const chunk = 'a'.repeat(32 * 1024);
+  for (let sent = 0; sent < streamBytes; sent += chunk.length) {
+    if (!session.stdIn.write(chunk.slice(0, Math.min(chunk.length, streamBytes - sent)))) {
+      await new Promise((resolve) => session.stdIn.once('drain', resolve));
+    }
+  }
+  session.stdIn.end();
+  const result = await session.waitForCommandResult();
+  const done = performance.now();
+  if (result.exitCode !== 0 || firstByteAt === undefined) {
+    throw new Error(`stdin: exit ${result.exitCode}: the command did not count ${streamBytes} bytes`);
+  }
+  return { bytes: 3, openedSeconds: seconds(start, openedAt), firstByteSeconds: seconds(start, firstByteAt), completedSeconds: seconds(start, done) };
+}
+
 const starts = [];
 for (let i = 0; i < warmup + sessions; i++) {
   const timing = await oneShot();
@@ -91,5 +119,9 @@ const streamed = [];
 for (let i = 0; i < streams; i++) {
   streamed.push(await stream());
 }
-console.log(JSON.stringify({ starts, streams: streamed }));
+const stdinRuns = [];
+for (let i = 0; i < stdins; i++) {
+  stdinRuns.push(await stdin());
+}
+console.log(JSON.stringify({ starts, streams: streamed, stdins: stdinRuns }));
 process.exit(0);

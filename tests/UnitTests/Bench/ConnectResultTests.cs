@@ -47,6 +47,18 @@ public sealed class ConnectResultTests
     }
 
     [Test]
+    public void A_stdin_rate_counts_from_the_session_open_to_the_output_that_says_all_arrived()
+    {
+        var stdin = new ExecTiming(OpenedSeconds: 0.5, FirstByteSeconds: 4.5, LastByteSeconds: 4.5, CompletedSeconds: 5, StdoutBytes: 3);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ConnectResult.StdinMiBPerSecond(stdin, 64 * MiB), Is.EqualTo(16).Within(1e-9), "64 MiB in the 4 s from open to ok");
+            Assert.That(ConnectResult.StdinMiBPerSecond(stdin with { FirstByteSeconds = 0.5 }, 64 * MiB), Is.NaN);
+        });
+    }
+
+    [Test]
     public void The_report_shows_both_paths_their_ratios_and_the_operators_cpu()
     {
         var result = Result();
@@ -62,7 +74,8 @@ public sealed class ConnectResultTests
             Assert.That(markdown, Does.Contain("| session start to first stdout byte p95 ms | 90.0 | 15.0 | 6.00 |"));
             Assert.That(markdown, Does.Contain("| session start to exit status p50 ms | 40.0 | 20.0 | 2.00 |"));
             Assert.That(markdown, Does.Contain("| stdout stream MiB/s (median) | 16.0 | 64.0 | 0.25 |"));
-            Assert.That(markdown, Does.Contain("3 + 3 one-shot sessions of `echo ok`, 1 + 1 streams of 64 MiB"));
+            Assert.That(markdown, Does.Contain("3 + 3 one-shot sessions of `echo ok`, 1 + 1 streams of 64 MiB on stdout and 1 + 1 on stdin"));
+            Assert.That(markdown, Does.Contain("| stdin stream MiB/s (median) | 8.0 | 32.0 | 0.25 |"));
             Assert.That(markdown, Does.Contain("15.0 ms per one-shot session, 32.0 s per GiB of stdout"));
             Assert.That(markdown, Does.Contain("`make bench ARGS='--scenarios connect'`"));
             Assert.That(markdown, Does.Contain("(3 times each, p50 / p95)"));
@@ -74,12 +87,13 @@ public sealed class ConnectResultTests
     [Test]
     public void Without_the_operators_cpu_and_the_parts_the_report_leaves_those_lines_out()
     {
-        var markdown = (Result() with { OperatorCpuSecondsStarts = null, DiscoverySeconds = [] }).Markdown("make bench");
+        var markdown = (Result() with { OperatorCpuSecondsStarts = null, DiscoverySeconds = [], KubernetesStdins = [], DirectStdins = [] }).Markdown("make bench");
 
         Assert.Multiple(() =>
         {
             Assert.That(markdown, Does.Not.Contain("The operator's CPU"));
             Assert.That(markdown, Does.Not.Contain("Where a start through Kubernetes goes"));
+            Assert.That(markdown, Does.Not.Contain("stdin stream"));
             Assert.That(markdown, Does.Contain("| stdout stream MiB/s (median) |"), "the table stays");
         });
     }
@@ -95,6 +109,9 @@ public sealed class ConnectResultTests
         WallTime = TimeSpan.FromMinutes(2),
         OperatorCpuSecondsStarts = 0.045,
         OperatorCpuSecondsStreams = 2,
+        // 64 MiB on stdin in 8 s (open to ok) through Kubernetes, in 2 s direct.
+        KubernetesStdins = [new ExecTiming(0.02, 8.02, 8.02, 8.05, 3)],
+        DirectStdins = [new ExecTiming(0.01, 2.01, 2.01, 2.02, 3)],
         DiscoverySeconds = [0.030, 0.010, 0.012],
         OperatorCallsSeconds = [0.009, 0.011, 0.008],
     };

@@ -11,7 +11,8 @@ public sealed class JsClientReferenceTests
     {
         const string line = """
             {"starts":[{"bytes":3,"openedSeconds":0.002,"firstByteSeconds":0.004,"completedSeconds":0.006}],
-             "streams":[{"bytes":1048576,"openedSeconds":0.003,"firstByteSeconds":0.005,"lastByteSeconds":0.5,"completedSeconds":0.51}]}
+             "streams":[{"bytes":1048576,"openedSeconds":0.003,"firstByteSeconds":0.005,"lastByteSeconds":0.5,"completedSeconds":0.51}],
+             "stdins":[{"bytes":3,"openedSeconds":0.004,"firstByteSeconds":0.9,"completedSeconds":0.91}]}
             """;
 
         var measured = JsClientReference.Parse(line);
@@ -20,13 +21,14 @@ public sealed class JsClientReferenceTests
         {
             Assert.That(measured.Starts, Is.EqualTo(new[] { new ExecTiming(0.002, 0.004, 0.004, 0.006, 3) }), "a one-shot's last byte is its first");
             Assert.That(measured.Streams, Is.EqualTo(new[] { new ExecTiming(0.003, 0.005, 0.5, 0.51, 1048576) }));
+            Assert.That(measured.Stdins, Is.EqualTo(new[] { new ExecTiming(0.004, 0.9, 0.9, 0.91, 3) }));
         });
     }
 
     [Test]
     public void A_line_without_a_timing_is_refused()
     {
-        Assert.Throws<KeyNotFoundException>(() => JsClientReference.Parse("""{"starts":[{"bytes":3,"firstByteSeconds":0.004,"completedSeconds":0.006}],"streams":[]}"""));
+        Assert.Throws<KeyNotFoundException>(() => JsClientReference.Parse("""{"starts":[{"bytes":3,"firstByteSeconds":0.004,"completedSeconds":0.006}],"streams":[],"stdins":[]}"""));
         Assert.Catch<JsonException>(() => JsClientReference.Parse("not json"), "something else on stdout");
     }
 }
