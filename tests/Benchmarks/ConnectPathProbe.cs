@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using k8s;
 using k8s.Models;
 using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Connect;
 using TestInfra;
 
 namespace Benchmarks;
@@ -27,7 +28,7 @@ internal sealed class ConnectPathProbe(LocalControlPlane controlPlane, string @n
         // The per-run API server's self-signed certificate on loopback, as every TestInfra client trusts it.
         handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
         using var http = new HttpClient(handler);
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(controlPlane.Server, "/apis/connect.sandbox.northflank.com/v1alpha1"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(controlPlane.Server, $"/apis/{ConnectApi.GroupVersion}"));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", user.Token);
         using var response = await http.SendAsync(request, ct);
         response.EnsureSuccessStatusCode();
@@ -42,26 +43,9 @@ internal sealed class ConnectPathProbe(LocalControlPlane controlPlane, string @n
     public async Task<double> OperatorCallsAsync(IKubernetes admin, CancellationToken ct)
     {
         var start = Stopwatch.GetTimestamp();
-        await admin.AuthorizationV1.CreateSubjectAccessReviewAsync(
-            new V1SubjectAccessReview
-            {
-                Spec = new V1SubjectAccessReviewSpec
-                {
-                    User = user.UserName,
-                    Groups = [.. user.Groups],
-                    ResourceAttributes = new V1ResourceAttributes
-                    {
-                        Group = "connect.sandbox.northflank.com",
-                        Version = "v1alpha1",
-                        Resource = "sandboxes",
-                        Subresource = "exec",
-                        Verb = "create",
-                        NamespaceProperty = @namespace,
-                        Name = sandbox,
-                    },
-                },
-            },
-            cancellationToken: ct);
+        // The operator's own review of the user (the groups kube-apiserver names: system:authenticated).
+        var review = AccessReview.For(new ConnectUser(user.UserName, ["system:authenticated"], new Dictionary<string, IReadOnlyList<string>>()), @namespace, sandbox, ConnectApi.Exec);
+        await admin.AuthorizationV1.CreateSubjectAccessReviewAsync(review, cancellationToken: ct);
         await admin.CustomObjects.GetNamespacedCustomObjectAsync(Sandbox.Group, Sandbox.Version, @namespace, Sandbox.Plural, sandbox, ct);
         await admin.CoreV1.ReadNamespacedSecretAsync(BenchRig.SecretName, @namespace, cancellationToken: ct);
         await admin.CoreV1.CreateNamespacedEventAsync(

@@ -5,6 +5,7 @@ using k8s;
 using k8s.Models;
 using NorthflankSimulator;
 using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Connect;
 using TestInfra;
 
 namespace Benchmarks;
@@ -56,7 +57,7 @@ internal sealed class ConnectScenario(LocalControlPlane controlPlane, BenchSetti
             await using var operatorProcess = StartOperator(realSpeed, simulator, ns, link.HostAddress, port, servingCa, keys.FullName);
             await operatorProcess.WaitForHealthAddressAsync(TimeSpan.FromSeconds(60), ct);
             var serviceId = await RunningSandboxAsync(ns, operatorProcess, ct);
-            await using var api = await AggregatedApi.RegisterAsync(Kubernetes, "connect.sandbox.northflank.com", "v1alpha1", ns, ServiceName, link.HostAddress.ToString(), port, servingCa.CertificatePem, ct);
+            await using var api = await AggregatedApi.RegisterAsync(Kubernetes, ConnectApi.Group, ConnectApi.Version, ns, ServiceName, link.HostAddress.ToString(), port, servingCa.CertificatePem, ct);
             await api.WaitUntilAvailableAsync(TimeSpan.FromSeconds(60), ct);
             var user = controlPlane.TakeSpareUser();
             await GrantExecAsync(ns, user.UserName, ct);
@@ -96,28 +97,6 @@ internal sealed class ConnectScenario(LocalControlPlane controlPlane, BenchSetti
 
     /// <summary>Where the direct side's sessions go: the service the operator resolved the Sandbox to.</summary>
     private sealed record DirectSide(Uri Simulator, string Project, string Service);
-
-    /// <summary>
-    /// Adds up the operator's CPU time over the stretches the Kubernetes side runs (between <see cref="Start"/> and
-    /// <see cref="Stop"/>), so the direct side's turns, when the operator idles, are not counted. Null once a read failed.
-    /// </summary>
-    private sealed class CpuMeter(OperatorProcess operatorProcess)
-    {
-        private double? total = 0;
-        private double? startedAt;
-
-        public void Start() => startedAt = operatorProcess.CpuSeconds();
-
-        public void Stop() => total = operatorProcess.CpuSeconds() - startedAt + total;
-
-        /// <summary>The sum so far; starts a new one.</summary>
-        public double? Take()
-        {
-            var sum = total;
-            total = 0;
-            return sum;
-        }
-    }
 
     /// <summary>Sessions of <c>echo ok</c> in rounds, through Kubernetes then direct, until each side has its number.</summary>
     private async Task<(List<ExecTiming> Kubernetes, List<ExecTiming> Direct)> StartsAsync(KubeExec kube, DirectSide direct, CpuMeter cpu, CancellationToken ct)
@@ -244,7 +223,7 @@ internal sealed class ConnectScenario(LocalControlPlane controlPlane, BenchSetti
     {
         const string name = "exec-only";
         await Kubernetes.RbacAuthorizationV1.CreateNamespacedRoleAsync(
-            new V1Role { Metadata = new V1ObjectMeta { Name = name }, Rules = [new V1PolicyRule { ApiGroups = ["connect.sandbox.northflank.com"], Resources = ["sandboxes/exec"], Verbs = ["create", "get"] }] },
+            new V1Role { Metadata = new V1ObjectMeta { Name = name }, Rules = [new V1PolicyRule { ApiGroups = [ConnectApi.Group], Resources = [$"{ConnectApi.Resource}/{ConnectApi.Exec}"], Verbs = ["create", "get"] }] },
             ns,
             cancellationToken: ct);
         await Kubernetes.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(

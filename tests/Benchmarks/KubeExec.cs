@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
+using SandboxOperator.Connect;
 
 namespace Benchmarks;
 
@@ -106,7 +107,7 @@ internal sealed class KubeExec(Uri server, string token, string @namespace, stri
     private Uri Url(IReadOnlyList<string> command, bool stdin)
     {
         var query = string.Join('&', command.Select(c => $"command={Uri.EscapeDataString(c)}").Concat([$"stdin={(stdin ? "true" : "false")}", "stdout=true", "stderr=true", "tty=false"]));
-        var builder = new UriBuilder(server) { Scheme = "wss", Path = $"/apis/connect.sandbox.northflank.com/v1alpha1/namespaces/{@namespace}/sandboxes/{sandbox}/exec", Query = query };
+        var builder = new UriBuilder(server) { Scheme = "wss", Path = $"/apis/{ConnectApi.GroupVersion}/namespaces/{@namespace}/{ConnectApi.Resource}/{sandbox}/{ConnectApi.Exec}", Query = query };
         return builder.Uri;
     }
 }
