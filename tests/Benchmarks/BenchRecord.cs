@@ -14,7 +14,8 @@ internal sealed record BenchRecord(
     double TotalMinutes,
     SecretsMemoryResult? SecretsMemory = null,
     ClaimsResult? Claims = null,
-    FairnessResult? Fairness = null)
+    FairnessResult? Fairness = null,
+    ConnectResult? Connect = null)
 {
     public const string FileName = "results.json";
 
@@ -38,6 +39,7 @@ internal sealed record BenchRecord(
             + (SecretsMemory is { } secrets ? "\n" + SecretsMemoryReport.Markdown(secrets) : "")
             + (Claims is { } claims ? "\n" + claims.Markdown(Results.FirstOrDefault(r => r.Mode == ObservationMode.Batched)?.SteadyCallsPerSandboxHour) : "")
             + (Fairness is { } fairness ? "\n" + fairness.Markdown() : "")
+            + (Connect is { } connect ? "\n" + connect.Markdown(CommandLine) : "")
             + $"\nTotal time {TotalMinutes:F1} min.\n";
         await File.WriteAllTextAsync(Path.Combine(directory, "results.md"), markdown);
         if (Results.Count > 0)

@@ -12,7 +12,7 @@ namespace Benchmarks;
 /// </summary>
 internal static class BenchRig
 {
-    private const string SecretName = "northflank-credentials";
+    internal const string SecretName = "northflank-credentials";
 
     /// <summary>The simulator with the scenario's deploy delays and a rate limit of <paramref name="requestsPerHour"/> per compressed hour.</summary>
     public static SimulatorOptions Simulator(BenchSettings settings, int requestsPerHour)

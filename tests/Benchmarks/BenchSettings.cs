@@ -26,6 +26,9 @@ internal enum BenchScenario
 
     /// <summary>A namespace's single Sandbox while another's warm pool fills on a shared token, at real speed (<see cref="FairnessScenario"/>).</summary>
     Fairness,
+
+    /// <summary>sandboxes/exec through Kubernetes against the official JS client straight to Northflank, at real speed (<see cref="ConnectScenario"/>).</summary>
+    Connect,
 }
 
 /// <summary>
@@ -50,6 +53,15 @@ internal sealed record BenchSettings
 
     /// <summary>Single Sandboxes namespace B creates, one after the other, in <see cref="BenchScenario.Fairness"/>.</summary>
     public int FairnessTries { get; init; } = 10;
+
+    /// <summary>One-shot sessions of <see cref="BenchScenario.Connect"/> on each path.</summary>
+    public int ConnectSessions { get; init; } = 50;
+
+    /// <summary>Stdout streams of <see cref="BenchScenario.Connect"/> on each path.</summary>
+    public int ConnectStreams { get; init; } = 3;
+
+    /// <summary>MiB each of those streams writes.</summary>
+    public int ConnectStreamMiB { get; init; } = 64;
 
     /// <summary>Unrelated Secrets created for <see cref="BenchScenario.Secrets"/>.</summary>
     public int UnrelatedSecrets { get; init; } = 10_000;
@@ -116,6 +128,9 @@ internal sealed record BenchSettings
                 "--claims" => settings with { Claims = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--fairness-pool" => settings with { FairnessPool = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--fairness-tries" => settings with { FairnessTries = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--connect-sessions" => settings with { ConnectSessions = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--connect-streams" => settings with { ConnectStreams = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--connect-stream-mib" => settings with { ConnectStreamMiB = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--unrelated-secrets" => settings with { UnrelatedSecrets = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--secret-size-kb" => settings with { SecretSizeKiB = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--baseline-operator" => settings with { BaselineOperator = Path.GetFullPath(Value()) },
@@ -136,9 +151,9 @@ internal sealed record BenchSettings
         }
 
         if (settings.Scenarios.Count == 0 || settings.Claims <= 0 || settings.UnrelatedSecrets < 0 || settings.SecretSizeKiB <= 0
-            || settings.FairnessPool <= 0 || settings.FairnessTries <= 0)
+            || settings.FairnessPool <= 0 || settings.FairnessTries <= 0 || settings.ConnectSessions <= 0 || settings.ConnectStreams <= 0 || settings.ConnectStreamMiB <= 0)
         {
-            throw new ArgumentException("--scenarios needs one at least; --unrelated-secrets must not be negative; --secret-size-kb, --fairness-pool and --fairness-tries must be positive");
+            throw new ArgumentException("--scenarios needs one at least; --unrelated-secrets must not be negative; --secret-size-kb, --fairness-pool, --fairness-tries and the --connect- counts must be positive");
         }
 
         return settings;

@@ -23,16 +23,7 @@ internal sealed record ClaimsResult
     public double HoldCallsPerPooledSandboxHour => HoldCalls / PooledSandboxHours;
 
     /// <summary>Nearest-rank percentile; NaN when nothing was measured.</summary>
-    public static double Percentile(IReadOnlyList<double> values, double p)
-    {
-        if (values.Count == 0)
-        {
-            return double.NaN;
-        }
-
-        var sorted = values.Order().ToList();
-        return sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
-    }
+    public static double Percentile(IReadOnlyList<double> values, double p) => NearestRank.Percentile(values, p);
 
     /// <summary>The claims section of results.md; <paramref name="settled"/> is a settled Sandbox's steady cost from the calls scenario of the same run, if it ran.</summary>
     public string Markdown(double? settled)

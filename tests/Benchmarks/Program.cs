@@ -40,6 +40,7 @@ var calls = settings.Scenarios.Contains(BenchScenario.Calls);
 var secrets = settings.Scenarios.Contains(BenchScenario.Secrets);
 var claims = settings.Scenarios.Contains(BenchScenario.Claims);
 var fairness = settings.Scenarios.Contains(BenchScenario.Fairness);
+var connect = settings.Scenarios.Contains(BenchScenario.Connect);
 Console.WriteLine(
     (calls ? $"Sizes {string.Join(", ", settings.Sizes)}; modes {string.Join(", ", settings.Modes)}; time ×{settings.TimeScale}: " +
         $"1 simulated hour = {3600.0 / settings.TimeScale:F0} s; steady hold {settings.SteadyHours} simulated h. " : "") +
@@ -49,6 +50,7 @@ var results = new List<ScenarioResult>();
 SecretsMemoryResult? secretsMemory = null;
 ClaimsResult? claimsResult = null;
 FairnessResult? fairnessResult = null;
+ConnectResult? connectResult = null;
 var total = Stopwatch.StartNew();
 try
 {
@@ -83,6 +85,14 @@ try
         Console.WriteLine($"  fairness: {string.Join("; ", fairnessResult.Runs.Select(r => $"{r.Label} {r.WallTime.TotalSeconds:F0} s"))}");
     }
 
+    if (connect)
+    {
+        connectResult = await new ConnectScenario(controlPlane, settings).RunAsync(cancellation.Token);
+        Console.WriteLine(
+            $"  connect: first byte p50 {connectResult.FirstByte(0.5).Ratio:F2}× direct, p95 {connectResult.FirstByte(0.95).Ratio:F2}×; " +
+            $"stream {connectResult.Throughput.Ratio:F2}× direct's MiB/s; {connectResult.WallTime.TotalSeconds:F0} s");
+    }
+
     if (secrets)
     {
         // Last: its many Secrets stay in the API server (and its memory) until the control plane stops.
@@ -96,20 +106,20 @@ catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
 {
     Console.Error.WriteLine("Interrupted; reporting what was measured");
 }
-catch (Exception e) when (e is TimeoutException or LocalControlPlaneException or InvalidOperationException or HttpRequestException)
+catch (Exception e) when (e is TimeoutException or LocalControlPlaneException or InvalidOperationException or HttpRequestException or System.Net.WebSockets.WebSocketException)
 {
     Console.Error.WriteLine($"Benchmark failed: {e.Message}");
 }
 
-if (results.Count == 0 && secretsMemory is null && claimsResult is null && fairnessResult is null)
+if (results.Count == 0 && secretsMemory is null && claimsResult is null && fairnessResult is null && connectResult is null)
 {
     return 1;
 }
 
-var markdown = await new BenchRecord(settings, results, commandLine, total.Elapsed.TotalMinutes, secretsMemory, claimsResult, fairnessResult).WriteAsync(output);
+var markdown = await new BenchRecord(settings, results, commandLine, total.Elapsed.TotalMinutes, secretsMemory, claimsResult, fairnessResult, connectResult).WriteAsync(output);
 Console.WriteLine();
 Console.WriteLine(markdown);
 Console.WriteLine($"Written: {Path.Combine(output, "results.md")}" + (results.Count > 0 ? $", {Path.Combine(output, "calls.png")}" : ""));
 var complete = (!calls || results.Count == settings.Sizes.Count * settings.Modes.Count) && (!secrets || secretsMemory is not null) && (!claims || claimsResult is not null)
-    && (!fairness || fairnessResult is not null);
+    && (!fairness || fairnessResult is not null) && (!connect || connectResult is not null);
 return complete ? 0 : 1;

@@ -79,15 +79,5 @@ internal sealed record ScenarioResult
 
     public double GoneAfterNorthflankP95 => Percentile(GoneAfterNorthflankSeconds, 0.95);
 
-    /// <summary>Nearest-rank percentile (always a measured value, never interpolated); NaN when nothing was measured.</summary>
-    private static double Percentile(IReadOnlyList<double> values, double p)
-    {
-        if (values.Count == 0)
-        {
-            return double.NaN;
-        }
-
-        var sorted = values.Order().ToList();
-        return sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
-    }
+    private static double Percentile(IReadOnlyList<double> values, double p) => NearestRank.Percentile(values, p);
 }
