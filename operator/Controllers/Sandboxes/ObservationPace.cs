@@ -10,7 +10,7 @@ namespace SandboxOperator.Controllers.Sandboxes;
 /// the token's window is in its reserve (null while calls go freely).
 /// </para>
 /// <list type="bullet">
-/// <item>A small project (one page) is read every <c>floor</c>: Ready follows a deployment by at most one interval.</item>
+/// <item>A small project (one page) is read every <c>floor</c> (<see cref="Floor"/>): Ready follows a deployment by at most one interval.</item>
 /// <item>A big project is read as often as the rate pays for: 100 changing in a project of 10 000 cost 100 calls either
 /// way, so at 2 calls a second one round every 50 s, not one a second (100 calls a second, the whole of a 20 000 an hour
 /// limit five times over).</item>
@@ -20,6 +20,18 @@ namespace SandboxOperator.Controllers.Sandboxes;
 /// </summary>
 public static class ObservationPace
 {
+    /// <summary>Waiting Sandboxes from which a project counts as crowded (see <see cref="Floor"/>).</summary>
+    public const int CrowdedWaiters = 20;
+
+    /// <summary>
+    /// The shortest gap between two rounds of a project: the poll interval, or two thirds of it (0.5 s at the default
+    /// 0.75 s) where <see cref="CrowdedWaiters"/> or more Sandboxes wait. A round's list serves every waiting Sandbox of
+    /// the project, so a burst of a hundred pays a hundredth of a call each for the shorter wait, and Ready follows a
+    /// deployment sooner; a lone Sandbox keeps the longer gap, since it alone pays for every list while it deploys. The
+    /// observation rate (<c>calls / rate</c> in <see cref="Gap"/>) still bounds it.
+    /// </summary>
+    public static TimeSpan Floor(int waiting, TimeSpan interval) => waiting >= CrowdedWaiters ? interval * 2 / 3 : interval;
+
     public static TimeSpan Gap(int calls, TimeSpan floor, double callsPerSecond, TimeSpan? paced, int share)
     {
         if (calls <= 0)

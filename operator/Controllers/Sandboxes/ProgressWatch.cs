@@ -19,6 +19,10 @@ public sealed class ProgressWatch(SandboxMemory memory, ServiceListCache lists, 
     private readonly ConcurrentDictionary<(string Token, string Project), byte> polling = new();
 
     // How long each project is left after its last round, from what the round cost (ObservationPace).
+    // A timer tick comes a little late, never early: a round due a few ms after a tick's reading of the clock is not
+    // left for the next tick (a third of an interval later).
+    private static readonly TimeSpan TickLateness = TimeSpan.FromMilliseconds(25);
+
     private readonly ConcurrentDictionary<(string Token, string Project), (DateTimeOffset Next, TimeSpan Gap)> paced = new();
 
     public int Count => memory.Waiting().Count();
@@ -52,10 +56,14 @@ public sealed class ProgressWatch(SandboxMemory memory, ServiceListCache lists, 
     private static bool Settled(ServiceStatus? status) =>
         status?.Deployment?.Status is DeploymentStates.Completed or DeploymentStates.Failed;
 
-    /// <summary>Lists every project that has a waiting Sandbox once per poll interval, and wakes those it concerns.</summary>
+    /// <summary>
+    /// Lists every project that has a waiting Sandbox once per its gap (at least <see cref="ObservationPace.Floor"/>),
+    /// and wakes those it concerns. The timer ticks every third of the poll interval, so that both floors (the interval,
+    /// and two thirds of it for a crowded project) fall on a tick.
+    /// </summary>
     public async Task RunAsync(Action<string, string> wake, CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(options.ProgressPollInterval, time);
+        using var timer = new PeriodicTimer(options.ProgressPollInterval / 3, time);
         while (await timer.WaitForNextTickAsync(ct))
         {
             _ = PollOnceAsync(wake, ct);
@@ -79,7 +87,7 @@ public sealed class ProgressWatch(SandboxMemory memory, ServiceListCache lists, 
 
         foreach (var group in groups)
         {
-            if (paced.TryGetValue(group.Key, out var pace) && pace.Next > started || !polling.TryAdd(group.Key, 0))
+            if (paced.TryGetValue(group.Key, out var pace) && pace.Next - TickLateness > started || !polling.TryAdd(group.Key, 0))
             {
                 continue;
             }
@@ -115,15 +123,9 @@ public sealed class ProgressWatch(SandboxMemory memory, ServiceListCache lists, 
             var look = await lists.ObserveAsync(first.Api, first.Token, first.ProjectId, waited, started, RequestPriority.Confirm, ct);
             services = look.Services;
             // The token's projects share its observation rate; a gap no longer than the timer's own needs no entry.
-            var gap = ObservationPace.Gap(look.Calls, options.ProgressPollInterval, options.ObservationCallsPerSecond / projectsOfToken, first.Api.PacedInterval, RequestBudget.ConfirmShare);
-            if (gap > options.ProgressPollInterval)
-            {
-                paced[(first.Token.Fingerprint, first.ProjectId)] = (started + gap, gap);
-            }
-            else
-            {
-                paced.TryRemove((first.Token.Fingerprint, first.ProjectId), out _);
-            }
+            var floor = ObservationPace.Floor(group.Count, options.ProgressPollInterval);
+            var gap = ObservationPace.Gap(look.Calls, floor, options.ObservationCallsPerSecond / projectsOfToken, first.Api.PacedInterval, RequestBudget.ConfirmShare);
+            paced[(first.Token.Fingerprint, first.ProjectId)] = (started + gap, gap);
         }
         catch (NorthflankApiException e) when (!e.IsTransient)
         {

@@ -276,6 +276,22 @@ public class ProgressWatchTests
             Assert.That(watch.Fallback(Token, "p"), Is.EqualTo(new ReconcilerOptions().ProgressFallbackInterval));
         });
     }
+
+    [TestCase(1, 1, Description = "a lone Sandbox pays for every list: the project waits the whole interval")]
+    [TestCase(ObservationPace.CrowdedWaiters - 1, 1, Description = "not crowded yet")]
+    [TestCase(ObservationPace.CrowdedWaiters, 2, Description = "a crowded project is read again after two thirds of it")]
+    public async Task A_crowded_project_is_read_sooner_than_a_lone_sandboxs(int waiting, int lists)
+    {
+        var sandboxes = Enumerable.Range(0, waiting).Select(i => SandboxFactory.New($"s{i}")).ToList();
+        sandboxes.ForEach(s => WaitForChange(s));
+        api.Services["p"] = [.. sandboxes.Select(s => ListOnlyApi.Service(Id(s), DeploymentStates.Pending))];
+
+        await PollAsync();
+        time.Advance(ReconcilerOptions.DefaultProgressPollInterval * 2 / 3);
+        await PollAsync();
+
+        Assert.That(api.Calls, Has.Count.EqualTo(lists));
+    }
 }
 
 /// <summary>The progress watch uses the tokens it is given; nothing here hands one out.</summary>
