@@ -207,10 +207,10 @@ public class TemplateStatusTests
     {
         public List<SandboxTemplateStatus> Written { get; } = [];
 
-        public Task WriteStatusAsync(SandboxTemplate entity, SandboxTemplateStatus status, CancellationToken ct)
+        public Task<string?> WriteStatusAsync(SandboxTemplate entity, SandboxTemplateStatus status, CancellationToken ct)
         {
             Written.Add(status);
-            return Task.CompletedTask;
+            return Task.FromResult<string?>(null);
         }
 
         public void Record(SandboxTemplate entity, bool warning, string reason, string message)
