@@ -1,10 +1,11 @@
 using ControllerRuntime;
 using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Controllers.Common;
 
 namespace SandboxOperator.Controllers.Configs.Setup;
 
 /// <summary>Keeps a ClusterNorthflankConfig's status: whether its token answers and which of its projects it sees.</summary>
-public sealed class ClusterNorthflankConfigController(ConfigChecker checker, IEntityClient<ClusterNorthflankConfig> client) : IEntityController<ClusterNorthflankConfig>
+public sealed class ClusterNorthflankConfigController(ConfigChecker checker, IStatusWriter<ClusterNorthflankConfig, NorthflankConfigStatus> writer) : IEntityController<ClusterNorthflankConfig>
 {
     public async Task<ReconcileResult> ReconcileAsync(ClusterNorthflankConfig entity, CancellationToken ct)
     {
@@ -12,7 +13,7 @@ public sealed class ClusterNorthflankConfigController(ConfigChecker checker, IEn
         var (status, next) = await checker.CheckAsync(
             new ConfigKey(ClusterNorthflankConfig.EntityKind, null, entity.Metadata.Name), entity.Spec, new SecretReference(secret.Namespace, secret.Name, secret.Key),
             entity.Status, entity.Metadata.Generation, ct);
-        await ConfigStatus.WriteAsync(client, entity.Metadata, status, ct);
+        await ConfigStatusOf.KeepAsync(writer, entity, entity.Status, status, ct);
         return ReconcileResult.Requeue(next);
     }
 
