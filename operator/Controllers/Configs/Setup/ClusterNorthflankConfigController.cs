@@ -1,6 +1,7 @@
 using ControllerRuntime;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Common;
+using SandboxOperator.Controllers.Common.Setup;
 
 namespace SandboxOperator.Controllers.Configs.Setup;
 
@@ -14,7 +15,7 @@ public sealed class ClusterNorthflankConfigController(ConfigChecker checker, ISt
             new ConfigKey(ClusterNorthflankConfig.EntityKind, null, entity.Metadata.Name), entity.Spec, new SecretReference(secret.Namespace, secret.Name, secret.Key),
             entity.Status, entity.Metadata.Generation, ct);
         await ConfigStatusOf.KeepAsync(writer, entity, entity.Status, status, ct);
-        return ReconcileResult.Requeue(next);
+        return ReconcileOutcome.After(next).ToResult();
     }
 
     public Task DeletedAsync(ClusterNorthflankConfig entity, CancellationToken ct) => Task.CompletedTask;

@@ -1,6 +1,7 @@
 using ControllerRuntime;
 using SandboxOperator.Api.V1Alpha1;
 using SandboxOperator.Controllers.Common;
+using SandboxOperator.Controllers.Common.Setup;
 
 namespace SandboxOperator.Controllers.Configs.Setup;
 
@@ -15,7 +16,7 @@ public sealed class NorthflankConfigController(ConfigChecker checker, IStatusWri
             new ConfigKey(NorthflankConfig.EntityKind, ns, entity.Metadata.Name), entity.Spec, new SecretReference(ns, secret.Name, secret.Key),
             entity.Status, entity.Metadata.Generation, ct);
         await ConfigStatusOf.KeepAsync(writer, entity, entity.Status, status, ct);
-        return ReconcileResult.Requeue(next);
+        return ReconcileOutcome.After(next).ToResult();
     }
 
     public Task DeletedAsync(NorthflankConfig entity, CancellationToken ct) => Task.CompletedTask;
