@@ -47,16 +47,16 @@ public sealed class ClaimReconciler(
     // The claims whose first Ready=True was measured (so a flap back to True is not measured again).
     private readonly ConcurrentDictionary<string, bool> measured = new(StringComparer.Ordinal);
 
-    public async Task<TimeSpan?> ReconcileAsync(SandboxClaim claim, CancellationToken ct)
+    public async Task<ReconcileOutcome> ReconcileAsync(SandboxClaim claim, CancellationToken ct)
     {
         if (claim.Metadata.DeletionTimestamp is not null)
         {
-            return null;
+            return ReconcileOutcome.Done;
         }
 
         if (!sandboxes.Synced)
         {
-            return TimeSpan.FromSeconds(1);
+            return ReconcileOutcome.After(TimeSpan.FromSeconds(1));
         }
 
         var sandbox = await BoundAsync(claim, ct);
@@ -67,7 +67,7 @@ public sealed class ClaimReconciler(
             {
                 writer.Record(claim, warning: true, refusal!.Reason, refusal.Message);
                 await WriteAsync(claim, ClaimStatusOf.Refused(claim, refusal, time.GetUtcNow()), ct);
-                return refusal.Reason is SyncedReasons.InvalidSpec or SandboxRefusedException.Reason ? RetryInvalid : RetryRefused;
+                return ReconcileOutcome.After(refusal.Reason is SyncedReasons.InvalidSpec or SandboxRefusedException.Reason ? RetryInvalid : RetryRefused);
             }
 
             sandbox = bound;
@@ -81,7 +81,7 @@ public sealed class ClaimReconciler(
                 // (a change of the claim, of its Sandbox, or the slow retry) tries again.
                 writer.Record(claim, warning: true, refusal!.Reason, refusal.Message);
                 await WriteAsync(claim, ClaimStatusOf.NotFollowed(claim, sandbox, refusal, time.GetUtcNow()), ct);
-                return RetryInvalid;
+                return ReconcileOutcome.After(RetryInvalid);
             }
 
             sandbox = followed;
@@ -90,7 +90,7 @@ public sealed class ClaimReconciler(
         var mirror = ClaimStatusOf.Mirror(claim, sandbox, time.GetUtcNow());
         await WriteAsync(claim, mirror, ct);
         MeasureFirstReady(claim, mirror);
-        return Resync;
+        return ReconcileOutcome.After(Resync);
     }
 
     /// <summary>The claim is gone: so goes its Sandbox (the owner reference would too, later, through the garbage collector).</summary>

@@ -30,12 +30,3 @@ public interface ISandboxSet
     /// <summary>The Sandbox as the API server has it now (not the cache), or null.</summary>
     Task<Sandbox?> GetAsync(string namespaceName, string name, CancellationToken ct);
 }
-
-/// <summary>Writes a kind's status (conditional on the resourceVersion read) and its Events.</summary>
-public interface IStatusWriter<in TEntity, in TStatus>
-{
-    Task WriteStatusAsync(TEntity entity, TStatus status, CancellationToken ct);
-
-    /// <summary>Records an Event on the object without waiting for it.</summary>
-    void Record(TEntity entity, bool warning, string reason, string message);
-}

@@ -26,12 +26,12 @@ public sealed class TemplateStatusReconciler(ITemplateUsers users, IStatusWriter
     /// <summary>How long to wait for the caches before looking again.</summary>
     public static readonly TimeSpan NotSyncedDelay = TimeSpan.FromSeconds(1);
 
-    /// <returns>When to look again, or null when a change will wake it.</returns>
-    public async Task<TimeSpan?> ReconcileAsync(SandboxTemplate template, CancellationToken ct)
+    /// <returns>When to look again, or done when a change will wake it.</returns>
+    public async Task<ReconcileOutcome> ReconcileAsync(SandboxTemplate template, CancellationToken ct)
     {
         if (!users.Synced)
         {
-            return NotSyncedDelay;
+            return ReconcileOutcome.After(NotSyncedDelay);
         }
 
         var ns = template.Metadata.NamespaceProperty;
@@ -41,6 +41,6 @@ public sealed class TemplateStatusReconciler(ITemplateUsers users, IStatusWriter
             await writer.WriteStatusAsync(template, status, ct);
         }
 
-        return null;
+        return ReconcileOutcome.Done;
     }
 }

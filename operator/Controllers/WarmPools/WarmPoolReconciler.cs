@@ -16,12 +16,12 @@ public sealed class WarmPoolReconciler(
     /// <summary>How often a settled pool is looked at anyway; its Sandboxes' changes wake it sooner.</summary>
     public static readonly TimeSpan Resync = TimeSpan.FromMinutes(5);
 
-    public async Task<TimeSpan?> ReconcileAsync(SandboxWarmPool pool, CancellationToken ct)
+    public async Task<ReconcileOutcome> ReconcileAsync(SandboxWarmPool pool, CancellationToken ct)
     {
         var ns = pool.Metadata.NamespaceProperty;
         if (!sandboxes.Synced)
         {
-            return TimeSpan.FromSeconds(1);
+            return ReconcileOutcome.After(TimeSpan.FromSeconds(1));
         }
 
         var template = await templates.GetAsync(ns, pool.Spec.TemplateRef.Name, ct);
@@ -31,7 +31,7 @@ public sealed class WarmPoolReconciler(
             var message = $"spec.templateRef: SandboxTemplate {pool.Spec.TemplateRef.Name} not found in namespace {ns}";
             writer.Record(pool, warning: true, "TemplateNotFound", message);
             await WriteStatusAsync(pool, unclaimed, [], false, "TemplateNotFound", message, ct);
-            return Resync; // The template's watch wakes the pool when it appears.
+            return ReconcileOutcome.After(Resync); // The template's watch wakes the pool when it appears.
         }
 
         var version = Version(template);
@@ -47,13 +47,13 @@ public sealed class WarmPoolReconciler(
             // names it): said once per look, tried again only on the slow resync or when the pool changes.
             writer.Record(pool, warning: true, SandboxRefusedException.Reason, refused);
             await WriteStatusAsync(pool, unclaimed, members, false, SandboxRefusedException.Reason, refused, ct);
-            return Resync;
+            return ReconcileOutcome.After(Resync);
         }
 
         var ready = PoolPlanner.IsReady(pool.Spec.Replicas, members);
         var (reason, text) = ready ? ("Available", $"{pool.Spec.Replicas} Sandboxes ready") : ("Filling", $"{members.Count(m => m.Ready && m.Current)} of {pool.Spec.Replicas} Sandboxes ready");
         await WriteStatusAsync(pool, unclaimed, members, ready, reason, text, ct);
-        return refillDelay ?? Resync;
+        return ReconcileOutcome.After(refillDelay ?? Resync);
     }
 
     public void Forget(SandboxWarmPool pool) => memory.Forget(pool.Metadata.Uid);

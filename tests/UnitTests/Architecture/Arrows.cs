@@ -63,7 +63,7 @@ internal static class Arrows
         ("Controllers.Templates.Setup", ["Api", Runtime, "Controllers.Common", "Controllers.Common.Setup"]),
         // Configs, Sandboxes and pools read templates through the template controller's cache (TemplateDirectory): a
         // config counts the Sandboxes that use it with their template's fields.
-        ("Controllers.Configs.Setup", ["Api", Runtime, "Controllers.Common.Setup", "Controllers.Templates.Setup"]),
+        ("Controllers.Configs.Setup", ["Api", Runtime, "Controllers.Common", "Controllers.Common.Setup", "Controllers.Templates.Setup"]),
         // Which Sandboxes a Secret, config or template concerns is read as the reconcile reads them (AccessResolver, TemplatePin);
         // a Northflank outage is a failure with the backoff it asks for.
         ("Controllers.Sandboxes.Setup", ["Api", "Northflank.Wire", "Telemetry", Runtime, "Controllers.Common", "Controllers.Common.Setup", "Controllers.Configs", "Controllers.Templates", "Controllers.Templates.Setup"]),

@@ -1,5 +1,6 @@
 using ControllerRuntime;
 using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Controllers.Common.Setup;
 
 namespace SandboxOperator.Controllers.Claims.Setup;
 
@@ -7,7 +8,7 @@ namespace SandboxOperator.Controllers.Claims.Setup;
 public sealed class ClaimController(ClaimReconciler reconciler) : IEntityController<SandboxClaim>
 {
     public async Task<ReconcileResult> ReconcileAsync(SandboxClaim entity, CancellationToken ct) =>
-        await reconciler.ReconcileAsync(entity, ct) is { } after ? ReconcileResult.Requeue(after) : ReconcileResult.Success();
+        (await reconciler.ReconcileAsync(entity, ct)).ToResult();
 
     public Task DeletedAsync(SandboxClaim entity, CancellationToken ct) => reconciler.DeletedAsync(entity, ct);
 }

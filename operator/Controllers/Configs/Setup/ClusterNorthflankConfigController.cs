@@ -1,10 +1,12 @@
 using ControllerRuntime;
 using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Controllers.Common;
+using SandboxOperator.Controllers.Common.Setup;
 
 namespace SandboxOperator.Controllers.Configs.Setup;
 
 /// <summary>Keeps a ClusterNorthflankConfig's status: whether its token answers and which of its projects it sees.</summary>
-public sealed class ClusterNorthflankConfigController(ConfigChecker checker, IEntityClient<ClusterNorthflankConfig> client) : IEntityController<ClusterNorthflankConfig>
+public sealed class ClusterNorthflankConfigController(ConfigChecker checker, IStatusWriter<ClusterNorthflankConfig, NorthflankConfigStatus> writer) : IEntityController<ClusterNorthflankConfig>
 {
     public async Task<ReconcileResult> ReconcileAsync(ClusterNorthflankConfig entity, CancellationToken ct)
     {
@@ -12,8 +14,8 @@ public sealed class ClusterNorthflankConfigController(ConfigChecker checker, IEn
         var (status, next) = await checker.CheckAsync(
             new ConfigKey(ClusterNorthflankConfig.EntityKind, null, entity.Metadata.Name), entity.Spec, new SecretReference(secret.Namespace, secret.Name, secret.Key),
             entity.Status, entity.Metadata.Generation, ct);
-        await ConfigStatus.WriteAsync(client, entity.Metadata, status, ct);
-        return ReconcileResult.Requeue(next);
+        await ConfigStatusOf.KeepAsync(writer, entity, entity.Status, status, ct);
+        return ReconcileOutcome.After(next).ToResult();
     }
 
     public Task DeletedAsync(ClusterNorthflankConfig entity, CancellationToken ct) => Task.CompletedTask;

@@ -2,6 +2,7 @@ using ControllerRuntime;
 using k8s;
 using Microsoft.Extensions.DependencyInjection;
 using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Controllers.Common;
 using SandboxOperator.Controllers.Common.Setup;
 
 namespace SandboxOperator.Controllers.Configs.Setup;
@@ -16,6 +17,8 @@ public static class ConfigSetup
     public static OperatorRuntimeBuilder AddConfigs(this OperatorRuntimeBuilder runtime, IReadOnlyList<string> namespaces, string? clusterConfigSelector)
     {
         runtime.Services.AddSingleton<ConfigChecker>();
+        runtime.Services.AddSingleton<IStatusWriter<NorthflankConfig, NorthflankConfigStatus>, StatusWriter<NorthflankConfig, NorthflankConfigStatus>>();
+        runtime.Services.AddSingleton<IStatusWriter<ClusterNorthflankConfig, NorthflankConfigStatus>, StatusWriter<ClusterNorthflankConfig, NorthflankConfigStatus>>();
         return runtime
             .AddController<NorthflankConfig, NorthflankConfigController>(controller => controller
                 .WithWorkers(1).WithUpdatePredicate(Predicates.GenerationOrMetadataChanged)

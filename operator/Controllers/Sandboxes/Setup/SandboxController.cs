@@ -1,5 +1,6 @@
 using ControllerRuntime;
 using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Controllers.Common.Setup;
 
 namespace SandboxOperator.Controllers.Sandboxes.Setup;
 
@@ -13,20 +14,13 @@ public sealed class SandboxController(SandboxReconciler reconciler) : IEntityCon
 
     public string Identifier => FinalizerName;
 
-    public async Task<ReconcileResult> ReconcileAsync(Sandbox entity, CancellationToken ct) => ToResult(await reconciler.ReconcileAsync(entity, ct));
+    public async Task<ReconcileResult> ReconcileAsync(Sandbox entity, CancellationToken ct) => (await reconciler.ReconcileAsync(entity, ct)).ToResult();
 
-    public async Task<ReconcileResult> FinalizeAsync(Sandbox entity, CancellationToken ct) => ToResult(await reconciler.ReconcileAsync(entity, ct));
+    public async Task<ReconcileResult> FinalizeAsync(Sandbox entity, CancellationToken ct) => (await reconciler.ReconcileAsync(entity, ct)).ToResult();
 
     public Task DeletedAsync(Sandbox entity, CancellationToken ct)
     {
         reconciler.Forget(entity);
         return Task.CompletedTask;
     }
-
-    private static ReconcileResult ToResult(SandboxResult result) => result switch
-    {
-        { Error: { } error } => ReconcileResult.Failure(error, error.RetryAfter),
-        { RequeueAfter: { } after } => ReconcileResult.Requeue(after),
-        _ => ReconcileResult.Success(),
-    };
 }

@@ -1,5 +1,6 @@
 using ControllerRuntime;
 using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Controllers.Common.Setup;
 
 namespace SandboxOperator.Controllers.Templates.Setup;
 
@@ -7,7 +8,7 @@ namespace SandboxOperator.Controllers.Templates.Setup;
 public sealed class TemplateController(TemplateStatusReconciler reconciler) : IEntityController<SandboxTemplate>
 {
     public async Task<ReconcileResult> ReconcileAsync(SandboxTemplate entity, CancellationToken ct) =>
-        await reconciler.ReconcileAsync(entity, ct) is { } after ? ReconcileResult.Requeue(after) : ReconcileResult.Success();
+        (await reconciler.ReconcileAsync(entity, ct)).ToResult();
 
     public Task DeletedAsync(SandboxTemplate entity, CancellationToken ct) => Task.CompletedTask;
 }

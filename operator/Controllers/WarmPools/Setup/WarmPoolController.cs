@@ -1,5 +1,6 @@
 using ControllerRuntime;
 using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Controllers.Common.Setup;
 
 namespace SandboxOperator.Controllers.WarmPools.Setup;
 
@@ -7,7 +8,7 @@ namespace SandboxOperator.Controllers.WarmPools.Setup;
 public sealed class WarmPoolController(WarmPoolReconciler reconciler) : IEntityController<SandboxWarmPool>
 {
     public async Task<ReconcileResult> ReconcileAsync(SandboxWarmPool entity, CancellationToken ct) =>
-        await reconciler.ReconcileAsync(entity, ct) is { } after ? ReconcileResult.Requeue(after) : ReconcileResult.Success();
+        (await reconciler.ReconcileAsync(entity, ct)).ToResult();
 
     public Task DeletedAsync(SandboxWarmPool entity, CancellationToken ct)
     {

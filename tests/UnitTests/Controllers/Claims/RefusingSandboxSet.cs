@@ -62,10 +62,10 @@ internal sealed class RecordingWriter<TEntity, TStatus> : IStatusWriter<TEntity,
 
     public List<(bool Warning, string Reason, string Message)> Events { get; } = [];
 
-    public Task WriteStatusAsync(TEntity entity, TStatus status, CancellationToken ct)
+    public Task<string?> WriteStatusAsync(TEntity entity, TStatus status, CancellationToken ct)
     {
         Statuses.Add(status);
-        return Task.CompletedTask;
+        return Task.FromResult<string?>(null);
     }
 
     public void Record(TEntity entity, bool warning, string reason, string message) => Events.Add((warning, reason, message));

@@ -41,9 +41,9 @@ public sealed class SandboxRefusalTests : IDisposable
         sandboxes.Refusal = ApiServerSays;
         var claim = Claim(template: "agent");
 
-        var next = await claims.ReconcileAsync(claim, CancellationToken.None);
+        var next = (await claims.ReconcileAsync(claim, CancellationToken.None)).RequeueAfter;
         claim.Status = claimWriter.Statuses.Last();
-        var again = await claims.ReconcileAsync(claim, CancellationToken.None);
+        var again = (await claims.ReconcileAsync(claim, CancellationToken.None)).RequeueAfter;
 
         var ready = claim.Status.Conditions!.Single();
         Assert.Multiple(() =>
@@ -66,7 +66,7 @@ public sealed class SandboxRefusalTests : IDisposable
         sandboxes.Stored.Add(Pooled("warm-1", pool));
         sandboxes.Refusal = ApiServerSays;
 
-        var next = await claims.ReconcileAsync(Claim(pool: "warm"), CancellationToken.None);
+        var next = (await claims.ReconcileAsync(Claim(pool: "warm"), CancellationToken.None)).RequeueAfter;
 
         var ready = claimWriter.Statuses.Single().Conditions!.Single();
         Assert.Multiple(() =>
@@ -85,7 +85,7 @@ public sealed class SandboxRefusalTests : IDisposable
         var claim = Claim(template: "agent");
         claim.Spec.Labels = new Dictionary<string, string> { ["bad label!"] = "x", ["a/b/c"] = "ok", ["team"] = "ml", ["Example.com/x"] = "y/z" };
 
-        var next = await claims.ReconcileAsync(claim, CancellationToken.None);
+        var next = (await claims.ReconcileAsync(claim, CancellationToken.None)).RequeueAfter;
 
         var ready = claimWriter.Statuses.Single().Conditions!.Single();
         Assert.Multiple(() =>
@@ -114,11 +114,11 @@ public sealed class SandboxRefusalTests : IDisposable
         claim.Spec.Labels = new Dictionary<string, string> { ["team"] = "research" };
         sandboxes.Refusal = ApiServerSays;
 
-        var next = await claims.ReconcileAsync(claim, CancellationToken.None);
+        var next = (await claims.ReconcileAsync(claim, CancellationToken.None)).RequeueAfter;
         var status = claimWriter.Statuses.Last();
         claim.Status = status;
         sandboxes.Refusal = null;
-        var afterFix = await claims.ReconcileAsync(claim, CancellationToken.None);
+        var afterFix = (await claims.ReconcileAsync(claim, CancellationToken.None)).RequeueAfter;
 
         Assert.Multiple(() =>
         {
@@ -140,7 +140,7 @@ public sealed class SandboxRefusalTests : IDisposable
         var pools = new WarmPoolReconciler(sandboxes, catalog, writer, new PoolMemory(time), time);
         sandboxes.Refusal = ApiServerSays;
 
-        var next = await pools.ReconcileAsync(Pool(replicas: 3), CancellationToken.None);
+        var next = (await pools.ReconcileAsync(Pool(replicas: 3), CancellationToken.None)).RequeueAfter;
 
         var ready = writer.Statuses.Single().Conditions!.Single();
         Assert.Multiple(() =>

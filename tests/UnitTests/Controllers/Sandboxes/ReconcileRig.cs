@@ -175,7 +175,7 @@ public sealed class InMemoryCluster : ISandboxWriter, IReferenceReader, ISandbox
         return Task.CompletedTask;
     }
 
-    public void Record(Sandbox sandbox, SandboxEvent sandboxEvent) => Events.Add(sandboxEvent);
+    public void Record(Sandbox entity, bool warning, string reason, string message) => Events.Add(new SandboxEvent(warning, reason, message));
 
     /// <summary>The value of the credentials Secret ops/northflank-credentials, key token.</summary>
     public string Token { get; set; } = SimulatorOptions.DefaultDevelopmentToken;

@@ -165,7 +165,7 @@ public class TemplateStatusTests
         var reconciler = new TemplateStatusReconciler(users, writer);
         var template = Template();
 
-        Assert.That(await reconciler.ReconcileAsync(template, CancellationToken.None), Is.Null);
+        Assert.That((await reconciler.ReconcileAsync(template, CancellationToken.None)).RequeueAfter, Is.Null);
         Assert.That(writer.Written, Has.Count.EqualTo(1));
         Assert.That(writer.Written[0], Has.Property(nameof(SandboxTemplateStatus.Sandboxes)).EqualTo(2).And.Property(nameof(SandboxTemplateStatus.Pools)).EqualTo(new[] { "warm" }));
 
@@ -184,7 +184,7 @@ public class TemplateStatusTests
         var writer = new Writer();
         var reconciler = new TemplateStatusReconciler(new Users { Synced = false }, writer);
 
-        Assert.That(await reconciler.ReconcileAsync(Template(), CancellationToken.None), Is.EqualTo(TemplateStatusReconciler.NotSyncedDelay));
+        Assert.That((await reconciler.ReconcileAsync(Template(), CancellationToken.None)).RequeueAfter, Is.EqualTo(TemplateStatusReconciler.NotSyncedDelay));
         Assert.That(writer.Written, Is.Empty);
     }
 
@@ -207,10 +207,10 @@ public class TemplateStatusTests
     {
         public List<SandboxTemplateStatus> Written { get; } = [];
 
-        public Task WriteStatusAsync(SandboxTemplate entity, SandboxTemplateStatus status, CancellationToken ct)
+        public Task<string?> WriteStatusAsync(SandboxTemplate entity, SandboxTemplateStatus status, CancellationToken ct)
         {
             Written.Add(status);
-            return Task.CompletedTask;
+            return Task.FromResult<string?>(null);
         }
 
         public void Record(SandboxTemplate entity, bool warning, string reason, string message)

@@ -4,6 +4,7 @@ using k8s;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using SandboxOperator.Api.V1Alpha1;
+using SandboxOperator.Controllers.Common.Setup;
 using SandboxOperator.Controllers.Sandboxes.Setup;
 using UnitTests.Northflank;
 
@@ -98,7 +99,7 @@ public class SandboxWriterTests
     {
         stub = await StubServer.StartAsync(handler);
         kubernetes = new Kubernetes(new KubernetesClientConfiguration { Host = stub.BaseUrl.ToString() });
-        return new SandboxWriter(new EntityClient<Sandbox>(kubernetes, fence: fence), new NoEvents(), NullLogger<SandboxWriter>.Instance);
+        return new SandboxWriter(new EntityClient<Sandbox>(kubernetes, fence: fence), new NoEvents(), NullLogger<StatusWriter<Sandbox, SandboxStatus>>.Instance);
     }
 }
 
