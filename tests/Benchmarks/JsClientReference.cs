@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using TestInfra;
@@ -69,38 +68,9 @@ internal static class JsClientReference
 
     private static async Task<string> RunAsync(string fileName, string[] arguments, Dictionary<string, string> environment, CancellationToken ct)
     {
-        var start = new ProcessStartInfo(fileName)
-        {
-            WorkingDirectory = Directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{fileName} did not start");
-        var output = process.StandardOutput.ReadToEndAsync(ct);
-        var error = process.StandardError.ReadToEndAsync(ct);
-        try
-        {
-            await process.WaitForExitAsync(ct);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return process.ExitCode == 0
-            ? (await output).Trim()
-            : throw new InvalidOperationException($"{fileName} {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{await error}\n{await output}");
+        var result = await ToolRunner.RunAsync(fileName, arguments, environment: environment, ct: ct, workingDirectory: Directory);
+        return result.Succeeded
+            ? result.StandardOutput.Trim()
+            : throw new InvalidOperationException($"{fileName} {string.Join(' ', arguments)} exited with {result.ExitCode}:\n{result.StandardError}\n{result.StandardOutput}");
     }
 }

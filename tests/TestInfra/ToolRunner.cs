@@ -23,10 +23,12 @@ public static class ToolRunner
         IEnumerable<string> arguments,
         string? kubeconfigPath = null,
         IReadOnlyDictionary<string, string>? environment = null,
-        CancellationToken ct = default)
+        CancellationToken ct = default,
+        string? workingDirectory = null)
     {
         var startInfo = new ProcessStartInfo(executable)
         {
+            WorkingDirectory = workingDirectory ?? string.Empty,
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
