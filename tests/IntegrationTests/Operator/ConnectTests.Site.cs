@@ -30,21 +30,13 @@ public sealed partial class ConnectTests
     /// </summary>
     private async Task AsAliceAsync(ConnectSite site, int port, string sandbox, Func<UserCredential, string, Task> body)
     {
-        await RegisterAsync(site.Address.ToString(), port, site.CaPem);
-        try
-        {
-            await WaitUntilAvailableAsync();
-            var alice = ControlPlane.TakeSpareUser();
-            await GrantAsync(alice.UserName, "user", ["sandboxes/exec"], ["create", "get"], ["sandboxes/log"]);
-            var kubeconfig = ControlPlane.WriteKubeconfig(alice.Token, Path.Combine(LogDirectory, "alice.kubeconfig"));
-            var ready = await EventuallyAsync(kubeconfig, r => r.ExitCode == 0, null, "exec", sandbox, "--", "true");
-            Assert.That(ready.ExitCode, Is.Zero, ready.Describe());
-            await body(alice, kubeconfig);
-        }
-        finally
-        {
-            await Admin.ApiregistrationV1.DeleteAPIServiceAsync(ApiServiceName);
-        }
+        await using var api = await RegisterConnectApiAsync(site, port);
+        var alice = ControlPlane.TakeSpareUser();
+        await GrantAsync(alice.UserName, "user", ["sandboxes/exec"], ["create", "get"], ["sandboxes/log"]);
+        var kubeconfig = ControlPlane.WriteKubeconfig(alice.Token, Path.Combine(LogDirectory, "alice.kubeconfig"));
+        var ready = await EventuallyAsync(kubeconfig, r => r.ExitCode == 0, null, "exec", sandbox, "--", "true");
+        Assert.That(ready.ExitCode, Is.Zero, ready.Describe());
+        await body(alice, kubeconfig);
     }
 
     /// <summary>The Northflank token must appear in nothing a user saw, nor in any operator's log.</summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using k8s;
 using k8s.Models;
 using NorthflankSimulator;
@@ -18,7 +17,6 @@ namespace IntegrationTests.Operator;
 public sealed partial class ConnectTests : OperatorTest
 {
     private const string Group = "connect.sandbox.northflank.com";
-    private const string ApiServiceName = "v1alpha1." + Group;
     private const string ServiceName = "connect";
     private static readonly TimeSpan CatchUp = TimeSpan.FromSeconds(45);
 
@@ -32,58 +30,50 @@ public sealed partial class ConnectTests : OperatorTest
         await CreateAsync(NewSandbox("agent"));
         await WaitForConditionAsync("agent", "Ready", "True");
 
-        await RegisterAsync(site.Address.ToString(), port, site.CaPem);
-        try
+        // Cluster-scoped: the APIService goes when this ends, or discovery would fail for every other test.
+        await using var api = await RegisterConnectApiAsync(site, port);
+        var alice = ControlPlane.TakeSpareUser();
+        var bob = ControlPlane.TakeSpareUser();
+        var carol = ControlPlane.TakeSpareUser();
+        await GrantAsync(alice.UserName, "user", ["sandboxes/exec"], ["create", "get"], ["sandboxes/log"]);
+        await GrantAsync(bob.UserName, "reader", [], [], []);
+        // get but not create: kube-apiserver lets the upgrade through, the operator's own review must refuse it.
+        await GrantAsync(carol.UserName, "half", ["sandboxes/exec"], ["get"], []);
+        var aliceConfig = ControlPlane.WriteKubeconfig(alice.Token, Path.Combine(LogDirectory, "alice.kubeconfig"));
+        var bobConfig = ControlPlane.WriteKubeconfig(bob.Token, Path.Combine(LogDirectory, "bob.kubeconfig"));
+
+        // One-shot with stdout, stderr and the remote exit code as the plugin's own (RBAC and routes catch up first).
+        var oneShot = await EventuallyAsync(aliceConfig, r => r.Output.Contains("out", StringComparison.Ordinal), null, "exec", "agent", "--", "sh", "-c", "echo out; echo err >&2; exit 3");
+        Assert.That(oneShot.ExitCode, Is.EqualTo(3), oneShot.Describe());
+        Assert.That(oneShot.Output, Does.Contain("out"), oneShot.Describe());
+        Assert.That(oneShot.Error, Does.Contain("err"), oneShot.Describe());
+
+        var piped = await PluginAsync(aliceConfig, "hello through stdin\n", "exec", "-i", "agent", "--", "cat");
+        Assert.That(piped.ExitCode, Is.Zero, piped.Describe());
+        Assert.That(piped.Output, Does.Contain("hello through stdin"), piped.Describe());
+
+        var (copyIn, copyOut) = await CopyRoundTripAsync(aliceConfig);
+
+        var logs = await PluginAsync(aliceConfig, null, "logs", "agent", "--tail", "5");
+        Assert.That(logs.ExitCode, Is.Zero, logs.Describe());
+        Assert.That(logs.Output.Trim(), Is.Not.Empty, logs.Describe());
+
+        var refused = await PluginAsync(bobConfig, null, "exec", "agent", "--", "true");
+        Assert.That(refused.ExitCode, Is.Not.Zero, refused.Describe());
+        Assert.That(refused.Error, Does.Contain("forbidden").IgnoreCase, refused.Describe());
+        var bobLogs = await PluginAsync(bobConfig, null, "logs", "agent");
+        Assert.That(bobLogs.ExitCode, Is.Not.Zero, bobLogs.Describe());
+        var carolConfig = ControlPlane.WriteKubeconfig(carol.Token, Path.Combine(LogDirectory, "carol.kubeconfig"));
+        var half = await EventuallyAsync(carolConfig, r => !r.Error.Contains("cannot get resource", StringComparison.Ordinal), null, "exec", "agent", "--", "touch", "carol-was-here");
+        Assert.That(half.ExitCode, Is.Not.Zero, half.Describe());
+        Assert.That(half.Error, Does.Contain("cannot create resource \"sandboxes/exec\""), half.Describe());
+
+        foreach (var result in (PluginResult[])[oneShot, piped, copyIn, copyOut, logs, refused, bobLogs, half])
         {
-            await WaitUntilAvailableAsync();
-            var alice = ControlPlane.TakeSpareUser();
-            var bob = ControlPlane.TakeSpareUser();
-            var carol = ControlPlane.TakeSpareUser();
-            await GrantAsync(alice.UserName, "user", ["sandboxes/exec"], ["create", "get"], ["sandboxes/log"]);
-            await GrantAsync(bob.UserName, "reader", [], [], []);
-            // get but not create: kube-apiserver lets the upgrade through, the operator's own review must refuse it.
-            await GrantAsync(carol.UserName, "half", ["sandboxes/exec"], ["get"], []);
-            var aliceConfig = ControlPlane.WriteKubeconfig(alice.Token, Path.Combine(LogDirectory, "alice.kubeconfig"));
-            var bobConfig = ControlPlane.WriteKubeconfig(bob.Token, Path.Combine(LogDirectory, "bob.kubeconfig"));
-
-            // One-shot with stdout, stderr and the remote exit code as the plugin's own (RBAC and routes catch up first).
-            var oneShot = await EventuallyAsync(aliceConfig, r => r.Output.Contains("out", StringComparison.Ordinal), null, "exec", "agent", "--", "sh", "-c", "echo out; echo err >&2; exit 3");
-            Assert.That(oneShot.ExitCode, Is.EqualTo(3), oneShot.Describe());
-            Assert.That(oneShot.Output, Does.Contain("out"), oneShot.Describe());
-            Assert.That(oneShot.Error, Does.Contain("err"), oneShot.Describe());
-
-            var piped = await PluginAsync(aliceConfig, "hello through stdin\n", "exec", "-i", "agent", "--", "cat");
-            Assert.That(piped.ExitCode, Is.Zero, piped.Describe());
-            Assert.That(piped.Output, Does.Contain("hello through stdin"), piped.Describe());
-
-            var (copyIn, copyOut) = await CopyRoundTripAsync(aliceConfig);
-
-            var logs = await PluginAsync(aliceConfig, null, "logs", "agent", "--tail", "5");
-            Assert.That(logs.ExitCode, Is.Zero, logs.Describe());
-            Assert.That(logs.Output.Trim(), Is.Not.Empty, logs.Describe());
-
-            var refused = await PluginAsync(bobConfig, null, "exec", "agent", "--", "true");
-            Assert.That(refused.ExitCode, Is.Not.Zero, refused.Describe());
-            Assert.That(refused.Error, Does.Contain("forbidden").IgnoreCase, refused.Describe());
-            var bobLogs = await PluginAsync(bobConfig, null, "logs", "agent");
-            Assert.That(bobLogs.ExitCode, Is.Not.Zero, bobLogs.Describe());
-            var carolConfig = ControlPlane.WriteKubeconfig(carol.Token, Path.Combine(LogDirectory, "carol.kubeconfig"));
-            var half = await EventuallyAsync(carolConfig, r => !r.Error.Contains("cannot get resource", StringComparison.Ordinal), null, "exec", "agent", "--", "touch", "carol-was-here");
-            Assert.That(half.ExitCode, Is.Not.Zero, half.Describe());
-            Assert.That(half.Error, Does.Contain("cannot create resource \"sandboxes/exec\""), half.Describe());
-
-            foreach (var result in (PluginResult[])[oneShot, piped, copyIn, copyOut, logs, refused, bobLogs, half])
-            {
-                TestContext.Out.WriteLine(result.Describe());
-            }
-
-            await AssertAuditedWithoutTokenAsync(alice.UserName, [oneShot, piped, logs, refused]);
+            TestContext.Out.WriteLine(result.Describe());
         }
-        finally
-        {
-            // Cluster-scoped: an APIService whose server is gone would make discovery fail for every other test.
-            await Admin.ApiregistrationV1.DeleteAPIServiceAsync(ApiServiceName);
-        }
+
+        await AssertAuditedWithoutTokenAsync(alice.UserName, [oneShot, piped, logs, refused]);
     }
 
     /// <summary>
@@ -125,39 +115,21 @@ public sealed partial class ConnectTests : OperatorTest
         Assert.That(Operator.ReadLog(), Does.Not.Contain("carol-was-here").And.Not.Contain("echo out"), "an exec's arguments are never logged");
     }
 
-    private async Task RegisterAsync(string address, int port, string caBundlePem)
+    /// <summary>The connect APIService routed to the operator at <paramref name="port"/>, once kube-apiserver finds it Available.</summary>
+    private async Task<AggregatedApi> RegisterConnectApiAsync(ConnectSite site, int port)
     {
-        await Admin.CoreV1.CreateNamespacedServiceAsync(
-            new V1Service { Metadata = new V1ObjectMeta { Name = ServiceName }, Spec = new V1ServiceSpec { Ports = [new V1ServicePort { Port = 443, TargetPort = port }] } },
-            Namespace);
-        await Admin.CoreV1.CreateNamespacedEndpointsAsync(
-            new V1Endpoints
-            {
-                Metadata = new V1ObjectMeta { Name = ServiceName },
-                Subsets = [new V1EndpointSubset { Addresses = [new V1EndpointAddress { Ip = address }], Ports = [new Corev1EndpointPort { Port = port }] }],
-            },
-            Namespace);
-        await Admin.ApiregistrationV1.CreateAPIServiceAsync(new V1APIService
+        var api = await AggregatedApi.RegisterAsync(Admin, Group, "v1alpha1", Namespace, ServiceName, site.Address.ToString(), port, site.CaPem);
+        try
         {
-            Metadata = new V1ObjectMeta { Name = ApiServiceName },
-            Spec = new V1APIServiceSpec
-            {
-                Group = Group,
-                Version = "v1alpha1",
-                GroupPriorityMinimum = 1000,
-                VersionPriority = 15,
-                CaBundle = Encoding.UTF8.GetBytes(caBundlePem),
-                Service = new Apiregistrationv1ServiceReference { Name = ServiceName, NamespaceProperty = Namespace, Port = 443 },
-            },
-        });
+            await api.WaitUntilAvailableAsync(TimeSpan.FromSeconds(60));
+            return api;
+        }
+        catch
+        {
+            await api.DisposeAsync();
+            throw;
+        }
     }
-
-    private static Task WaitUntilAvailableAsync() =>
-        Poll.UntilAsync(
-            async ct => (await Admin.ApiregistrationV1.ReadAPIServiceAsync(ApiServiceName, cancellationToken: ct)).Status?.Conditions?
-                .Any(c => c.Type == "Available" && c.Status == "True") == true,
-            TimeSpan.FromSeconds(60),
-            "the connect APIService is Available");
 
     /// <summary>A Role as the chart's tenant roles grant it (the API server authorizes the WebSocket upgrade as get,
     /// the operator's own review asks for create), and reading Sandboxes, which the plugin does too.</summary>
