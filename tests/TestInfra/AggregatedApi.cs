@@ -58,14 +58,31 @@ public sealed class AggregatedApi : IAsyncDisposable
         return new AggregatedApi(admin, name);
     }
 
-    /// <summary>Waits until kube-apiserver reports the APIService Available (it reached the server's discovery).</summary>
-    public Task WaitUntilAvailableAsync(TimeSpan timeout, CancellationToken ct = default) =>
-        Poll.UntilAsync(
-            async c => (await admin.ApiregistrationV1.ReadAPIServiceAsync(ApiServiceName, cancellationToken: c)).Status?.Conditions?
-                .Any(condition => condition is { Type: "Available", Status: "True" }) == true,
-            timeout,
-            $"APIService {ApiServiceName} is Available",
-            ct);
+    /// <summary>
+    /// Waits until kube-apiserver reports the APIService Available (it reached the server's discovery); a timeout says
+    /// the last reason kube-apiserver gave, which is what tells a bad caBundle from an unreachable address.
+    /// </summary>
+    public async Task WaitUntilAvailableAsync(TimeSpan timeout, CancellationToken ct = default)
+    {
+        V1APIServiceCondition? available = null;
+        try
+        {
+            await Poll.UntilAsync(
+                async c =>
+                {
+                    var apiService = await admin.ApiregistrationV1.ReadAPIServiceAsync(ApiServiceName, cancellationToken: c);
+                    available = apiService.Status?.Conditions?.FirstOrDefault(condition => condition.Type == "Available");
+                    return available?.Status == "True";
+                },
+                timeout,
+                $"APIService {ApiServiceName} is Available",
+                ct);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"APIService {ApiServiceName} not Available after {timeout.TotalSeconds:F0} s: {available?.Reason}: {available?.Message}", e);
+        }
+    }
 
     public async ValueTask DisposeAsync() => await admin.ApiregistrationV1.DeleteAPIServiceAsync(ApiServiceName);
 }

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using System.Text.Json;
 using k8s;
 using k8s.Models;
@@ -77,37 +76,31 @@ public sealed class AggregationLayerTests : ControlPlaneTest
         await using var server = await EchoApiServer.StartAsync(link.HostAddress, serving, ControlPlane.FrontProxyCa, Group, Version);
         await AssertRefusesCallersWithoutProxyCertificateAsync(link.HostAddress, server.Port);
 
-        await RegisterAsync(link.HostAddress, server.Port, servingCa.CertificatePem);
-        try
-        {
-            await WaitUntilAvailableAsync();
-            var user = ControlPlane.TakeSpareUser();
-            var kubeconfig = ControlPlane.WriteKubeconfig(user.Token);
+        // Cluster-scoped, so the namespace's deletion does not remove it: disposing does, or an APIService whose server
+        // is gone would make discovery fail for every other test.
+        await using var api = await AggregatedApi.RegisterAsync(
+            Admin, Group, Version, Namespace, ServiceName, link.HostAddress.ToString(), server.Port, servingCa.CertificatePem);
+        await api.WaitUntilAvailableAsync(AvailableTimeout);
+        var user = ControlPlane.TakeSpareUser();
+        var kubeconfig = ControlPlane.WriteKubeconfig(user.Token);
 
-            // The proxy's route for a new APIService is added apart from its availability check: allow it a moment.
-            var discovery = await EventuallyGetAsync(kubeconfig, $"/apis/{Group}/{Version}");
-            Assert.That(discovery.GetProperty("resources")[0].GetProperty("name").GetString(), Is.EqualTo(EchoApiServer.Resource));
+        // The proxy's route for a new APIService is added apart from its availability check: allow it a moment.
+        var discovery = await EventuallyGetAsync(kubeconfig, $"/apis/{Group}/{Version}");
+        Assert.That(discovery.GetProperty("resources")[0].GetProperty("name").GetString(), Is.EqualTo(EchoApiServer.Resource));
 
-            // kube-apiserver authorizes before it proxies: without RBAC the call never reaches the echo server.
-            var path = $"/apis/{Group}/{Version}/namespaces/{Namespace}/{EchoApiServer.Resource}/hello";
-            var forbidden = await KubectlGetRawAsync(kubeconfig, path);
-            Assert.That(forbidden.Succeeded, Is.False, forbidden.Describe());
-            Assert.That(forbidden.StandardError, Does.Contain("forbidden"), forbidden.Describe());
+        // kube-apiserver authorizes before it proxies: without RBAC the call never reaches the echo server.
+        var path = $"/apis/{Group}/{Version}/namespaces/{Namespace}/{EchoApiServer.Resource}/hello";
+        var forbidden = await KubectlGetRawAsync(kubeconfig, path);
+        Assert.That(forbidden.Succeeded, Is.False, forbidden.Describe());
+        Assert.That(forbidden.StandardError, Does.Contain("forbidden"), forbidden.Describe());
 
-            await GrantEchoReadAsync(user.UserName);
-            var echo = await EventuallyGetAsync(kubeconfig, path);
+        await GrantEchoReadAsync(user.UserName);
+        var echo = await EventuallyGetAsync(kubeconfig, path);
 
-            Assert.That(echo.GetProperty("user").GetString(), Is.EqualTo(user.UserName));
-            Assert.That(echo.GetProperty("groups").EnumerateArray().Select(g => g.GetString()), Does.Contain("system:authenticated"));
-            Assert.That(echo.GetProperty("proxy").GetString(), Is.EqualTo(LocalControlPlane.FrontProxyClientName));
-            Assert.That(echo.GetProperty("metadata").GetProperty("namespace").GetString(), Is.EqualTo(Namespace));
-        }
-        finally
-        {
-            // Cluster-scoped, so the namespace's deletion does not remove it; an APIService whose server is gone
-            // would make discovery fail for every other test.
-            await Admin.ApiregistrationV1.DeleteAPIServiceAsync($"{Version}.{Group}");
-        }
+        Assert.That(echo.GetProperty("user").GetString(), Is.EqualTo(user.UserName));
+        Assert.That(echo.GetProperty("groups").EnumerateArray().Select(g => g.GetString()), Does.Contain("system:authenticated"));
+        Assert.That(echo.GetProperty("proxy").GetString(), Is.EqualTo(LocalControlPlane.FrontProxyClientName));
+        Assert.That(echo.GetProperty("metadata").GetProperty("namespace").GetString(), Is.EqualTo(Namespace));
     }
 
     /// <summary>The echo server's answers are only worth something if nobody but the front proxy gets them.</summary>
@@ -121,66 +114,6 @@ public sealed class AggregationLayerTests : ControlPlaneTest
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"https://{address}:{port}/apis/{Group}/{Version}"));
         request.Headers.Add(LocalControlPlane.RemoteUserHeader, "system:admin");
         Assert.That(async () => (await http.SendAsync(request)).Dispose(), Throws.InstanceOf<HttpRequestException>());
-    }
-
-    /// <summary>A Service without selector, its Endpoints at the echo server, and the APIService that names it.</summary>
-    private async Task RegisterAsync(IPAddress address, int port, string caBundlePem)
-    {
-        await Admin.CoreV1.CreateNamespacedServiceAsync(
-            new V1Service
-            {
-                Metadata = new V1ObjectMeta { Name = ServiceName },
-                Spec = new V1ServiceSpec { Ports = [new V1ServicePort { Port = 443, TargetPort = port }] },
-            },
-            Namespace);
-        await Admin.CoreV1.CreateNamespacedEndpointsAsync(
-            new V1Endpoints
-            {
-                Metadata = new V1ObjectMeta { Name = ServiceName },
-                Subsets =
-                [
-                    new V1EndpointSubset
-                    {
-                        Addresses = [new V1EndpointAddress { Ip = address.ToString() }],
-                        Ports = [new Corev1EndpointPort { Port = port }],
-                    },
-                ],
-            },
-            Namespace);
-        await Admin.ApiregistrationV1.CreateAPIServiceAsync(new V1APIService
-        {
-            Metadata = new V1ObjectMeta { Name = $"{Version}.{Group}" },
-            Spec = new V1APIServiceSpec
-            {
-                Group = Group,
-                Version = Version,
-                GroupPriorityMinimum = 1000,
-                VersionPriority = 15,
-                CaBundle = Encoding.UTF8.GetBytes(caBundlePem),
-                Service = new Apiregistrationv1ServiceReference { Name = ServiceName, NamespaceProperty = Namespace, Port = 443 },
-            },
-        });
-    }
-
-    private static async Task WaitUntilAvailableAsync()
-    {
-        V1APIServiceCondition? available = null;
-        try
-        {
-            await Poll.UntilAsync(
-                async ct =>
-                {
-                    var apiService = await Admin.ApiregistrationV1.ReadAPIServiceAsync($"{Version}.{Group}", cancellationToken: ct);
-                    available = apiService.Status?.Conditions?.FirstOrDefault(c => c.Type == "Available");
-                    return available?.Status == "True";
-                },
-                AvailableTimeout,
-                "the APIService is Available");
-        }
-        catch (TimeoutException)
-        {
-            Assert.Fail($"APIService not Available after {AvailableTimeout.TotalSeconds:F0} s: {available?.Reason}: {available?.Message}");
-        }
     }
 
     private async Task GrantEchoReadAsync(string userName)
